@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// Toban — the on-duty console for a managed NDR monitoring service.
+//
+// Dependency rule (kept by the target graph below, one direction only):
+//   TobanCore  <- TobanIngest
+//   TobanCore  <- TobanStore <- TobanNotify
+//   TobanCore, TobanStore, CNcursesw <- TobanConsole
+//   everything <- toban (the executable: wiring only)
+import PackageDescription
+
+let package = Package(
+    name: "Toban",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "toban", targets: ["toban"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // Domain types and pure rules. No I/O, no clock reads.
+        .target(name: "TobanCore"),
+
+        // Followers, format parsers, normalisation. Emits batches to a sink; never touches the store.
+        .target(name: "TobanIngest", dependencies: ["TobanCore"]),
+
+        // SQLite through GRDB: schema, migrations, queries, checkpoints, audit.
+        .target(name: "TobanStore", dependencies: [
+            "TobanCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        // Outbox, schedules, templates, delivery, escalation timers.
+        .target(name: "TobanNotify", dependencies: ["TobanCore", "TobanStore"]),
+
+        // ncursesw, plus static inline accessors for what Swift cannot import.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+
+        // The TUI: terminal driver, cell grid, views, keymap, themes. The only ncurses user.
+        .target(name: "TobanConsole", dependencies: [
+            "TobanCore", "TobanStore", "CNcursesw",
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+
+        // The executable: argument parsing, configuration file, wiring, subcommands.
+        .executableTarget(name: "toban", dependencies: [
+            "TobanCore", "TobanIngest", "TobanStore", "TobanNotify", "TobanConsole",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+
+        .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
+        .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),
+        .testTarget(name: "TobanStoreTests", dependencies: ["TobanStore", "TobanCore"]),
+        .testTarget(name: "TobanNotifyTests", dependencies: ["TobanNotify", "TobanStore", "TobanCore"]),
+        .testTarget(name: "TobanConsoleTests", dependencies: ["TobanConsole", "TobanStore", "TobanCore"]),
+        // End-to-end tests of the built `toban` binary (runs it as a subprocess).
+        .testTarget(name: "TobanTests", dependencies: ["toban", "TobanStore", "TobanCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import TobanCore
+print("toban \(TobanCore.version)")
