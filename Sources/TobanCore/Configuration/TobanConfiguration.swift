@@ -1,0 +1,111 @@
+/// Everything a `toban.toml` says, validated and typed.
+public struct TobanConfiguration: Sendable, Equatable {
+    public var storePath: String?
+    public var sources: [SourceSettings]
+    public var customers: [Customer]
+    public var analysts: [Analyst]
+    public var onCall: OnCallSettings
+    public var urgencyRules: UrgencyRules
+    public var ingest: IngestSettings
+    public var notify: NotifySettings
+    public var console: ConsoleSettings
+
+    public init(storePath: String? = nil, sources: [SourceSettings] = [], customers: [Customer] = [],
+                analysts: [Analyst] = [], onCall: OnCallSettings = OnCallSettings(), urgencyRules: UrgencyRules = .default,
+                ingest: IngestSettings = IngestSettings(), notify: NotifySettings = NotifySettings(),
+                console: ConsoleSettings = ConsoleSettings()) {
+        self.storePath = storePath
+        self.sources = sources
+        self.customers = customers
+        self.analysts = analysts
+        self.onCall = onCall
+        self.urgencyRules = urgencyRules
+        self.ingest = ingest
+        self.notify = notify
+        self.console = console
+    }
+
+    public func customer(id: String) -> Customer? { customers.first { $0.id == id } }
+}
+
+/// One log source to follow: a file, a glob or a directory.
+public struct SourceSettings: Sendable, Equatable {
+    public var path: String
+    /// nil: detect from the first lines.
+    public var format: SourceFormat?
+    /// Every event of this source belongs to this customer (else: by sensor name, then by CIDR).
+    public var customerID: String?
+    /// Sensor name for formats that do not carry one (Zeek TSV).
+    public var sensor: String?
+
+    public init(path: String, format: SourceFormat? = nil, customerID: String? = nil, sensor: String? = nil) {
+        self.path = path
+        self.format = format
+        self.customerID = customerID
+        self.sensor = sensor
+    }
+}
+
+public struct Analyst: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable { case analyst, lead }
+    public var login: String
+    public var name: String
+    public var role: Role
+    public var email: String?
+    public init(login: String, name: String, role: Role = .analyst, email: String? = nil) {
+        self.login = login
+        self.name = name
+        self.role = role
+        self.email = email
+    }
+}
+
+/// Who answers when an analyst escalates, and how long they have to acknowledge.
+public struct OnCallSettings: Sendable, Equatable {
+    public var shiftLead: String?
+    public var rotation: [String]
+    public var acknowledgeMinutes: Int
+    public init(shiftLead: String? = nil, rotation: [String] = [], acknowledgeMinutes: Int = 15) {
+        self.shiftLead = shiftLead
+        self.rotation = rotation
+        self.acknowledgeMinutes = acknowledgeMinutes
+    }
+}
+
+public struct IngestSettings: Sendable, Equatable {
+    /// Repeats of the same detection within this window aggregate into one row.
+    public var aggregationWindowMinutes: Int
+    /// Longer lines are quarantined, never truncated into a wrong parse.
+    public var maxLineBytes: Int
+    public var contextRetentionHours: Int
+    public var quarantinePath: String?
+    /// Events per second per source above which context events are sampled.
+    public var floodEventsPerSecond: Int
+    public init(aggregationWindowMinutes: Int = 10, maxLineBytes: Int = 1 << 20, contextRetentionHours: Int = 72,
+                quarantinePath: String? = nil, floodEventsPerSecond: Int = 50_000) {
+        self.aggregationWindowMinutes = aggregationWindowMinutes
+        self.maxLineBytes = maxLineBytes
+        self.contextRetentionHours = contextRetentionHours
+        self.quarantinePath = quarantinePath
+        self.floodEventsPerSecond = floodEventsPerSecond
+    }
+}
+
+public struct NotifySettings: Sendable, Equatable {
+    public var sendmailPath: String
+    public var fromAddress: String
+    public init(sendmailPath: String = "/usr/sbin/sendmail", fromAddress: String = "soc@localhost") {
+        self.sendmailPath = sendmailPath
+        self.fromAddress = fromAddress
+    }
+}
+
+public struct ConsoleSettings: Sendable, Equatable {
+    public var theme: String?
+    /// The `[keys]` table as written; the console validates it against its keymap.
+    public var keys: ConfigValue?
+    public init(theme: String? = nil, keys: ConfigValue? = nil) {
+        self.theme = theme
+        self.keys = keys
+    }
+}

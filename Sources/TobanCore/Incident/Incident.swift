@@ -1,0 +1,90 @@
+import Foundation
+
+/// Detections escalated into a case that is worked with the customer.
+/// open → investigating → customer notified → contained → closed (with an outcome).
+public struct Incident: Sendable, Equatable, Identifiable {
+    public var id: Int64
+    public var customerID: String
+    public var title: String
+    public var urgency: Urgency
+    public var state: IncidentState
+    public var outcome: IncidentOutcome?
+    public var detectionIDs: [Int64]
+    public var endpoints: [IPAddress]
+    public var owner: String?
+    /// Who it was escalated to (shift lead, on-call) and when they must have acknowledged.
+    public var escalatedTo: String?
+    public var acknowledgeBy: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var comment: String
+
+    public init(id: Int64 = 0, customerID: String, title: String, urgency: Urgency, state: IncidentState = .open,
+                outcome: IncidentOutcome? = nil, detectionIDs: [Int64] = [], endpoints: [IPAddress] = [],
+                owner: String? = nil, escalatedTo: String? = nil, acknowledgeBy: Date? = nil,
+                createdAt: Date, updatedAt: Date? = nil, comment: String = "") {
+        self.id = id
+        self.customerID = customerID
+        self.title = title
+        self.urgency = urgency
+        self.state = state
+        self.outcome = outcome
+        self.detectionIDs = detectionIDs
+        self.endpoints = endpoints
+        self.owner = owner
+        self.escalatedTo = escalatedTo
+        self.acknowledgeBy = acknowledgeBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+        self.comment = comment
+    }
+
+    public enum TransitionError: Error, Equatable, CustomStringConvertible {
+        case notAllowed(from: IncidentState, to: IncidentState)
+        case outcomeRequired
+        case outcomeOnlyWhenClosing
+        public var description: String {
+            switch self {
+            case .notAllowed(let a, let b): return "an incident cannot go from \(a.rawValue) to \(b.rawValue)"
+            case .outcomeRequired: return "closing an incident needs an outcome (true positive, false positive, benign, duplicate)"
+            case .outcomeOnlyWhenClosing: return "an outcome is given only when closing"
+            }
+        }
+    }
+
+    /// Moves to `next`, enforcing the state machine. Time is passed in.
+    public mutating func transition(to next: IncidentState, outcome: IncidentOutcome? = nil, at now: Date) throws(TransitionError) {
+        guard state.canMove(to: next) else { throw .notAllowed(from: state, to: next) }
+        if next == .closed {
+            guard let outcome else { throw .outcomeRequired }
+            self.outcome = outcome
+        } else if outcome != nil {
+            throw .outcomeOnlyWhenClosing
+        }
+        state = next
+        updatedAt = now
+    }
+}
+
+public enum IncidentState: String, Codable, Sendable, CaseIterable {
+    case open
+    case investigating
+    case customerNotified = "customer_notified"
+    case contained
+    case closed
+
+    var rank: Int { IncidentState.allCases.firstIndex(of: self)! }
+
+    /// Forward only; steps may be skipped (a false positive closes straight from investigating);
+    /// a closed incident is final (reopening makes a new incident that links the old one).
+    public func canMove(to next: IncidentState) -> Bool {
+        self != .closed && next.rank > rank
+    }
+}
+
+public enum IncidentOutcome: String, Codable, Sendable, CaseIterable {
+    case truePositive = "true_positive"
+    case falsePositive = "false_positive"
+    case benign
+    case duplicate
+}

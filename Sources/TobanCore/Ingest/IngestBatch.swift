@@ -1,0 +1,164 @@
+import Foundation
+
+/// What ingest hands to its sink: rows plus the checkpoint they reach. The sink (the
+/// store) commits the whole batch in one transaction, so a crash either keeps all of it
+/// with its checkpoint or none of it — the basis of exactly-once.
+public struct IngestBatch: Sendable {
+    /// Detection occurrences in file order. Repeats may already be folded (count > 1); the
+    /// store folds them further into existing rows inside the aggregation window.
+    public var detections: [Detection]
+    public var context: [ContextBucket]
+    public var sensorHealth: [SensorHealthSample]
+    /// Where each source stands after this batch.
+    public var checkpoints: [SourceCheckpoint]
+    public var counters: IngestCounters
+
+    public init(detections: [Detection] = [], context: [ContextBucket] = [], sensorHealth: [SensorHealthSample] = [],
+                checkpoints: [SourceCheckpoint] = [], counters: IngestCounters = IngestCounters()) {
+        self.detections = detections
+        self.context = context
+        self.sensorHealth = sensorHealth
+        self.checkpoints = checkpoints
+        self.counters = counters
+    }
+
+    public var isEmpty: Bool { detections.isEmpty && context.isEmpty && sensorHealth.isEmpty && checkpoints.isEmpty }
+}
+
+/// A source file's position: which file (device, inode, a fingerprint of its first bytes,
+/// so a recycled inode is not mistaken for the old file) and the offset after the last
+/// complete line consumed.
+public struct SourceCheckpoint: Sendable, Equatable, Hashable {
+    public var sourceID: String
+    public var path: String
+    public var device: UInt64
+    public var inode: UInt64
+    public var fingerprint: UInt64
+    public var offset: Int64
+
+    public init(sourceID: String, path: String, device: UInt64, inode: UInt64, fingerprint: UInt64, offset: Int64) {
+        self.sourceID = sourceID
+        self.path = path
+        self.device = device
+        self.inode = inode
+        self.fingerprint = fingerprint
+        self.offset = offset
+    }
+}
+
+/// Per-batch counts, accumulated per source in the store for the console's health footer.
+public struct IngestCounters: Sendable, Equatable {
+    public var lines: Int
+    public var detections: Int
+    public var contextEvents: Int
+    public var sampledOut: Int
+    public var quarantined: Int
+    public var unassigned: Int
+
+    public init(lines: Int = 0, detections: Int = 0, contextEvents: Int = 0, sampledOut: Int = 0, quarantined: Int = 0, unassigned: Int = 0) {
+        self.lines = lines
+        self.detections = detections
+        self.contextEvents = contextEvents
+        self.sampledOut = sampledOut
+        self.quarantined = quarantined
+        self.unassigned = unassigned
+    }
+}
+
+/// What an endpoint did in one time bucket (default one hour): counts per kind and a
+/// bounded list of examples. One row per endpoint and bucket, never one per event.
+public struct ContextBucket: Sendable, Equatable {
+    public var customerID: String
+    public var endpoint: IPAddress
+    public var bucketStart: Date
+    public var counts: [ContextKind: Int]
+    /// At most `ContextBucket.sampleLimit` examples, earliest first.
+    public var samples: [ContextSample]
+
+    public static let sampleLimit = 32
+    public static let bucketSeconds: TimeInterval = 3600
+
+    public init(customerID: String, endpoint: IPAddress, bucketStart: Date, counts: [ContextKind: Int] = [:], samples: [ContextSample] = []) {
+        self.customerID = customerID
+        self.endpoint = endpoint
+        self.bucketStart = bucketStart
+        self.counts = counts
+        self.samples = samples
+    }
+
+    public static func bucketStart(for time: Date) -> Date {
+        Date(timeIntervalSince1970: (time.timeIntervalSince1970 / bucketSeconds).rounded(.down) * bucketSeconds)
+    }
+
+    /// Adds one event, keeping the sample list bounded and distinct.
+    public mutating func add(kind: ContextKind, sample: ContextSample?) {
+        counts[kind, default: 0] += 1
+        if let sample, samples.count < ContextBucket.sampleLimit,
+           !samples.contains(where: { $0.kind == sample.kind && $0.summary == sample.summary }) {
+            samples.append(sample)
+        }
+    }
+}
+
+public enum ContextKind: String, Sendable, Codable, CaseIterable {
+    case dns, http, tls, file, flow, smtp, ssh, conn, other
+}
+
+public struct ContextSample: Sendable, Equatable, Codable {
+    public var time: Date
+    public var kind: ContextKind
+    public var peer: IPAddress?
+    /// e.g. "A example.org", "GET cdn1.example.net/download/update.exe", "sni login.example.com".
+    public var summary: String
+
+    public init(time: Date, kind: ContextKind, peer: IPAddress?, summary: String) {
+        self.time = time
+        self.kind = kind
+        self.peer = peer
+        self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey { case time = "t", kind = "k", peer = "p", summary = "s" }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .time))
+        kind = try c.decode(ContextKind.self, forKey: .kind)
+        peer = try c.decodeIfPresent(String.self, forKey: .peer).flatMap { IPAddress($0) }
+        summary = try c.decode(String.self, forKey: .summary)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time.timeIntervalSince1970, forKey: .time)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(peer?.description, forKey: .peer)
+        try c.encode(summary, forKey: .summary)
+    }
+}
+
+/// A sensor's heartbeat (Suricata `stats`, Zeek `stats`/`capture_loss`) or any event seen
+/// from it: the store keeps the last time each sensor spoke, to find monitoring gaps.
+public struct SensorHealthSample: Sendable, Equatable {
+    public var sensor: String
+    public var customerID: String
+    public var at: Date
+    public var kernelPackets: Int64?
+    public var kernelDrops: Int64?
+    public var isHeartbeat: Bool
+
+    public init(sensor: String, customerID: String, at: Date, kernelPackets: Int64? = nil, kernelDrops: Int64? = nil, isHeartbeat: Bool) {
+        self.sensor = sensor
+        self.customerID = customerID
+        self.at = at
+        self.kernelPackets = kernelPackets
+        self.kernelDrops = kernelDrops
+        self.isHeartbeat = isHeartbeat
+    }
+}
+
+extension Customer {
+    /// The pseudo-customer that owns events no configured customer claims. They are kept,
+    /// shown in the console, and never dropped.
+    public static let unassignedID = "unassigned"
+}

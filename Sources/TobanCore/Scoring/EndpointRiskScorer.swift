@@ -1,0 +1,74 @@
+import Foundation
+
+/// One signature's detections on an endpoint, as the risk score sees them.
+public struct EndpointSignal: Sendable, Equatable {
+    public var signatureID: String
+    public var signatureName: String
+    public var urgency: Urgency
+    public var count: Int
+    public var lastSeen: Date
+    /// Closed as false positive / no action: counts for nothing.
+    public var dismissed: Bool
+
+    public init(signatureID: String, signatureName: String, urgency: Urgency, count: Int, lastSeen: Date, dismissed: Bool = false) {
+        self.signatureID = signatureID
+        self.signatureName = signatureName
+        self.urgency = urgency
+        self.count = count
+        self.lastSeen = lastSeen
+        self.dismissed = dismissed
+    }
+}
+
+public struct EndpointRisk: Sendable, Equatable {
+    public var score: Double
+    public var explanation: [String]
+}
+
+/// Ranks suspect endpoints (被疑端末): distinct signatures weigh more than repeats, urgent
+/// ones most, recent ones more than old ones (half-life 24 h), critical assets more.
+public enum EndpointRiskScorer {
+    public static func weight(of urgency: Urgency) -> Double {
+        switch urgency {
+        case .p1: return 40
+        case .p2: return 20
+        case .p3: return 8
+        case .p4: return 3
+        case .p5: return 1
+        }
+    }
+
+    public static let halfLifeHours: Double = 24
+
+    public static func score(signals: [EndpointSignal], asset: CriticalAsset?, now: Date) -> EndpointRisk {
+        var parts: [(Double, String)] = []
+        for s in signals where !s.dismissed {
+            let ageHours = max(0, now.timeIntervalSince(s.lastSeen) / 3600)
+            let decay = pow(0.5, ageHours / halfLifeHours)
+            let repeats = 1 + log2(Double(max(1, s.count)))
+            let points = weight(of: s.urgency) * repeats * decay
+            parts.append((points, String(format: "%.1f  %@ %@ ×%d, %@ ago", points, s.urgency.description, s.signatureName, s.count, ageText(hours: ageHours))))
+        }
+        parts.sort { $0.0 > $1.0 }
+        var total = parts.reduce(0) { $0 + $1.0 }
+        var lines = parts.map(\.1)
+        let distinct = Set(signals.filter { !$0.dismissed }.map(\.signatureID)).count
+        if distinct >= 2 {
+            let bonus = 1 + 0.25 * Double(distinct - 1)
+            lines.append(String(format: "×%.2f  %d distinct signatures", bonus, distinct))
+            total *= bonus
+        }
+        if let asset, total > 0 {
+            let factor = 1 + Double(asset.weight) / 10
+            lines.append(String(format: "×%.1f  critical asset %@ (weight %d)", factor, asset.label.isEmpty ? asset.network.description : asset.label, asset.weight))
+            total *= factor
+        }
+        return EndpointRisk(score: (total * 10).rounded() / 10, explanation: lines)
+    }
+
+    static func ageText(hours: Double) -> String {
+        if hours < 1 { return "\(Int(hours * 60))m" }
+        if hours < 48 { return "\(Int(hours))h" }
+        return "\(Int(hours / 24))d"
+    }
+}

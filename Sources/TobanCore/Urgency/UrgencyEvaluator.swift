@@ -1,0 +1,84 @@
+/// Everything urgency depends on, gathered by the caller (ingest or store).
+public struct UrgencyInput: Sendable, Equatable {
+    public var severity: Severity
+    public var vendorSeverity: String
+    public var category: String
+    public var signatureID: String
+    public var endpoint: IPAddress?
+    /// The critical asset covering the endpoint (or the other side), if any.
+    public var asset: CriticalAsset?
+    /// Distinct other signatures seen on the same endpoint recently.
+    public var corroboratingSignatures: Int
+    public var count: Int
+
+    public init(severity: Severity, vendorSeverity: String = "", category: String = "", signatureID: String = "",
+                endpoint: IPAddress? = nil, asset: CriticalAsset? = nil, corroboratingSignatures: Int = 0, count: Int = 1) {
+        self.severity = severity
+        self.vendorSeverity = vendorSeverity
+        self.category = category
+        self.signatureID = signatureID
+        self.endpoint = endpoint
+        self.asset = asset
+        self.corroboratingSignatures = corroboratingSignatures
+        self.count = count
+    }
+}
+
+public struct UrgencyAssessment: Sendable, Equatable {
+    public var urgency: Urgency
+    /// Each step that moved the urgency, in order.
+    public var reasons: [String]
+
+    /// "P1 because vendor severity high → P2; category … is high-risk (+1)".
+    public var explanation: String { "\(urgency) because " + reasons.joined(separator: "; ") }
+}
+
+/// The urgency function: pure, deterministic, explained.
+public enum UrgencyEvaluator {
+    public static func evaluate(_ input: UrgencyInput, rules: UrgencyRules = .default) -> UrgencyAssessment {
+        var reasons: [String] = []
+        if let fixed = rules.signatureOverrides[input.signatureID] {
+            return UrgencyAssessment(urgency: fixed, reasons: ["signature \(input.signatureID) is fixed at \(fixed) by the urgency rules"])
+        }
+        let base = rules.base[input.severity] ?? .p3
+        let given = input.vendorSeverity.isEmpty ? "" : " (vendor: \(input.vendorSeverity))"
+        reasons.append("vendor severity \(input.severity)\(given) → \(base)")
+        var steps = 0
+        let category = input.category.lowercased()
+        if !category.isEmpty, let hit = rules.raisingCategories.first(where: { category.contains($0) }) {
+            steps += 1
+            reasons.append("category '\(input.category)' is high-risk (\(hit)) +1")
+        } else if !category.isEmpty, let hit = rules.loweringCategories.first(where: { category.contains($0) }) {
+            steps -= 1
+            reasons.append("category '\(input.category)' is low-risk (\(hit)) −1")
+        }
+        if let asset = input.asset {
+            let name = asset.label.isEmpty ? asset.network.description : "\(asset.label) (\(asset.network))"
+            if asset.weight >= rules.assetWeightTwoSteps {
+                steps += 2
+                reasons.append("critical asset \(name), weight \(asset.weight) +2")
+            } else if asset.weight >= rules.assetWeightOneStep {
+                steps += 1
+                reasons.append("critical asset \(name), weight \(asset.weight) +1")
+            }
+        }
+        if input.corroboratingSignatures >= rules.corroborationThreshold {
+            steps += 1
+            let host = input.endpoint.map { " on \($0)" } ?? ""
+            reasons.append("corroborated by \(input.corroboratingSignatures) other signatures\(host) +1")
+        }
+        if input.count >= rules.repeatThreshold {
+            steps += 1
+            reasons.append("repeated \(input.count) times +1")
+        }
+        // Raising is capped at two steps above the vendor's view: context sharpens a
+        // vendor severity, it does not invent one. Informational never reaches P1.
+        steps = max(-1, min(2, steps))
+        var urgency = base.raised(by: steps)
+        if input.severity == .informational && urgency == .p1 {
+            urgency = .p2
+            reasons.append("informational severity is capped at P2")
+        }
+        return UrgencyAssessment(urgency: urgency, reasons: reasons)
+    }
+}

@@ -1,2 +1,0 @@
-import TobanCore
-print("toban \(TobanCore.version)")
