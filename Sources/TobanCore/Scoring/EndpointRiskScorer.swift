@@ -45,9 +45,10 @@ public enum EndpointRiskScorer {
         for s in signals where !s.dismissed {
             let ageHours = max(0, now.timeIntervalSince(s.lastSeen) / 3600)
             let decay = pow(0.5, ageHours / halfLifeHours)
-            let repeats = 1 + log2(Double(max(1, s.count)))
+            // Repeats count, but slowly: one P1 outweighs a handful of P2 repeats.
+            let repeats = 1 + 0.5 * log2(Double(max(1, s.count)))
             let points = weight(of: s.urgency) * repeats * decay
-            parts.append((points, String(format: "%.1f  %@ %@ ×%d, %@ ago", points, s.urgency.description, s.signatureName, s.count, ageText(hours: ageHours))))
+            parts.append((points, "\(oneDecimal(points))  \(s.urgency) \(s.signatureName) ×\(s.count), \(ageText(hours: ageHours)) ago"))
         }
         parts.sort { $0.0 > $1.0 }
         var total = parts.reduce(0) { $0 + $1.0 }
@@ -55,15 +56,20 @@ public enum EndpointRiskScorer {
         let distinct = Set(signals.filter { !$0.dismissed }.map(\.signatureID)).count
         if distinct >= 2 {
             let bonus = 1 + 0.25 * Double(distinct - 1)
-            lines.append(String(format: "×%.2f  %d distinct signatures", bonus, distinct))
+            lines.append("×\(oneDecimal(bonus))  \(distinct) distinct signatures")
             total *= bonus
         }
         if let asset, total > 0 {
             let factor = 1 + Double(asset.weight) / 10
-            lines.append(String(format: "×%.1f  critical asset %@ (weight %d)", factor, asset.label.isEmpty ? asset.network.description : asset.label, asset.weight))
+            lines.append("×\(oneDecimal(factor))  critical asset \(asset.label.isEmpty ? asset.network.description : asset.label) (weight \(asset.weight))")
             total *= factor
         }
         return EndpointRisk(score: (total * 10).rounded() / 10, explanation: lines)
+    }
+
+    static func oneDecimal(_ v: Double) -> String {
+        let tenths = Int((v * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 
     static func ageText(hours: Double) -> String {

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+/// `toban config check` against real TOML files: every kind of mistake is reported with
+/// file, key and a plain reason, all of them in one run, and the exit status is non-zero.
+@Suite struct ConfigCheckTests {
+    func check(_ toml: String) throws -> TobanBinary.Result {
+        let dir = try TobanBinary.temporaryDirectory()
+        let file = dir.appendingPathComponent("toban.toml")
+        try toml.write(to: file, atomically: true, encoding: .utf8)
+        return try TobanBinary.run(["config", "check", "--config", file.path])
+    }
+
+    @Test func exampleConfigIsValid() throws {
+        let example = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
+        let r = try TobanBinary.run(["config", "check", "--config", example])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ok — 5 customers"))
+    }
+
+    static let badConfigs: [(String, String, String)] = [
+        ("bad CIDR", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         networks = ["10.0.0.0/33"]
+         """, "customers[0].networks[0]: '10.0.0.0/33' has a prefix length outside"),
+        ("host bits in CIDR", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         networks = ["10.0.0.1/8"]
+         """, "customers[0].networks[0]: '10.0.0.1/8' has bits set after the prefix"),
+        ("unknown time zone", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         timezone = "Asia/Tokio"
+         """, "customers[0].timezone: unknown time zone 'Asia/Tokio'"),
+        ("unknown urgency", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         contacts = [ { name = "x", email = "x@a.example", urgencies = ["P0"] } ]
+         """, "customers[0].contacts[0].urgencies[0]: unknown urgency 'P0'"),
+        ("duplicate customer id", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         [[customers]]
+         id = "a"
+         name = "A again"
+         """, "customers[1].id: duplicate customer id 'a' (also customers[0])"),
+        ("sensor claimed twice", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         sensors = ["s1"]
+         [[customers]]
+         id = "b"
+         name = "B"
+         sensors = ["s1"]
+         """, "customers[1].sensors[0]: sensor 's1' is already claimed by customer 'a'"),
+        ("bad business hours", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         business_hours = { days = ["mon", "funday"], open = "18:00", close = "09:00" }
+         """, "customers[0].business_hours.days[1]: unknown weekday 'funday'"),
+        ("P1 not immediate", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         notify = { P1 = "digest:00" }
+         """, "customers[0].notify.P1: P1 (★★★) must be notified immediately"),
+        ("bad notify rule", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         notify = { P2 = "whenever" }
+         """, "customers[0].notify.P2: 'whenever' is not a rule"),
+        ("unknown source format", """
+         [[sources]]
+         path = "/var/log/x"
+         format = "pcap"
+         """, "sources[0].format: unknown format 'pcap'"),
+        ("source for unknown customer", """
+         [[sources]]
+         path = "/var/log/x"
+         customer = "nobody"
+         """, "sources[0].customer: no customer with id 'nobody'"),
+        ("mail header injection", """
+         [notify]
+         from = "soc@x.example\\r\\nBcc: evil@x.example"
+         """, "notify.from: contains a control character"),
+        ("unknown key", """
+         [ingest]
+         agregation_window_minutes = 5
+         """, "ingest.agregation_window_minutes: unknown key"),
+        ("wrong type", """
+         [ingest]
+         max_line_bytes = "big"
+         """, "ingest.max_line_bytes: expected an integer, found a string"),
+        ("on-call unknown analyst", """
+         [oncall]
+         shift_lead = "ghost"
+         """, "oncall.shift_lead: no analyst with login 'ghost'"),
+        ("bad maintenance", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         maintenance = [ { every = "month", start = "02:00", minutes = 60 } ]
+         """, "customers[0].maintenance[0]: a monthly window needs day = N"),
+        ("TOML syntax", "[[customers]\nid = 1", "TOML syntax"),
+    ]
+
+    @Test(arguments: badConfigs.indices)
+    func badConfigIsReportedWithKeyAndReason(_ index: Int) throws {
+        let (name, toml, expected) = Self.badConfigs[index]
+        let r = try check(toml)
+        #expect(r.status != 0, "\(name): exit status")
+        #expect(r.stderr.contains("toban.toml: " + expected) || (expected == "TOML syntax" && r.stderr.contains(expected)),
+                "\(name): stderr was \(r.stderr)")
+    }
+
+    @Test func everyProblemIsListedInOneRun() throws {
+        let r = try check("""
+            [[customers]]
+            id = "a"
+            name = "A"
+            timezone = "Mars/Olympus"
+            networks = ["300.0.0.0/8", "10.0.0.0/8"]
+            language = "fr"
+            """)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("customers[0].timezone"))
+        #expect(r.stderr.contains("customers[0].networks[0]"))
+        #expect(r.stderr.contains("customers[0].language"))
+        #expect(r.stderr.contains("3 problems"))
+    }
+
+    @Test func missingExplicitFileIsAnError() throws {
+        let r = try TobanBinary.run(["config", "check", "--config", "/nonexistent/toban.toml"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("cannot be read"))
+    }
+
+    @Test func environmentVariableIsUsedWhenNoFlag() throws {
+        let dir = try TobanBinary.temporaryDirectory()
+        let file = dir.appendingPathComponent("env.toml")
+        try "[ingest]\ncontext_retention_hours = 0\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try TobanBinary.run(["config", "check"], environment: ["TOBAN_CONFIG": file.path], currentDirectory: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("env.toml: ingest.context_retention_hours: 0 is outside 1…8760"))
+    }
+
+    @Test func versionAndHelp() throws {
+        #expect(try TobanBinary.run(["--version"]).stdout.hasPrefix("0."))
+        let help = try TobanBinary.run(["--help"])
+        #expect(help.stdout.contains("config"))
+    }
+}
