@@ -1,0 +1,87 @@
+import Foundation
+import TobanCore
+
+/// Gathers one batch: folds repeated detections within the aggregation window (so a burst
+/// of 10,000 identical alerts becomes one row with count 10,000 before the store sees it),
+/// and context events into per-endpoint hourly buckets.
+public struct BatchAccumulator: Sendable {
+    public let aggregationWindow: TimeInterval
+    private var detections: [Detection] = []
+    private var openByKey: [AggregationKey: Int] = [:]
+    private var buckets: [BucketKey: ContextBucket] = [:]
+    private var bucketOrder: [BucketKey] = []
+    public private(set) var counters = IngestCounters()
+    public private(set) var health: [String: SensorHealthSample] = [:]
+
+    struct BucketKey: Hashable, Sendable {
+        var customerID: String
+        var endpoint: IPAddress
+        var bucket: Int64
+    }
+
+    public init(aggregationWindow: TimeInterval) {
+        self.aggregationWindow = aggregationWindow
+    }
+
+    public var detectionCount: Int { detections.count }
+    public var bucketCount: Int { buckets.count }
+
+    public mutating func add(detection: Detection) {
+        counters.detections += 1
+        let key = detection.aggregationKey
+        if let i = openByKey[key], detection.eventTime.timeIntervalSince(detections[i].lastSeen) <= aggregationWindow,
+           detection.eventTime >= detections[i].firstSeen.addingTimeInterval(-aggregationWindow) {
+            detections[i].count += detection.count
+            if detection.lastSeen > detections[i].lastSeen { detections[i].lastSeen = detection.lastSeen }
+            if detection.firstSeen < detections[i].firstSeen { detections[i].firstSeen = detection.firstSeen }
+            return
+        }
+        openByKey[key] = detections.count
+        detections.append(detection)
+    }
+
+    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, sample: ContextSample?) {
+        counters.contextEvents += 1
+        let bucketStart = ContextBucket.bucketStart(for: time)
+        let key = BucketKey(customerID: customerID, endpoint: endpoint, bucket: Int64(bucketStart.timeIntervalSince1970))
+        if buckets[key] == nil {
+            buckets[key] = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
+            bucketOrder.append(key)
+        }
+        buckets[key]!.add(kind: kind, sample: sample)
+    }
+
+    /// Remembers the latest sign of life per sensor (heartbeat or any event).
+    public mutating func sawSensor(_ sample: SensorHealthSample) {
+        if let existing = health[sample.sensor], existing.at > sample.at, !sample.isHeartbeat { return }
+        var merged = sample
+        if let existing = health[sample.sensor] {
+            if existing.at > merged.at { merged.at = existing.at }
+            merged.kernelPackets = sample.kernelPackets ?? existing.kernelPackets
+            merged.kernelDrops = sample.kernelDrops ?? existing.kernelDrops
+            merged.isHeartbeat = sample.isHeartbeat || existing.isHeartbeat
+        }
+        health[sample.sensor] = merged
+    }
+
+    public mutating func count(lines: Int = 0, quarantined: Int = 0, sampledOut: Int = 0, unassigned: Int = 0) {
+        counters.lines += lines
+        counters.quarantined += quarantined
+        counters.sampledOut += sampledOut
+        counters.unassigned += unassigned
+    }
+
+    /// The batch so far, with the checkpoints it reaches; the accumulator starts empty again.
+    public mutating func take(checkpoints: [SourceCheckpoint]) -> IngestBatch {
+        let batch = IngestBatch(detections: detections, context: bucketOrder.map { buckets[$0]! },
+                                sensorHealth: health.values.sorted { $0.sensor < $1.sensor },
+                                checkpoints: checkpoints, counters: counters)
+        detections = []
+        openByKey = [:]
+        buckets = [:]
+        bucketOrder = []
+        health = [:]
+        counters = IngestCounters()
+        return batch
+    }
+}

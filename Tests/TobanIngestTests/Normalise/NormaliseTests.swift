@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TobanCore
+@testable import TobanIngest
+
+private func ip(_ s: String) -> IPAddress { IPAddress(s)! }
+
+private let acme = Customer(id: "acme", displayName: "株式会社アクメ", networks: [try! CIDR(parsing: "10.0.0.0/16")],
+                            sensors: ["sensor-acme-0"], contract: ContractOptions(silenceMinutes: 15))
+private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [try! CIDR(parsing: "10.1.0.0/16"), try! CIDR(parsing: "10.1.5.0/24")],
+                            sensors: ["sensor-kobe-0"],
+                            maintenanceWindows: [MaintenanceWindow(recurrence: .monthlyOnDay(1), starts: TimeOfDay(hour: 1, minute: 0), durationMinutes: 60)])
+
+@Suite struct CustomerDirectoryTests {
+    let directory = CustomerDirectory(customers: [acme, kobe])
+
+    @Test func sensorNameWinsOverNetworks() {
+        let a = directory.assign(sourceCustomer: nil, sensor: "sensor-acme-0", source: ip("10.1.2.3"), destination: ip("8.8.8.8"))
+        #expect(a.customerID == "acme")
+        // The endpoint must be internal to the assigned customer; 10.1.2.3 is not acme's, but it is private.
+        #expect(a.endpoint == ip("10.1.2.3"))
+    }
+
+    @Test func configuredSourceCustomerWinsOverSensor() {
+        let a = directory.assign(sourceCustomer: "kobe", sensor: "sensor-acme-0", source: ip("10.1.2.3"), destination: nil)
+        #expect(a.customerID == "kobe")
+        #expect(a.endpoint == ip("10.1.2.3"))
+    }
+
+    @Test func networksDecideWhenSensorIsUnknownAndDestinationMayBeTheEndpoint() {
+        let a = directory.assign(sourceCustomer: nil, sensor: "unknown", source: ip("203.0.113.9"), destination: ip("10.0.4.4"))
+        #expect(a == CustomerDirectory.Assignment(customerID: "acme", endpoint: ip("10.0.4.4")))
+    }
+
+    @Test func unclaimedEventsAreUnassignedNotDropped() {
+        let a = directory.assign(sourceCustomer: nil, sensor: "stranger", source: ip("192.168.1.5"), destination: ip("1.1.1.1"))
+        #expect(a.isUnassigned)
+        #expect(a.endpoint == ip("192.168.1.5"))
+        let none = directory.assign(sourceCustomer: nil, sensor: nil, source: nil, destination: nil)
+        #expect(none.isUnassigned && none.endpoint == nil)
+    }
+}
+
+@Suite struct FloodMeterTests {
+    @Test func contextIsSampledPastTheLimitButDetectionsNever() {
+        var meter = FloodMeter(limitPerSecond: 100, sampleEvery: 10)
+        var kept = 0, detectionsKept = 0
+        var started = 0
+        for i in 0..<1000 {
+            let isDetection = i % 100 == 0
+            let (verdict, transition) = meter.record(second: 5, isDetection: isDetection)
+            if case .floodStarted = transition { started += 1 }
+            if verdict == .keep { kept += 1; if isDetection { detectionsKept += 1 } }
+        }
+        #expect(started == 1)
+        #expect(detectionsKept == 10)
+        // 100 under the limit, then ~1 in 10 of the rest.
+        #expect(kept > 100 && kept < 200)
+        #expect(meter.flooding)
+        let (_, transition) = meter.record(second: 6, isDetection: false)
+        #expect(transition == .none) // second 5 ended over the limit; still flooding
+        let (_, ended) = meter.record(second: 7, isDetection: false)
+        #expect(ended == .floodEnded)
+    }
+}
+
+@Suite struct SilenceMonitorTests {
+    let directory = CustomerDirectory(customers: [acme, kobe])
+
+    @Test func silentSensorIsAGap() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000) // 2027-01-15 08:00 UTC — not kobe's maintenance
+        let gaps = SilenceMonitor.gaps(lastSeen: ["sensor-acme-0": now.addingTimeInterval(-20 * 60),
+                                                  "sensor-kobe-0": now.addingTimeInterval(-5 * 60)],
+                                       directory: directory, now: now)
+        #expect(gaps.map(\.sensor) == ["sensor-acme-0"])
+        #expect(gaps.first?.silentMinutes == 20)
+        let d = HealthDetections.monitoringGap(gaps[0], now: now)
+        #expect(d.signature.id == HealthDetections.monitoringGapID)
+        #expect(d.urgency == .p2)
+    }
+
+    @Test func silenceInsideMaintenanceIsNotAGap() {
+        // 2026-12-01 01:30 JST is inside kobe's monthly window (day 1, 01:00 for 60 min).
+        let f = ISO8601DateFormatter()
+        let now = f.date(from: "2026-11-30T16:30:00Z")!
+        let gaps = SilenceMonitor.gaps(lastSeen: ["sensor-kobe-0": now.addingTimeInterval(-3600)], directory: directory, now: now)
+        #expect(gaps.isEmpty)
+        let after = now.addingTimeInterval(3600)
+        #expect(SilenceMonitor.gaps(lastSeen: ["sensor-kobe-0": now.addingTimeInterval(-3600)], directory: directory, now: after).count == 1)
+    }
+
+    @Test func neverSeenSensorIsNotYetAGap() {
+        #expect(SilenceMonitor.gaps(lastSeen: [:], directory: directory, now: Date()).isEmpty)
+    }
+}
+
+@Suite struct BatchAccumulatorTests {
+    func detection(_ sig: String, at t: TimeInterval, src: String = "10.0.0.5") -> Detection {
+        Detection(customerID: "acme", sensor: "s", sourceFormat: .suricataEVE, sourcePosition: SourcePosition(source: "f", offset: Int64(t)),
+                  eventTime: Date(timeIntervalSince1970: t), ingestTime: Date(timeIntervalSince1970: t),
+                  signature: Signature(id: sig, name: sig), vendorSeverity: "2", severity: .medium,
+                  sourceIP: ip(src), destinationIP: ip("8.8.8.8"))
+    }
+
+    @Test func repeatsWithinTheWindowFoldIntoOne() {
+        var acc = BatchAccumulator(aggregationWindow: 600)
+        for i in 0..<100 { acc.add(detection: detection("1", at: 1000 + Double(i))) }
+        acc.add(detection: detection("1", at: 1099 + 601)) // past the window: a new row
+        acc.add(detection: detection("2", at: 1050))
+        acc.add(detection: detection("1", at: 1050, src: "10.0.0.6"))
+        let batch = acc.take(checkpoints: [])
+        #expect(batch.detections.count == 4)
+        #expect(batch.detections[0].count == 100)
+        #expect(batch.detections[0].firstSeen == Date(timeIntervalSince1970: 1000))
+        #expect(batch.detections[0].lastSeen == Date(timeIntervalSince1970: 1099))
+        #expect(batch.counters.detections == 103)
+        #expect(acc.take(checkpoints: []).detections.isEmpty)
+    }
+
+    @Test func contextGoesIntoHourlyBucketsPerEndpoint() {
+        var acc = BatchAccumulator(aggregationWindow: 600)
+        let t0 = 7200.0
+        for i in 0..<50 {
+            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + Double(i)),
+                    sample: ContextSample(time: Date(timeIntervalSince1970: t0 + Double(i)), kind: .dns, peer: nil, summary: "A host\(i % 40).example"))
+        }
+        acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600), sample: nil)
+        let batch = acc.take(checkpoints: [])
+        #expect(batch.context.count == 2)
+        #expect(batch.context[0].counts[.dns] == 50)
+        #expect(batch.context[0].samples.count == ContextBucket.sampleLimit)
+        #expect(batch.context[1].bucketStart == Date(timeIntervalSince1970: t0 + 3600))
+        #expect(batch.counters.contextEvents == 51)
+    }
+}
