@@ -239,7 +239,7 @@ public final class LineReader {
         }
         let room = bufferCapacity - tail
         precondition(room > 0, "a held partial line never fills the buffer")
-        let n = try readSome(into: base + tail, count: room, at: bufferBase + Int64(tail))
+        let n = try readSome(into: base + tail, count: min(room, options.chunkSize), at: bufferBase + Int64(tail))
         tail += n
         return n
     }
