@@ -77,7 +77,7 @@ public final class FileFollower {
     /// event in order.
     ///
     /// - Parameters:
-    ///   - maxLines: stop after this many lines (and oversized reports); the summary says
+    ///   - maxLines: stop after this many lines plus oversized reports; the summary says
     ///     `limitReached` and the next poll continues exactly where this one stopped.
     ///   - atEndOfInput: the input is declared complete (`--once`): a final line without a
     ///     newline is delivered (`terminated == false`) and the checkpoint moves past it.
@@ -107,7 +107,7 @@ public final class FileFollower {
             let entry = queue[index]
             index += 1
             guard entries[entry.key] === entry, entry.state != .finished else { continue }
-            if summary.lines >= maxLines {
+            if summary.itemsCounted >= maxLines {
                 summary.limitReached = true
                 break
             }
@@ -142,7 +142,7 @@ public final class FileFollower {
         }
         let result: LineReader.Result
         do {
-            result = try reader.read(maxItems: maxLines == .max ? .max : maxLines - summary.lines,
+            result = try reader.read(maxItems: maxLines == .max ? .max : maxLines - summary.itemsCounted,
                                      atEndOfInput: atEndOfInput) { item in
                 switch item {
                 case .line(let slice):
@@ -151,7 +151,7 @@ public final class FileFollower {
                     summary.lines += 1
                 case .oversized(let offset, let length):
                     try emit(entry, entry.path, .oversized(offset: offset, length: length), &summary)
-                    if maxLines != .max { summary.lines += 1 }
+                    summary.oversizedLines += 1
                 }
             }
         } catch let error as FollowError {
@@ -233,7 +233,7 @@ public final class FileFollower {
                     if occupant.state == .draining {
                         // The file it replaces is gone from every matched path: read it to its end now.
                         _ = try read(occupant, maxLines: .max, atEndOfInput: atEndOfInput, &summary, body, emit)
-                        try finishDraining(occupant, &summary, emit)
+                        if occupant.state != .finished { try finishDraining(occupant, &summary, emit) }
                     } else {
                         try startDraining(entry, renamedTo: destination, &summary, emit)
                         progressed = true

@@ -276,6 +276,45 @@ struct FileFollowerTests {
         #expect(again.kinds.allSatisfy { if case .appeared(_, true) = $0 { true } else { false } })
     }
 
+    @Test func directoryRotationChainDropsDeletedFileAndShiftsTheOthers() throws {
+        let dir = TemporaryDirectory()
+        let live = dir.file("conn.log")
+        let one = dir.file("conn.log.1")
+        writeFile(one, "r1\n")
+        writeFile(live, "l1\n")
+        let follower = FileFollower(path: dir.path, options: noGrace)
+        #expect(Set(try pollOnce(follower).texts) == ["r1", "l1"])
+        let liveInode = inode(of: live)
+
+        // logrotate with `rotate 1`: drop .1, shift the live file to .1, create a new live file.
+        append(one, "r2\n")
+        remove(one)
+        append(live, "l2\n")
+        rename(live, one)
+        writeFile(live, "n1\n")
+        let got = try pollOnce(follower)
+        #expect(got.texts == ["r2", "l2", "n1"])
+        #expect(got.kinds.filter { if case .finished = $0 { true } else { false } }.count == 1)
+        #expect(checkpoint(follower, one)?.inode == liveInode)
+        #expect(checkpoint(follower, one)?.offset == 6)
+        #expect(checkpoint(follower, live)?.offset == 3)
+        #expect(follower.checkpoints.count == 2)
+        #expect(try pollOnce(follower).lines.isEmpty)
+    }
+
+    @Test func lineLimitCountsOversizedLinesAndResumes() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("eve.json")
+        writeFile(path, "a\n" + String(repeating: "z", count: 50) + "\nb\nc\n")
+        let follower = FileFollower(path: path, options: FollowerOptions(reader: LineReaderOptions(maxLineBytes: 10, chunkSize: 16)))
+        let first = try pollOnce(follower, maxLines: 2)
+        #expect(first.texts == ["a"])
+        #expect(first.summary.oversizedLines == 1)
+        #expect(first.summary.limitReached)
+        #expect(checkpoint(follower, path)?.offset == 53)
+        #expect(try pollOnce(follower).texts == ["b", "c"])
+    }
+
     @Test func fingerprintMismatchOnSameInodeRestartsAtZero() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("eve.json")
