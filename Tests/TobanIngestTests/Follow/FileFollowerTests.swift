@@ -420,6 +420,34 @@ struct FileFollowerTests {
         #expect(rest.kinds.first == .appeared(startOffset: 4, resumed: true))
     }
 
+    @Test func corruptGzipIsReportedAndDoesNotBlock() throws {
+        let dir = TemporaryDirectory()
+        writeFile(dir.file("eve.json.1.gz"), "this is not gzip data\n")
+        writeFile(dir.file("eve.json"), "live\n")
+        let follower = FileFollower(path: dir.file("eve.json"), options: FollowerOptions(backfillCompressed: true))
+        let got = try pollOnce(follower)
+        #expect(got.texts == ["live"])
+        #expect(got.kinds.contains { if case .failed = $0 { true } else { false } })
+        #expect(got.kinds.contains(.finished(offset: 0)))
+    }
+
+    @Test func startAtEndInsideAnOversizedTrailingLineSkipsToItsNewline() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("eve.json")
+        writeFile(path, "old\n" + String(repeating: "w", count: 100))
+        let options = FollowerOptions(reader: LineReaderOptions(maxLineBytes: 20, chunkSize: 8), startAtEnd: true)
+        let follower = FileFollower(path: path, options: options)
+        #expect(try pollOnce(follower).kinds == [.appeared(startOffset: 104, resumed: false)])
+        append(path, "www\nfresh\n")
+        let got = try pollOnce(follower)
+        #expect(got.texts == ["fresh"])
+        #expect(got.lines.first?.start == 108)
+        guard case .oversized = got.kinds.first else {
+            Issue.record("expected the tail of the long line to be reported oversized, got \(got.kinds)")
+            return
+        }
+    }
+
     @Test func gzipFilesAreNotBackfilledUnlessAsked() throws {
         let dir = TemporaryDirectory()
         writeFile(dir.file("eve.json.1"), "old\n")
