@@ -1,0 +1,435 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import TobanCore
+
+/// Follows the files of one configured source (a file, a glob or a directory) and hands
+/// over complete lines with exact offsets, surviving rotation, truncation and restarts.
+///
+/// Usage: call `poll` repeatedly; process each `.line` inside the callback (its bytes are
+/// a view, valid only during the call); then commit the rows together with `checkpoints`
+/// (or `checkpoint(after:)` for the last processed line). A checkpoint always points just
+/// after a delivered line, never into an undelivered partial line.
+///
+/// Each tracked file has one checkpoint, keyed `sourceID(source:path:)`. Files are matched
+/// to saved checkpoints by device and inode, then validated by fingerprint (see
+/// `FileIdentity`); a mismatch reads the file from 0.
+///
+/// Rotation: when the path names a new file (rename, delete and recreate), the old
+/// descriptor is read to its end first (see `FollowerOptions.rotationGrace`), then the new
+/// file is read from 0. When the old file was renamed to a path the source also matches
+/// (directory or glob), it moves to that path's key with its offset. If the process
+/// stopped mid-rotation, the first poll looks for the checkpointed inode next to its old
+/// path and drains it before the new file.
+///
+/// Not thread-safe: one thread polls a follower.
+public final class FileFollower {
+    public let source: SourceSettings
+    public let options: FollowerOptions
+
+    private let discovery: SourceDiscovery
+    private var entries: [String: TrackedFile] = [:]
+    private var saved: [SourceCheckpoint]
+    private var reportedFailures: Set<String> = []
+    private var pollCount = 0
+    private var sequence = 0
+    private let clock = ContinuousClock()
+
+    /// - Parameters:
+    ///   - checkpoints: saved checkpoints; those whose `sourceID` does not belong to this
+    ///     source are ignored, so the store's whole list may be passed.
+    public init(source: SourceSettings, checkpoints: [SourceCheckpoint] = [], options: FollowerOptions = FollowerOptions()) {
+        self.source = source
+        self.options = options
+        self.discovery = SourceDiscovery(pattern: source.path)
+        let prefix = FileFollower.sourceID(source: source.path, path: "")
+        self.saved = checkpoints.filter { $0.sourceID.hasPrefix(prefix) }
+    }
+
+    public convenience init(path: String, checkpoints: [SourceCheckpoint] = [], options: FollowerOptions = FollowerOptions()) {
+        self.init(source: SourceSettings(path: path), checkpoints: checkpoints, options: options)
+    }
+
+    /// The checkpoint key of a file of a source: `"<configured path>#<file path>"`.
+    public static func sourceID(source: String, path: String) -> String { source + "#" + path }
+
+    /// One checkpoint per tracked file (live, draining, or finished `.gz`), sorted by
+    /// sourceID, each just after the last line delivered from it.
+    public var checkpoints: [SourceCheckpoint] {
+        entries.values.sorted { $0.key < $1.key }.map { $0.checkpoint(offset: $0.offset) }
+    }
+
+    /// The checkpoint just after `line`, for a caller that processed lines up to `line`
+    /// (may be called inside the poll callback). Nil if the file is no longer tracked.
+    public func checkpoint(after line: FollowedLine) -> SourceCheckpoint? {
+        entries[line.sourceID]?.checkpoint(offset: line.end)
+    }
+
+    /// Paths of the files currently tracked, sorted.
+    public var trackedPaths: [String] { entries.values.map(\.path).sorted() }
+
+    deinit {
+        for entry in entries.values { entry.close() }
+    }
+
+    /// Discovers files, then reads what is new in each, calling `body` for every line and
+    /// event in order.
+    ///
+    /// - Parameters:
+    ///   - maxLines: stop after this many lines plus oversized reports; the summary says
+    ///     `limitReached` and the next poll continues exactly where this one stopped.
+    ///   - atEndOfInput: the input is declared complete (`--once`): a final line without a
+    ///     newline is delivered (`terminated == false`) and the checkpoint moves past it.
+    /// - Throws: what `body` throws. The line it threw on is not counted as delivered; the
+    ///   next poll delivers it again. Events are not repeated.
+    @discardableResult
+    public func poll(maxLines: Int = .max, atEndOfInput: Bool = false,
+                     _ body: (FollowItem) throws -> Void) throws -> PollSummary {
+        let firstPoll = pollCount == 0
+        pollCount += 1
+        var summary = PollSummary()
+        let emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void = { entry, path, kind, summary in
+            let key = entry?.key ?? FileFollower.sourceID(source: self.source.path, path: path)
+            try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind)))
+            summary.events += 1
+        }
+
+        if firstPoll {
+            try recoverRotatedWhileStopped(&summary, emit)
+            if options.backfillCompressed { try openCompressedSiblings(&summary, emit) }
+        }
+        try reconcile(firstPoll: firstPoll, atEndOfInput: atEndOfInput, &summary, body, emit)
+
+        var queue = entries.values.filter { $0.state != .finished }.sorted(by: FileFollower.readingOrder)
+        var index = 0
+        while index < queue.count {
+            let entry = queue[index]
+            index += 1
+            guard entries[entry.key] === entry, entry.state != .finished else { continue }
+            if summary.itemsCounted >= maxLines {
+                summary.limitReached = true
+                break
+            }
+            let drained = try read(entry, maxLines: maxLines, atEndOfInput: atEndOfInput, &summary, body, emit)
+            if summary.limitReached { break }
+            guard drained, !entry.compressed else { continue }
+            // A drained rotated file makes room for the file now at its path.
+            if let status = FileStatus.of(path: entry.path), status.isRegular, entries[entry.key] == nil,
+               discovery.livePaths().contains(entry.path),
+               let next = try openPlain(path: entry.path, firstPoll: false, &summary, emit) {
+                queue.append(next)
+            }
+        }
+        return summary
+    }
+
+    // MARK: - Reading
+
+    private static func readingOrder(_ a: TrackedFile, _ b: TrackedFile) -> Bool {
+        func rank(_ e: TrackedFile) -> Int { e.compressed ? 0 : (e.state == .draining ? 1 : 2) }
+        return (rank(a), a.sequence) < (rank(b), b.sequence)
+    }
+
+    /// Reads one file. Returns true when a draining or compressed file was finished (and,
+    /// for a plain file, removed).
+    private func read(_ entry: TrackedFile, maxLines: Int, atEndOfInput: Bool, _ summary: inout PollSummary,
+                      _ body: (FollowItem) throws -> Void,
+                      _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> Bool {
+        guard let reader = entry.reader else { return false }
+        if let previous = entry.restartIfTruncated() {
+            try emit(entry, entry.path, .truncated(previousOffset: previous), &summary)
+        }
+        let result: LineReader.Result
+        do {
+            result = try reader.read(maxItems: maxLines == .max ? .max : maxLines - summary.itemsCounted,
+                                     atEndOfInput: atEndOfInput) { item in
+                switch item {
+                case .line(let slice):
+                    try body(.line(FollowedLine(sourceID: entry.key, path: entry.path, start: slice.start, end: slice.end,
+                                                bytes: slice.bytes, terminated: slice.terminated)))
+                    summary.lines += 1
+                case .oversized(let offset, let length):
+                    try emit(entry, entry.path, .oversized(offset: offset, length: length), &summary)
+                    summary.oversizedLines += 1
+                }
+            }
+        } catch let error as FollowError {
+            try reportFailure(entry.path, error.description, &summary, emit)
+            return false
+        }
+        summary.bytesRead += result.bytesRead
+        let now = clock.now
+        if result.bytesRead > 0 { entry.lastActivity = now }
+        entry.refreshReference()
+        if result.status == .limitReached {
+            summary.limitReached = true
+            return false
+        }
+        if entry.compressed {
+            guard result.status == .endOfStream else { return false }
+            if let failure = entry.finishDecompression() { try emit(entry, entry.path, .failed(failure), &summary) }
+            entry.close()
+            entry.state = .finished
+            try emit(entry, entry.path, .finished(offset: entry.offset), &summary)
+            return true
+        }
+        guard entry.state == .draining, result.bytesRead == 0,
+              atEndOfInput || now - entry.lastActivity >= options.rotationGrace else { return false }
+        try finishDraining(entry, &summary, emit)
+        return true
+    }
+
+    private func finishDraining(_ entry: TrackedFile, _ summary: inout PollSummary,
+                                _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        entry.close()
+        entry.state = .finished
+        if entries[entry.key] === entry { entries[entry.key] = nil }
+        try emit(entry, entry.path, .finished(offset: entry.offset), &summary)
+    }
+
+    private func reportFailure(_ path: String, _ message: String, _ summary: inout PollSummary,
+                               _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        guard reportedFailures.insert(path + "\u{0}" + message).inserted else { return }
+        try emit(entries[FileFollower.sourceID(source: source.path, path: path)], path, .failed(message), &summary)
+    }
+
+    // MARK: - Discovery
+
+    /// Notices files that left their path (rotated, moved, deleted) and opens new ones.
+    private func reconcile(firstPoll: Bool, atEndOfInput: Bool, _ summary: inout PollSummary,
+                           _ body: (FollowItem) throws -> Void,
+                           _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        let paths = discovery.livePaths()
+        var statusByPath: [String: FileStatus] = [:]
+        var pathByFile: [FileKey: String] = [:]
+        for path in paths {
+            guard let status = FileStatus.of(path: path) else { continue }
+            statusByPath[path] = status
+            if pathByFile[FileKey(status)] == nil { pathByFile[FileKey(status)] = path }
+        }
+
+        var movers: [(entry: TrackedFile, to: String)] = []
+        for entry in entries.values.sorted(by: { $0.path < $1.path }) where !entry.compressed && entry.state == .live {
+            if let status = statusByPath[entry.path], FileKey(status) == entry.file { continue }
+            if let destination = pathByFile[entry.file], destination != entry.path {
+                movers.append((entry, destination))
+            } else {
+                try startDraining(entry, renamedTo: nil, &summary, emit)
+            }
+        }
+        // Renames inside the source move a file to its new path's key, keeping its offset.
+        var pending = movers
+        while !pending.isEmpty {
+            var waiting: [(entry: TrackedFile, to: String)] = []
+            var progressed = false
+            for (entry, destination) in pending {
+                let destinationKey = FileFollower.sourceID(source: source.path, path: destination)
+                if let occupant = entries[destinationKey] {
+                    if pending.contains(where: { $0.entry === occupant }) {
+                        waiting.append((entry, destination))
+                        continue
+                    }
+                    if occupant.state == .draining {
+                        // The file it replaces is gone from every matched path: read it to its end now.
+                        _ = try read(occupant, maxLines: .max, atEndOfInput: atEndOfInput, &summary, body, emit)
+                        if occupant.state != .finished { try finishDraining(occupant, &summary, emit) }
+                    } else {
+                        try startDraining(entry, renamedTo: destination, &summary, emit)
+                        progressed = true
+                        continue
+                    }
+                }
+                try emit(entry, entry.path, .rotated(renamedTo: destination), &summary)
+                entries[entry.key] = nil
+                entry.key = destinationKey
+                entry.path = destination
+                entries[destinationKey] = entry
+                progressed = true
+            }
+            if !progressed {
+                for (entry, destination) in waiting { try startDraining(entry, renamedTo: destination, &summary, emit) }
+                break
+            }
+            pending = waiting
+        }
+
+        let trackedFiles = Set(entries.values.filter { $0.state != .finished }.map(\.file))
+        for path in paths {
+            guard entries[FileFollower.sourceID(source: source.path, path: path)] == nil,
+                  let status = statusByPath[path], !trackedFiles.contains(FileKey(status)) else { continue }
+            _ = try openPlain(path: path, firstPoll: firstPoll, &summary, emit)
+        }
+    }
+
+    private func startDraining(_ entry: TrackedFile, renamedTo: String?, _ summary: inout PollSummary,
+                               _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        entry.state = .draining
+        entry.lastActivity = clock.now
+        let kind: FollowEvent.Kind = FileStatus.of(path: entry.path) == nil ? .vanished : .rotated(renamedTo: renamedTo)
+        try emit(entry, entry.path, kind, &summary)
+    }
+
+    /// Saved checkpoints for `file`, best first (same path, then furthest), removed from
+    /// the saved list so they are used once.
+    private func takeCheckpoint(for file: FileKey, path: String) -> SourceCheckpoint? {
+        let matches = saved.filter { $0.device == file.device && $0.inode == file.inode }
+        saved.removeAll { $0.device == file.device && $0.inode == file.inode }
+        return matches.max { ($0.path == path ? 1 : 0, $0.offset) < ($1.path == path ? 1 : 0, $1.offset) }
+    }
+
+    private func nextSequence() -> Int {
+        sequence += 1
+        return sequence
+    }
+
+    private func openReadOnly(_ path: String, _ summary: inout PollSummary,
+                              _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> (Int32, FileStatus)? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code != ENOENT { try reportFailure(path, FollowError(operation: "open", path: path, code: code).description, &summary, emit) }
+            return nil
+        }
+        guard let status = FileStatus.of(fileDescriptor: fd), status.isRegular else {
+            _ = Glibc.close(fd)
+            return nil
+        }
+        return (fd, status)
+    }
+
+    /// Opens a plain file found at `path` and decides where to start.
+    private func openPlain(path: String, firstPoll: Bool, _ summary: inout PollSummary,
+                           _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> TrackedFile? {
+        guard let (fd, status) = try openReadOnly(path, &summary, emit) else { return nil }
+        let file = FileKey(status)
+        var start: Int64 = 0
+        var resumed = false
+        var rejection: String?
+        var skipFrom: Int64?
+        if let checkpoint = takeCheckpoint(for: file, path: path) {
+            if checkpoint.offset > status.size {
+                rejection = "file is shorter (\(status.size) bytes) than the checkpoint offset \(checkpoint.offset)"
+            } else if FileIdentity.fingerprint(fileDescriptor: fd, consumedUpTo: checkpoint.offset) != checkpoint.fingerprint {
+                rejection = "fingerprint differs: same inode, different file"
+            } else {
+                start = checkpoint.offset
+                resumed = true
+            }
+        } else if let stale = saved.firstIndex(where: { $0.path == path }) {
+            let old = saved.remove(at: stale)
+            rejection = "path now names another file (inode \(status.inode), checkpoint has \(old.inode))"
+        } else if firstPoll && options.startAtEnd {
+            (start, skipFrom) = lastLineBoundary(fd: fd, size: status.size)
+        }
+        let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
+        if let skipFrom { reader.skipCurrentLine(startedAt: skipFrom) }
+        let key = FileFollower.sourceID(source: source.path, path: path)
+        let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: nil,
+                                compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: clock.now)
+        entries[key] = entry
+        if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
+        try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)
+        return entry
+    }
+
+    /// `startAtEnd`: the offset after the file's last newline. If none lies within the
+    /// last `maxLineBytes + 2` bytes, the trailing line is oversized anyway: start at the
+    /// end and skip up to the next newline.
+    private func lastLineBoundary(fd: Int32, size: Int64) -> (Int64, Int64?) {
+        let window = min(size, Int64(options.reader.maxLineBytes + 2))
+        let step = 64 * 1024
+        var buffer = [UInt8](repeating: 0, count: step)
+        var upper = size
+        while upper > size - window {
+            let lower = max(size - window, upper - Int64(step))
+            let count = Int(upper - lower)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(lower)) }
+            guard n == count else { return (0, nil) }
+            if let index = buffer[0..<count].lastIndex(of: 0x0A) { return (lower + Int64(index) + 1, nil) }
+            upper = lower
+        }
+        return size > window ? (size, size - window) : (0, nil)
+    }
+
+    /// First poll: for a checkpoint whose path now names another file (or nothing), look
+    /// for its inode next to that path (the file was rotated while we were stopped) and
+    /// read it to its end before the new file.
+    private func recoverRotatedWhileStopped(_ summary: inout PollSummary,
+                                            _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        for checkpoint in saved.sorted(by: { $0.path < $1.path }) where !SourceDiscovery.isCompressed(checkpoint.path) {
+            let key = FileFollower.sourceID(source: source.path, path: checkpoint.path)
+            guard entries[key] == nil, checkpoint.offset > 0 else { continue }
+            let wanted = FileKey(device: checkpoint.device, inode: checkpoint.inode)
+            if let status = FileStatus.of(path: checkpoint.path), FileKey(status) == wanted { continue }
+            let directory = (checkpoint.path as NSString).deletingLastPathComponent
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { continue }
+            for name in names.sorted() {
+                let candidate = directory.isEmpty ? name : directory + "/" + name
+                guard let status = FileStatus.of(path: candidate), status.isRegular, FileKey(status) == wanted,
+                      status.size >= checkpoint.offset else { continue }
+                let fd = Glibc.open(candidate, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { break }
+                guard let opened = FileStatus.of(fileDescriptor: fd), FileKey(opened) == wanted,
+                      FileIdentity.fingerprint(fileDescriptor: fd, consumedUpTo: checkpoint.offset) == checkpoint.fingerprint else {
+                    _ = Glibc.close(fd)
+                    break
+                }
+                saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
+                let reader = LineReader(fileDescriptor: fd, startOffset: checkpoint.offset, input: .positional, options: options.reader)
+                let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
+                                        compressedFingerprint: nil, offset: checkpoint.offset, sequence: nextSequence(), now: clock.now)
+                entries[key] = entry
+                try emit(entry, checkpoint.path, .appeared(startOffset: checkpoint.offset, resumed: true), &summary)
+                break
+            }
+        }
+    }
+
+    /// First poll with `backfillCompressed`: `.gz` siblings, oldest first.
+    private func openCompressedSiblings(_ summary: inout PollSummary,
+                                        _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+        for path in discovery.compressedPaths() {
+            let key = FileFollower.sourceID(source: source.path, path: path)
+            guard entries[key] == nil, let (fd, status) = try openReadOnly(path, &summary, emit) else { continue }
+            let file = FileKey(status)
+            let length = Int(min(Int64(FileIdentity.fingerprintLimit), status.size))
+            let fingerprint = FileIdentity.fingerprint(fileDescriptor: fd, length: length) ?? FileIdentity.fnvOffsetBasis
+            var start: Int64 = 0
+            var resumed = false
+            var rejection: String?
+            if let checkpoint = takeCheckpoint(for: file, path: path) {
+                if checkpoint.fingerprint != fingerprint {
+                    rejection = "fingerprint differs: same inode, different file"
+                } else if let size = GzipStream.trailerSize(compressedFileDescriptor: fd, fileSize: status.size),
+                          UInt32(truncatingIfNeeded: checkpoint.offset) == size {
+                    // Already read to its end: keep its checkpoint without decompressing again.
+                    _ = Glibc.close(fd)
+                    let entry = TrackedFile(key: key, path: path, fd: -1, file: file, reader: nil, gzip: nil,
+                                            compressedFingerprint: fingerprint, offset: checkpoint.offset,
+                                            sequence: nextSequence(), now: clock.now)
+                    entry.state = .finished
+                    entries[key] = entry
+                    continue
+                } else {
+                    start = checkpoint.offset
+                    resumed = true
+                }
+            }
+            let gzip: GzipStream
+            do {
+                gzip = try GzipStream(compressedFileDescriptor: fd, gzipPath: options.gzipPath)
+            } catch {
+                _ = Glibc.close(fd)
+                try reportFailure(path, "cannot run \(options.gzipPath): \(error)", &summary, emit)
+                continue
+            }
+            let reader = LineReader(fileDescriptor: gzip.fileDescriptor, startOffset: start, input: .stream, options: options.reader)
+            let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: gzip,
+                                    compressedFingerprint: fingerprint, offset: start, sequence: nextSequence(), now: clock.now)
+            entries[key] = entry
+            if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
+            try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TobanCore
+
+/// Device and inode: what names one file while it exists.
+struct FileKey: Hashable {
+    var device: UInt64
+    var inode: UInt64
+
+    init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    init(_ status: FileStatus) { self.init(device: status.device, inode: status.inode) }
+}
+
+/// One file a `FileFollower` reads: its open descriptor, reader and state.
+final class TrackedFile {
+    enum State: Equatable {
+        /// The file is (or is expected) at `path`.
+        case live
+        /// The path names another file or nothing; the descriptor is read to its end.
+        case draining
+        /// Read to its end and closed; kept only for its checkpoint (`.gz` backfill).
+        case finished
+    }
+
+    /// Checkpoint key (`FileFollower.sourceID(source:path:)`).
+    var key: String
+    /// Path the file was discovered at; the checkpoint's path.
+    var path: String
+    let file: FileKey
+    let compressed: Bool
+    let sequence: Int
+    var state: State = .live
+    var lastActivity: ContinuousClock.Instant
+
+    private(set) var fd: Int32
+    private(set) var reader: LineReader?
+    private var gzip: GzipStream?
+    private var finalOffset: Int64
+    /// Fingerprint of the first `length` consumed bytes, taken when they were read: the
+    /// reference a later poll compares against to notice a rewritten file.
+    private var reference: (length: Int, hash: UInt64) = (0, FileIdentity.fnvOffsetBasis)
+    /// `.gz`: fingerprint of the compressed file's first bytes (see `FileIdentity`).
+    private let compressedFingerprint: UInt64
+
+    init(key: String, path: String, fd: Int32, file: FileKey, reader: LineReader?, gzip: GzipStream?,
+         compressedFingerprint: UInt64?, offset: Int64, sequence: Int, now: ContinuousClock.Instant) {
+        self.key = key
+        self.path = path
+        self.fd = fd
+        self.file = file
+        self.reader = reader
+        self.gzip = gzip
+        self.compressed = compressedFingerprint != nil
+        self.compressedFingerprint = compressedFingerprint ?? 0
+        self.finalOffset = offset
+        self.sequence = sequence
+        self.lastActivity = now
+        refreshReference()
+    }
+
+    deinit { close() }
+
+    /// Offset after the last delivered line.
+    var offset: Int64 { reader?.committedOffset ?? finalOffset }
+
+    func fingerprint(at offset: Int64) -> UInt64 {
+        if compressed { return compressedFingerprint }
+        let length = FileIdentity.fingerprintLength(forOffset: offset)
+        if length == reference.length { return reference.hash }
+        if fd >= 0, let hash = FileIdentity.fingerprint(fileDescriptor: fd, length: length) { return hash }
+        return reference.hash
+    }
+
+    func checkpoint(offset: Int64) -> SourceCheckpoint {
+        SourceCheckpoint(sourceID: key, path: path, device: file.device, inode: file.inode,
+                         fingerprint: fingerprint(at: offset), offset: offset)
+    }
+
+    /// Records the fingerprint of newly consumed leading bytes (until 1 KiB is covered).
+    func refreshReference() {
+        guard !compressed, fd >= 0 else { return }
+        let length = FileIdentity.fingerprintLength(forOffset: offset)
+        guard length > reference.length,
+              let hash = FileIdentity.fingerprint(fileDescriptor: fd, length: length) else { return }
+        reference = (length, hash)
+    }
+
+    /// Plain files: if the file shrank below what was read, or its consumed first bytes
+    /// changed, restarts at 0 and returns the offset it had reached.
+    func restartIfTruncated() -> Int64? {
+        guard !compressed, fd >= 0, let reader, let status = FileStatus.of(fileDescriptor: fd) else { return nil }
+        var truncated = status.size < reader.readOffset
+        if !truncated, reference.length > 0 {
+            truncated = FileIdentity.fingerprint(fileDescriptor: fd, length: reference.length) != reference.hash
+        }
+        guard truncated else { return nil }
+        let previous = reader.committedOffset
+        reader.reset(to: 0)
+        reference = (0, FileIdentity.fnvOffsetBasis)
+        return previous
+    }
+
+    /// `.gz`: waits for the decompressor; a failure description, or nil.
+    func finishDecompression() -> String? { gzip?.finish() }
+
+    func close() {
+        finalOffset = offset
+        gzip?.cancel()
+        reader = nil
+        gzip = nil
+        if fd >= 0 {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
+    }
+}
