@@ -127,8 +127,8 @@ public struct EVEParser: LineParser {
         }
 
         if let ts = tsText {
+            // Unparseable times leave `timestamp` nil (the follower stamps arrival time); the alert is kept.
             e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
-            if e.timestamp == nil { throw ParseError("invalid EVE timestamp") }
         }
 
         switch type {

@@ -69,10 +69,8 @@ struct SyslogHeader {
                           options: ParserOptions) throws(ParseError) {
         var (s, e, i) = token(p, start, end)
         if !(e - s == 1 && p[s] == ASCII.minus) {
-            guard let t = Timestamps.iso8601(p + s, e - s, defaultOffset: options.localUTCOffsetSeconds) else {
-                throw ParseError("invalid RFC 5424 timestamp")
-            }
-            h.timestamp = t
+            // An unparseable TIMESTAMP leaves it nil; the message is still worth showing.
+            h.timestamp = Timestamps.iso8601(p + s, e - s, defaultOffset: options.localUTCOffsetSeconds)
         }
         (s, e, i) = token(p, i, end); h.hostname = nilOrText(p, s, e)
         (s, e, i) = token(p, i, end); h.appName = nilOrText(p, s, e)
