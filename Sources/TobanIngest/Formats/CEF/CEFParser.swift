@@ -263,7 +263,11 @@ public struct CEFParser: LineParser {
             }
         }
         for c in customs {
-            if let v = c.value { e.customFields.append(CustomField(label: c.label ?? c.slot, value: v)) }
+            guard let v = c.value else { continue }
+            e.customFields.append(CustomField(label: c.label ?? c.slot, value: v))
+            // ArcSight convention: c6a2 / c6a3 are the source / destination IPv6 addresses.
+            if c.slot == "c6a2" && e.sourceIP == nil { e.sourceIP = IPAddress(v) }
+            if c.slot == "c6a3" && e.destinationIP == nil { e.destinationIP = IPAddress(v) }
         }
         for t in [rt, startTime] {
             guard e.timestamp == nil, var text = t else { continue }
