@@ -58,6 +58,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
+        .executableTarget(name: "toban-bench", dependencies: ["TobanIngest", "TobanCore"]),
         .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
         .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),
         .testTarget(name: "TobanStoreTests", dependencies: ["TobanStore", "TobanCore"]),

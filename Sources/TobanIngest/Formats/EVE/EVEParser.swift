@@ -1,0 +1,392 @@
+import TobanCore
+
+/// Suricata EVE JSON (one object per line).
+///
+/// `alert` and `anomaly` are detections; flow/dns/http/tls/fileinfo/smtp/ssh are context;
+/// `stats` is health; any other `event_type` is `.context(.other)`. Only the keys the
+/// console needs are materialised; everything else is validated and skipped.
+public struct EVEParser: LineParser {
+    public var options: ParserOptions
+
+    public init(options: ParserOptions) {
+        self.options = options
+    }
+
+    public mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineResult {
+        guard let base = line.baseAddress, !isBlank(line) else { return .skip }
+        if line.count > options.maxLineLength {
+            return .invalid(reason: "line too long (\(line.count) bytes, limit \(options.maxLineLength))")
+        }
+        var s = JSONScanner(base, count: line.count)
+        do {
+            let event = try EVEParser.parseObject(&s, options: options)
+            try s.finish()
+            return .event(event)
+        } catch {
+            return .invalid(reason: error.reason)
+        }
+    }
+
+    enum EventType {
+        case alert, anomaly, stats, flow, dns, http, tls, fileinfo, smtp, ssh, other, missing
+    }
+
+    static func eventType(_ p: UnsafePointer<UInt8>, _ n: Int) -> EventType {
+        switch n {
+        case 3: if bytesEqual(p, n, "dns") { return .dns }; if bytesEqual(p, n, "tls") { return .tls }; if bytesEqual(p, n, "ssh") { return .ssh }
+        case 4: if bytesEqual(p, n, "flow") { return .flow }; if bytesEqual(p, n, "http") { return .http }; if bytesEqual(p, n, "smtp") { return .smtp }
+        case 5: if bytesEqual(p, n, "alert") { return .alert }; if bytesEqual(p, n, "stats") { return .stats }
+        case 7: if bytesEqual(p, n, "anomaly") { return .anomaly }
+        case 8: if bytesEqual(p, n, "fileinfo") { return .fileinfo }
+        default: break
+        }
+        return .other
+    }
+
+    static func parseObject(_ s: inout JSONScanner, options: ParserOptions) throws(ParseError) -> ParsedEvent {
+        var e = ParsedEvent(kind: .context(.other))
+        var type = EventType.missing
+        var alertSeverity: UInt64?
+        var anomalyType: String?
+        var anomalyEvent: String?
+        var tsText: JSONScanner.Str?
+
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            let k = s.base + key.start
+            let n = key.escaped ? -1 : key.count
+            switch n {
+            case 4:
+                if bytesEqual(k, n, "host") {
+                    if let v = try s.readString() { e.sensor = s.text(v) }
+                } else if bytesEqual(k, n, "http") {
+                    try parseHTTP(&s, &e)
+                } else if bytesEqual(k, n, "smtp") {
+                    try parseSMTP(&s, &e)
+                } else { try s.skipValue() }
+            case 5:
+                if bytesEqual(k, n, "proto") {
+                    if let v = try s.readString() { e.transport = s.withBytes(v) { transportName($0, $1) } }
+                } else if bytesEqual(k, n, "alert") {
+                    try parseAlert(&s, &e, &alertSeverity)
+                } else if bytesEqual(k, n, "ether") {
+                    try parseEther(&s, &e)
+                } else if bytesEqual(k, n, "stats") {
+                    try parseStats(&s, &e)
+                } else if bytesEqual(k, n, "email") {
+                    try parseEmail(&s, &e)
+                } else { try s.skipValue() }
+            case 6:
+                if bytesEqual(k, n, "src_ip") {
+                    if let v = try s.readString() { e.sourceIP = s.withBytes(v) { parseIP($0, $1) } }
+                } else { try s.skipValue() }
+            case 7:
+                if bytesEqual(k, n, "dest_ip") {
+                    if let v = try s.readString() { e.destinationIP = s.withBytes(v) { parseIP($0, $1) } }
+                } else if bytesEqual(k, n, "flow_id") {
+                    if let num = try s.readNumber() {
+                        e.flowID = num.isInteger ? makeString(s.base, num.start, num.start + num.count) : nil
+                    }
+                } else if bytesEqual(k, n, "anomaly") {
+                    try parseAnomaly(&s, &anomalyType, &anomalyEvent)
+                } else { try s.skipValue() }
+            case 8:
+                if bytesEqual(k, n, "src_port") {
+                    e.sourcePort = try readPort(&s)
+                } else if bytesEqual(k, n, "fileinfo") {
+                    try parseFileinfo(&s, &e)
+                } else { try s.skipValue() }
+            case 9:
+                if bytesEqual(k, n, "timestamp") {
+                    tsText = try s.readString()
+                } else if bytesEqual(k, n, "dest_port") {
+                    e.destinationPort = try readPort(&s)
+                } else { try s.skipValue() }
+            case 10:
+                if bytesEqual(k, n, "event_type") {
+                    if let v = try s.readString() { type = s.withBytes(v) { eventType($0, $1) } }
+                } else { try s.skipValue() }
+            case 3:
+                if bytesEqual(k, n, "dns") {
+                    try parseDNS(&s, &e)
+                } else if bytesEqual(k, n, "tls") {
+                    try parseTLS(&s, &e)
+                } else { try s.skipValue() }
+            case -1:
+                // Escaped key: rare; compare decoded text.
+                let name = s.decode(key)
+                if name == "event_type", let v = try s.readString() {
+                    type = s.withBytes(v) { eventType($0, $1) }
+                } else {
+                    try s.skipValue()
+                }
+            default:
+                try s.skipValue()
+            }
+        }
+
+        if let ts = tsText {
+            // Unparseable times leave `timestamp` nil (the follower stamps arrival time); the alert is kept.
+            e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+        }
+
+        switch type {
+        case .missing:
+            throw ParseError("EVE record without event_type")
+        case .alert:
+            e.kind = .detection
+            e.vendorSeverity = alertSeverity.map { String($0) }
+            e.severity = Severity.fromSuricata(priority: alertSeverity.map { Int(clamping: $0) } ?? 3)
+        case .anomaly:
+            e.kind = .detection
+            e.signature = anomalyEvent ?? anomalyType
+            e.category = anomalyType.map { "anomaly: " + $0 } ?? "anomaly"
+            e.severity = .low
+        case .stats: e.kind = .health(.stats)
+        case .flow: e.kind = .context(.flow)
+        case .dns: e.kind = .context(.dns)
+        case .http: e.kind = .context(.http)
+        case .tls: e.kind = .context(.tls)
+        case .fileinfo: e.kind = .context(.fileinfo)
+        case .smtp: e.kind = .context(.smtp)
+        case .ssh: e.kind = .context(.ssh)
+        case .other: e.kind = .context(.other)
+        }
+        return e
+    }
+
+    @inline(__always)
+    static func readPort(_ s: inout JSONScanner) throws(ParseError) -> UInt16? {
+        guard let v = try s.readUInt64(), v <= 65535 else { return nil }
+        return UInt16(v)
+    }
+
+    @inline(__always)
+    static func string(_ s: inout JSONScanner) throws(ParseError) -> String? {
+        guard let v = try s.readString() else { return nil }
+        return s.text(v)
+    }
+
+    static func parseAlert(_ s: inout JSONScanner, _ e: inout ParsedEvent, _ severity: inout UInt64?) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "signature") {
+                e.signature = try string(&s)
+            } else if s.keyIs(key, "signature_id") {
+                if let num = try s.readNumber() { e.signatureID = makeString(s.base, num.start, num.start + num.count) }
+            } else if s.keyIs(key, "category") {
+                e.category = try string(&s)
+            } else if s.keyIs(key, "severity") {
+                severity = try s.readUInt64()
+            } else if s.keyIs(key, "action") {
+                e.action = try string(&s)
+            } else if s.keyIs(key, "metadata") {
+                try parseMetadata(&s, &e)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseMetadata(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "signature_severity") {
+                e.signatureSeverity = try firstString(&s)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    /// First string of an array of strings (or a plain string).
+    static func firstString(_ s: inout JSONScanner) throws(ParseError) -> String? {
+        guard s.peek() == 0x5B else { return try string(&s) }
+        try s.beginArray()
+        var first = true
+        var result: String?
+        while try s.nextElement(&first) {
+            if result == nil, let v = try s.readString() { result = s.text(v) } else { try s.skipValue() }
+        }
+        return result
+    }
+
+    /// All strings of an array joined with ", " (or a plain string).
+    static func joinedStrings(_ s: inout JSONScanner) throws(ParseError) -> String? {
+        guard s.peek() == 0x5B else { return try string(&s) }
+        try s.beginArray()
+        var first = true
+        var result: String?
+        while try s.nextElement(&first) {
+            if let v = try s.readString(), let t = s.text(v) { result = result.map { $0 + ", " + t } ?? t }
+        }
+        return result
+    }
+
+    static func parseHTTP(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "hostname") {
+                e.httpHost = try string(&s)
+            } else if s.keyIs(key, "url") {
+                e.url = try string(&s)
+            } else if s.keyIs(key, "http_user_agent") {
+                e.userAgent = try string(&s)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseDNS(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "rrname") {
+                let name = try string(&s)
+                if e.dnsQuery == nil { e.dnsQuery = name }
+            } else if s.keyIs(key, "queries") {
+                // DNS v2 (Suricata 7+): queries[] of {rrname, rrtype}; the first query wins.
+                guard s.peek() == 0x5B else { try s.skipValue(); continue }
+                try s.beginArray()
+                var f = true
+                while try s.nextElement(&f) {
+                    guard s.peek() == 0x7B else { try s.skipValue(); continue }
+                    try s.beginObject()
+                    var fk = true
+                    while let qk = try s.nextKey(&fk) {
+                        if s.keyIs(qk, "rrname"), e.dnsQuery == nil {
+                            e.dnsQuery = try string(&s)
+                        } else {
+                            try s.skipValue()
+                        }
+                    }
+                }
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseTLS(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "sni") { e.tlsSNI = try string(&s) } else { try s.skipValue() }
+        }
+    }
+
+    static func parseFileinfo(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        var md5: String?, sha1: String?, sha256: String?
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "filename") {
+                e.fileName = try string(&s)
+            } else if s.keyIs(key, "sha256") {
+                sha256 = try string(&s)
+            } else if s.keyIs(key, "sha1") {
+                sha1 = try string(&s)
+            } else if s.keyIs(key, "md5") {
+                md5 = try string(&s)
+            } else {
+                try s.skipValue()
+            }
+        }
+        if let h = sha256 ?? sha1 ?? md5 { e.fileHash = h }
+    }
+
+    static func parseSMTP(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "mail_from") {
+                let v = try string(&s)
+                if e.mailFrom == nil { e.mailFrom = v }
+            } else if s.keyIs(key, "rcpt_to") {
+                let v = try joinedStrings(&s)
+                if e.mailTo == nil { e.mailTo = v }
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseEmail(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "subject") {
+                e.mailSubject = try string(&s)
+            } else if s.keyIs(key, "from"), e.mailFrom == nil {
+                e.mailFrom = try string(&s)
+            } else if s.keyIs(key, "to"), e.mailTo == nil {
+                e.mailTo = try joinedStrings(&s)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseEther(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "src_mac") { e.sourceMAC = try string(&s) } else { try s.skipValue() }
+        }
+    }
+
+    static func parseAnomaly(_ s: inout JSONScanner, _ type: inout String?, _ event: inout String?) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            if s.keyIs(key, "type") {
+                type = try string(&s)
+            } else if s.keyIs(key, "event") {
+                event = try string(&s)
+            } else {
+                try s.skipValue()
+            }
+        }
+    }
+
+    static func parseStats(_ s: inout JSONScanner, _ e: inout ParsedEvent) throws(ParseError) {
+        guard s.peek() == 0x7B else { return try s.skipValue() }
+        try s.beginObject()
+        var first = true
+        while let key = try s.nextKey(&first) {
+            guard s.keyIs(key, "capture"), s.peek() == 0x7B else { try s.skipValue(); continue }
+            try s.beginObject()
+            var f = true
+            while let ck = try s.nextKey(&f) {
+                if s.keyIs(ck, "kernel_packets") {
+                    e.packets = try s.readUInt64()
+                } else if s.keyIs(ck, "kernel_drops") {
+                    e.drops = try s.readUInt64()
+                } else {
+                    try s.skipValue()
+                }
+            }
+        }
+    }
+}
+
+/// True for an empty or whitespace-only line.
+func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    for b in line where !(b == ASCII.space || b == ASCII.tab || b == ASCII.cr) { return false }
+    return true
+}

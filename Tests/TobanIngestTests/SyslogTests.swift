@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import TobanCore
+@testable import TobanIngest
+
+@Suite("Syslog")
+struct SyslogTests {
+    @Test("darwin sample: message starts, hosts, programs, year supplied", .enabled(if: corpusAvailable))
+    func darwin() throws {
+        var p = SyslogParser(options: testOptions) // year 2018, UTC, like the peer
+        let results = parseAll(&p, try corpusData("syslog/elastic-beats-system/darwin-syslog-sample.log"))
+        let docs = try expectedDocs("syslog/elastic-beats-system/darwin-syslog-sample.log-expected.json")
+        let events = results.filter { $0.1.event != nil }
+        // Continuation lines (tab-indented) are skipped; every message start is an event.
+        #expect(results.allSatisfy { $0.1.event != nil || $0.1 == .skip })
+        #expect(events.map(\.0.offset) == docs.compactMap { int($0, "offset") })
+        for (doc, (line, result)) in zip(docs, events) {
+            let e = try #require(result.event)
+            let what = "darwin@\(line.offset)"
+            #expect(e.kind == .context(.other))
+            #expect(e.timestamp == epoch(iso: string(doc, "@timestamp") ?? ""), "\(what): time")
+            #expect(e.sensor == string(doc, "system.syslog.hostname"), "\(what): host")
+            #expect(e.program == string(doc, "system.syslog.program"), "\(what): program")
+            #expect(e.processID == string(doc, "system.syslog.pid"), "\(what): pid")
+            let firstLine = string(doc, "system.syslog.message")?.split(separator: "\n").first.map(String.init)
+            #expect(e.message == firstLine, "\(what): message")
+        }
+    }
+
+    @Test("suse rsyslog ISO lines", .enabled(if: corpusAvailable))
+    func suse() throws {
+        var p = SyslogParser(options: testOptions)
+        let results = parseAll(&p, try corpusData("syslog/elastic-beats-system/suse-syslog.log"))
+        let docs = try expectedDocs("syslog/elastic-beats-system/suse-syslog.log-expected.json")
+        #expect(results.count == docs.count)
+        for (doc, (line, result)) in zip(docs, results) {
+            let e = try #require(result.event)
+            #expect(int(doc, "log.offset") == line.offset)
+            #expect(e.sensor == string(doc, "host.hostname"))
+            #expect(e.program == string(doc, "process.name"))
+            #expect(e.processID == string(doc, "process.pid"))
+            #expect(e.message == string(doc, "message"))
+        }
+        let first = try #require(results.first?.1.event)
+        #expect(abs((first.timestamp ?? 0) - 1_534_249_802.203151) < 1e-6)
+    }
+
+    @Test("PAN-OS 3164 header interpreted in a configured zone", .enabled(if: corpusAvailable))
+    func panw() throws {
+        let opts = ParserOptions(syslogYear: 2018, localUTCOffsetSeconds: 9 * 3600 + 1800)
+        var p = SyslogParser(options: opts)
+        let results = parseAll(&p, try corpusData("syslog/elastic-integrations-panw/test-panw-panos-threat-url-no-xff-sample.log"))
+        let doc = try #require(try expectedDocs("syslog/elastic-integrations-panw/test-panw-panos-threat-url-no-xff-sample.log-expected.json").first)
+        let e = try #require(results.first?.1.event)
+        #expect(e.timestamp == epoch(iso: try #require(string(doc, "@timestamp"))))
+        #expect(e.sensor == string(doc, "observer.hostname"))
+        #expect(e.program == nil && e.message?.hasPrefix("1,2018/11/30 16:44:36,012801096514,THREAT,url") == true)
+    }
+
+    @Test("Check Point RFC 5424 with vendor pseudo structured data", .enabled(if: corpusAvailable))
+    func checkpoint() throws {
+        var p = SyslogParser(options: testOptions)
+        let results = parseAll(&p, try corpusData("syslog/elastic-integrations-checkpoint/test-checkpoint-cme.log"))
+        let docs = try expectedDocs("syslog/elastic-integrations-checkpoint/test-checkpoint-cme.log-expected.json")
+        #expect(results.count == 3 && docs.count == 3)
+        for (doc, (line, result)) in zip(docs, results) {
+            #expect(string(doc, "event.original") == line.text)
+            let e = try #require(result.event)
+            #expect(e.timestamp == epoch(iso: string(doc, "@timestamp") ?? ""))
+            #expect(e.sensor == "firewall-host" && e.program == "CheckPoint")
+            #expect(e.customFields.first { $0.label == "origin" }?.value == string(doc, "observer.name"))
+            #expect(e.customFields.first { $0.label == "loguid" }?.value == string(doc, "event.id"))
+            #expect(e.severity == .informational) // PRI 134 = local0.info
+        }
+    }
+
+    @Test("tenzir RFC 5424 variants", .enabled(if: corpusAvailable))
+    func tenzir() throws {
+        var p = SyslogParser(options: testOptions)
+        let events = parseAll(&p, try corpusData("syslog/tenzir/syslog.log")).compactMap(\.1.event)
+        #expect(events.count == 13)
+        #expect(events[0].customFields.contains(CustomField(label: "exampleSDID@32473.eventSource", value: "App]lication")))
+        #expect(events[0].message == "BOM'su root' failed for lonvick on /dev/pts/8")
+        #expect(events[0].sensor == "mymachineexamplecom" && events[0].program == "su" && events[0].processID == "asd")
+        #expect(events[2].timestamp == nil && events[2].sensor == "192.0.2.1" && events[2].processID == "8710")
+        #expect(events[3].customFields.contains(CustomField(label: "exampleSDID@32473.eventSource", value: "Applic\"ation")))
+        #expect(events[4].customFields.contains(CustomField(label: "exampleSDID@32473.eventSource", value: "Applic\\ation")))
+        #expect(events[4].customFields.contains(CustomField(label: "examplePriority@32473.class", value: "high")))
+        #expect(events[4].message == nil)
+        #expect(events[6].program == "rsyslogd" && events[6].message == "  [origin software=\"rsyslogd\" swVersion=\"8.32.0\" x-pid=\"20134\" x-info=\"http://www.rsyslog.com\"] start")
+        #expect(events[7].program == "polkitd(authority=local)")
+    }
+
+    @Test("dynatrace framing samples", .enabled(if: corpusAvailable))
+    func framing() throws {
+        func one(_ f: String) throws -> ParsedEvent {
+            var p = SyslogParser(options: ParserOptions(syslogYear: 2026))
+            let r = parseAll(&p, try corpusData("syslog/dynatrace-otel-collector/" + f))
+            #expect(r.count == 1)
+            return try #require(r.first?.1.event, "\(f): \(String(describing: r.first?.1))")
+        }
+        let octet = try one("rfc6587-octet-counting")
+        #expect(octet.sensor == "192.168.2.132" && octet.program == "SecureAuth0" && octet.processID == "23108")
+        #expect(octet.message == "Found the user for retrieving user's profile")
+        #expect(octet.timestamp == 1_438_811_939.693)
+        #expect(octet.customFields.contains(CustomField(label: "SecureAuth@27389.UserID", value: "Tester2")))
+        let space = try one("rfc6587-octet-counting-preserve-space")
+        #expect(space.message == " partition is p2 ")
+        let nul = try one("rfc6587-non-transparent-framing")
+        #expect(nul.message == "Found the user for retrieving user's profile")
+        let bsd = try one("RFC3164")
+        #expect(bsd.sensor == "1.2.3.4" && bsd.program == "apache_server" && bsd.message == "test message")
+        #expect(bsd.severity == .critical) // PRI 34 = auth.crit
+        #expect(bsd.timestamp == epoch(iso: "2026-02-04T11:14:27Z"))
+        let nopri = try one("rfc3164-skip-pri-absent")
+        #expect(nopri.sensor != nil && nopri.message != nil)
+        #expect(try one("RFC5424").program == "SecureAuth0")
+        #expect(try one("rfc5424-skip-pri-present").sensor == "192.168.2.132")
+    }
+
+    @Test("tz-offset spellings", .enabled(if: corpusAvailable))
+    func tzOffset() throws {
+        var p = SyslogParser(options: testOptions)
+        let e = parseAll(&p, try corpusData("syslog/elastic-beats-system/tz-offset.log")).compactMap(\.1.event)
+        #expect(e.count == 3)
+        #expect(e[0].timestamp == epoch(iso: "1986-04-26T01:23:45.101+04:00"))
+        #expect(abs((e[1].timestamp ?? 0) - 514_848_225.388424) < 1e-6)
+        #expect(abs((e[2].timestamp ?? 0) - (epoch(iso: "2019-06-14T10:40:20Z") ?? 0) - 0.912134) < 1e-6) // no zone → configured UTC
+        #expect(e.map(\.program) == ["shutdown", "thermald", "sudo"])
+    }
+
+    @Test func rfc3164Synthetic() throws {
+        let opts = ParserOptions(syslogYear: 2024, localUTCOffsetSeconds: -5 * 3600)
+        var p = SyslogParser(options: opts)
+        let leap = try #require(parse(&p, "<13>Feb 29 23:59:59 host-1 sshd[77]: Accepted key").event)
+        #expect(leap.timestamp == epoch(iso: "2024-03-01T04:59:59Z"))
+        #expect(leap.sensor == "host-1" && leap.program == "sshd" && leap.processID == "77" && leap.message == "Accepted key")
+        #expect(leap.severity == .low) // PRI 13 = user.notice
+        let repeated = try #require(parse(&p, "Apr 4 03:39:57 --- last message repeated 1 time ---").event)
+        #expect(repeated.sensor == nil && repeated.program == nil && repeated.message == "--- last message repeated 1 time ---")
+        let noHeader = try #require(parse(&p, "just some text").event)
+        #expect(noHeader.timestamp == nil && noHeader.message == "just some text")
+        #expect(parse(&p, "\tcontinuation") == .skip)
+        #expect(parse(&p, "<999>Jan  1 00:00:00 h x: y").invalidReason?.contains("PRI") == true)
+        #expect(parse(&p, "20 <13>1 - h a - - - too short").invalidReason?.contains("octet count") == true)
+        #expect(parse(&p, "<13>1 - h a - - [unterminated x=\"y\"").invalidReason?.contains("structured data") == true)
+    }
+}

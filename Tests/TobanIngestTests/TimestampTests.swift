@@ -1,0 +1,73 @@
+import Testing
+@testable import TobanIngest
+
+private func iso(_ s: String, _ off: Int = 0) -> Double? {
+    Array(s.utf8).withUnsafeBufferPointer { Timestamps.iso8601($0.baseAddress!, $0.count, defaultOffset: off) }
+}
+
+private func cef(_ s: String, year: Int = 2020, off: Int = 0) -> Double? {
+    Array(s.utf8).withUnsafeBufferPointer { Timestamps.cef($0.baseAddress!, $0.count, year: year, offset: off) }
+}
+
+private func bsd(_ s: String, year: Int, off: Int = 0) -> Double? {
+    Array(s.utf8).withUnsafeBufferPointer { Timestamps.bsd($0.baseAddress!, $0.count, year: year, offset: off)?.0 }
+}
+
+@Suite("Timestamps")
+struct TimestampTests {
+    @Test("ISO 8601 offsets", arguments: [
+        ("2018-07-05T19:01:09.820189+0200", 1_530_810_069.820189),
+        ("2018-07-05T19:01:09.820189+02:00", 1_530_810_069.820189),
+        ("2018-07-05T17:01:09.820189Z", 1_530_810_069.820189),
+        ("2018-07-05T17:01:09.820189", 1_530_810_069.820189),
+        ("2018-07-05T13:01:09.820189-0400", 1_530_810_069.820189),
+        ("2018-07-05 17:01:09", 1_530_810_069),
+        ("1970-01-01T00:00:00Z", 0),
+        ("2000-02-29T00:00:00Z", 951_782_400),
+        ("2100-03-01T00:00:00+00", 4_107_542_400),
+        ("1969-12-31T23:59:59Z", -1),
+    ])
+    func isoOffsets(text: String, want: Double) {
+        let got = iso(text)
+        #expect(got != nil && abs(got! - want) < 1e-6, "\(text) → \(String(describing: got))")
+    }
+
+    @Test("invalid ISO", arguments: [
+        "2018-13-01T00:00:00Z", "2018-02-30T00:00:00Z", "2019-02-29T00:00:00Z", "2018-01-01T24:00:00Z",
+        "2018-01-01T00:60:00Z", "2018-01-01T00:00:00+2500", "2018-01-01T00:00:00+02:0", "2018-01-01",
+        "2018-01-01T00:00:00.Z", "2018-01-01T00:00:00Zjunk", "XXXXXXXXXX.XXXXXX", "",
+    ])
+    func invalidISO(text: String) {
+        #expect(iso(text) == nil)
+    }
+
+    @Test func zoneLessUsesConfiguredOffset() {
+        #expect(iso("2018-07-05T19:01:09", 2 * 3600) == 1_530_810_069)
+    }
+
+    @Test func bsdAndCEFForms() {
+        #expect(bsd("Feb  4 11:14:27", year: 2026) == 1_770_203_667)
+        #expect(bsd("Feb 4 11:14:27", year: 2026) == 1_770_203_667)
+        #expect(bsd("Feb 29 00:00:00", year: 2023) == nil) // no such day that year
+        #expect(bsd("Dec 31 23:00:00", year: 2026, off: -3600) == 1_798_761_600) // 2027-01-01T00:00Z
+        #expect(bsd("Foo 31 23:00:00", year: 2026) == nil)
+        #expect(cef("1543270652000") == 1_543_270_652)
+        #expect(cef("1543270652") == 1_543_270_652)
+        #expect(cef("Jan 17 2020 08:52:10") == 1_579_251_130)
+        #expect(cef("Jan 17 2020 08:52:10.250 +0100") == 1_579_247_530.25)
+        #expect(cef("Jan 17 2020 08:52:10 UTC") == 1_579_251_130)
+        #expect(cef("Jan 17 08:52:10", year: 2020) == 1_579_251_130)
+        #expect(cef("2020-01-17T08:52:10Z") == 1_579_251_130)
+        #expect(cef("99999999999999999999999") == nil || cef("99999999999999999999999")!.isFinite)
+        #expect(cef("Jan 17 2020 25:52:10") == nil)
+    }
+
+    @Test func daysFromCivilMatchesIterativeCount() {
+        // Independent check: count days year by year.
+        var days = 0
+        for y in 1970..<2400 {
+            #expect(Timestamps.daysFromCivil(y, 1, 1) == days)
+            days += Timestamps.isLeap(y) ? 366 : 365
+        }
+    }
+}
