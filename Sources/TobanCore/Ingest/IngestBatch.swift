@@ -101,7 +101,7 @@ public struct ContextBucket: Sendable, Equatable {
 }
 
 public enum ContextKind: String, Sendable, Codable, CaseIterable {
-    case dns, http, tls, file, flow, smtp, ssh, conn, other
+    case dns, http, tls, fileinfo, flow, smtp, ssh, conn, other
 }
 
 public struct ContextSample: Sendable, Equatable, Codable {

@@ -10,10 +10,6 @@ public enum EventKind: Hashable, Sendable {
     case health(HealthKind)
 }
 
-public enum ContextKind: String, Hashable, Sendable, CaseIterable {
-    case dns, http, tls, fileinfo, flow, smtp, ssh, conn, other
-}
-
 public enum HealthKind: String, Hashable, Sendable, CaseIterable {
     case stats, captureLoss
 }
