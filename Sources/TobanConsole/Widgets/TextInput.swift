@@ -11,7 +11,6 @@ public struct TextInput: Equatable, Sendable {
     /// The editing keys and what they do, for `handle` and for help.
     public static let editingKeys: [(key: Key, edit: Edit, summary: String)] = [
         (.backspace, .deleteBackward, "Delete the character before the cursor"),
-        (.ctrl("h"), .deleteBackward, "Delete the character before the cursor"),
         (.delete, .deleteForward, "Delete the character under the cursor"),
         (.ctrl("d"), .deleteForward, "Delete the character under the cursor"),
         (.left, .moveLeft, "Move the cursor left"),
