@@ -49,21 +49,23 @@ public struct CellGrid: Equatable, Sendable {
             string = DisplayWidth.truncate(string, to: limit)
         }
         var x = start
-        for ch in string {
-            let w = DisplayWidth.of(ch)
-            if w == 0 { continue } // a lone combining mark has nothing to combine with here
-            let used = x - start
-            if used + w > limit {
-                if used < limit { setCell(row: row, col: x, .blank(role)); x += 1 }
-                break
+        rowLoop: for cluster in string {
+            for (ch, w) in DisplayWidth.pieces(of: cluster) {
+                if w == 0 { continue } // a lone mark has nothing to combine with here
+                let used = x - start
+                if used + w > limit {
+                    if used < limit { setCell(row: row, col: x, .blank(role)); x += 1 }
+                    break rowLoop
+                }
+                if w >= 2 {
+                    setCell(row: row, col: x, Cell(character: ch, isWide: true, role: role))
+                    setCell(row: row, col: x + 1, .continuation(role))
+                    x += 2
+                } else {
+                    setCell(row: row, col: x, Cell(character: ch, role: role))
+                    x += 1
+                }
             }
-            if w == 2 {
-                setCell(row: row, col: x, Cell(character: ch, isWide: true, role: role))
-                setCell(row: row, col: x + 1, .continuation(role))
-            } else {
-                setCell(row: row, col: x, Cell(character: ch, role: role))
-            }
-            x += w
         }
         return x - start
     }

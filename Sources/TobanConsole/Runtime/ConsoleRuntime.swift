@@ -55,9 +55,12 @@ public final class ConsoleRuntime<App: ConsoleApp> {
             var events: [ConsoleEvent<App.Message>] = []
             var key = terminal.readKey(timeoutMs: inbox.isEmpty ? idleTimeoutMs : 0)
             var keysRead = 0
+            var inputEnded = false
             while let k = key {
                 switch k {
-                case .eof: return .endOfInput
+                case .eof:
+                    // Keys typed just before the session dropped still count (an ack is an ack).
+                    inputEnded = true
                 case .resize:
                     size = terminal.size
                     events.append(.resized(size))
@@ -65,7 +68,7 @@ public final class ConsoleRuntime<App: ConsoleApp> {
                     events.append(.key(k))
                 }
                 keysRead += 1
-                key = keysRead < maxKeysPerFrame ? terminal.readKey(timeoutMs: 0) : nil
+                key = keysRead < maxKeysPerFrame && !inputEnded ? terminal.readKey(timeoutMs: 0) : nil
             }
             events.append(contentsOf: inbox.drain().map { .message($0) })
 
@@ -74,6 +77,7 @@ public final class ConsoleRuntime<App: ConsoleApp> {
                 dirty = true
                 if apply(app.update(event), to: terminal) { return .quit }
             }
+            if inputEnded { return .endOfInput }
         }
     }
 

@@ -20,23 +20,53 @@ public enum DisplayWidth {
         return isWide(v) ? 2 : 1
     }
 
-    /// Cells one grapheme cluster takes. A cluster is as wide as its widest scalar, capped
-    /// at 2; an emoji presentation selector (U+FE0F) or a regional-indicator pair (a flag)
-    /// makes it 2, because that is how terminals draw them.
+    /// Cells one grapheme cluster takes.
+    ///
+    /// Emoji sequences (ZWJ families, skin tones, flags, keycaps, VS16 presentation) are one
+    /// two-cell glyph in current terminals. Any other cluster is as wide as the sum of its
+    /// scalars, because terminals advance per scalar: `ﾌﾞ` (halfwidth kana + halfwidth voiced
+    /// mark, one cluster for Swift) takes 2 cells, Devanagari `कि` takes 2.
     public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
-        var width = 0
-        var sawEmojiSelector = false
+        if scalars.count == 1 { return of(scalars.first!) }
+        if isEmojiSequence(scalars) { return 2 }
+        var total = 0
+        for s in scalars { total += of(s) }
+        return total
+    }
+
+    /// How a cluster occupies cells: one piece for ordinary and emoji clusters; several when
+    /// the cluster holds more than one spacing scalar (`ﾌﾞ` → `ﾌ`, `ﾞ`), so each piece can
+    /// sit in its own cell the way the terminal will draw it. Zero-width scalars stay with
+    /// the piece before them.
+    public static func pieces(of character: Character) -> [(character: Character, width: Int)] {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1 || isEmojiSequence(scalars) { return [(character, of(character))] }
+        var out: [(String.UnicodeScalarView, Int)] = []
+        for s in scalars {
+            let w = of(s)
+            if w == 0, !out.isEmpty { out[out.count - 1].0.append(s); continue }
+            if w == 0 { continue } // leading mark with no base: nothing to draw
+            out.append((String.UnicodeScalarView([s]), w))
+        }
+        if out.count <= 1 { return [(character, of(character))] }
+        return out.map { view, w in
+            let str = String(view)
+            return (str.count == 1 ? Character(str) : Character(String(str.unicodeScalars.first!)), w)
+        }
+    }
+
+    static func isEmojiSequence(_ scalars: Character.UnicodeScalarView) -> Bool {
         var regionalIndicators = 0
+        var first = true
+        var firstIsEmoji = false
         for s in scalars {
             let v = s.value
-            if v == 0xFE0F { sawEmojiSelector = true }
+            if first { firstIsEmoji = s.properties.isEmoji; first = false }
             if v >= 0x1F1E6 && v <= 0x1F1FF { regionalIndicators += 1 }
-            width = max(width, of(s))
+            if (v == 0x200D || v == 0xFE0F || v == 0x20E3 || (v >= 0x1F3FB && v <= 0x1F3FF)) && firstIsEmoji { return true }
         }
-        if regionalIndicators >= 2 { return 2 }
-        if sawEmojiSelector, let first = scalars.first, first.properties.isEmoji { return 2 }
-        return min(width, 2)
+        return regionalIndicators >= 2
     }
 
     /// Cells a whole string takes.

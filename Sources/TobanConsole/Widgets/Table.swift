@@ -98,8 +98,8 @@ public struct TableView: Equatable, Sendable {
                 widths[i] += share
                 given += share
             }
-            if given == 0 { // shares rounded to 0: hand out the remainder one cell at a time
-                for i in growable where spare - given > 0 && room(i) > 0 {
+            if given == 0 { // shares rounded to 0: hand out the remainder one cell at a time, biggest flex first
+                for i in growable.sorted(by: { columns[$0].flex > columns[$1].flex }) where spare - given > 0 && room(i) > 0 {
                     widths[i] += 1
                     given += 1
                 }
