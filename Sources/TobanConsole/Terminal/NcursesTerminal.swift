@@ -113,9 +113,14 @@ public final class NcursesTerminal: TerminalDriver {
 
     private func drawCell(_ cell: Cell, row: Int, col: Int) {
         let (attrs, pair) = cursesStyle(palette[cell.role])
+        // A cchar_t is one spacing character plus non-spacing ones. Emoji ZWJ sequences put
+        // spacing characters after a ZWJ; ncurses (and many terminals) would spill those into
+        // the next cells and wreck the row, so only the base and its zero-width marks are
+        // sent: a family emoji shows as its first person, in the right two cells.
         var n = 0
         for scalar in cell.character.unicodeScalars {
             if n == Int(toban_ccharw_max()) { break } // a mark pile-up cannot grow the cell
+            if n > 0 && (scalar.value == 0x200D || DisplayWidth.of(scalar) != 0) { break }
             wcharBuffer[n] = wchar_t(bitPattern: scalar.value)
             n += 1
         }
