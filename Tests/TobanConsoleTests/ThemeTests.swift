@@ -33,6 +33,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(Color.rgb(1, 2, 3).fitted(to: .truecolor) == .rgb(1, 2, 3))
         #expect(Color.default.fitted(to: .c8) == .default)
     }
+
+    @Test func brightForegroundOnEightColoursBecomesBold() {
+        // muted text must not become black-on-black on the Linux console
+        #expect(Style(fg: .index(8)).fitted(to: .c8) == Style(fg: .index(0), attributes: .bold))
+        #expect(Style(fg: .rgb(255, 80, 80)).fitted(to: .c8) == Style(fg: .index(1), attributes: .bold))
+        #expect(Style(fg: .index(1)).fitted(to: .c8) == Style(fg: .index(1)))
+        #expect(Style(fg: .index(8)).fitted(to: .c16) == Style(fg: .index(8)))
+        #expect(Style(bg: .index(12)).fitted(to: .c8) == Style(bg: .index(4))) // backgrounds just lose brightness
+    }
 }
 
 @Suite struct ColorDepthTests {

@@ -30,8 +30,16 @@ public struct Style: Hashable, Sendable, CustomStringConvertible {
     public static let plain = Style()
 
     /// The same style with colours fitted to `depth`.
+    ///
+    /// On an 8-colour terminal a bright foreground becomes its basic colour plus bold: the
+    /// Linux console and xterm draw bold as bright, and without it `bright-black` (muted
+    /// text) would turn into black on a black background.
     public func fitted(to depth: ColorDepth) -> Style {
-        Style(fg: fg.fitted(to: depth), bg: bg.fitted(to: depth), attributes: attributes)
+        var attributes = attributes
+        if depth == .c8, case .index(let i) = fg.fitted(to: .c16), (8..<16).contains(i) {
+            attributes.insert(.bold)
+        }
+        return Style(fg: fg.fitted(to: depth), bg: bg.fitted(to: depth), attributes: attributes)
     }
 
     public var description: String {
