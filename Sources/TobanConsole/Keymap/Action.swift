@@ -1,0 +1,126 @@
+/// Everything a key can ask the console to do. Screens interpret actions; keys never
+/// reach screen code directly, so rebinding is a configuration matter.
+///
+/// The config name (`move_down`, `disposition_3`) is what `[keys.*]` tables use.
+public enum Action: Hashable, Sendable, CustomStringConvertible {
+    case moveDown, moveUp, top, bottom, pageDown, pageUp
+    case drillIn, back, quit
+    case filter, command, help
+    case submit, cancel
+    case toggleMark, acknowledge, claim
+    /// Close the detection with disposition category 1…7.
+    case disposition(Int)
+    case noAction, escalate, undo
+    case toggleGroup, jumpToNew
+    case viewEndpoints, viewQueue
+    case markSuspect, markCleared, markContained
+    case refresh
+
+    public static let dispositionCategories = 1...7
+
+    public static let allCases: [Action] =
+        [.moveDown, .moveUp, .top, .bottom, .pageDown, .pageUp, .drillIn, .back, .quit,
+         .filter, .command, .help, .submit, .cancel, .toggleMark, .acknowledge, .claim]
+        + dispositionCategories.map(Action.disposition)
+        + [.noAction, .escalate, .undo, .toggleGroup, .jumpToNew, .viewEndpoints, .viewQueue,
+           .markSuspect, .markCleared, .markContained, .refresh]
+
+    public var configName: String {
+        switch self {
+        case .moveDown: return "move_down"
+        case .moveUp: return "move_up"
+        case .top: return "top"
+        case .bottom: return "bottom"
+        case .pageDown: return "page_down"
+        case .pageUp: return "page_up"
+        case .drillIn: return "drill_in"
+        case .back: return "back"
+        case .quit: return "quit"
+        case .filter: return "filter"
+        case .command: return "command"
+        case .help: return "help"
+        case .submit: return "submit"
+        case .cancel: return "cancel"
+        case .toggleMark: return "toggle_mark"
+        case .acknowledge: return "acknowledge"
+        case .claim: return "claim"
+        case .disposition(let n): return "disposition_\(n)"
+        case .noAction: return "no_action"
+        case .escalate: return "escalate"
+        case .undo: return "undo"
+        case .toggleGroup: return "toggle_group"
+        case .jumpToNew: return "jump_to_new"
+        case .viewEndpoints: return "view_endpoints"
+        case .viewQueue: return "view_queue"
+        case .markSuspect: return "mark_suspect"
+        case .markCleared: return "mark_cleared"
+        case .markContained: return "mark_contained"
+        case .refresh: return "refresh"
+        }
+    }
+
+    public init?(configName: String) {
+        guard let a = Self.allCases.first(where: { $0.configName == configName }) else { return nil }
+        self = a
+    }
+
+    /// One line for the help screen.
+    public var summary: String {
+        switch self {
+        case .moveDown: return "Move down"
+        case .moveUp: return "Move up"
+        case .top: return "Go to the first row"
+        case .bottom: return "Go to the last row"
+        case .pageDown: return "Page down"
+        case .pageUp: return "Page up"
+        case .drillIn: return "Open the selected item"
+        case .back: return "Go back / close"
+        case .quit: return "Quit Toban"
+        case .filter: return "Filter the list"
+        case .command: return "Enter a command"
+        case .help: return "Show this help"
+        case .submit: return "Accept the input"
+        case .cancel: return "Discard the input"
+        case .toggleMark: return "Mark / unmark for a bulk action"
+        case .acknowledge: return "Acknowledge (I am looking at it)"
+        case .claim: return "Claim (assign to me)"
+        case .disposition(let n): return "Close with disposition category \(n)"
+        case .noAction: return "Close: no action needed"
+        case .escalate: return "Escalate to the customer"
+        case .undo: return "Undo the last change"
+        case .toggleGroup: return "Expand / collapse the group"
+        case .jumpToNew: return "Jump to the newest arrival"
+        case .viewEndpoints: return "Show endpoints"
+        case .viewQueue: return "Show the detection queue"
+        case .markSuspect: return "Mark the endpoint suspect"
+        case .markCleared: return "Mark the endpoint cleared"
+        case .markContained: return "Mark the endpoint contained"
+        case .refresh: return "Redraw the screen"
+        }
+    }
+
+    public var description: String { configName }
+}
+
+/// Where the analyst is; each context has its own bindings.
+public enum KeyContext: String, CaseIterable, Hashable, Sendable {
+    case global, queue, endpoints
+    case endpointPage = "endpoint_page"
+    case detail, help, prompt
+
+    /// Whether global bindings also apply. Not in a prompt: typing `q` into the filter
+    /// must insert a `q`, not leave the screen.
+    public var inheritsGlobal: Bool { self != .prompt && self != .global }
+
+    public var title: String {
+        switch self {
+        case .global: return "Everywhere"
+        case .queue: return "Detection queue"
+        case .endpoints: return "Endpoints"
+        case .endpointPage: return "Endpoint page"
+        case .detail: return "Detection detail"
+        case .help: return "Help"
+        case .prompt: return "Filter / command line"
+        }
+    }
+}
