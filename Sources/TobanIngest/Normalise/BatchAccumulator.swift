@@ -40,7 +40,10 @@ public struct BatchAccumulator: Sendable {
         detections.append(detection)
     }
 
-    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, sample: ContextSample?) {
+    /// `makeSample` is only called while the bucket still has room for examples, so the
+    /// common case (a full bucket) builds no strings.
+    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date,
+                             makeSample: () -> ContextSample?) {
         counters.contextEvents += 1
         let bucketStart = ContextBucket.bucketStart(for: time)
         let key = BucketKey(customerID: customerID, endpoint: endpoint, bucket: Int64(bucketStart.timeIntervalSince1970))
@@ -48,6 +51,7 @@ public struct BatchAccumulator: Sendable {
             buckets[key] = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
             bucketOrder.append(key)
         }
+        let sample = buckets[key]!.samples.count < ContextBucket.sampleLimit ? makeSample() : nil
         buckets[key]!.add(kind: kind, sample: sample)
     }
 

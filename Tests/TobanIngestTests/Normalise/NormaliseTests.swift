@@ -121,10 +121,11 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
         var acc = BatchAccumulator(aggregationWindow: 600)
         let t0 = 7200.0
         for i in 0..<50 {
-            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + Double(i)),
-                    sample: ContextSample(time: Date(timeIntervalSince1970: t0 + Double(i)), kind: .dns, peer: nil, summary: "A host\(i % 40).example"))
+            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + Double(i))) {
+                ContextSample(time: Date(timeIntervalSince1970: t0 + Double(i)), kind: .dns, peer: nil, summary: "A host\(i % 40).example")
+            }
         }
-        acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600), sample: nil)
+        acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600)) { nil }
         let batch = acc.take(checkpoints: [])
         #expect(batch.context.count == 2)
         #expect(batch.context[0].counts[.dns] == 50)

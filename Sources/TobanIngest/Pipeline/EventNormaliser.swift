@@ -1,0 +1,64 @@
+import Foundation
+import TobanCore
+
+/// Turns parsed events into the batch's rows: whose they are, which endpoint they
+/// implicate, detections with a first urgency (the store refines it with corroboration),
+/// context folded per endpoint and hour, sensor signs of life.
+public struct EventNormaliser {
+    public let directory: CustomerDirectory
+    public let rules: UrgencyRules
+
+    public init(directory: CustomerDirectory, rules: UrgencyRules) {
+        self.directory = directory
+        self.rules = rules
+    }
+
+    /// Names the sensor of an event: the log's own name for it, else the source's
+    /// configured one, else the file's name (Zeek TSV carries none).
+    @inline(__always)
+    static func sensorName(_ event: ParsedEvent, source: SourceSettings, path: String) -> String {
+        if let s = event.sensor, !s.isEmpty { return s }
+        if let s = source.sensor { return s }
+        return "file:" + (path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    public func detection(from e: ParsedEvent, assignment: CustomerDirectory.Assignment, sensor: String, format: SourceFormat,
+                          path: String, offset: Int64, raw: UnsafeBufferPointer<UInt8>, now: Date) -> Detection {
+        let time = e.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
+        let signatureID = e.signatureID ?? e.signature ?? "unknown"
+        let customer = directory.customer(id: assignment.customerID)
+        let asset = assignment.endpoint.flatMap { customer?.criticalAsset(for: $0) }
+        let assessment = UrgencyEvaluator.evaluate(UrgencyInput(
+            severity: e.severity, vendorSeverity: e.vendorSeverity ?? "", category: e.category ?? "",
+            signatureID: signatureID, endpoint: assignment.endpoint, asset: asset), rules: rules)
+        return Detection(
+            customerID: assignment.customerID, sensor: sensor, sourceFormat: format,
+            sourcePosition: SourcePosition(source: path, offset: offset), eventTime: time, ingestTime: now,
+            signature: Signature(id: signatureID, name: e.signature ?? e.message ?? "(no signature)", category: e.category ?? ""),
+            vendorSeverity: e.vendorSeverity ?? "", severity: e.severity, urgency: assessment.urgency, urgencyReason: assessment.explanation,
+            sourceIP: e.sourceIP, sourcePort: e.sourcePort.map(Int.init), destinationIP: e.destinationIP,
+            destinationPort: e.destinationPort.map(Int.init), transport: e.transport ?? "", endpoint: assignment.endpoint,
+            evidence: Evidence(url: e.url, httpHost: e.httpHost, userAgent: e.userAgent, fileName: e.fileName, fileHash: e.fileHash,
+                               dnsQuery: e.dnsQuery, tlsSNI: e.tlsSNI, mailFrom: e.mailFrom, mailTo: e.mailTo, mailSubject: e.mailSubject,
+                               sourceMAC: e.sourceMAC, sourceHostname: e.sourceHostname, message: e.message),
+            raw: String(decoding: raw, as: UTF8.self))
+    }
+
+    /// A one-line example of what the endpoint did, for its timeline.
+    public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date) -> ContextSample {
+        let peer = e.sourceIP == endpoint ? e.destinationIP : e.sourceIP
+        let port = (e.sourceIP == endpoint ? e.destinationPort : e.sourcePort).map { ":\($0)" } ?? ""
+        let summary: String
+        switch kind {
+        case .dns: summary = "dns " + (e.dnsQuery ?? "?")
+        case .http: summary = "http " + (e.httpHost ?? peer?.description ?? "") + (e.url ?? "") + (e.userAgent.map { " UA=" + $0 } ?? "")
+        case .tls: summary = "tls sni=" + (e.tlsSNI ?? "-") + " → " + (peer?.description ?? "?") + port
+        case .fileinfo: summary = "file " + (e.fileName ?? "?") + (e.fileHash.map { " " + $0 } ?? "")
+        case .smtp: summary = "smtp " + (e.mailFrom ?? "?") + " → " + (e.mailTo ?? "?") + (e.mailSubject.map { " «" + $0 + "»" } ?? "")
+        case .ssh: summary = "ssh → " + (peer?.description ?? "?") + port
+        case .flow, .conn: summary = (e.transport ?? "flow") + " → " + (peer?.description ?? "?") + port
+        case .other: summary = e.message ?? e.program ?? "event"
+        }
+        return ContextSample(time: time, kind: kind, peer: peer, summary: summary)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import TobanCore
+
+public struct IngestOptions: Sendable {
+    public var aggregationWindow: TimeInterval
+    public var maxLineBytes: Int
+    public var floodEventsPerSecond: Int
+    /// Lines per batch (one transaction). Large enough to amortise the commit, small
+    /// enough that a follow-mode line is visible well within a second.
+    public var batchLines: Int
+    public var pollInterval: Duration
+    public var contextRetention: TimeInterval
+    public var silenceCheckInterval: TimeInterval
+    /// Quarantine file (JSON Lines); nil keeps counts only.
+    public var quarantinePath: String?
+    public var backfillCompressed: Bool
+    public var parser: ParserOptions
+
+    public init(settings: IngestSettings = IngestSettings(), batchLines: Int = 20_000, pollInterval: Duration = .milliseconds(100),
+                silenceCheckInterval: TimeInterval = 60, quarantinePath: String? = nil, backfillCompressed: Bool = true,
+                parser: ParserOptions = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 9 * 3600)) {
+        self.aggregationWindow = TimeInterval(settings.aggregationWindowMinutes * 60)
+        self.maxLineBytes = settings.maxLineBytes
+        self.floodEventsPerSecond = settings.floodEventsPerSecond
+        self.batchLines = batchLines
+        self.pollInterval = pollInterval
+        self.contextRetention = TimeInterval(settings.contextRetentionHours * 3600)
+        self.silenceCheckInterval = silenceCheckInterval
+        self.quarantinePath = quarantinePath ?? settings.quarantinePath
+        self.backfillCompressed = backfillCompressed
+        var parser = parser
+        parser.maxLineLength = settings.maxLineBytes
+        self.parser = parser
+    }
+}
+
+/// What a run did, for the summary line and the benchmark.
+public struct IngestSummary: Sendable, Equatable {
+    public var lines = 0
+    public var detections = 0
+    public var contextEvents = 0
+    public var healthEvents = 0
+    public var quarantined = 0
+    public var sampledOut = 0
+    public var unassigned = 0
+    public var batches = 0
+    public var bytes: Int64 = 0
+
+    public init() {}
+
+    mutating func add(_ c: IngestCounters) {
+        lines += c.lines
+        detections += c.detections
+        contextEvents += c.contextEvents
+        quarantined += c.quarantined
+        sampledOut += c.sampledOut
+        unassigned += c.unassigned
+    }
+}

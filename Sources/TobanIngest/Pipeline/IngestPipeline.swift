@@ -1,0 +1,187 @@
+import Foundation
+import TobanCore
+
+/// The ingest loop: followers → parsers → normaliser → batches → sink.
+///
+/// Exactly once: every poll of a follower is one batch, committed by the sink together with
+/// the checkpoints that point just after the batch's last line. After a crash the store
+/// holds whole batches only, and the followers resume from the committed checkpoints.
+public final class IngestPipeline {
+    public let sources: [SourceSettings]
+    public let options: IngestOptions
+    private let normaliser: EventNormaliser
+    private let sink: IngestSink
+    private let clock: () -> Date
+    private let quarantine: QuarantineWriter
+    private let loop: FollowLoop
+
+    private var parsers: [String: ParserSlot] = [:]
+    private var floodMeters: [String: FloodMeter] = [:]
+    private var accumulator: BatchAccumulator
+    public private(set) var summary = IngestSummary()
+    private var lastSilenceCheck = Date.distantPast
+    private var lastPrune = Date.distantPast
+    /// Progress callback (lines so far, bytes so far), called after each batch.
+    public var onBatch: ((IngestSummary) -> Void)?
+
+    /// Per followed file: its format (detected from its first line unless configured) and parser.
+    struct ParserSlot {
+        var format: SourceFormat?
+        var parser: (any LineParser)?
+    }
+
+    public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
+                sink: IngestSink, clock: @escaping () -> Date = Date.init, stopSignal: FollowStopSignal = FollowStopSignal()) throws {
+        self.sources = sources
+        self.options = options
+        self.normaliser = EventNormaliser(directory: directory, rules: rules)
+        self.sink = sink
+        self.clock = clock
+        self.quarantine = try QuarantineWriter(path: options.quarantinePath)
+        self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
+        let checkpoints = try sink.checkpoints()
+        let followerOptions = FollowerOptions(reader: LineReaderOptions(maxLineBytes: options.maxLineBytes),
+                                              backfillCompressed: options.backfillCompressed)
+        let followers = sources.map { FileFollower(source: $0, checkpoints: checkpoints, options: followerOptions) }
+        self.loop = FollowLoop(followers: followers, pollInterval: options.pollInterval,
+                               maxLinesPerPoll: options.batchLines, stopSignal: stopSignal)
+    }
+
+    public var stopSignal: FollowStopSignal { loop.stopSignal }
+
+    /// Reads every source to its end and returns (`toban ingest --once`).
+    @discardableResult
+    public func runOnce() throws -> IngestSummary {
+        try loop.runOnce({ follower, item in self.handle(item, source: follower.source) },
+                         afterPoll: { follower, _ in try self.commit(follower) })
+        return summary
+    }
+
+    /// Follows until the stop signal (`toban ingest`), checking sensor silence and pruning
+    /// old context as it goes.
+    public func run() throws {
+        try loop.run({ follower, item in self.handle(item, source: follower.source) },
+                     afterPoll: { follower, _ in
+                         try self.commit(follower)
+                         try self.housekeeping()
+                     })
+    }
+
+    // MARK: Lines
+
+    private func handle(_ item: FollowItem, source: SourceSettings) {
+        switch item {
+        case .line(let line):
+            handle(line: line, source: source)
+        case .event(let event):
+            if case .oversized(let offset, let length) = event.kind {
+                accumulator.count(lines: 1, quarantined: 1)
+                quarantine.record(path: event.path, offset: offset, length: Int(length),
+                                  reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
+                                  line: nil, at: clock())
+            }
+        }
+    }
+
+    private func handle(line: FollowedLine, source: SourceSettings) {
+        accumulator.count(lines: 1)
+        summary.bytes += line.end - line.start
+        var slot = parsers[line.sourceID] ?? ParserSlot(format: source.format)
+        if slot.parser == nil {
+            guard let format = slot.format ?? FormatDetector.detect(line: line.bytes) else {
+                if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return } // blank lines before the first record
+                quarantineLine(line, reason: "format not recognised (set `format` for this source)")
+                return
+            }
+            slot.format = format
+            slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
+        }
+        let result = slot.parser!.parse(line.bytes)
+        parsers[line.sourceID] = slot
+        switch result {
+        case .skip:
+            return
+        case .invalid(let reason):
+            quarantineLine(line, reason: reason)
+        case .event(let event):
+            accept(event, line: line, source: source, format: slot.format!)
+        }
+    }
+
+    private func quarantineLine(_ line: FollowedLine, reason: String) {
+        accumulator.count(quarantined: 1)
+        quarantine.record(path: line.path, offset: line.start, length: Int(line.end - line.start), reason: reason, line: line.bytes, at: clock())
+    }
+
+    private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat) {
+        let now = clock()
+        let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
+        let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
+                                                     source: event.sourceIP, destination: event.destinationIP)
+        if assignment.isUnassigned { accumulator.count(unassigned: 1) }
+        let isDetection = event.kind == .detection
+        let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
+        var meter = floodMeters[line.sourceID] ?? FloodMeter(limitPerSecond: options.floodEventsPerSecond)
+        let (verdict, transition) = meter.record(second: second, isDetection: isDetection)
+        floodMeters[line.sourceID] = meter
+        if case .floodStarted(let rate) = transition {
+            accumulator.add(detection: HealthDetections.flood(sensor: sensor, customerID: assignment.customerID, eventsPerSecond: rate,
+                                                             limit: options.floodEventsPerSecond, at: now))
+        }
+        if verdict == .sampleOut {
+            accumulator.count(sampledOut: 1)
+            return
+        }
+        switch event.kind {
+        case .detection:
+            accumulator.add(detection: normaliser.detection(from: event, assignment: assignment, sensor: sensor, format: format,
+                                                            path: line.path, offset: line.start, raw: line.bytes, now: now))
+            accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now, isHeartbeat: false))
+        case .context(let kind):
+            guard let endpoint = assignment.endpoint else {
+                accumulator.count() // counted as a line; no internal host to attach it to
+                return
+            }
+            let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
+            accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time) {
+                EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
+            }
+            accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now, isHeartbeat: false))
+        case .health:
+            summary.healthEvents += 1
+            accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now,
+                                                     kernelPackets: event.packets.map { Int64(clamping: $0) },
+                                                     kernelDrops: event.drops.map { Int64(clamping: $0) }, isHeartbeat: true))
+        }
+    }
+
+    // MARK: Batches
+
+    private func commit(_ follower: FileFollower) throws {
+        let batch = accumulator.take(checkpoints: follower.checkpoints)
+        guard !batch.isEmpty || batch.counters.lines > 0 else { return }
+        try quarantine.flush()
+        try sink.commit(batch)
+        summary.add(batch.counters)
+        summary.batches += 1
+        onBatch?(summary)
+    }
+
+    private func housekeeping() throws {
+        let now = clock()
+        if now.timeIntervalSince(lastSilenceCheck) >= options.silenceCheckInterval {
+            lastSilenceCheck = now
+            let gaps = SilenceMonitor.gaps(lastSeen: try sink.sensorLastSeen(), directory: normaliser.directory, now: now)
+            if !gaps.isEmpty {
+                for gap in gaps { accumulator.add(detection: HealthDetections.monitoringGap(gap, now: now)) }
+                let batch = accumulator.take(checkpoints: [])
+                try sink.commit(batch)
+                summary.add(batch.counters)
+            }
+        }
+        if now.timeIntervalSince(lastPrune) >= 600 {
+            lastPrune = now
+            try sink.pruneContext(olderThan: now.addingTimeInterval(-options.contextRetention))
+        }
+    }
+}

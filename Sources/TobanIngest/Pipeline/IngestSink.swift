@@ -1,0 +1,14 @@
+import Foundation
+import TobanCore
+
+/// Where ingest delivers. The executable wires this to the store; ingest never sees it.
+/// `commit` must be all-or-nothing: the batch's rows and its checkpoints together.
+public protocol IngestSink: AnyObject {
+    func commit(_ batch: IngestBatch) throws
+    /// Where every source stood at the last commit (to resume after a restart or crash).
+    func checkpoints() throws -> [SourceCheckpoint]
+    /// When each sensor was last heard from (ingest wall-clock time), for monitoring gaps.
+    func sensorLastSeen() throws -> [String: Date]
+    /// Drops context older than `date` (bounded retention).
+    func pruneContext(olderThan date: Date) throws
+}
