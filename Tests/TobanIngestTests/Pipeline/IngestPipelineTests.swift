@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TobanCore
+@testable import TobanIngest
+
+/// A sink that keeps what it is given in memory, and can be told to fail a commit
+/// (the in-process stand-in for a crash between two transactions).
+final class MemorySink: IngestSink {
+    var committed: [IngestBatch] = []
+    var saved: [String: SourceCheckpoint] = [:]
+    var failOnCommit: Int?
+    var commits = 0
+    var lastSeen: [String: Date] = [:]
+
+    struct InjectedFailure: Error {}
+
+    func commit(_ batch: IngestBatch) throws {
+        commits += 1
+        if commits == failOnCommit { throw InjectedFailure() }
+        committed.append(batch)
+        for c in batch.checkpoints { saved[c.sourceID] = c }
+        for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
+    }
+    func checkpoints() throws -> [SourceCheckpoint] { Array(saved.values) }
+    func sensorLastSeen() throws -> [String: Date] { lastSeen }
+    func pruneContext(olderThan date: Date) throws {}
+
+    /// Detection occurrences per signature, summed over every batch.
+    var occurrences: [String: Int] {
+        var out: [String: Int] = [:]
+        for b in committed { for d in b.detections { out[d.signature.id, default: 0] += d.count } }
+        return out
+    }
+}
+
+@Suite struct IngestPipelineTests {
+    static func eveLine(_ i: Int, alert: Bool, sensor: String = "sensor-acme-0") -> String {
+        let ts = String(format: "2026-11-20T21:%02d:%02d.000000+0900", (i / 60) % 60, i % 60)
+        if alert {
+            return #"{"timestamp":"\#(ts)","event_type":"alert","host":"\#(sensor)","src_ip":"10.0.0.\#(i % 7 + 2)","src_port":\#(40000 + i),"dest_ip":"203.0.113.5","dest_port":443,"proto":"TCP","alert":{"signature_id":\#(2000000 + i % 5),"signature":"SIG \#(i % 5)","category":"A Network Trojan was detected","severity":1}}"#
+        }
+        return #"{"timestamp":"\#(ts)","event_type":"dns","host":"\#(sensor)","src_ip":"10.0.0.\#(i % 7 + 2)","src_port":5353,"dest_ip":"10.0.0.1","dest_port":53,"proto":"UDP","dns":{"type":"query","rrname":"h\#(i).example"}}"#
+    }
+
+    func writeLog(lines: Int, to url: URL) throws -> Int {
+        var text = ""
+        var alerts = 0
+        for i in 0..<lines {
+            let alert = i % 4 == 0
+            if alert { alerts += 1 }
+            text += Self.eveLine(i, alert: alert) + "\n"
+            if i == 50 { text += "{\"broken\": \n" }            // invalid JSON
+            if i == 60 { text += "\u{1b}[2J\0\u{ff}garbage\n" }  // binary garbage
+        }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return alerts
+    }
+
+    func pipeline(_ path: String, sink: MemorySink, batchLines: Int, quarantine: String? = nil) throws -> IngestPipeline {
+        let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
+        return try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [acme]),
+                                  rules: .default, options: IngestOptions(batchLines: batchLines, quarantinePath: quarantine), sink: sink)
+    }
+
+    @Test func onceReadsEverythingAndQuarantinesBadLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        let alerts = try writeLog(lines: 400, to: log)
+        let sink = MemorySink()
+        let quarantine = dir.appendingPathComponent("quarantine.jsonl").path
+        let summary = try pipeline(log.path, sink: sink, batchLines: 64, quarantine: quarantine).runOnce()
+        #expect(summary.lines == 402)
+        #expect(summary.detections == alerts)
+        #expect(summary.quarantined == 2)
+        #expect(sink.occurrences.values.reduce(0, +) == alerts)
+        #expect(sink.committed.flatMap(\.detections).allSatisfy { $0.customerID == "acme" && $0.urgency == .p1 })
+        // Quarantined lines keep their source and offset, and the bytes as they were.
+        let records = try String(contentsOfFile: quarantine, encoding: .utf8).split(separator: "\n")
+        #expect(records.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(records[0].utf8)) as! [String: Any]
+        #expect(first["source"] as? String == log.path)
+        #expect((first["offset"] as? Int ?? -1) > 0)
+        #expect(Data(base64Encoded: first["line_base64"] as! String) == Data("{\"broken\": ".utf8))
+        // Context landed in per-endpoint hourly buckets, not per event.
+        let buckets = sink.committed.flatMap(\.context)
+        #expect(buckets.reduce(0) { $0 + ($1.counts[.dns] ?? 0) } == 300)
+    }
+
+    @Test func failedCommitLosesNothingAndDuplicatesNothingOnResume() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        let alerts = try writeLog(lines: 1000, to: log)
+
+        let clean = MemorySink()
+        _ = try pipeline(log.path, sink: clean, batchLines: 37).runOnce()
+
+        let crashy = MemorySink()
+        for failAt in [3, 5, 9] {
+            crashy.commits = 0
+            crashy.failOnCommit = failAt
+            #expect(throws: MemorySink.InjectedFailure.self) { try pipeline(log.path, sink: crashy, batchLines: 37).runOnce() }
+        }
+        crashy.failOnCommit = nil
+        _ = try pipeline(log.path, sink: crashy, batchLines: 37).runOnce()
+        #expect(crashy.occurrences == clean.occurrences)
+        #expect(crashy.occurrences.values.reduce(0, +) == alerts)
+        #expect(Set(crashy.saved.values.map(\.offset)) == Set(clean.saved.values.map(\.offset)))
+    }
+
+    @Test func unknownSensorsAreUnassignedNotDropped() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        try (Self.eveLine(0, alert: true, sensor: "stranger").replacingOccurrences(of: "10.0.0.2", with: "192.168.9.9") + "\n")
+            .write(to: log, atomically: true, encoding: .utf8)
+        let sink = MemorySink()
+        let summary = try pipeline(log.path, sink: sink, batchLines: 10).runOnce()
+        #expect(summary.unassigned == 1)
+        let d = try #require(sink.committed.flatMap(\.detections).first)
+        #expect(d.customerID == Customer.unassignedID)
+        #expect(d.endpoint == IPAddress("192.168.9.9"))
+    }
+}
