@@ -26,6 +26,7 @@ public final class TobanStore: Sendable {
         config.label = "TobanStore"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(TobanStore.busyTimeout)
+        config.readonlyBusyMode = .timeout(TobanStore.busyTimeout)
         config.journalMode = .wal
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
