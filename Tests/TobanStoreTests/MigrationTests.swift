@@ -14,7 +14,8 @@ import TobanCore
         }
         #expect(pragmas.0 == "wal")
         #expect(pragmas.1 == 1)
-        #expect(pragmas.2 == 5000)
+        #expect(pragmas.2 == 10_000) // GRDB's reader timeout
+        #expect(try f.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA busy_timeout") } == 5000)
         #expect(pragmas.3 == 1) // NORMAL
         let tables = try f.store.pool.read { db in try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
         for t in ["customers", "sensors", "detections", "endpoints", "context_buckets", "incidents", "incident_detections",

@@ -14,7 +14,9 @@ public final class TobanStore: Sendable {
     let pool: DatabasePool
     private let localCommits = LocalCommitCounter()
 
-    /// How long a connection waits for another process's lock before failing.
+    /// How long the writer connection waits for another process's write lock before
+    /// failing. (Readers keep GRDB's own reader busy timeout, 10 s: in WAL mode they wait
+    /// only in rare cases such as WAL recovery after a crash.)
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
@@ -26,7 +28,6 @@ public final class TobanStore: Sendable {
         config.label = "TobanStore"
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(TobanStore.busyTimeout)
-        config.readonlyBusyMode = .timeout(TobanStore.busyTimeout)
         config.journalMode = .wal
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

@@ -158,6 +158,10 @@ struct BatchWriter {
     private func writeDetections(_ slots: [Slot], result: inout BatchCommitResult) throws -> [Int64] {
         guard !slots.isEmpty else { return [] }
         let signatures = try signaturesByEndpoint(slots)
+        // Per endpoint, the signatures' latest times sorted ascending: counting those within
+        // the corroboration window is a binary search, not a scan per detection.
+        var sortedTimes: [String: [Int64]] = [:]
+        for (key, bySignature) in signatures { sortedTimes[key] = bySignature.values.sorted() }
         let insert = try db.cachedStatement(sql: DetectionRow.insertSQL)
         let update = try db.cachedStatement(sql: """
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
@@ -166,11 +170,19 @@ struct BatchWriter {
         ids.reserveCapacity(slots.count)
         for slot in slots {
             let d = slot.template
-            let corroborating: Int
-            if let endpoint = d.endpoint, let seen = signatures["\(d.customerID)|\(endpoint)"] {
-                corroborating = seen.filter { $0.key != d.signature.id && $0.value >= slot.last - Self.corroborationWindow }.count
-            } else {
-                corroborating = 0
+            var corroborating = 0
+            if let endpoint = d.endpoint {
+                let key = "\(d.customerID)|\(endpoint)"
+                if let times = sortedTimes[key] {
+                    let threshold = slot.last - Self.corroborationWindow
+                    var low = 0, high = times.count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if times[mid] < threshold { low = mid + 1 } else { high = mid }
+                    }
+                    corroborating = times.count - low
+                    if let own = signatures[key]?[d.signature.id], own >= threshold { corroborating -= 1 }
+                }
             }
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
                                      signatureID: d.signature.id, endpoint: d.endpoint, asset: asset(for: d),
