@@ -47,3 +47,14 @@ func checkpoint(_ source: String = "eve", offset: Int64) -> SourceCheckpoint {
 
 let acme = Customer(id: "acme", displayName: "株式会社アクメ", networks: [try! CIDR(parsing: "10.0.0.0/8")], sensors: ["s1"])
 let beta = Customer(id: "beta", displayName: "Beta Corp", networks: [try! CIDR(parsing: "192.168.0.0/16")], sensors: ["b1"])
+
+/// Runs blocking work on its own thread (not on the few cooperative-pool threads), so that
+/// concurrent writers and readers really run at the same time.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.start()
+    }
+}

@@ -64,3 +64,14 @@ final class TempDirectory: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(at: url) }
     var storePath: String { url.appendingPathComponent("toban.sqlite").path }
 }
+
+/// Runs blocking work on its own thread (not on the few cooperative-pool threads), so that
+/// concurrent writers and readers really run at the same time.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+        thread.start()
+    }
+}

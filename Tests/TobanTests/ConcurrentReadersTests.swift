@@ -13,7 +13,7 @@ import TobanStore
         defer { try? store.close() }
         let batches = 20, size = 1000
         let customers = [Customer(id: "acme", displayName: "ACME")]
-        let writing = Task.detached {
+        let writing = Task { try await onThread {
             for b in 0..<batches {
                 let detections = (0..<size).map { i in
                     let at = Date(timeIntervalSince1970: 1_790_000_000 + Double(b * size + i))
@@ -25,9 +25,9 @@ import TobanStore
                 }
                 try store.commit(IngestBatch(detections: detections), customers: customers, now: Date(timeIntervalSince1970: 1_790_100_000))
             }
-        }
+        } }
         func reader() -> Task<[Int], any Error> {
-            Task.detached {
+            Task { try await onThread {
                 var seen: [Int] = []
                 while true {
                     let r = try TobanBinary.run(["query", "detections", "--store", dir.storePath, "--json"], in: dir.url)
@@ -37,7 +37,7 @@ import TobanStore
                     seen.append(n)
                     if r.status != 0 || n >= batches * size { return seen }
                 }
-            }
+            } }
         }
         let readers = [reader(), reader()]
         try await writing.value
@@ -47,6 +47,7 @@ import TobanStore
             #expect(counts.last == batches * size)
             #expect(counts == counts.sorted(), "counts went backwards: \(counts)")
             #expect(counts.allSatisfy { $0 % size == 0 }, "a reader saw a partial batch: \(counts)")
+            #expect(counts.contains { $0 < batches * size }, "the reader never overlapped the writer: \(counts)")
         }
     }
 }
