@@ -1,0 +1,198 @@
+import GRDB
+
+/// Versioned schema. Times are INTEGER milliseconds since 1970 (UTC) everywhere; IP
+/// addresses are their canonical text (`IPAddress.description`); enums are their raw
+/// values (urgency and severity as integers 1–5, so they sort); JSON is compact text.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: schemaV1)
+        }
+        return migrator
+    }
+
+    /// Index names the queries rely on (and the tests look for in query plans).
+    enum Index {
+        static let queue = "detections_queue"
+        static let queueAll = "detections_order"
+        static let endpointTime = "detections_endpoint_time"
+        static let aggregation = "detections_aggregation"
+        static let signature = "detections_signature"
+        static let ingestTime = "detections_ingest_time"
+        static let endpointRisk = "endpoints_risk"
+        static let auditSubject = "audit_subject"
+    }
+
+    static let schemaV1 = """
+    CREATE TABLE customers (
+        id TEXT PRIMARY KEY NOT NULL,
+        display_name TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE sensors (
+        customer_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        last_event_at INTEGER,
+        last_heartbeat_at INTEGER,
+        kernel_packets INTEGER,
+        kernel_drops INTEGER,
+        PRIMARY KEY (customer_id, name)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE detections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        sensor TEXT NOT NULL,
+        source_format TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        source_offset INTEGER NOT NULL,
+        event_time INTEGER NOT NULL,
+        ingest_time INTEGER NOT NULL,
+        signature_id TEXT NOT NULL,
+        signature_name TEXT NOT NULL,
+        category TEXT NOT NULL,
+        vendor_severity TEXT NOT NULL,
+        severity INTEGER NOT NULL,
+        urgency INTEGER NOT NULL CHECK (urgency BETWEEN 1 AND 5),
+        urgency_reason TEXT NOT NULL,
+        src_ip TEXT,
+        src_port INTEGER,
+        dest_ip TEXT,
+        dest_port INTEGER,
+        transport TEXT NOT NULL,
+        endpoint TEXT,
+        evidence TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        disposition TEXT,
+        assignee TEXT,
+        raw TEXT NOT NULL,
+        aggregation_key TEXT NOT NULL
+    );
+    -- The console's queue: open detections by urgency, newest activity first.
+    CREATE INDEX detections_queue ON detections (urgency, last_seen DESC, id DESC) WHERE status <> 'closed';
+    -- The same order over every status (queries that include closed detections).
+    CREATE INDEX detections_order ON detections (urgency, last_seen DESC, id DESC);
+    CREATE INDEX detections_endpoint_time ON detections (customer_id, endpoint, last_seen);
+    CREATE INDEX detections_aggregation ON detections (aggregation_key, last_seen);
+    CREATE INDEX detections_signature ON detections (signature_id, last_seen);
+    CREATE INDEX detections_ingest_time ON detections (ingest_time);
+
+    CREATE TABLE endpoints (
+        customer_id TEXT NOT NULL,
+        ip TEXT NOT NULL,
+        mac TEXT,
+        hostname TEXT,
+        risk_score REAL NOT NULL DEFAULT 0,
+        risk_explanation TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT 'none',
+        status_note TEXT,
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        detection_count INTEGER NOT NULL DEFAULT 0,
+        distinct_signatures INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (customer_id, ip)
+    ) WITHOUT ROWID;
+    CREATE INDEX endpoints_risk ON endpoints (risk_score DESC, customer_id, ip);
+
+    -- One row per endpoint per hour, never one per event.
+    CREATE TABLE context_buckets (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        counts TEXT NOT NULL,
+        samples TEXT NOT NULL,
+        PRIMARY KEY (customer_id, endpoint, bucket_start)
+    ) WITHOUT ROWID;
+    CREATE INDEX context_buckets_start ON context_buckets (bucket_start);
+
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        urgency INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        outcome TEXT,
+        endpoints TEXT NOT NULL,
+        owner TEXT,
+        escalated_to TEXT,
+        acknowledge_by INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        comment TEXT NOT NULL
+    );
+    CREATE INDEX incidents_customer ON incidents (customer_id, id);
+
+    CREATE TABLE incident_detections (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+        detection_id INTEGER NOT NULL REFERENCES detections(id) ON DELETE CASCADE,
+        PRIMARY KEY (incident_id, detection_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX incident_detections_detection ON incident_detections (detection_id);
+
+    CREATE TABLE notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        incident_id INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+        detection_ids TEXT NOT NULL,
+        urgency INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        recipients TEXT NOT NULL,
+        language TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        state TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX notifications_customer ON notifications (customer_id, id);
+    CREATE INDEX notifications_state ON notifications (state, due_at);
+
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        customer_id TEXT,
+        before TEXT,
+        after TEXT,
+        comment TEXT,
+        group_id TEXT
+    );
+    CREATE INDEX audit_subject ON audit (subject, subject_id, id);
+    CREATE INDEX audit_group ON audit (group_id) WHERE group_id IS NOT NULL;
+    CREATE INDEX audit_customer ON audit (customer_id) WHERE customer_id IS NOT NULL;
+
+    CREATE TABLE ingest_checkpoints (
+        source_id TEXT PRIMARY KEY NOT NULL,
+        path TEXT NOT NULL,
+        device INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        fingerprint INTEGER NOT NULL,
+        offset INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE ingest_counters (
+        source_id TEXT PRIMARY KEY NOT NULL,
+        lines INTEGER NOT NULL DEFAULT 0,
+        detections INTEGER NOT NULL DEFAULT 0,
+        context INTEGER NOT NULL DEFAULT 0,
+        sampled_out INTEGER NOT NULL DEFAULT 0,
+        quarantined INTEGER NOT NULL DEFAULT 0,
+        unassigned INTEGER NOT NULL DEFAULT 0,
+        last_event_at INTEGER,
+        updated_at INTEGER NOT NULL
+    );
+    """
+}

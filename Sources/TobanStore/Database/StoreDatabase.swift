@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// The SQLite store shared by one ingest writer process and several console processes.
+///
+/// Every method is synchronous and thread-safe: reads run on the pool's reader
+/// connections (WAL snapshots, never blocked by the writer), writes are serialised on the
+/// single writer connection and wrapped in one transaction each (GRDB opens writes with `BEGIN IMMEDIATE`), so a
+/// change and its audit row (or a batch and its checkpoint) commit together or not at all.
+public final class TobanStore: Sendable {
+    /// Where the store lives on disk.
+    public let path: String
+    let pool: DatabasePool
+    private let localCommits = LocalCommitCounter()
+
+    /// How long the writer connection waits for another process's write lock before
+    /// failing. (Readers keep GRDB's own reader busy timeout, 10 s: in WAL mode they wait
+    /// only in rare cases such as WAL recovery after a crash.)
+    public static let busyTimeout: TimeInterval = 5
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// When the schema is already current, opening takes no write lock at all, so
+    /// console processes can open the file while ingest is committing.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.label = "TobanStore"
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(TobanStore.busyTimeout)
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            SQLFunctions.install(in: db)
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        let migrator = StoreMigrations.migrator
+        let current = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+        if !current { try migrator.migrate(pool) }
+    }
+
+    /// Identifiers of the migrations applied to this file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+    }
+
+    /// A number that changes whenever the store's content may have changed, for cheap polling.
+    ///
+    /// `PRAGMA data_version` only moves when *another* connection commits, and each pool
+    /// connection has its own value. So it is always read on this store's single writer
+    /// connection (which sees every other process's and store's commits), and the number of
+    /// commits this store made itself is added to it. Compare values from the same
+    /// `TobanStore` instance only.
+    public func dataVersion() throws -> Int64 {
+        let pragma = try pool.writeWithoutTransaction { db in
+            try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        }
+        return pragma + localCommits.value
+    }
+
+    /// One write transaction; counts the commit for `dataVersion()`.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        let result = try pool.write(body)
+        localCommits.increment()
+        return result
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    /// Closes the connections; the store must not be used afterwards.
+    public func close() throws {
+        try pool.close()
+    }
+}
+
+/// Commits made through this instance (they do not move its own `data_version`).
+final class LocalCommitCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int64 = 0
+    var value: Int64 { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// An IP address or a network, matched against a detection's source, destination and endpoint.
+public enum AddressFilter: Sendable, Equatable {
+    case address(IPAddress)
+    case network(CIDR)
+
+    /// Parses "10.0.0.5", "2001:db8::1" or "10.0.0.0/8".
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.contains("/") {
+            guard let cidr = try? CIDR(parsing: t) else { return nil }
+            self = .network(cidr)
+        } else {
+            guard let ip = IPAddress(t) else { return nil }
+            self = .address(ip)
+        }
+    }
+
+    func sql(columns: [String]) -> (String, [any DatabaseValueConvertible]) {
+        switch self {
+        case .address(let ip):
+            return ("(" + columns.map { "\($0) = ?" }.joined(separator: " OR ") + ")", columns.map { _ in ip.description })
+        case .network(let cidr):
+            return ("(" + columns.map { "toban_in_cidr(\($0), ?) = 1" }.joined(separator: " OR ") + ")", columns.map { _ in cidr.description })
+        }
+    }
+}
+
+/// Which detections a list shows. Every field narrows; nil or empty means "any".
+/// `statuses` defaults to the open ones (the queue).
+public struct DetectionFilter: Sendable, Equatable {
+    public var customers: Set<String>
+    public var urgencies: ClosedRange<Urgency>?
+    public var statuses: Set<DetectionStatus>
+    /// Case-insensitive substring of the signature name, or the exact signature id.
+    public var signature: String?
+    public var address: AddressFilter?
+    public var sensor: String?
+    /// Only detections active within this long before `now`.
+    public var maxAge: TimeInterval?
+    public var now: Date?
+    public var assignee: String?
+
+    public static let openStatuses: Set<DetectionStatus> = Set(DetectionStatus.allCases.filter(\.isOpen))
+
+    public init(customers: Set<String> = [], urgencies: ClosedRange<Urgency>? = nil,
+                statuses: Set<DetectionStatus> = DetectionFilter.openStatuses, signature: String? = nil,
+                address: AddressFilter? = nil, sensor: String? = nil, maxAge: TimeInterval? = nil, now: Date? = nil,
+                assignee: String? = nil) {
+        self.customers = customers
+        self.urgencies = urgencies
+        self.statuses = statuses
+        self.signature = signature
+        self.address = address
+        self.sensor = sensor
+        self.maxAge = maxAge
+        self.now = now
+        self.assignee = assignee
+    }
+
+    /// True when only open detections can match, so the partial queue index applies.
+    var onlyOpen: Bool { !statuses.isEmpty && !statuses.contains(.closed) }
+
+    /// The WHERE terms other than urgency (which the keyset query places itself).
+    func conditions() -> (terms: [String], arguments: [any DatabaseValueConvertible]) {
+        var terms: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if onlyOpen { terms.append("status <> 'closed'") }
+        if !statuses.isEmpty && statuses.count < DetectionStatus.allCases.count && statuses != DetectionFilter.openStatuses {
+            let sorted = statuses.map(\.rawValue).sorted()
+            terms.append("status IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            args += sorted as [any DatabaseValueConvertible]
+        }
+        if !customers.isEmpty {
+            let sorted = customers.sorted()
+            terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            args += sorted as [any DatabaseValueConvertible]
+        }
+        if let signature, !signature.isEmpty {
+            terms.append("(signature_name LIKE ? ESCAPE '\\' OR signature_id = ?)")
+            args.append("%" + Self.escapeLike(signature) + "%")
+            args.append(signature)
+        }
+        if let address {
+            let (sql, values) = address.sql(columns: ["src_ip", "dest_ip", "endpoint"])
+            terms.append(sql)
+            args += values
+        }
+        if let sensor, !sensor.isEmpty {
+            terms.append("sensor = ?")
+            args.append(sensor)
+        }
+        if let maxAge {
+            terms.append("last_seen >= ?")
+            args.append((now ?? Date()).addingTimeInterval(-maxAge).storeMilliseconds)
+        }
+        if let assignee {
+            terms.append("assignee = ?")
+            args.append(assignee)
+        }
+        return (terms, args)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// Mapping between `Detection` and a `detections` row.
+enum DetectionRow {
+    static let columns = """
+    id, customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
+    signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, \
+    src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen, \
+    status, disposition, assignee, raw
+    """
+
+    static let insertSQL = """
+    INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
+    signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, \
+    src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen, \
+    status, disposition, assignee, raw, aggregation_key) \
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    """
+
+    static func insertArguments(_ d: Detection) -> StatementArguments {
+        let values: [(any DatabaseValueConvertible)?] = [
+            d.customerID, d.sensor, d.sourceFormat.rawValue, d.sourcePosition.source, d.sourcePosition.offset,
+            d.eventTime.storeMilliseconds, d.ingestTime.storeMilliseconds,
+            d.signature.id, d.signature.name, d.signature.category, d.vendorSeverity, d.severity.rawValue,
+            d.urgency.rawValue, d.urgencyReason,
+            d.sourceIP?.description, d.sourcePort, d.destinationIP?.description, d.destinationPort, d.transport,
+            d.endpoint?.description, evidenceJSON(d.evidence), d.count,
+            d.firstSeen.storeMilliseconds, d.lastSeen.storeMilliseconds,
+            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, d.aggregationKey.text,
+        ]
+        return StatementArguments(values)
+    }
+
+    static func evidenceJSON(_ evidence: Evidence) -> String {
+        var object: [String: String] = [:]
+        for (name, value) in evidence.fields { object[name] = value }
+        return JSONText.encode(object)
+    }
+
+    static func detection(_ row: Row) -> Detection {
+        let evidenceFields = (JSONText.decode(row["evidence"] as String?) as? [String: String]) ?? [:]
+        let status = DetectionStatus(rawValue: row["status"]) ?? .new
+        return Detection(
+            id: row["id"],
+            customerID: row["customer_id"],
+            sensor: row["sensor"],
+            sourceFormat: SourceFormat(rawValue: row["source_format"]) ?? .syslog,
+            sourcePosition: SourcePosition(source: row["source_name"], offset: row["source_offset"]),
+            eventTime: Date(storeMilliseconds: row["event_time"]),
+            ingestTime: Date(storeMilliseconds: row["ingest_time"]),
+            signature: Signature(id: row["signature_id"], name: row["signature_name"], category: row["category"]),
+            vendorSeverity: row["vendor_severity"],
+            severity: Severity(rawValue: row["severity"]) ?? .informational,
+            urgency: Urgency(rawValue: row["urgency"]) ?? .p5,
+            urgencyReason: row["urgency_reason"],
+            sourceIP: (row["src_ip"] as String?).flatMap { IPAddress($0) },
+            sourcePort: row["src_port"],
+            destinationIP: (row["dest_ip"] as String?).flatMap { IPAddress($0) },
+            destinationPort: row["dest_port"],
+            transport: row["transport"],
+            endpoint: (row["endpoint"] as String?).flatMap { IPAddress($0) },
+            evidence: Evidence(fields: evidenceFields),
+            count: row["count"],
+            firstSeen: Date(storeMilliseconds: row["first_seen"]),
+            lastSeen: Date(storeMilliseconds: row["last_seen"]),
+            status: status,
+            disposition: (row["disposition"] as String?).flatMap { Disposition(rawValue: $0) },
+            assignee: row["assignee"],
+            raw: row["raw"]
+        )
+    }
+
+    static func fetch(_ db: Database, id: Int64) throws -> Detection? {
+        try Row.fetchOne(db, sql: "SELECT \(columns) FROM detections WHERE id = ?", arguments: [id]).map(detection)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// Re-scores endpoints from their open detections (Core's `EndpointRiskScorer`).
+enum EndpointScoring {
+    /// Detections older than this add under 1 % (half-life 24 h) and are not read.
+    static let lookback: TimeInterval = 7 * 86_400
+
+    static func rescore(_ db: Database, customer: String, address: String, asset: CriticalAsset?, now: Date) throws {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT signature_id, MAX(signature_name) AS name, MIN(urgency) AS urgency, SUM(count) AS count,
+                   MAX(last_seen) AS last_seen
+            FROM detections
+            WHERE customer_id = ? AND endpoint = ? AND last_seen >= ? AND status <> 'closed'
+            GROUP BY signature_id
+            """), arguments: [customer, address, (now.addingTimeInterval(-lookback)).storeMilliseconds])
+        let signals = rows.map { row in
+            EndpointSignal(signatureID: row["signature_id"], signatureName: row["name"],
+                           urgency: Urgency(rawValue: row["urgency"]) ?? .p5, count: row["count"],
+                           lastSeen: Date(storeMilliseconds: row["last_seen"]))
+        }
+        let risk = EndpointRiskScorer.score(signals: signals, asset: asset, now: now)
+        try db.cachedStatement(sql: """
+            UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?
+            WHERE customer_id = ? AND ip = ?
+            """).execute(arguments: [risk.score, JSONText.encode(risk.explanation), signals.count, customer, address])
+    }
+
+    /// Re-scores the endpoints of the given detections, taking critical assets from the
+    /// customers' stored snapshots (used after analyst actions).
+    static func rescoreEndpoints(ofDetections ids: [Int64], _ db: Database, now: Date) throws {
+        var seen = Set<String>()
+        var assetsByCustomer: [String: [CriticalAsset]] = [:]
+        for chunk in ids.chunked(500) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT customer_id, endpoint FROM detections WHERE id IN (\(marks)) AND endpoint IS NOT NULL",
+                                        arguments: StatementArguments(chunk))
+            for row in rows {
+                let customer: String = row["customer_id"]
+                let endpoint: String = row["endpoint"]
+                guard seen.insert("\(customer)|\(endpoint)").inserted else { continue }
+                if assetsByCustomer[customer] == nil {
+                    assetsByCustomer[customer] = try CustomerSnapshot.load(db, customer: customer)?.assets ?? []
+                }
+                let asset = IPAddress(endpoint).flatMap { heaviestAsset(assetsByCustomer[customer] ?? [], covering: $0) }
+                try rescore(db, customer: customer, address: endpoint, asset: asset, now: now)
+            }
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
+    }
+}

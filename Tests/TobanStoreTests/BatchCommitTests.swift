@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import Testing
+import TobanCore
+@testable import TobanStore
+
+@Suite struct BatchCommitTests {
+    let rules = UrgencyRules(base: UrgencyRules.default.base, raisingCategories: UrgencyRules.default.raisingCategories,
+                             loweringCategories: UrgencyRules.default.loweringCategories, corroborationThreshold: 2, repeatThreshold: 3)
+
+    @Test func foldsRepeatsWithinTheWindowAndInsertsOutsideIt() throws {
+        let f = try StoreFixture()
+        let hour: TimeInterval = 3600
+        var r = try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)]), customers: [acme], rules: rules, aggregationWindow: hour, now: t0)
+        #expect(r.inserted == 1 && r.folded == 0)
+        let first = try #require(try f.store.detections().first)
+        #expect(first.urgency == .p3)
+
+        // Same key 10 minutes later, in another batch: folded into the stored row.
+        r = try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 600)]), customers: [acme], rules: rules, aggregationWindow: hour, now: t0 + 600)
+        #expect(r.inserted == 0 && r.folded == 1)
+        var row = try #require(try f.store.detection(id: first.id))
+        #expect(row.count == 2)
+        #expect(row.lastSeen == t0 + 600)
+        #expect(row.firstSeen == t0)
+        #expect(row.urgency == .p3)
+
+        // A third occurrence in the same batch as a folded pair: count reaches the repeat threshold → urgency re-evaluated.
+        r = try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 900)]), customers: [acme], rules: rules, aggregationWindow: hour, now: t0 + 900)
+        row = try #require(try f.store.detection(id: first.id))
+        #expect(row.count == 3)
+        #expect(row.urgency == .p2)
+        #expect(row.urgencyReason.contains("repeated 3 times"))
+
+        // Outside the window: a new detection.
+        r = try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 900 + 2 * hour)]), customers: [acme], rules: rules, aggregationWindow: hour, now: t0 + 3 * hour)
+        #expect(r.inserted == 1 && r.folded == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM detections") == 2)
+
+        // A different destination is a different key.
+        r = try f.store.commit(IngestBatch(detections: [makeDetection(dst: "198.51.100.1", at: t0 + 901)]), customers: [acme], rules: rules, aggregationWindow: hour, now: t0 + 3 * hour)
+        #expect(r.inserted == 1)
+    }
+
+    @Test func foldsWithinOneBatchAndIgnoresClosedRows() throws {
+        let f = try StoreFixture()
+        let batch = IngestBatch(detections: (0..<5).map { makeDetection(at: t0 + Double($0) * 60, offset: Int64($0) * 100) })
+        let r = try f.store.commit(batch, customers: [acme], rules: rules, now: t0)
+        #expect(r.inserted == 1 && r.folded == 4)
+        let d = try #require(try f.store.detections().first)
+        #expect(d.count == 5)
+        #expect(d.sourcePosition.offset == 0)
+        try f.store.dispose([d.id], disposition: .noAction, actor: "yamada", at: t0 + 400)
+        // A repeat after the analyst closed it opens a new row instead of vanishing into the closed one.
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 500)]), customers: [acme], rules: rules, now: t0 + 500)
+        #expect(try f.count("SELECT COUNT(*) FROM detections") == 2)
+        #expect(try f.store.detections().map(\.count) == [1])
+    }
+
+    @Test func urgencyUsesCorroborationAndCriticalAssets() throws {
+        let f = try StoreFixture()
+        var dc = acme
+        dc.criticalAssets = [CriticalAsset(network: try CIDR(parsing: "10.0.9.0/24"), weight: 9, label: "DC")]
+        try f.store.commit(IngestBatch(detections: [
+            makeDetection(signature: "1", name: "sig one", severity: .low, endpoint: "10.0.0.5", at: t0),
+            makeDetection(signature: "2", name: "sig two", severity: .low, endpoint: "10.0.0.5", at: t0 + 60),
+        ]), customers: [dc], rules: rules, now: t0 + 60)
+        // Third signature on the same endpoint within 24 h: two others corroborate (+1).
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "3", name: "sig three", severity: .low, endpoint: "10.0.0.5", at: t0 + 3600)]),
+                           customers: [dc], rules: rules, now: t0 + 3600)
+        let third = try #require(try f.store.detections(DetectionFilter(signature: "sig three")).first)
+        #expect(third.urgency == .p3)
+        #expect(third.urgencyReason.contains("corroborated by 2 other signatures"))
+        // Endpoint on a weight-9 critical asset: +2.
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "4", name: "sig four", severity: .low, src: "10.0.9.10", endpoint: "10.0.9.10", at: t0)]),
+                           customers: [dc], rules: rules, now: t0)
+        let onAsset = try #require(try f.store.detections(DetectionFilter(signature: "sig four")).first)
+        #expect(onAsset.urgency == .p2)
+        #expect(onAsset.urgencyReason.contains("critical asset DC"))
+    }
+
+    @Test func endpointsAreUpsertedAndRescored() throws {
+        let f = try StoreFixture()
+        let evidence = Evidence(sourceMAC: "00:11:22:33:44:55", sourceHostname: "pc-042")
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "1", name: "one", severity: .high, at: t0, evidence: evidence)]),
+                           customers: [acme], rules: rules, now: t0)
+        let e1 = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
+        #expect(e1.hostname == "pc-042" && e1.mac == "00:11:22:33:44:55")
+        #expect(e1.riskScore > 0)
+        #expect(e1.detectionCount == 1 && e1.distinctSignatures == 1)
+        #expect(e1.riskExplanation.first?.contains("one") == true)
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "2", name: "two", severity: .high, at: t0 + 60)]),
+                           customers: [acme], rules: rules, now: t0 + 60)
+        let e2 = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
+        #expect(e2.riskScore > e1.riskScore)
+        #expect(e2.detectionCount == 2 && e2.distinctSignatures == 2)
+        #expect(e2.hostname == "pc-042")
+        #expect(e2.lastSeen == t0 + 60 && e2.firstSeen == t0)
+        // Closing both detections as false positive takes the risk back to zero.
+        let ids = try f.store.detections().map(\.id)
+        try f.store.dispose(ids, disposition: .falsePositive, actor: "yamada", at: t0 + 120)
+        #expect(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5"))?.riskScore == 0)
+        #expect(try f.store.endpoints().first?.address == ip("10.0.0.5"))
+    }
+
+    @Test func contextBucketsMergeCountsAndBoundSamples() throws {
+        let f = try StoreFixture()
+        let start = ContextBucket.bucketStart(for: t0)
+        func bucket(_ kind: ContextKind, _ n: Int, samples: Range<Int>) -> ContextBucket {
+            ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: start, counts: [kind: n],
+                          samples: samples.map { ContextSample(time: start + Double($0), kind: kind, peer: ip("8.8.8.8"), summary: "A host\($0).example") })
+        }
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<20)]), customers: [acme], now: t0)
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 3, samples: 10..<30), bucket(.http, 1, samples: 100..<120)]), customers: [acme], now: t0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_buckets") == 1)
+        let items = try f.store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0)
+        guard case .context(let merged)? = items.first else { Issue.record("no context in timeline"); return }
+        #expect(merged.counts == [.dns: 5, .http: 1])
+        #expect(merged.samples.count == ContextBucket.sampleLimit)
+        #expect(Set(merged.samples.map(\.summary)).count == ContextBucket.sampleLimit)
+        #expect(merged.samples.map(\.time) == merged.samples.map(\.time).sorted())
+        // Retention pruning removes old buckets only.
+        #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 3600) == 0)
+        #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 80 * 3600) == 1)
+    }
+
+    @Test func checkpointCommitsWithRowsOrNotAtAll() throws {
+        let f = try StoreFixture()
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)], checkpoints: [checkpoint(offset: 100)],
+                                       counters: IngestCounters(lines: 1, detections: 1)), customers: [acme], now: t0)
+        // A failure late in the batch (after detections, endpoints and context were written).
+        try f.execute("CREATE TRIGGER fail_checkpoint BEFORE UPDATE ON ingest_checkpoints BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        let start = ContextBucket.bucketStart(for: t0)
+        let batch = IngestBatch(
+            detections: [makeDetection(signature: "9", name: "new one", at: t0 + 60), makeDetection(at: t0 + 61)],
+            context: [ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: start, counts: [.dns: 1])],
+            sensorHealth: [SensorHealthSample(sensor: "s1", customerID: "acme", at: t0 + 62, isHeartbeat: true)],
+            checkpoints: [checkpoint(offset: 300)], counters: IngestCounters(lines: 3, detections: 2, contextEvents: 1))
+        #expect(throws: DatabaseError.self) { try f.store.commit(batch, customers: [acme], now: t0 + 62) }
+        #expect(try f.store.checkpoint(sourceID: "eve")?.offset == 100)
+        #expect(try f.count("SELECT COUNT(*) FROM detections") == 1)
+        #expect(try f.count("SELECT count FROM detections") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_buckets") == 0)
+        #expect(try f.count("SELECT lines FROM ingest_counters") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE last_heartbeat_at IS NOT NULL") == 0)
+        // After the fault clears, the same batch commits exactly once.
+        try f.execute("DROP TRIGGER fail_checkpoint")
+        try f.store.commit(batch, customers: [acme], now: t0 + 62)
+        #expect(try f.store.checkpoint(sourceID: "eve") == checkpoint(offset: 300))
+        #expect(try f.count("SELECT COUNT(*) FROM detections") == 2)
+        #expect(try f.count("SELECT lines FROM ingest_counters") == 4)
+    }
+
+    @Test func ingestHealthReportsLagCountersAndSilentSensors() throws {
+        let f = try StoreFixture()
+        var quiet = beta
+        quiet.contract.silenceMinutes = 30
+        try f.store.saveCustomers([acme, quiet], at: t0)
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)],
+                                       sensorHealth: [SensorHealthSample(sensor: "s1", customerID: "acme", at: t0 + 10, kernelPackets: 1000, kernelDrops: 3, isHeartbeat: true)],
+                                       checkpoints: [checkpoint(offset: 42)],
+                                       counters: IngestCounters(lines: 10, detections: 1, contextEvents: 5, sampledOut: 2, quarantined: 1, unassigned: 3)),
+                           customers: [acme, quiet], now: t0 + 20)
+        let h = try f.store.ingestHealth(now: t0 + 20 * 60)
+        #expect(h.sources.map(\.sourceID) == ["eve"])
+        #expect(h.sources[0].offset == 42)
+        #expect(abs((h.sources[0].lag ?? 0) - 20 * 60) < 0.001)
+        #expect(h.totals == IngestCounters(lines: 10, detections: 1, contextEvents: 5, sampledOut: 2, quarantined: 1, unassigned: 3))
+        #expect(h.quarantined == 1 && h.unassignedEvents == 3)
+        // acme/s1 last spoke 20 min ago (> 15); beta/b1 is configured and never spoke.
+        #expect(h.silentSensors.map { "\($0.customerID)/\($0.sensor)" } == ["acme/s1", "beta/b1"])
+        #expect(h.silentSensors[1].lastEventAt == nil && h.silentSensors[1].silenceMinutes == 30)
+        #expect(try f.store.ingestHealth(now: t0 + 60).silentSensors.map(\.sensor) == ["b1"])
+    }
+
+    @Test func dataVersionMovesForOtherAndOwnCommits() throws {
+        let f = try StoreFixture()
+        let other = try TobanStore(path: f.path)
+        let v0 = try f.store.dataVersion()
+        #expect(try f.store.dataVersion() == v0)
+        try other.commit(IngestBatch(detections: [makeDetection()]), customers: [acme], now: t0)
+        let v1 = try f.store.dataVersion()
+        #expect(v1 != v0)
+        let id = try #require(try f.store.detections().first?.id)
+        try f.store.acknowledge([id], actor: "yamada", at: t0)
+        #expect(try f.store.dataVersion() != v1)
+        try other.close()
+    }
+
+    @Test func detectionRateCountsNewRowsPerMinute() throws {
+        let f = try StoreFixture()
+        let now = t0 + 3600
+        try f.store.commit(IngestBatch(detections: (0..<6).map { makeDetection(signature: "s\($0)", at: now - 30 - Double($0 % 2) * 60) }),
+                           customers: [acme], now: now)
+        let rate = try f.store.detectionRate(now: now)
+        #expect(rate.count == 60)
+        #expect(rate.last?.count == 3 && rate[58].count == 3)
+        #expect(rate.dropLast(2).allSatisfy { $0.count == 0 })
+        let open = try f.store.openCountsByCustomerAndUrgency()
+        #expect(Set(open.map(\.customerID)) == ["acme"])
+        #expect(open.map(\.count).reduce(0, +) == 6)
+        #expect(open.map(\.urgency) == open.map(\.urgency).sorted())
+    }
+}
