@@ -41,6 +41,20 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
     }
 }
 
+@Suite struct DerivedCustomerTests {
+    @Test func withoutConfigurationSensorNamesNameCustomers() {
+        let directory = CustomerDirectory(customers: [], deriveFromSensorNames: true)
+        #expect(directory.assign(sourceCustomer: nil, sensor: "sensor-acme-0", source: ip("10.0.0.5"), destination: nil)
+                == CustomerDirectory.Assignment(customerID: "acme", endpoint: ip("10.0.0.5")))
+        #expect(directory.assign(sourceCustomer: nil, sensor: "fw-sendai", source: nil, destination: nil).customerID == "fw-sendai")
+        #expect(directory.assign(sourceCustomer: nil, sensor: nil, source: nil, destination: nil).isUnassigned)
+        #expect(CustomerDirectory.customerID(fromSensor: "sensor-0") == "0")
+        #expect(CustomerDirectory.customerID(fromSensor: "\u{1b}[2J") == "2J")
+        // With a configuration, unknown sensors stay unassigned.
+        #expect(CustomerDirectory(customers: [acme]).assign(sourceCustomer: nil, sensor: "sensor-zzz-0", source: nil, destination: nil).isUnassigned)
+    }
+}
+
 @Suite struct FloodMeterTests {
     @Test func contextIsSampledPastTheLimitButDetectionsNever() {
         var meter = FloodMeter(limitPerSecond: 100, sampleEvery: 10)

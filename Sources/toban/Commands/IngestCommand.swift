@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import TobanCore
+import TobanIngest
+import TobanStore
+
+/// `toban ingest` — follow the monitoring logs into the store.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Follow monitoring logs (Suricata EVE, Zeek, CEF, syslog) into the store, exactly once.",
+        discussion: """
+            Without FILE arguments the configuration's [[sources]] are followed. With --once every
+            source is read to its end and the command exits with a summary line; otherwise it
+            follows forever, and SIGTERM/SIGINT commit what was read and exit cleanly.
+            A restart resumes from the checkpoints committed with the rows.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    @Flag(name: .long, help: "Read to the end and exit.")
+    var once = false
+
+    @Option(name: .long, help: ArgumentHelp("Format of the given files (default: detect from the first lines).", valueName: "eve|zeek-tsv|zeek-json|cef|syslog"))
+    var format: String?
+
+    @Option(name: .long, help: ArgumentHelp("Customer the given files belong to.", valueName: "id"))
+    var customer: String?
+
+    @Option(name: .long, help: ArgumentHelp("Quarantine file for unusable lines (default: next to the store).", valueName: "path"))
+    var quarantine: String?
+
+    @Option(name: .long, help: "Lines per transaction.")
+    var batchLines = 20_000
+
+    @Argument(help: ArgumentHelp("Files, globs or directories to follow.", valueName: "FILE"))
+    var files: [String] = []
+
+    func validate() throws {
+        if let format, format != "auto", SourceFormat(rawValue: format) == nil {
+            throw ValidationError("unknown format '\(format)' (use auto, \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard batchLines > 0 else { throw ValidationError("--batch-lines must be positive") }
+    }
+
+    func run() throws {
+        let config = try options.loadConfiguration()?.require()
+        let storePath = options.storePath(configuration: config)
+        let settings = config?.ingest ?? IngestSettings()
+        let fileFormat = format.flatMap(SourceFormat.init(rawValue:))
+        let sources = files.isEmpty ? (config?.sources ?? [])
+            : files.map { SourceSettings(path: $0, format: fileFormat, customerID: customer) }
+        guard !sources.isEmpty else {
+            throw ValidationError("nothing to ingest: give FILE arguments or [[sources]] in the configuration")
+        }
+        if let customer, config?.customer(id: customer) == nil, config != nil {
+            throw ValidationError("no customer with id '\(customer)' in the configuration")
+        }
+
+        let store = try TobanStore(path: storePath)
+        let customers = config?.customers ?? []
+        try store.saveCustomers(customers, at: Date())
+        let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
+                             aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
+        let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
+        let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines,
+                                          quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
+                                          parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
+                                                                localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
+        let pipeline = try IngestPipeline(sources: sources, directory: directory, rules: config?.urgencyRules ?? .default,
+                                          options: ingestOptions, sink: sink)
+        let signals = StopOnSignals(pipeline.stopSignal)
+        defer { withExtendedLifetime(signals) {} }
+
+        let started = Date()
+        if once {
+            let progress = ProgressLine(totalBytes: Self.totalBytes(of: sources))
+            pipeline.onBatch = { progress.update($0, started: started) }
+            let summary = try pipeline.runOnce()
+            progress.finish()
+            print(Self.summaryLine(summary, seconds: Date().timeIntervalSince(started)))
+        } else {
+            printError("toban ingest: following \(sources.count) source\(sources.count == 1 ? "" : "s") into \(storePath) (SIGTERM/SIGINT to stop)")
+            try pipeline.run()
+            printError(Self.summaryLine(pipeline.summary, seconds: Date().timeIntervalSince(started)))
+        }
+    }
+
+    static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
+        let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines
+        return "ingested \(s.lines) lines: \(s.detections) detections, \(s.contextEvents) context, \(s.healthEvents) health, "
+            + "\(s.quarantined) quarantined, \(s.sampledOut) sampled out, \(s.unassigned) unassigned "
+            + "in \(String(format: "%.2f", seconds)) s (\(rate) lines/s)"
+    }
+
+    static func totalBytes(of sources: [SourceSettings]) -> Int64 {
+        sources.reduce(0) { total, s in
+            let size = (try? FileManager.default.attributesOfItem(atPath: s.path)[.size] as? Int64) ?? nil
+            return total + (size ?? 0)
+        }
+    }
+}
+
+/// SIGTERM/SIGINT stop the loop; it commits what it has and returns.
+final class StopOnSignals {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ stop: FollowStopSignal) {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.stop() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit { sources.forEach { $0.cancel() } }
+}
+
+/// A one-line progress bar on standard error, only when it is a terminal.
+final class ProgressLine {
+    let totalBytes: Int64
+    let enabled = isatty(STDERR_FILENO) == 1
+
+    init(totalBytes: Int64) { self.totalBytes = totalBytes }
+
+    func update(_ s: IngestSummary, started: Date) {
+        guard enabled else { return }
+        let fraction = totalBytes > 0 ? min(1, Double(s.bytes) / Double(totalBytes)) : 0
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let rate = Int(Double(s.lines) / max(0.001, Date().timeIntervalSince(started)))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))%  \(s.lines) lines  \(rate) lines/s ".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import TobanCore
+import TobanIngest
+import TobanStore
+
+/// Wires ingest's sink to the store: each batch, rows and checkpoints, in one transaction.
+final class StoreSink: IngestSink {
+    let store: TobanStore
+    let customers: [Customer]
+    let rules: UrgencyRules
+    let aggregationWindow: TimeInterval
+
+    init(store: TobanStore, customers: [Customer], rules: UrgencyRules, aggregationWindow: TimeInterval) {
+        self.store = store
+        self.customers = customers
+        self.rules = rules
+        self.aggregationWindow = aggregationWindow
+    }
+
+    func commit(_ batch: IngestBatch) throws {
+        try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: Date())
+    }
+
+    func checkpoints() throws -> [SourceCheckpoint] { try store.checkpoints() }
+
+    func sensorLastSeen() throws -> [String: Date] { try store.sensorLastSeen() }
+
+    func pruneContext(olderThan date: Date) throws {
+        try store.pruneContext(retention: Date().timeIntervalSince(date), now: Date())
+    }
+}
