@@ -24,7 +24,7 @@ enum TobanBinary {
     }
 
     /// Runs `toban args…` in `directory` with a configuration search that finds nothing.
-    static func run(_ args: [String], in directory: URL) throws -> Result {
+    static func run(_ args: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = args
@@ -34,6 +34,7 @@ enum TobanBinary {
         environment["HOME"] = directory.path
         environment.removeValue(forKey: "TOBAN_CONFIG")
         environment.removeValue(forKey: "TOBAN_STORE")
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
