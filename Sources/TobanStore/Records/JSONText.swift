@@ -27,6 +27,11 @@ enum JSONText {
 
     static func strings(_ text: String?) -> [String] { decode([String].self, from: text) ?? [] }
 
+    /// `["a","b"]` (hand-written: runs for every re-scored endpoint).
+    static func array(_ strings: [String]) -> String {
+        "[" + strings.map(quote).joined(separator: ",") + "]"
+    }
+
     /// A JSON string literal.
     static func quote(_ s: String) -> String {
         var out = "\""
