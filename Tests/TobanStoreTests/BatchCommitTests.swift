@@ -103,12 +103,29 @@ import TobanCore
         #expect(try f.store.endpoints().first?.address == ip("10.0.0.5"))
     }
 
+    @Test func detectionFieldsRoundTrip() throws {
+        let f = try StoreFixture()
+        let evidence = Evidence(url: "http://x.example/a?b=\"c\"", httpHost: "x.example", userAgent: "curl/8\n\u{1}", dnsQuery: "例え.jp")
+        var d = makeDetection(src: "2001:db8::1", dst: "2001:db8::2", endpoint: "2001:db8::1", at: t0 + 0.123, evidence: evidence)
+        d.raw = "line with \"quotes\" and 日本語"
+        try f.store.commit(IngestBatch(detections: [d]), customers: [acme], now: t0)
+        let stored = try #require(try f.store.detections().first)
+        #expect(stored.evidence == evidence)
+        #expect(stored.raw == d.raw)
+        #expect(stored.sourceIP == ip("2001:db8::1") && stored.endpoint == ip("2001:db8::1"))
+        // Times are stored in milliseconds.
+        #expect(abs(stored.lastSeen.timeIntervalSince(t0) - 0.123) < 0.0005 && abs(stored.eventTime.timeIntervalSince(t0) - 0.123) < 0.0005)
+        #expect(stored.sourcePort == 49152 && stored.transport == "TCP" && stored.sourceFormat == .suricataEVE)
+        #expect(stored.signature == d.signature && stored.severity == d.severity && stored.vendorSeverity == "2")
+    }
+
     @Test func contextBucketsMergeCountsAndBoundSamples() throws {
         let f = try StoreFixture()
         let start = ContextBucket.bucketStart(for: t0)
         func bucket(_ kind: ContextKind, _ n: Int, samples: Range<Int>) -> ContextBucket {
             ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: start, counts: [kind: n],
-                          samples: samples.map { ContextSample(time: start + Double($0), kind: kind, peer: ip("8.8.8.8"), summary: "A host\($0).example") })
+                          samples: samples.map { ContextSample(time: start + Double($0), kind: kind, peer: $0 % 2 == 0 ? ip("8.8.8.8") : nil,
+                                                               summary: "A \"host\($0)\".example") })
         }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<20)]), customers: [acme], now: t0)
         try f.store.commit(IngestBatch(context: [bucket(.dns, 3, samples: 10..<30), bucket(.http, 1, samples: 100..<120)]), customers: [acme], now: t0)
@@ -119,6 +136,8 @@ import TobanCore
         #expect(merged.samples.count == ContextBucket.sampleLimit)
         #expect(Set(merged.samples.map(\.summary)).count == ContextBucket.sampleLimit)
         #expect(merged.samples.map(\.time) == merged.samples.map(\.time).sorted())
+        #expect(merged.samples.first == ContextSample(time: start, kind: .dns, peer: ip("8.8.8.8"), summary: "A \"host0\".example"))
+        #expect(merged.samples[1].peer == nil)
         // Retention pruning removes old buckets only.
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 3600) == 0)
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 80 * 3600) == 1)

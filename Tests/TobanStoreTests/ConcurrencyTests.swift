@@ -29,8 +29,7 @@ import TobanCore
                 #expect(n % size == 0, "saw a partial batch: \(n)")
                 #expect(n >= last, "count went backwards: \(last) → \(n)")
                 #expect(Int(offset) >= n, "checkpoint behind rows")
-                // Read after the count, in its own transaction: a commit in between can only add rows.
-                #expect(page.count >= min(50, n))
+                #expect(page.count >= min(50, n), "page read after the count saw fewer rows")  // separate read transactions
                 last = n
                 reads += 1
                 if n > 0 && n < batches * size { overlapped = true }

@@ -72,6 +72,7 @@ struct BatchWriter {
 
     /// A detection row as it will be after this batch.
     struct Slot {
+        var key: String
         var existingID: Int64?
         var template: Detection
         var count: Int
@@ -125,7 +126,7 @@ struct BatchWriter {
                 let key: String = row["aggregation_key"]
                 let last: Int64 = row["last_seen"]
                 if let current = stored[key], current.last >= last { continue }
-                stored[key] = Slot(existingID: row["id"], template: groups[key]![0], count: row["count"],
+                stored[key] = Slot(key: key, existingID: row["id"], template: groups[key]![0], count: row["count"],
                                    first: row["first_seen"], last: last)
             }
         }
@@ -144,7 +145,7 @@ struct BatchWriter {
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(existingID: nil, template: d, count: max(1, d.count), first: first, last: last)
+                    current = Slot(key: key, existingID: nil, template: d, count: max(1, d.count), first: first, last: last)
                     touched = true
                 }
             }
@@ -201,7 +202,7 @@ struct BatchWriter {
                 row.status = .new
                 row.disposition = nil
                 row.assignee = nil
-                try insert.execute(arguments: DetectionRow.insertArguments(row))
+                try insert.execute(arguments: DetectionRow.insertArguments(row, aggregationKey: slot.key))
                 ids.append(db.lastInsertedRowID)
                 result.inserted += 1
             }

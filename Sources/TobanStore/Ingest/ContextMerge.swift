@@ -15,12 +15,16 @@ enum ContextMerge {
         return out
     }
 
+    /// `{"dns":3,"http":1}`, keys sorted (hand-written: thousands of buckets per batch).
     static func countsJSON(_ counts: [ContextKind: Int]) -> String {
-        JSONText.encode(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+        "{" + counts.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
+    /// The samples in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), hand-written.
     static func samplesJSON(_ samples: [ContextSample]) -> String {
-        JSONText.encode(codable: samples)
+        "[" + samples.map { s in
+            "{\"k\":\"\(s.kind.rawValue)\",\"p\":\(s.peer.map { JSONText.quote($0.description) } ?? "null"),\"s\":\(JSONText.quote(s.summary)),\"t\":\(s.time.timeIntervalSince1970)}"
+        }.joined(separator: ",") + "]"
     }
 
     static func bucket(customer: String, endpoint: IPAddress, start: Int64, counts: String?, samples: String?) -> ContextBucket {

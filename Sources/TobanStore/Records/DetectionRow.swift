@@ -19,7 +19,7 @@ enum DetectionRow {
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 
-    static func insertArguments(_ d: Detection) -> StatementArguments {
+    static func insertArguments(_ d: Detection, aggregationKey: String? = nil) -> StatementArguments {
         let values: [(any DatabaseValueConvertible)?] = [
             d.customerID, d.sensor, d.sourceFormat.rawValue, d.sourcePosition.source, d.sourcePosition.offset,
             d.eventTime.storeMilliseconds, d.ingestTime.storeMilliseconds,
@@ -28,15 +28,16 @@ enum DetectionRow {
             d.sourceIP?.description, d.sourcePort, d.destinationIP?.description, d.destinationPort, d.transport,
             d.endpoint?.description, evidenceJSON(d.evidence), d.count,
             d.firstSeen.storeMilliseconds, d.lastSeen.storeMilliseconds,
-            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, d.aggregationKey.text,
+            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, aggregationKey ?? d.aggregationKey.text,
         ]
         return StatementArguments(values)
     }
 
+    /// `{"name":"value",…}` with keys sorted (hand-written: this runs for every inserted row).
     static func evidenceJSON(_ evidence: Evidence) -> String {
-        var object: [String: String] = [:]
-        for (name, value) in evidence.fields { object[name] = value }
-        return JSONText.encode(object)
+        let fields = evidence.fields
+        if fields.isEmpty { return "{}" }
+        return "{" + fields.sorted { $0.0 < $1.0 }.map { JSONText.quote($0.0) + ":" + JSONText.quote($0.1) }.joined(separator: ",") + "}"
     }
 
     static func detection(_ row: Row) -> Detection {

@@ -24,7 +24,7 @@ enum EndpointScoring {
         try db.cachedStatement(sql: """
             UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?
             WHERE customer_id = ? AND ip = ?
-            """).execute(arguments: [risk.score, JSONText.encode(risk.explanation), signals.count, customer, address])
+            """).execute(arguments: [risk.score, JSONText.array(risk.explanation), signals.count, customer, address])
     }
 
     /// Re-scores the endpoints of the given detections, taking critical assets from the
