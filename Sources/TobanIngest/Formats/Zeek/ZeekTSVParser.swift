@@ -31,9 +31,11 @@ public struct ZeekTSVParser: LineParser {
         if n > options.maxLineLength {
             return .invalid(reason: "line too long (\(n) bytes, limit \(options.maxLineLength))")
         }
+        if containsNUL(base, n) { return .invalid(reason: "NUL byte in Zeek TSV line") }
+        // Zeek writes non-UTF-8 bytes as \xHH escapes, so raw invalid UTF-8 means corruption.
+        if !isValidUTF8(base, n) { return .invalid(reason: "invalid UTF-8 in Zeek TSV line") }
         if base[0] == ASCII.hash { return header(base, n) }
         guard !roles.isEmpty else { return .invalid(reason: "Zeek TSV record before any #fields header") }
-        if containsNUL(base, n) { return .invalid(reason: "NUL byte in Zeek TSV record") }
         return record(base, n)
     }
 
