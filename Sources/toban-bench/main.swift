@@ -57,7 +57,8 @@ func run(path: String, format override: SourceFormat?) -> Bool {
 
     @inline(__always) func handle(_ line: UnsafeBufferPointer<UInt8>, _ p: inout any LineParser) {
         counts.lines += 1
-        switch p.parse(line) {
+        let result = p.parse(line)
+        switch consume result {
         case .event(let e):
             switch e.kind {
             case .detection: counts.detections += 1
