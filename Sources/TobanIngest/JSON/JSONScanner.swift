@@ -204,9 +204,11 @@ struct JSONScanner {
 
     // MARK: Scanning
 
-    /// Any byte that is `"`, `\`, a control character or non-ASCII, eight at a time.
+    /// High bit set in every byte of `w` that is `"`, `\\`, a control character or non-ASCII.
+    /// Only the lowest flagged byte is exact (borrows can flag bytes above it), which is all
+    /// the scanner uses.
     @inline(__always)
-    static func needsAttention(_ w: UInt64) -> Bool {
+    static func attentionMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let q = w ^ (ones &* 0x22)
@@ -214,8 +216,11 @@ struct JSONScanner {
         let hasQuote = (q &- ones) & ~q
         let hasSlash = (s &- ones) & ~s
         let hasControl = w &- (ones &* 0x20)
-        return ((hasQuote | hasSlash | hasControl) & ~w & highs) | (w & highs) != 0
+        return ((hasQuote | hasSlash | hasControl) & ~w | w) & highs
     }
+
+    @inline(__always)
+    static func needsAttention(_ w: UInt64) -> Bool { attentionMask(w) != 0 }
 
     /// Positioned at `"`: validates the string and returns its raw extent.
     @inline(__always)
@@ -224,11 +229,20 @@ struct JSONScanner {
         let end = self.end
         var i = pos + 1
         let start = i
-        // Fast path: plain ASCII up to the closing quote, eight bytes at a time.
+        // Fast path: plain ASCII up to the closing quote, eight bytes at a time; the first
+        // byte needing attention is found from the mask without a byte loop.
         while i + 8 <= end {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if JSONScanner.needsAttention(w) { break }
-            i += 8
+            let m = JSONScanner.attentionMask(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self).littleEndian)
+            if m != 0 {
+                i &+= m.trailingZeroBitCount &>> 3
+                if p[i] == ASCII.quote {
+                    pos = i &+ 1
+                    return Str(start: start, count: i &- start, escaped: false)
+                }
+                pos = i
+                return try scanStringSlow(start: start)
+            }
+            i &+= 8
         }
         while i < end {
             let b = p[i]
@@ -248,8 +262,8 @@ struct JSONScanner {
         var escaped = false
         while true {
             while pos + 8 <= end {
-                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
-                if JSONScanner.needsAttention(w) { break }
+                let m = JSONScanner.attentionMask(UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self).littleEndian)
+                if m != 0 { pos += m.trailingZeroBitCount >> 3; break }
                 pos += 8
             }
             guard pos < end else { throw error("unterminated string") }
