@@ -356,6 +356,19 @@ struct JSONScanner {
 
     // MARK: Decoding
 
+    /// The first (up to) eight bytes of an unescaped token as a little-endian word, zero-padded.
+    @inline(__always)
+    func firstWord(_ t: Str) -> UInt64 {
+        let n = t.count
+        if t.start &+ 8 <= end {
+            let w = UnsafeRawPointer(base + t.start).loadUnaligned(as: UInt64.self).littleEndian
+            return n >= 8 ? w : w & ((1 &<< UInt64(n &* 8)) &- 1)
+        }
+        var w: UInt64 = 0
+        for k in 0..<min(n, 8) { w |= UInt64(base[t.start + k]) << UInt64(8 * k) }
+        return w
+    }
+
     @inline(__always)
     func keyIs(_ key: Str, _ literal: StaticString) -> Bool {
         if key.escaped { return decode(key) == literal.description }
