@@ -7,6 +7,7 @@ import TobanCore
 /// console needs are materialised; everything else is validated and skipped.
 public struct EVEParser: LineParser {
     public var options: ParserOptions
+    var timeCache = Timestamps.Cache()
 
     public init(options: ParserOptions) {
         self.options = options
@@ -19,9 +20,7 @@ public struct EVEParser: LineParser {
         }
         var s = JSONScanner(base, count: line.count)
         do {
-            let event = try EVEParser.parseObject(&s, options: options)
-            try s.finish()
-            return .event(event)
+            return .event(try EVEParser.parseObject(&s, options: options, cache: &timeCache))
         } catch {
             return .invalid(reason: error.reason)
         }
@@ -43,7 +42,8 @@ public struct EVEParser: LineParser {
         return .other
     }
 
-    static func parseObject(_ s: inout JSONScanner, options: ParserOptions) throws(ParseError) -> ParsedEvent {
+    static func parseObject(_ s: inout JSONScanner, options: ParserOptions,
+                            cache: inout Timestamps.Cache) throws(ParseError) -> ParsedEvent {
         var e = ParsedEvent(kind: .context(.other))
         var type = EventType.missing
         var alertSeverity: UInt64?
@@ -99,9 +99,14 @@ public struct EVEParser: LineParser {
             }
         }
 
+        try s.finish()
         if let ts = tsText {
             // Unparseable times leave `timestamp` nil (the follower stamps arrival time); the alert is kept.
-            e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+            if ts.escaped {
+                e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+            } else {
+                e.timestamp = Timestamps.iso8601(s.base + ts.start, ts.count, defaultOffset: options.localUTCOffsetSeconds, cache: &cache)
+            }
         }
 
         switch type {
