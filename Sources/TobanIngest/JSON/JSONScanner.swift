@@ -431,8 +431,13 @@ struct JSONScanner {
     }
 
     /// Runs `body` over the decoded bytes of `s` without allocating when there are no escapes.
+    @inline(__always)
     func withBytes<R>(_ s: Str, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if !s.escaped { return body(base + s.start, s.count) }
+        return withDecodedBytes(s, body)
+    }
+
+    func withDecodedBytes<R>(_ s: Str, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         var str = decode(s)
         return str.withUTF8 { u in
             guard let b = u.baseAddress else { return body(base, 0) }

@@ -236,3 +236,20 @@ func containsNUL(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     }
     return false
 }
+
+/// Byte equality of two buffers of length `n`.
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ n: Int, _ b: UnsafePointer<UInt8>) -> Bool {
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+}
+
+enum Hex {
+    @inline(__always) static func value(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x37
+        case 0x61...0x66: return b - 0x57
+        default: return nil
+        }
+    }
+}
