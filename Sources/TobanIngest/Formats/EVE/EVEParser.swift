@@ -19,8 +19,10 @@ public struct EVEParser: LineParser {
             return .invalid(reason: "line too long (\(line.count) bytes, limit \(options.maxLineLength))")
         }
         var s = JSONScanner(base, count: line.count)
+        var e = ParsedEvent(kind: .context(.other))
         do {
-            return .event(try EVEParser.parseObject(&s, options: options, cache: &timeCache))
+            try EVEParser.parseObject(&s, into: &e, options: options, cache: &timeCache)
+            return .event(e)
         } catch {
             return .invalid(reason: error.reason)
         }
@@ -42,9 +44,8 @@ public struct EVEParser: LineParser {
         return .other
     }
 
-    static func parseObject(_ s: inout JSONScanner, options: ParserOptions,
-                            cache: inout Timestamps.Cache) throws(ParseError) -> ParsedEvent {
-        var e = ParsedEvent(kind: .context(.other))
+    static func parseObject(_ s: inout JSONScanner, into e: inout ParsedEvent, options: ParserOptions,
+                            cache: inout Timestamps.Cache) throws(ParseError) {
         var type = EventType.missing
         var alertSeverity: UInt64?
         var anomalyType: String?
@@ -131,7 +132,6 @@ public struct EVEParser: LineParser {
         case .ssh: e.kind = .context(.ssh)
         case .other: e.kind = .context(.other)
         }
-        return e
     }
 
     @inline(__always)
