@@ -163,9 +163,9 @@ func transportName(_ base: UnsafePointer<UInt8>, _ count: Int) -> String? {
 
 /// IP address from bytes, ignoring an IPv6 `%zone` suffix.
 func parseIP(_ base: UnsafePointer<UInt8>, _ count: Int) -> IPAddress? {
-    var n = count
-    for i in 0..<count where base[i] == 0x25 { n = i; break }
-    return IPAddress.parse(Bytes(start: base, count: n))
+    if let ip = IPAddress.parse(Bytes(start: base, count: count)) { return ip }
+    guard let percent = indexOf(0x25, base, from: 0, end: count) else { return nil }
+    return IPAddress.parse(Bytes(start: base, count: percent))
 }
 
 /// Validates UTF-8 (RFC 3629: no overlongs, no surrogates, max U+10FFFF). ASCII runs go 8 bytes at a time.
