@@ -133,28 +133,85 @@ struct JSONScanner {
 
     // MARK: Values
 
-    /// Skips any value, validating it. Recursion depth is bounded by `maxDepth`.
+    /// Skips any value, validating it fully. Containers are walked iteratively: the open
+    /// containers are a bit stack (1 = object), so depth is bounded by `maxDepth` without recursion.
     mutating func skipValue() throws(ParseError) {
         skipWhitespace()
         guard pos < end else { throw error("expected a value") }
+        let c = base[pos]
+        if c != 0x7B && c != 0x5B { return try skipScalar() }
+
+        var stack: UInt64 = 0   // bit k set: container at relative depth k+1 is an object
+        var level = 0           // open containers opened by this call
+        var expectValue = true  // true: a value comes next; false: ',' or a close comes next
+        while true {
+            skipWhitespace()
+            guard pos < end else { throw error("unterminated container") }
+            let b = base[pos]
+            if expectValue {
+                if b == 0x7B || b == 0x5B {
+                    depth += 1
+                    if depth > JSONScanner.maxDepth { throw error("nesting deeper than \(JSONScanner.maxDepth) levels") }
+                    let isObject = b == 0x7B
+                    stack = (stack << 1) | (isObject ? 1 : 0)
+                    level += 1
+                    pos += 1
+                    skipWhitespace()
+                    guard pos < end else { throw error("unterminated container") }
+                    if base[pos] == (isObject ? 0x7D : 0x5D) {
+                        pos += 1
+                        depth -= 1
+                        stack >>= 1
+                        level -= 1
+                        if level == 0 { return }
+                        expectValue = false
+                        continue
+                    }
+                    if isObject { try skipKeyAndColon() }
+                    continue
+                }
+                try skipScalar()
+                expectValue = false
+                continue
+            }
+            let inObject = stack & 1 == 1
+            if b == ASCII.comma {
+                pos += 1
+                if inObject { skipWhitespace(); try skipKeyAndColon() }
+                expectValue = true
+            } else if b == (inObject ? 0x7D : 0x5D) {
+                pos += 1
+                depth -= 1
+                stack >>= 1
+                level -= 1
+                if level == 0 { return }
+            } else {
+                throw error(inObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+            }
+        }
+    }
+
+    /// Positioned at an object key: validates `"key" :`.
+    @inline(__always)
+    mutating func skipKeyAndColon() throws(ParseError) {
+        guard pos < end, base[pos] == ASCII.quote else { throw error("expected a string key") }
+        _ = try scanString()
+        skipWhitespace()
+        guard pos < end, base[pos] == ASCII.colon else { throw error("expected ':' after key") }
+        pos += 1
+    }
+
+    /// A string, number or literal.
+    @inline(__always)
+    mutating func skipScalar() throws(ParseError) {
+        guard pos < end else { throw error("expected a value") }
         switch base[pos] {
-        case ASCII.quote:
-            _ = try scanString()
-        case 0x7B:
-            try beginObject()
-            var first = true
-            while try nextKey(&first) != nil { try skipValue() }
-        case 0x5B:
-            try beginArray()
-            var first = true
-            while try nextElement(&first) { try skipValue() }
+        case ASCII.quote: _ = try scanString()
         case 0x74: try literal("true")
         case 0x66: try literal("false")
         case 0x6E: try literal("null")
-        case ASCII.minus, 0x30...0x39:
-            _ = try scanNumber()
-        default:
-            throw error("unexpected character")
+        case ASCII.minus, 0x30...0x39: _ = try scanNumber()
+        default: throw error("unexpected character")
         }
     }
 
