@@ -41,8 +41,14 @@ public struct ParsedEvent: Sendable, Equatable {
     public var vendorSeverity: String?
     public var severity: Severity
     public var action: String?
-    /// Suricata `flow_id` (decimal text) or Zeek `uid`.
-    public var flowID: String?
+    /// Suricata `flow_id` (decimal text) or Zeek `uid`. Numeric ids are kept as a number and
+    /// only rendered as text when read, which saves an allocation per EVE line.
+    public var flowID: String? {
+        get { flowText ?? flowNumber.map { String($0) } }
+        set { flowText = newValue; flowNumber = nil }
+    }
+    var flowText: String?
+    var flowNumber: UInt64?
 
     // Evidence
     public var url: String?

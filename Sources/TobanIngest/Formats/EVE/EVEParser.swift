@@ -84,7 +84,11 @@ public struct EVEParser: LineParser {
                 if let v = try s.readString() { e.transport = s.withBytes(v) { transportName($0, $1) } }
             case .flowId:
                 if let num = try s.readNumber() {
-                    e.flowID = num.isInteger ? makeString(s.base, num.start, num.start + num.count) : nil
+                    if num.isInteger, let v = parseUInt64(s.base + num.start, num.count) {
+                        e.flowNumber = v
+                    } else {
+                        e.flowID = num.isInteger ? makeString(s.base, num.start, num.start + num.count) : nil
+                    }
                 }
             case .alert: try parseAlert(&s, &e, &alertSeverity)
             case .anomaly: try parseAnomaly(&s, &anomalyType, &anomalyEvent)
