@@ -1,4 +1,5 @@
-// Generated key table: the first eight bytes of each key as a little-endian word.
+// Top-level EVE keys, matched on their length and first eight bytes (little-endian word);
+// keys longer than eight bytes also compare their tail.
 extension EVEParser {
     enum Key { case timestamp, flowId, eventType, host, srcIp, srcPort, destIp, destPort, proto, alert, anomaly, http, dns, tls, fileinfo, smtp, email, ether, stats, other }
 

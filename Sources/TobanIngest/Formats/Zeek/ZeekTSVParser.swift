@@ -145,10 +145,6 @@ public struct ZeekTSVParser: LineParser {
             return .invalid(reason: "Zeek TSV record has \(index) fields, #fields declares \(count)")
         }
         let fromHeader = path.map { ZeekPath(name: $0) }
-        do {
-            return .event(try b.finish(defaultPath: fromHeader ?? filePath))
-        } catch {
-            return .invalid(reason: error.reason)
-        }
+        return .event(b.finish(defaultPath: fromHeader ?? filePath))
     }
 }
