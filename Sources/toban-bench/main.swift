@@ -32,6 +32,18 @@ func peakRSS() -> String {
     return "n/a"
 }
 
+/// User + system CPU seconds of this process so far (less sensitive than wall time to other load).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
 func currentYear() -> Int {
     var t = time(nil)
     var tmv = tm()
@@ -57,7 +69,8 @@ func run(path: String, format override: SourceFormat?) -> Bool {
 
     @inline(__always) func handle(_ line: UnsafeBufferPointer<UInt8>, _ p: inout any LineParser) {
         counts.lines += 1
-        switch p.parse(line) {
+        let result = p.parse(line)
+        switch consume result {
         case .event(let e):
             switch e.kind {
             case .detection: counts.detections += 1
@@ -72,6 +85,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
     }
 
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = cpuSeconds()
     while true {
         if buffer.count - carried < chunk { buffer.append(contentsOf: repeatElement(0, count: chunk)) }
         let got = buffer.withUnsafeMutableBytes { raw in
@@ -112,6 +126,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let rate = Double(counts.lines) / seconds
+    let cpu = cpuSeconds() - cpuStart
     print("""
     \(path)
       format      \(detected?.rawValue ?? "-")
@@ -123,6 +138,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
       invalid     \(counts.invalid)\(counts.firstInvalid.map { "  first: " + $0 } ?? "")
       seconds     \(String(format: "%.3f", seconds))
       lines/s     \(String(format: "%.0f", rate))
+      cpu seconds \(String(format: "%.3f", cpu))  (\(String(format: "%.0f", Double(counts.lines) / cpu)) lines per CPU-second)
       MB/s        \(String(format: "%.1f", Double(counts.bytes) / seconds / 1e6))
       peak RSS    \(peakRSS())
     """)

@@ -108,6 +108,15 @@ struct EVETests {
         #expect(e.httpHost == "evil.example" && e.url == "/a?b=c" && e.userAgent == "x\"y")
     }
 
+    @Test func ipv6FormsAndZones() throws {
+        let e = try event(.suricataEVE, #"{"event_type":"flow","src_ip":"fe80:0000:0000:0000:fada:0cff:fedc:87f1","dest_ip":"fe80::1%eth0","proto":"IPv6-ICMP"}"#)
+        #expect(e.sourceIP == IPAddress("fe80::fada:cff:fedc:87f1"))
+        #expect(e.destinationIP == IPAddress("fe80::1"))
+        #expect(e.transport == "ipv6-icmp")
+        let bad = try event(.suricataEVE, #"{"event_type":"flow","src_ip":"10.0.0.1%x","dest_ip":"::ffff:10.0.0.300"}"#)
+        #expect(bad.sourceIP == IPAddress("10.0.0.1") && bad.destinationIP == nil)
+    }
+
     @Test func anomalyIsLowDetection() throws {
         let e = try event(.suricataEVE, #"{"timestamp":"2026-01-01T00:00:00Z","event_type":"anomaly","src_ip":"10.0.0.1","src_port":1,"dest_ip":"10.0.0.2","dest_port":2,"proto":"UDP","anomaly":{"type":"stream","event":"stream.pkt_invalid_timestamp"}}"#)
         #expect(e.kind == .detection && e.severity == .low)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TobanIngest
 
@@ -27,7 +28,7 @@ private func decodeString(_ json: String) -> Result<String, ParseError> {
 }
 
 /// Skips any document; nil if valid, else the reason.
-private func validate(_ bytes: [UInt8]) -> String? {
+func validate(_ bytes: [UInt8]) -> String? {
     bytes.withUnsafeBufferPointer { buf -> String? in
         guard let base = buf.baseAddress else { return "empty" }
         var s = JSONScanner(base, count: buf.count)
@@ -130,5 +131,47 @@ struct JSONScannerTests {
     @Test func escapedKeysStillMatch() throws {
         let e = try event(.suricataEVE, #"{"event\u005ftype":"flow","timestamp":"2026-01-01T00:00:00Z"}"#)
         #expect(e.kind == .context(.flow))
+    }
+}
+
+@Suite("JSON scanner vs Foundation")
+struct JSONDifferentialTests {
+    /// Mutations of valid documents: our accept/reject decision must match JSONSerialization's.
+    @Test func mutatedDocumentsAgreeWithFoundation() throws {
+        let seeds = [
+            #"{"a":[1,-2.5,3e4,{"b":null,"c":true,"d":false}],"e":"x y","f":{}}"#,
+            #"[{"k":"v"},[],[[0]],"s",-0.0,12345678901234567890]"#,
+            #"{"timestamp":"2026-01-01T00:00:00Z","flow_id":1,"event_type":"flow","tcp":{"syn":true}}"#,
+        ]
+        let alphabet = Array(#"{}[]",:-.0123456789eEtrufalsn "#.utf8)
+        var rng = SplitMix(state: 7)
+        var compared = 0
+        for seed in seeds {
+            let base = Array(seed.utf8)
+            for _ in 0..<1500 {
+                var m = base
+                for _ in 0..<(1 + Int(rng.next() % 3)) where !m.isEmpty {
+                    let i = Int(rng.next() % UInt64(m.count))
+                    let b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                    switch rng.next() % 3 {
+                    case 0: m[i] = b
+                    case 1: m.remove(at: i)
+                    default: m.insert(b, at: i)
+                    }
+                }
+                // Foundation deviates from RFC 8259 in two known ways: it accepts trailing commas,
+                // and rejects numbers beyond Double's range. Those documents are not compared.
+                let text = String(decoding: m, as: UTF8.self)
+                if text.range(of: #",\s*[\]}]"#, options: .regularExpression) != nil
+                    || text.range(of: #"[eE][+-]?[0-9]{3,}"#, options: .regularExpression) != nil {
+                    continue
+                }
+                let ours = validate(m) == nil
+                let foundation = (try? JSONSerialization.jsonObject(with: Data(m), options: [.fragmentsAllowed])) != nil
+                #expect(ours == foundation, "\(String(decoding: m, as: UTF8.self)) ours=\(ours) foundation=\(foundation)")
+                compared += 1
+            }
+        }
+        #expect(compared > 4000)
     }
 }

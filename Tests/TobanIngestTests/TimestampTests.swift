@@ -62,6 +62,23 @@ struct TimestampTests {
         #expect(cef("Jan 17 2020 25:52:10") == nil)
     }
 
+    @Test func prefixCacheGivesIdenticalResults() {
+        var cache = Timestamps.Cache()
+        let texts = [
+            "2026-12-31T23:59:58.5+0900", "2026-12-31T23:59:59.999999+0900", "2026-12-31T23:59:60Z",
+            "2026-12-31T23:59:61Z", "2026-12-31T23:59:5xZ", "2027-01-01T00:00:00-0100", "2027-01-01T00:00:00.",
+            "2027-01-01T00:00:07", "2027-01-01T00:00:07+25:00", "2027-01-01T00:01:00Z", "2027-02-29T00:01:00Z",
+            "2027-02-29T00:01:01Z", "2024-02-29T00:01:01Z", "2024-02-29T00:01:02+05:30",
+        ]
+        for t in texts {
+            let bytes = Array(t.utf8)
+            let cached = bytes.withUnsafeBufferPointer {
+                Timestamps.iso8601($0.baseAddress!, $0.count, defaultOffset: 3600, cache: &cache)
+            }
+            #expect(cached == iso(t, 3600), "\(t)")
+        }
+    }
+
     @Test func daysFromCivilMatchesIterativeCount() {
         // Independent check: count days year by year.
         var days = 0

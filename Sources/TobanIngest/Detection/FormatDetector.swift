@@ -65,7 +65,7 @@ public enum FormatDetector {
             try s.beginObject()
             var first = true
             while let k = try s.nextKey(&first) {
-                keys.insert(s.decode(k))
+                if keys.count < 256 { keys.insert(s.decode(k)) }
                 try s.skipValue()
             }
         } catch {

@@ -133,28 +133,85 @@ struct JSONScanner {
 
     // MARK: Values
 
-    /// Skips any value, validating it. Recursion depth is bounded by `maxDepth`.
+    /// Skips any value, validating it fully. Containers are walked iteratively: the open
+    /// containers are a bit stack (1 = object), so depth is bounded by `maxDepth` without recursion.
     mutating func skipValue() throws(ParseError) {
         skipWhitespace()
         guard pos < end else { throw error("expected a value") }
+        let c = base[pos]
+        if c != 0x7B && c != 0x5B { return try skipScalar() }
+
+        var stack: UInt64 = 0   // bit k set: container at relative depth k+1 is an object
+        var level = 0           // open containers opened by this call
+        var expectValue = true  // true: a value comes next; false: ',' or a close comes next
+        while true {
+            skipWhitespace()
+            guard pos < end else { throw error("unterminated container") }
+            let b = base[pos]
+            if expectValue {
+                if b == 0x7B || b == 0x5B {
+                    depth += 1
+                    if depth > JSONScanner.maxDepth { throw error("nesting deeper than \(JSONScanner.maxDepth) levels") }
+                    let isObject = b == 0x7B
+                    stack = (stack << 1) | (isObject ? 1 : 0)
+                    level += 1
+                    pos += 1
+                    skipWhitespace()
+                    guard pos < end else { throw error("unterminated container") }
+                    if base[pos] == (isObject ? 0x7D : 0x5D) {
+                        pos += 1
+                        depth -= 1
+                        stack >>= 1
+                        level -= 1
+                        if level == 0 { return }
+                        expectValue = false
+                        continue
+                    }
+                    if isObject { try skipKeyAndColon() }
+                    continue
+                }
+                try skipScalar()
+                expectValue = false
+                continue
+            }
+            let inObject = stack & 1 == 1
+            if b == ASCII.comma {
+                pos += 1
+                if inObject { skipWhitespace(); try skipKeyAndColon() }
+                expectValue = true
+            } else if b == (inObject ? 0x7D : 0x5D) {
+                pos += 1
+                depth -= 1
+                stack >>= 1
+                level -= 1
+                if level == 0 { return }
+            } else {
+                throw error(inObject ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
+            }
+        }
+    }
+
+    /// Positioned at an object key: validates `"key" :`.
+    @inline(__always)
+    mutating func skipKeyAndColon() throws(ParseError) {
+        guard pos < end, base[pos] == ASCII.quote else { throw error("expected a string key") }
+        _ = try scanString()
+        skipWhitespace()
+        guard pos < end, base[pos] == ASCII.colon else { throw error("expected ':' after key") }
+        pos += 1
+    }
+
+    /// A string, number or literal.
+    @inline(__always)
+    mutating func skipScalar() throws(ParseError) {
+        guard pos < end else { throw error("expected a value") }
         switch base[pos] {
-        case ASCII.quote:
-            _ = try scanString()
-        case 0x7B:
-            try beginObject()
-            var first = true
-            while try nextKey(&first) != nil { try skipValue() }
-        case 0x5B:
-            try beginArray()
-            var first = true
-            while try nextElement(&first) { try skipValue() }
+        case ASCII.quote: _ = try scanString()
         case 0x74: try literal("true")
         case 0x66: try literal("false")
         case 0x6E: try literal("null")
-        case ASCII.minus, 0x30...0x39:
-            _ = try scanNumber()
-        default:
-            throw error("unexpected character")
+        case ASCII.minus, 0x30...0x39: _ = try scanNumber()
+        default: throw error("unexpected character")
         }
     }
 
@@ -204,9 +261,11 @@ struct JSONScanner {
 
     // MARK: Scanning
 
-    /// Any byte that is `"`, `\`, a control character or non-ASCII, eight at a time.
+    /// High bit set in every byte of `w` that is `"`, `\\`, a control character or non-ASCII.
+    /// Only the lowest flagged byte is exact (borrows can flag bytes above it), which is all
+    /// the scanner uses.
     @inline(__always)
-    static func needsAttention(_ w: UInt64) -> Bool {
+    static func attentionMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let q = w ^ (ones &* 0x22)
@@ -214,8 +273,11 @@ struct JSONScanner {
         let hasQuote = (q &- ones) & ~q
         let hasSlash = (s &- ones) & ~s
         let hasControl = w &- (ones &* 0x20)
-        return ((hasQuote | hasSlash | hasControl) & ~w & highs) | (w & highs) != 0
+        return ((hasQuote | hasSlash | hasControl) & ~w | w) & highs
     }
+
+    @inline(__always)
+    static func needsAttention(_ w: UInt64) -> Bool { attentionMask(w) != 0 }
 
     /// Positioned at `"`: validates the string and returns its raw extent.
     @inline(__always)
@@ -224,11 +286,20 @@ struct JSONScanner {
         let end = self.end
         var i = pos + 1
         let start = i
-        // Fast path: plain ASCII up to the closing quote, eight bytes at a time.
+        // Fast path: plain ASCII up to the closing quote, eight bytes at a time; the first
+        // byte needing attention is found from the mask without a byte loop.
         while i + 8 <= end {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if JSONScanner.needsAttention(w) { break }
-            i += 8
+            let m = JSONScanner.attentionMask(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self).littleEndian)
+            if m != 0 {
+                i &+= m.trailingZeroBitCount &>> 3
+                if p[i] == ASCII.quote {
+                    pos = i &+ 1
+                    return Str(start: start, count: i &- start, escaped: false)
+                }
+                pos = i
+                return try scanStringSlow(start: start)
+            }
+            i &+= 8
         }
         while i < end {
             let b = p[i]
@@ -248,8 +319,8 @@ struct JSONScanner {
         var escaped = false
         while true {
             while pos + 8 <= end {
-                let w = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
-                if JSONScanner.needsAttention(w) { break }
+                let m = JSONScanner.attentionMask(UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self).littleEndian)
+                if m != 0 { pos += m.trailingZeroBitCount >> 3; break }
                 pos += 8
             }
             guard pos < end else { throw error("unterminated string") }
@@ -342,6 +413,19 @@ struct JSONScanner {
 
     // MARK: Decoding
 
+    /// The first (up to) eight bytes of an unescaped token as a little-endian word, zero-padded.
+    @inline(__always)
+    func firstWord(_ t: Str) -> UInt64 {
+        let n = t.count
+        if t.start &+ 8 <= end {
+            let w = UnsafeRawPointer(base + t.start).loadUnaligned(as: UInt64.self).littleEndian
+            return n >= 8 ? w : w & ((1 &<< UInt64(n &* 8)) &- 1)
+        }
+        var w: UInt64 = 0
+        for k in 0..<min(n, 8) { w |= UInt64(base[t.start + k]) << UInt64(8 * k) }
+        return w
+    }
+
     @inline(__always)
     func keyIs(_ key: Str, _ literal: StaticString) -> Bool {
         if key.escaped { return decode(key) == literal.description }
@@ -404,8 +488,13 @@ struct JSONScanner {
     }
 
     /// Runs `body` over the decoded bytes of `s` without allocating when there are no escapes.
+    @inline(__always)
     func withBytes<R>(_ s: Str, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         if !s.escaped { return body(base + s.start, s.count) }
+        return withDecodedBytes(s, body)
+    }
+
+    func withDecodedBytes<R>(_ s: Str, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
         var str = decode(s)
         return str.withUTF8 { u in
             guard let b = u.baseAddress else { return body(base, 0) }

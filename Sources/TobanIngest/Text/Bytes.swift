@@ -163,9 +163,9 @@ func transportName(_ base: UnsafePointer<UInt8>, _ count: Int) -> String? {
 
 /// IP address from bytes, ignoring an IPv6 `%zone` suffix.
 func parseIP(_ base: UnsafePointer<UInt8>, _ count: Int) -> IPAddress? {
-    var n = count
-    for i in 0..<count where base[i] == 0x25 { n = i; break }
-    return IPAddress.parse(Bytes(start: base, count: n))
+    if let ip = IPAddress.parse(Bytes(start: base, count: count)) { return ip }
+    guard let percent = indexOf(0x25, base, from: 0, end: count) else { return nil }
+    return IPAddress.parse(Bytes(start: base, count: percent))
 }
 
 /// Validates UTF-8 (RFC 3629: no overlongs, no surrogates, max U+10FFFF). ASCII runs go 8 bytes at a time.
@@ -235,4 +235,21 @@ func containsNUL(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         i += 1
     }
     return false
+}
+
+/// Byte equality of two buffers of length `n`.
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ n: Int, _ b: UnsafePointer<UInt8>) -> Bool {
+    for i in 0..<n where a[i] != b[i] { return false }
+    return true
+}
+
+enum Hex {
+    @inline(__always) static func value(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x37
+        case 0x61...0x66: return b - 0x57
+        default: return nil
+        }
+    }
 }

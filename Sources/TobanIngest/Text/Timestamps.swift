@@ -43,6 +43,46 @@ enum Timestamps {
         return v
     }
 
+    /// Remembers the last `YYYY-MM-DDTHH:MM` prefix and its epoch, since consecutive records
+    /// of a log almost always share it.
+    struct Cache: Sendable {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var minuteEpoch = 0
+        var valid = false
+    }
+
+    /// `iso8601` with a prefix cache; identical results.
+    static func iso8601(_ p: UnsafePointer<UInt8>, _ count: Int, defaultOffset: Int, cache: inout Cache) -> Double? {
+        guard count >= 19 else { return nil }
+        let w0 = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let w1 = UnsafeRawPointer(p + 8).loadUnaligned(as: UInt64.self)
+        if !(cache.valid && cache.w0 == w0 && cache.w1 == w1) {
+            guard let full = iso8601(p, count, defaultOffset: defaultOffset) else { return nil }
+            guard let y = digits(p, 0, 4, count), let mo = digits(p, 5, 2, count), let d = digits(p, 8, 2, count),
+                  let h = digits(p, 11, 2, count), let mi = digits(p, 14, 2, count),
+                  let e = epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: 0) else { return full }
+            cache = Cache(w0: w0, w1: w1, minuteEpoch: e, valid: true)
+            return full
+        }
+        guard p[16] == ASCII.colon, let s = digits(p, 17, 2, count), s <= 60 else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < count && (p[i] == ASCII.dot || p[i] == ASCII.comma) {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < count, ASCII.isDigit(p[i]) {
+                fraction += Double(p[i] &- 0x30) * scale
+                scale *= 0.1
+                i += 1
+            }
+            if i == start { return nil }
+        }
+        guard let offset = zoneOffset(p, i, count, defaultOffset: defaultOffset) else { return nil }
+        return Double(cache.minuteEpoch + s - offset) + fraction
+    }
+
     /// ISO 8601 / RFC 3339: `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±HH:MM|±HHMM|±HH]`.
     /// Without a zone, `defaultOffset` (seconds east of UTC) applies.
     static func iso8601(_ p: UnsafePointer<UInt8>, _ count: Int, defaultOffset: Int = 0) -> Double? {

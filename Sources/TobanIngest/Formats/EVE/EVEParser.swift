@@ -7,6 +7,7 @@ import TobanCore
 /// console needs are materialised; everything else is validated and skipped.
 public struct EVEParser: LineParser {
     public var options: ParserOptions
+    var timeCache = Timestamps.Cache()
 
     public init(options: ParserOptions) {
         self.options = options
@@ -18,10 +19,10 @@ public struct EVEParser: LineParser {
             return .invalid(reason: "line too long (\(line.count) bytes, limit \(options.maxLineLength))")
         }
         var s = JSONScanner(base, count: line.count)
+        var e = ParsedEvent(kind: .context(.other))
         do {
-            let event = try EVEParser.parseObject(&s, options: options)
-            try s.finish()
-            return .event(event)
+            try EVEParser.parseObject(&s, into: &e, options: options, cache: &timeCache)
+            return .event(e)
         } catch {
             return .invalid(reason: error.reason)
         }
@@ -43,8 +44,8 @@ public struct EVEParser: LineParser {
         return .other
     }
 
-    static func parseObject(_ s: inout JSONScanner, options: ParserOptions) throws(ParseError) -> ParsedEvent {
-        var e = ParsedEvent(kind: .context(.other))
+    static func parseObject(_ s: inout JSONScanner, into e: inout ParsedEvent, options: ParserOptions,
+                            cache: inout Timestamps.Cache) throws(ParseError) {
         var type = EventType.missing
         var alertSeverity: UInt64?
         var anomalyType: String?
@@ -54,81 +55,63 @@ public struct EVEParser: LineParser {
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(&first) {
-            let k = s.base + key.start
-            let n = key.escaped ? -1 : key.count
-            switch n {
-            case 4:
-                if bytesEqual(k, n, "host") {
-                    if let v = try s.readString() { e.sensor = s.text(v) }
-                } else if bytesEqual(k, n, "http") {
-                    try parseHTTP(&s, &e)
-                } else if bytesEqual(k, n, "smtp") {
-                    try parseSMTP(&s, &e)
-                } else { try s.skipValue() }
-            case 5:
-                if bytesEqual(k, n, "proto") {
-                    if let v = try s.readString() { e.transport = s.withBytes(v) { transportName($0, $1) } }
-                } else if bytesEqual(k, n, "alert") {
-                    try parseAlert(&s, &e, &alertSeverity)
-                } else if bytesEqual(k, n, "ether") {
-                    try parseEther(&s, &e)
-                } else if bytesEqual(k, n, "stats") {
-                    try parseStats(&s, &e)
-                } else if bytesEqual(k, n, "email") {
-                    try parseEmail(&s, &e)
-                } else { try s.skipValue() }
-            case 6:
-                if bytesEqual(k, n, "src_ip") {
-                    if let v = try s.readString() { e.sourceIP = s.withBytes(v) { parseIP($0, $1) } }
-                } else { try s.skipValue() }
-            case 7:
-                if bytesEqual(k, n, "dest_ip") {
-                    if let v = try s.readString() { e.destinationIP = s.withBytes(v) { parseIP($0, $1) } }
-                } else if bytesEqual(k, n, "flow_id") {
-                    if let num = try s.readNumber() {
+            let k: Key
+            if key.escaped {
+                // Rare: compare the decoded name.
+                let name = Array(s.decode(key).utf8)
+                k = name.withUnsafeBufferPointer { u in
+                    guard let b = u.baseAddress else { return .other }
+                    var w: UInt64 = 0
+                    for i in 0..<min(u.count, 8) { w |= UInt64(b[i]) << UInt64(8 * i) }
+                    return EVEParser.key(b, u.count, w)
+                }
+            } else {
+                k = EVEParser.key(s.base + key.start, key.count, s.firstWord(key))
+            }
+            switch k {
+            case .timestamp: tsText = try s.readString()
+            case .eventType:
+                if let v = try s.readString() { type = s.withBytes(v) { eventType($0, $1) } }
+            case .host:
+                if let v = try s.readString() { e.sensor = s.text(v) }
+            case .srcIp:
+                if let v = try s.readString() { e.sourceIP = s.withBytes(v) { parseIP($0, $1) } }
+            case .destIp:
+                if let v = try s.readString() { e.destinationIP = s.withBytes(v) { parseIP($0, $1) } }
+            case .srcPort: e.sourcePort = try readPort(&s)
+            case .destPort: e.destinationPort = try readPort(&s)
+            case .proto:
+                if let v = try s.readString() { e.transport = s.withBytes(v) { transportName($0, $1) } }
+            case .flowId:
+                if let num = try s.readNumber() {
+                    if num.isInteger, let v = parseUInt64(s.base + num.start, num.count) {
+                        e.flowNumber = v
+                    } else {
                         e.flowID = num.isInteger ? makeString(s.base, num.start, num.start + num.count) : nil
                     }
-                } else if bytesEqual(k, n, "anomaly") {
-                    try parseAnomaly(&s, &anomalyType, &anomalyEvent)
-                } else { try s.skipValue() }
-            case 8:
-                if bytesEqual(k, n, "src_port") {
-                    e.sourcePort = try readPort(&s)
-                } else if bytesEqual(k, n, "fileinfo") {
-                    try parseFileinfo(&s, &e)
-                } else { try s.skipValue() }
-            case 9:
-                if bytesEqual(k, n, "timestamp") {
-                    tsText = try s.readString()
-                } else if bytesEqual(k, n, "dest_port") {
-                    e.destinationPort = try readPort(&s)
-                } else { try s.skipValue() }
-            case 10:
-                if bytesEqual(k, n, "event_type") {
-                    if let v = try s.readString() { type = s.withBytes(v) { eventType($0, $1) } }
-                } else { try s.skipValue() }
-            case 3:
-                if bytesEqual(k, n, "dns") {
-                    try parseDNS(&s, &e)
-                } else if bytesEqual(k, n, "tls") {
-                    try parseTLS(&s, &e)
-                } else { try s.skipValue() }
-            case -1:
-                // Escaped key: rare; compare decoded text.
-                let name = s.decode(key)
-                if name == "event_type", let v = try s.readString() {
-                    type = s.withBytes(v) { eventType($0, $1) }
-                } else {
-                    try s.skipValue()
                 }
-            default:
-                try s.skipValue()
+            case .alert: try parseAlert(&s, &e, &alertSeverity)
+            case .anomaly: try parseAnomaly(&s, &anomalyType, &anomalyEvent)
+            case .http: try parseHTTP(&s, &e)
+            case .dns: try parseDNS(&s, &e)
+            case .tls: try parseTLS(&s, &e)
+            case .fileinfo: try parseFileinfo(&s, &e)
+            case .smtp: try parseSMTP(&s, &e)
+            case .email: try parseEmail(&s, &e)
+            case .ether: try parseEther(&s, &e)
+            case .stats: try parseStats(&s, &e)
+            case .other: try s.skipValue()
             }
         }
 
+        try s.finish()
         if let ts = tsText {
             // Unparseable times leave `timestamp` nil (the follower stamps arrival time); the alert is kept.
-            e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+            if ts.escaped {
+                e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+            } else {
+                e.timestamp = Timestamps.iso8601(s.base + ts.start, ts.count, defaultOffset: options.localUTCOffsetSeconds, cache: &cache)
+            }
         }
 
         switch type {
@@ -153,7 +136,6 @@ public struct EVEParser: LineParser {
         case .ssh: e.kind = .context(.ssh)
         case .other: e.kind = .context(.other)
         }
-        return e
     }
 
     @inline(__always)

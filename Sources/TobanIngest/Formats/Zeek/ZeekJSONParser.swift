@@ -94,7 +94,7 @@ public struct ZeekJSONParser: LineParser {
             if e.sensor == nil { e.sensor = wrapperHost }
             return e
         }
-        return try b.finish(defaultPath: filePath)
+        return b.finish(defaultPath: filePath)
     }
 
     private func numberText(_ s: inout JSONScanner) throws(ParseError) -> String? {

@@ -172,7 +172,7 @@ struct ZeekRecordBuilder {
     }
 
     /// Maps to the event. `defaultPath` comes from `#path` or the file name.
-    mutating func finish(defaultPath: ZeekPath?) throws(ParseError) -> ParsedEvent {
+    mutating func finish(defaultPath: ZeekPath?) -> ParsedEvent {
         var path: ZeekPath
         if let name = pathName {
             path = ZeekPath(name: name)

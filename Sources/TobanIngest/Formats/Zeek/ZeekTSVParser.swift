@@ -31,9 +31,11 @@ public struct ZeekTSVParser: LineParser {
         if n > options.maxLineLength {
             return .invalid(reason: "line too long (\(n) bytes, limit \(options.maxLineLength))")
         }
+        if containsNUL(base, n) { return .invalid(reason: "NUL byte in Zeek TSV line") }
+        // Zeek writes non-UTF-8 bytes as \xHH escapes, so raw invalid UTF-8 means corruption.
+        if !isValidUTF8(base, n) { return .invalid(reason: "invalid UTF-8 in Zeek TSV line") }
         if base[0] == ASCII.hash { return header(base, n) }
         guard !roles.isEmpty else { return .invalid(reason: "Zeek TSV record before any #fields header") }
-        if containsNUL(base, n) { return .invalid(reason: "NUL byte in Zeek TSV record") }
         return record(base, n)
     }
 
@@ -69,7 +71,7 @@ public struct ZeekTSVParser: LineParser {
             if b == ASCII.backslash && i + 1 < end {
                 let c = p[i + 1]
                 if c == ASCII.backslash { out.append(ASCII.backslash); i += 2; continue }
-                if c == 0x78, i + 3 < end, let h = IPAddressHex.value(p[i + 2]), let l = IPAddressHex.value(p[i + 3]) {
+                if c == 0x78, i + 3 < end, let h = Hex.value(p[i + 2]), let l = Hex.value(p[i + 3]) {
                     out.append(h << 4 | l); i += 4; continue
                 }
             }
@@ -143,26 +145,6 @@ public struct ZeekTSVParser: LineParser {
             return .invalid(reason: "Zeek TSV record has \(index) fields, #fields declares \(count)")
         }
         let fromHeader = path.map { ZeekPath(name: $0) }
-        do {
-            return .event(try b.finish(defaultPath: fromHeader ?? filePath))
-        } catch {
-            return .invalid(reason: error.reason)
-        }
-    }
-}
-
-func bytesEqual(_ a: UnsafePointer<UInt8>, _ n: Int, _ b: UnsafePointer<UInt8>) -> Bool {
-    for i in 0..<n where a[i] != b[i] { return false }
-    return true
-}
-
-enum IPAddressHex {
-    @inline(__always) static func value(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x37
-        case 0x61...0x66: return b - 0x57
-        default: return nil
-        }
+        return .event(b.finish(defaultPath: fromHeader ?? filePath))
     }
 }
