@@ -8,6 +8,6 @@ struct Toban: ParsableCommand {
         commandName: "toban",
         abstract: "当番 Toban — the on-duty console of a managed NDR monitoring service.",
         version: TobanCore.version,
-        subcommands: [IngestCommand.self, QueryCommand.self, ConfigCommand.self]
+        subcommands: [DemoCommand.self, IngestCommand.self, QueryCommand.self, ConfigCommand.self]
     )
 }
