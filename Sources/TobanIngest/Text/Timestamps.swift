@@ -65,7 +65,13 @@ enum Timestamps {
             cache = Cache(w0: w0, w1: w1, minuteEpoch: e, valid: true)
             return full
         }
-        guard p[16] == ASCII.colon, let s = digits(p, 17, 2, count), s <= 60 else { return nil }
+        guard p[16] == ASCII.colon, let s = digits(p, 17, 2, count), s <= 60,
+              let (fraction, offset) = fractionAndZone(p, count, defaultOffset: defaultOffset) else { return nil }
+        return Double(cache.minuteEpoch + s - offset) + fraction
+    }
+
+    /// The part after `HH:MM:SS` (from index 19): an optional `.frac`/`,frac` and the zone.
+    static func fractionAndZone(_ p: UnsafePointer<UInt8>, _ count: Int, defaultOffset: Int) -> (Double, Int)? {
         var i = 19
         var fraction = 0.0
         if i < count && (p[i] == ASCII.dot || p[i] == ASCII.comma) {
@@ -80,7 +86,7 @@ enum Timestamps {
             if i == start { return nil }
         }
         guard let offset = zoneOffset(p, i, count, defaultOffset: defaultOffset) else { return nil }
-        return Double(cache.minuteEpoch + s - offset) + fraction
+        return (fraction, offset)
     }
 
     /// ISO 8601 / RFC 3339: `YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|±HH:MM|±HHMM|±HH]`.
@@ -93,21 +99,8 @@ enum Timestamps {
               let h = digits(p, 11, 2, count), p[13] == ASCII.colon,
               let mi = digits(p, 14, 2, count), p[16] == ASCII.colon,
               let s = digits(p, 17, 2, count),
-              let base = epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: s) else { return nil }
-        var i = 19
-        var fraction = 0.0
-        if i < count && (p[i] == ASCII.dot || p[i] == ASCII.comma) {
-            i += 1
-            var scale = 0.1
-            let start = i
-            while i < count, ASCII.isDigit(p[i]) {
-                fraction += Double(p[i] &- 0x30) * scale
-                scale *= 0.1
-                i += 1
-            }
-            if i == start { return nil }
-        }
-        guard let offset = zoneOffset(p, i, count, defaultOffset: defaultOffset) else { return nil }
+              let base = epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: s),
+              let (fraction, offset) = fractionAndZone(p, count, defaultOffset: defaultOffset) else { return nil }
         return Double(base - offset) + fraction
     }
 

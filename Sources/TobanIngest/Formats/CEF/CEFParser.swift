@@ -16,14 +16,11 @@ public struct CEFParser: LineParser {
 
     public mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineResult {
         guard let p = line.baseAddress else { return .skip }
-        var n = line.count
-        if n > options.maxLineLength {
-            return .invalid(reason: "line too long (\(n) bytes, limit \(options.maxLineLength))")
+        let n: Int
+        switch LinePrecheck.check(p, line.count, options: options, what: "CEF record") {
+        case .done(let result): return result
+        case .proceed(let length): n = length
         }
-        while n > 0 && (p[n - 1] == 0 || p[n - 1] == ASCII.cr) { n -= 1 }
-        if n == 0 || isBlank(Bytes(start: p, count: n)) { return .skip }
-        if containsNUL(p, n) { return .invalid(reason: "NUL byte inside CEF record") }
-        if !isValidUTF8(p, n) { return .invalid(reason: "invalid UTF-8 in CEF record") }
         guard let marker = CEFParser.findMarker(p, n) else { return .invalid(reason: "no CEF: header found") }
         return CEFParser.parseWithHeader(p, n, marker: marker, options: options)
     }

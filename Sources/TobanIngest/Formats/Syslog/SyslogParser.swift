@@ -16,16 +16,11 @@ public struct SyslogParser: LineParser {
 
     public mutating func parse(_ line: UnsafeBufferPointer<UInt8>) -> LineResult {
         guard let p = line.baseAddress else { return .skip }
-        var n = line.count
-        if n > options.maxLineLength {
-            return .invalid(reason: "line too long (\(n) bytes, limit \(options.maxLineLength))")
+        var n: Int
+        switch LinePrecheck.check(p, line.count, options: options, what: "syslog message", skipIndented: true) {
+        case .done(let result): return result
+        case .proceed(let length): n = length
         }
-        // Non-transparent framing: trailing NUL or CR terminators are not content.
-        while n > 0 && (p[n - 1] == 0 || p[n - 1] == ASCII.cr) { n -= 1 }
-        if n == 0 || isBlank(Bytes(start: p, count: n)) { return .skip }
-        if p[0] == ASCII.space || p[0] == ASCII.tab { return .skip }
-        if containsNUL(p, n) { return .invalid(reason: "NUL byte inside syslog message") }
-        if !isValidUTF8(p, n) { return .invalid(reason: "invalid UTF-8 in syslog message") }
         var start = 0
         // RFC 6587 octet counting: "LEN SP <PRI>..."; LEN must equal the frame length.
         if ASCII.isDigit(p[0]) {
