@@ -8,6 +8,7 @@ struct Toban: ParsableCommand {
         commandName: "toban",
         abstract: "当番 Toban — the on-duty console of a managed NDR monitoring service.",
         version: TobanCore.version,
-        subcommands: [IngestCommand.self, QueryCommand.self, ConfigCommand.self]
+        subcommands: [IngestCommand.self, QueryCommand.self, ConfigCommand.self, ConsoleCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
