@@ -87,7 +87,7 @@ public enum QueueView {
         for c in state.overview.openCounts { byCustomer[c.customerID, default: [0, 0, 0, 0, 0]][c.urgency.rawValue - 1] += c.count }
         let limit = width - sparkWidth - 1
         for (id, counts) in byCustomer.sorted(by: { ($0.value[0], $0.value[1], $1.key) > ($1.value[0], $1.value[1], $0.key) }) {
-            let name = SafeText(customerName(id, state)).truncated(to: 12)
+            let name = SafeText(customerName(id, state)).truncated(to: 16)
             let nums = SafeText(counts.map(String.init).joined(separator: "/"))
             guard x + name.width + 1 + nums.width < limit else { break }
             x += 1

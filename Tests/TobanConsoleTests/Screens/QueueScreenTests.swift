@@ -37,8 +37,8 @@ struct QueueScreenTests {
         #expect(lines[grid.height - 2].contains("quar 0"))
         // Japanese and Latin customer names end in the same column: the signature column starts aligned.
         let dataRows = (3..<(3 + 12)).map { grid.rowText($0) }
-        let acmeRow = try #require(dataRows.firstIndex { $0.contains("株式会社アクメ") })
-        let betaRow = try #require(dataRows.firstIndex { $0.contains("Beta Corp") })
+        let acmeRow = try #require(dataRows.firstIndex { $0.contains("株式会社アクメ") && $0.contains("ET SCAN") })
+        let betaRow = try #require(dataRows.firstIndex { $0.contains("Beta Corp") && $0.contains("ET SCAN") })
         func column(of needle: String, row: Int) -> Int? {
             let t = grid.rowText(row)
             guard let range = t.range(of: needle) else { return nil }
