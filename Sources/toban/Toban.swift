@@ -8,6 +8,7 @@ struct Toban: ParsableCommand {
         commandName: "toban",
         abstract: "当番 Toban — the on-duty console of a managed NDR monitoring service.",
         version: TobanCore.version,
-        subcommands: [DemoCommand.self, IngestCommand.self, QueryCommand.self, ConfigCommand.self]
+        subcommands: [ConsoleCommand.self, DemoCommand.self, IngestCommand.self, QueryCommand.self, ConfigCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// Opens the console for the demo.
+/// Opens the console for the demo, exactly as `toban --store S --config C` would.
 enum DemoConsole {
     static func open(storePath: String, configPath: String, theme: String?) throws {
-        throw ValidationError("the console is not part of this build yet; use --no-console")
+        var arguments = ["--store", storePath, "--config", configPath]
+        if let theme { arguments += ["--theme", theme] }
+        var console = try ConsoleCommand.parse(arguments)
+        try console.run()
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TobanCore
+import TobanStore
+
+/// What the console model needs from outside: the store, who is at the keyboard, the
+/// keymap, the clock (injected so tests can move time), and terminal capabilities.
+public struct ConsoleEnvironment {
+    public var store: TobanStore
+    /// The analyst's login: every action is audited under this name.
+    public var analyst: String
+    public var keymap: Keymap
+    public var clock: @Sendable () -> Date
+    /// Block glyphs and stars are safe to draw (UTF-8 locale).
+    public var unicode: Bool
+    public var borders: BorderSet
+    /// Rows per store query.
+    public var pageSize: Int
+    /// Most queue rows held at once; scrolling further drops rows at the other end.
+    public var windowLimit: Int
+    /// How long `u` may undo the last action.
+    public var undoWindow: TimeInterval
+    /// Switches the terminal's theme; returns an error text, nil on success.
+    public var switchTheme: ((String) -> String?)?
+    /// Theme names offered by `:theme` completion.
+    public var themeNames: [String]
+
+    public init(store: TobanStore, analyst: String, keymap: Keymap = .defaults,
+                clock: @escaping @Sendable () -> Date = { Date() }, unicode: Bool = true,
+                borders: BorderSet = .boxDrawing, pageSize: Int = 200, windowLimit: Int = 600,
+                undoWindow: TimeInterval = 10, switchTheme: ((String) -> String?)? = nil,
+                themeNames: [String] = ["dark", "light", "high-contrast", "mono"]) {
+        self.store = store
+        self.analyst = analyst
+        self.keymap = keymap
+        self.clock = clock
+        self.unicode = unicode
+        self.borders = borders
+        self.pageSize = max(10, pageSize)
+        self.windowLimit = max(self.pageSize * 2, windowLimit)
+        self.undoWindow = undoWindow
+        self.switchTheme = switchTheme
+        self.themeNames = themeNames
+    }
+
+    /// The login name: `$USER`, else the password database, else the uid.
+    public static func loginName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let u = environment["USER"], !u.isEmpty { return u }
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid\(getuid())"
+    }
+}

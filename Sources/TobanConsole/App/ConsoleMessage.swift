@@ -1,0 +1,69 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// Header and footer data: open counts, arrival rate, ingest health, customer names.
+public struct Overview: Sendable, Equatable {
+    public var openCounts: [OpenCount] = []
+    public var rate: [Int] = []
+    public var health: IngestHealth?
+    public var customerNames: [String: String] = [:]
+    public init() {}
+}
+
+/// How a page of queue rows joins the window.
+public enum PagePlacement: Sendable, Equatable {
+    /// Replaces the window, read from the top; `latestID` is the newest id at that moment.
+    case top(latestID: Int64)
+    /// Replaces the window with the last rows.
+    case bottom
+    case append
+    case prepend
+}
+
+/// Everything the detail screen shows.
+public struct DetailData: Sendable, Equatable {
+    public var detection: Detection
+    public var related: RelatedDetections
+    public var audit: [AuditRecord]
+}
+
+/// Everything the endpoint page shows.
+public struct EndpointPageData: Sendable, Equatable {
+    public var endpoint: Endpoint
+    public var timeline: [TimelineItem]
+    public var audit: [AuditRecord]
+}
+
+/// The result of an analyst action, for the message line, undo and cursor movement.
+public struct ActionOutcome: Sendable, Equatable {
+    public var summary: String
+    public var groupID: String?
+    public var detectionIDs: [Int64]
+    /// Rows that should leave the window (closed by this action).
+    public var removesRows: Bool
+    public var at: Date
+    public var screenToken: Int
+    public var isUndo: Bool
+    /// The cursor moves on past the acted-on row (dispositions, escalation).
+    public var advances: Bool = false
+}
+
+/// Messages posted by background work and effects.
+public enum ConsoleMessage: Sendable {
+    /// One second passed (clock in the footer, ages).
+    case tick
+    /// Another connection committed (data_version moved).
+    case storeChanged
+    case overview(Overview)
+    case queuePage(token: Int, generation: Int, placement: PagePlacement, rows: [Detection], selectID: Int64?, full: Bool)
+    case queueGroups(token: Int, generation: Int, groups: [DetectionGroup], latestID: Int64)
+    /// Fresh copies of rows on screen and the count of arrivals since the window was read.
+    case queueRefresh(token: Int, rows: [Detection], groups: [DetectionGroup]?, newCount: Int)
+    case detail(token: Int, DetailData)
+    case endpoints(token: Int, generation: Int, rows: [Endpoint], append: Bool, full: Bool)
+    case endpointsRefresh(token: Int, rows: [Endpoint])
+    case endpointPage(token: Int, EndpointPageData)
+    case actionDone(ActionOutcome)
+    case failed(String)
+}

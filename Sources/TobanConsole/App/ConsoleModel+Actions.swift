@@ -1,0 +1,197 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// A detection action the keys can ask for.
+enum TriageKind: Sendable, Equatable {
+    case acknowledge, claim
+    case dispose(Disposition)
+    case escalate(comment: String)
+
+    var verb: String {
+        switch self {
+        case .acknowledge: return "acknowledged"
+        case .claim: return "claimed"
+        case .dispose(let d): return "closed (\(d.category.map { "cat \($0)" } ?? d.rawValue))"
+        case .escalate: return "escalated"
+        }
+    }
+
+    /// Dispositions and escalations move the cursor on to the next item (Sguil's model).
+    var advances: Bool {
+        switch self {
+        case .dispose, .escalate: return true
+        case .acknowledge, .claim: return false
+        }
+    }
+}
+
+/// Largest group an action may touch in one go.
+let groupActionLimit = 10_000
+
+extension ConsoleModel {
+    /// Marks, else the group under the cursor, else the row under the cursor (queue); the
+    /// detection shown (detail).
+    func currentTarget() -> (target: ActionTarget, token: Int)? {
+        switch state.top {
+        case .queue(let q):
+            if !q.marks.isEmpty { return (.ids(q.marks.sorted()), q.token) }
+            if let g = q.selectedGroup { return (.members(g.narrowing(q.filter), label: groupLabel(g)), q.token) }
+            if let d = q.selectedDetection { return (.ids([d.id]), q.token) }
+            return nil
+        case .detail(let d):
+            return (.ids([d.detectionID]), d.token)
+        default:
+            return nil
+        }
+    }
+
+    mutating func triage(_ kind: TriageKind) -> [Effect] {
+        guard let (target, token) = currentTarget() else { return [] }
+        return [.background(Self.triageJob(store, kind: kind, target: target, actor: environment.analyst, now: now, token: token))]
+    }
+
+    static func triageJob(_ store: TobanStore, kind: TriageKind, target: ActionTarget, actor: String, now: Date, token: Int) -> Loaders.Job {
+        { inbox in
+            Loaders.guarded(inbox, "action") {
+                let ids: [Int64]
+                let what: String
+                switch target {
+                case .ids(let list):
+                    ids = list
+                    what = list.count == 1 ? "#\(list[0])" : "\(list.count) detections"
+                case .members(let filter, let label):
+                    ids = try store.detectionIDs(filter, limit: groupActionLimit)
+                    what = "\(ids.count) in \(label)"
+                }
+                guard !ids.isEmpty else { return .failed("nothing to act on") }
+                let result: ActionResult
+                var extra = ""
+                switch kind {
+                case .acknowledge: result = try store.acknowledge(ids, actor: actor, at: now)
+                case .claim: result = try store.claim(ids, actor: actor, at: now)
+                case .dispose(let d): result = try store.dispose(ids, disposition: d, actor: actor, at: now)
+                case .escalate(let comment):
+                    let (incident, r) = try store.escalate(ids, comment: comment, actor: actor, at: now)
+                    result = r
+                    extra = " → incident #\(incident.id)"
+                }
+                var removes = false
+                if case .dispose = kind { removes = true }
+                return .actionDone(ActionOutcome(summary: "\(what) \(kind.verb)\(extra) — u to undo", groupID: result.groupID,
+                                                 detectionIDs: result.detectionIDs, removesRows: removes, at: now,
+                                                 screenToken: token, isUndo: false, advances: kind.advances))
+            }
+        }
+    }
+
+    mutating func beginEscalate() -> [Effect] {
+        guard let (target, _) = currentTarget() else { return [] }
+        state.pendingTarget = target
+        state.prompt = PromptState(kind: .escalateComment, input: TextInput())
+        return []
+    }
+
+    mutating func submitEscalate(comment: String) -> [Effect] {
+        guard let target = state.pendingTarget else { return [] }
+        state.pendingTarget = nil
+        let token = currentTarget()?.token ?? state.top.token
+        return [.background(Self.triageJob(store, kind: .escalate(comment: comment), target: target, actor: environment.analyst,
+                                           now: now, token: token))]
+    }
+
+    mutating func beginEndpointStatus(_ status: EndpointStatus) -> [Effect] {
+        let target: (String, IPAddress)?
+        switch state.top {
+        case .endpoints(let e): target = e.selectedEndpoint.map { ($0.customerID, $0.address) }
+        case .endpointPage(let p): target = (p.customerID, p.address)
+        default: target = nil
+        }
+        guard let (customer, address) = target else { return [] }
+        state.prompt = PromptState(kind: .endpointNote(customer: customer, address: address, status: status), input: TextInput())
+        return []
+    }
+
+    mutating func submitEndpointStatus(customer: String, address: IPAddress, status: EndpointStatus, note: String) -> [Effect] {
+        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
+        let trimmed = note.trimmingCharacters(in: .whitespaces)
+        return [.background { inbox in
+            Loaders.guarded(inbox, "endpoint status") {
+                let group = try store.setEndpointStatus(customer: customer, address: address, status: status,
+                                                        note: trimmed.isEmpty ? nil : trimmed, actor: actor, at: now)
+                return .actionDone(ActionOutcome(summary: "\(address) marked \(status.japaneseName) (\(status.rawValue)) — u to undo",
+                                                 groupID: group, detectionIDs: [], removesRows: false, at: now,
+                                                 screenToken: token, isUndo: false))
+            }
+        }]
+    }
+
+    mutating func undo() -> [Effect] {
+        guard let last = state.lastAction else {
+            setMessage("nothing to undo", error: true)
+            return []
+        }
+        let age = now.timeIntervalSince(last.at)
+        guard age <= environment.undoWindow else {
+            setMessage("undo refused: the last action was \(Int(age)) s ago (limit \(Int(environment.undoWindow)) s)", error: true)
+            return []
+        }
+        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
+        return [.background { inbox in
+            Loaders.guarded(inbox, "undo") {
+                let group = try store.undo(group: last.groupID, actor: actor, at: now)
+                let ids = try store.audit(group: last.groupID).compactMap { $0.entry.subject == .detection ? Int64($0.entry.subjectID) : nil }
+                return .actionDone(ActionOutcome(summary: "undone: \(last.summary.replacingOccurrences(of: " — u to undo", with: ""))",
+                                                 groupID: group, detectionIDs: ids, removesRows: false, at: now,
+                                                 screenToken: token, isUndo: true))
+            }
+        }]
+    }
+
+    mutating func applyOutcome(_ o: ActionOutcome) -> [Effect] {
+        setMessage(o.summary)
+        if o.isUndo {
+            state.lastAction = nil
+        } else if let g = o.groupID {
+            state.lastAction = LastAction(groupID: g, summary: o.summary, at: o.at)
+        }
+        var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
+        guard let i = state.index(of: o.screenToken) else { return effects + refreshTop() }
+        switch state.stack[i] {
+        case .queue(let q):
+            let ids = Set(o.detectionIDs)
+            var reload: (PagePlacement, Int64?)?
+            state.withQueue(q.token) { s in
+                s.marks.subtract(ids)
+                if o.isUndo {
+                    // Restored rows come back into the window: re-read it around the cursor row.
+                    reload = (.top(latestID: 0), s.selectedDetection?.id)
+                    return
+                }
+                if s.isGrouped { reload = (.top(latestID: 0), nil); return }
+                let before = s.rows.prefix(s.selected).filter { ids.contains($0.id) }.count
+                if o.removesRows && !s.filter.statuses.contains(.closed) {
+                    s.rows.removeAll { ids.contains($0.id) }
+                    s.selected = max(0, s.selected - before)
+                } else if o.advances, s.selectedDetection.map({ ids.contains($0.id) }) == true {
+                    s.selected += 1
+                }
+                s.selected = min(s.selected, max(0, s.rows.count - 1))
+            }
+            if let (placement, select) = reload {
+                effects += reloadQueue(token: q.token, placement: placement, selectID: select)
+            } else if let fresh = state.index(of: q.token), case .queue(let nq) = state.stack[fresh] {
+                effects.append(.background(refreshJob(nq)))
+            }
+        case .detail(let d):
+            effects.append(.background(Loaders.detail(store, token: d.token, id: d.detectionID)))
+        case .endpoints(let e):
+            effects.append(.background(Loaders.endpointsRefresh(store, token: e.token, keys: e.rows.map { ($0.customerID, $0.address) })))
+        case .endpointPage(let p):
+            effects.append(.background(Loaders.endpointPage(store, token: p.token, customer: p.customerID, address: p.address)))
+        case .help:
+            break
+        }
+        return effects
+    }
+}

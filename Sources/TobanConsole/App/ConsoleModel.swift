@@ -1,0 +1,346 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// The console program: one state value, one update function, views as pure functions of
+/// the state. Store reads and writes run as background effects that post messages back.
+public struct ConsoleModel: ConsoleApp {
+    public typealias Message = ConsoleMessage
+    public typealias Effect = ConsoleEffect<ConsoleMessage>
+
+    public var state: ConsoleState
+    public let environment: ConsoleEnvironment
+
+    /// Overview refresh period in clock ticks when nothing else changes it (lag grows with time).
+    static let overviewEveryTicks = 10
+
+    public init(environment: ConsoleEnvironment) {
+        self.environment = environment
+        state = ConsoleState(root: .queue(QueueScreen(token: 1, title: "Queue", baseFilter: DetectionFilter())))
+    }
+
+    var now: Date { environment.clock() }
+    var store: TobanStore { environment.store }
+
+    // MARK: - Update
+
+    public mutating func update(_ event: ConsoleEvent<ConsoleMessage>) -> [Effect] {
+        let effects = dispatch(event)
+        state.normalizeScroll()
+        return effects
+    }
+
+    mutating func dispatch(_ event: ConsoleEvent<ConsoleMessage>) -> [Effect] {
+        switch event {
+        case .resized(let size):
+            let first = !queueLoadedOnce
+            state.size = size
+            return first ? start() : []
+        case .key(let key):
+            return handle(key: key)
+        case .message(let message):
+            return handle(message: message)
+        }
+    }
+
+    private var queueLoadedOnce: Bool {
+        if case .queue(let q) = state.stack[0] { return q.loadedOnce || q.loading }
+        return true
+    }
+
+    /// First frame: read the queue and the header data.
+    mutating func start() -> [Effect] {
+        var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
+        effects += reloadQueue(token: state.stack[0].token, placement: .top(latestID: 0), selectID: nil)
+        return effects
+    }
+
+    mutating func setMessage(_ text: String?, error: Bool = false) {
+        state.message = text
+        state.messageIsError = error
+    }
+
+    // MARK: Keys
+
+    mutating func handle(key: Key) -> [Effect] {
+        if state.prompt != nil { return handlePrompt(key: key) }
+        let context = state.top.keyContext
+        var effects: [Effect] = []
+        for outcome in state.matcher.feed(key, in: context, keymap: environment.keymap) {
+            if case .action(let action) = outcome {
+                if state.message != nil && action != .undo { setMessage(nil) }
+                effects += perform(action)
+            }
+        }
+        return effects
+    }
+
+    mutating func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .moveDown: return move(by: 1)
+        case .moveUp: return move(by: -1)
+        case .pageDown: return move(by: state.listRows)
+        case .pageUp: return move(by: -state.listRows)
+        case .top: return moveToEnd(top: true)
+        case .bottom: return moveToEnd(top: false)
+        case .back:
+            if state.stack.count == 1 { return [.quit] }
+            state.stack.removeLast()
+            return refreshTop()
+        case .quit: return [.quit]
+        case .help:
+            if case .help = state.top { state.stack.removeLast(); return [] }
+            state.stack.append(.help(HelpScreen(token: state.makeToken())))
+            return []
+        case .filter:
+            guard case .queue(let q) = state.top else { return [] }
+            state.prompt = PromptState(kind: .filter, input: TextInput(q.queryText))
+            revalidatePrompt()
+            return []
+        case .command:
+            state.prompt = PromptState(kind: .command, input: TextInput())
+            return []
+        case .viewEndpoints:
+            if case .endpoints = state.top { return [] }
+            return pushEndpoints()
+        case .viewQueue:
+            state.stack.removeSubrange(1...)
+            return refreshTop()
+        case .refresh:
+            return [.repaint] + reloadTop()
+        case .drillIn: return drillIn()
+        case .jumpToNew:
+            guard case .queue(let q) = state.top else { return [] }
+            return reloadQueue(token: q.token, placement: .top(latestID: 0), selectID: nil)
+        case .toggleGroup:
+            guard case .queue(let q) = state.top else { return [] }
+            let order: [DetectionGrouping?] = [nil, .signature, .endpoint, .customer]
+            let next = order[((order.firstIndex(of: q.grouping) ?? 0) + 1) % order.count]
+            return setGrouping(next)
+        case .toggleMark: return toggleMark()
+        case .acknowledge: return triage(.acknowledge)
+        case .claim: return triage(.claim)
+        case .disposition(let n):
+            guard let d = Disposition(category: n) else { return [] }
+            return triage(.dispose(d))
+        case .noAction: return triage(.dispose(.noAction))
+        case .escalate: return beginEscalate()
+        case .undo: return undo()
+        case .markSuspect: return beginEndpointStatus(.suspect)
+        case .markCleared: return beginEndpointStatus(.cleared)
+        case .markContained: return beginEndpointStatus(.contained)
+        case .submit, .cancel: return []
+        }
+    }
+
+    // MARK: Navigation
+
+    mutating func move(by delta: Int) -> [Effect] {
+        switch state.top {
+        case .queue(let q): return moveQueue(token: q.token, by: delta)
+        case .endpoints(let e):
+            var effects: [Effect] = []
+            let env = environment
+            state.withEndpoints(e.token) { s in
+                guard !s.rows.isEmpty else { return }
+                s.selected = min(max(0, s.selected + delta), s.rows.count - 1)
+                if s.selected >= s.rows.count - 20 && !s.atEnd && !s.loading {
+                    s.loading = true
+                    effects.append(.background(Loaders.endpoints(env.store, token: s.token, generation: s.generation,
+                                                                 after: s.rows.last, limit: env.pageSize)))
+                }
+            }
+            return effects
+        case .detail(var d):
+            d.scroll = max(0, d.scroll + delta)
+            state.stack[state.stack.count - 1] = .detail(d)
+        case .endpointPage(var p):
+            p.scroll = max(0, p.scroll + delta)
+            state.stack[state.stack.count - 1] = .endpointPage(p)
+        case .help(var h):
+            h.scroll = max(0, h.scroll + delta)
+            state.stack[state.stack.count - 1] = .help(h)
+        }
+        return []
+    }
+
+    mutating func moveToEnd(top: Bool) -> [Effect] {
+        switch state.top {
+        case .queue(let q):
+            if q.isGrouped || (top ? q.atStart : q.atEnd) {
+                state.withQueue(q.token) { $0.selected = top ? 0 : max(0, $0.rowCount - 1) }
+                return []
+            }
+            return reloadQueue(token: q.token, placement: top ? .top(latestID: 0) : .bottom, selectID: nil)
+        case .endpoints(let e):
+            state.withEndpoints(e.token) { $0.selected = top ? 0 : max(0, $0.rows.count - 1) }
+            return []
+        case .detail, .endpointPage, .help:
+            return move(by: top ? -1_000_000 : 1_000_000)
+        }
+    }
+
+    mutating func drillIn() -> [Effect] {
+        switch state.top {
+        case .queue(let q):
+            if let g = q.selectedGroup {
+                var screen = QueueScreen(token: state.makeToken(), title: groupLabel(g), baseFilter: g.narrowing(q.filter))
+                screen.filter = screen.baseFilter
+                state.stack.append(.queue(screen))
+                return reloadQueue(token: screen.token, placement: .top(latestID: 0), selectID: nil)
+            }
+            guard let d = q.selectedDetection else { return [] }
+            return pushDetail(d.id)
+        case .detail(let d):
+            // Enter on the detail opens the endpoint page of its endpoint.
+            guard let det = d.data?.detection, let ep = det.endpoint else { return [] }
+            return pushEndpointPage(customer: det.customerID, address: ep)
+        case .endpoints(let e):
+            guard let ep = e.selectedEndpoint else { return [] }
+            return pushEndpointPage(customer: ep.customerID, address: ep.address)
+        case .endpointPage, .help:
+            return []
+        }
+    }
+
+    mutating func pushDetail(_ id: Int64) -> [Effect] {
+        let token = state.makeToken()
+        state.stack.append(.detail(DetailScreen(token: token, detectionID: id)))
+        return [.background(Loaders.detail(store, token: token, id: id))]
+    }
+
+    mutating func pushEndpoints() -> [Effect] {
+        let token = state.makeToken()
+        var s = EndpointsScreen(token: token)
+        s.loading = true
+        state.stack.append(.endpoints(s))
+        return [.background(Loaders.endpoints(store, token: token, generation: 0, after: nil, limit: environment.pageSize))]
+    }
+
+    mutating func pushEndpointPage(customer: String, address: IPAddress) -> [Effect] {
+        let token = state.makeToken()
+        state.stack.append(.endpointPage(EndpointPageScreen(token: token, customerID: customer, address: address)))
+        return [.background(Loaders.endpointPage(store, token: token, customer: customer, address: address))]
+    }
+
+    /// After going back: bring the screen now on top up to date without moving it.
+    mutating func refreshTop() -> [Effect] {
+        switch state.top {
+        case .queue(let q): return [.background(refreshJob(q))]
+        case .detail(let d): return [.background(Loaders.detail(store, token: d.token, id: d.detectionID))]
+        case .endpoints(let e): return [.background(Loaders.endpointsRefresh(store, token: e.token, keys: e.rows.map { ($0.customerID, $0.address) }))]
+        case .endpointPage(let p): return [.background(Loaders.endpointPage(store, token: p.token, customer: p.customerID, address: p.address))]
+        case .help: return []
+        }
+    }
+
+    /// Ctrl-L: re-read the screen on top from scratch.
+    mutating func reloadTop() -> [Effect] {
+        var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
+        switch state.top {
+        case .queue(let q):
+            effects += reloadQueue(token: q.token, placement: .top(latestID: 0), selectID: q.selectedDetection?.id)
+        case .endpoints(let e):
+            var gen = 0
+            state.withEndpoints(e.token) { $0.generation += 1; $0.loading = true; gen = $0.generation }
+            effects.append(.background(Loaders.endpoints(store, token: e.token, generation: gen, after: nil, limit: environment.pageSize)))
+        default:
+            effects += refreshTop()
+        }
+        return effects
+    }
+
+    func groupLabel(_ g: DetectionGroup) -> String {
+        switch g.grouping {
+        case .signature: return "sig \(g.label)"
+        case .customer: return "cust \(state.overview.customerNames[g.key] ?? g.key)"
+        case .endpoint: return "endpoint \(g.label)"
+        }
+    }
+
+    // MARK: Messages
+
+    mutating func handle(message: ConsoleMessage) -> [Effect] {
+        switch message {
+        case .tick:
+            state.ticks += 1
+            if state.ticks % Self.overviewEveryTicks == 0 { return [.background(Loaders.overview(store, now: now))] }
+            return []
+        case .storeChanged:
+            return [.background(Loaders.overview(store, now: now))] + refreshTop()
+        case .overview(let o):
+            state.overview = o
+            return []
+        case let .queuePage(token, generation, placement, rows, selectID, full):
+            applyQueuePage(token: token, generation: generation, placement: placement, rows: rows, selectID: selectID, full: full)
+            return []
+        case let .queueGroups(token, generation, groups, latestID):
+            state.withQueue(token) { q in
+                guard q.generation == generation else { return }
+                q.groups = groups
+                q.loading = false
+                q.loadedOnce = true
+                q.latestIDAtLoad = latestID
+                q.newCount = 0
+                q.selected = min(q.selected, max(0, groups.count - 1))
+            }
+            return []
+        case let .queueRefresh(token, rows, groups, newCount):
+            state.withQueue(token) { q in
+                let fresh = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                for i in q.rows.indices { if let f = fresh[q.rows[i].id] { q.rows[i] = f } }
+                if let groups, q.isGrouped {
+                    let byKey = Dictionary(groups.map { ("\($0.customerID ?? "")|\($0.key)", $0) }, uniquingKeysWith: { a, _ in a })
+                    for i in q.groups.indices {
+                        if let g = byKey["\(q.groups[i].customerID ?? "")|\(q.groups[i].key)"] {
+                            q.groups[i].count = g.count
+                            q.groups[i].lastSeen = g.lastSeen
+                            q.groups[i].urgency = g.urgency
+                        } else {
+                            q.groups[i].count = 0
+                        }
+                    }
+                }
+                q.newCount = newCount
+            }
+            return []
+        case let .detail(token, data):
+            if let i = state.index(of: token), case .detail(var d) = state.stack[i] {
+                d.data = data
+                state.stack[i] = .detail(d)
+            }
+            return []
+        case let .endpoints(token, generation, rows, append, full):
+            state.withEndpoints(token) { s in
+                guard s.generation == generation else { return }
+                if append { s.rows += rows } else { s.rows = rows; s.selected = min(s.selected, max(0, rows.count - 1)) }
+                s.atEnd = !full
+                s.loading = false
+            }
+            return []
+        case let .endpointsRefresh(token, rows):
+            state.withEndpoints(token) { s in
+                let fresh = Dictionary(rows.map { ("\($0.customerID)|\($0.address)", $0) }, uniquingKeysWith: { a, _ in a })
+                for i in s.rows.indices { if let f = fresh["\(s.rows[i].customerID)|\(s.rows[i].address)"] { s.rows[i] = f } }
+            }
+            return []
+        case let .endpointPage(token, data):
+            if let i = state.index(of: token), case .endpointPage(var p) = state.stack[i] {
+                p.data = data
+                state.stack[i] = .endpointPage(p)
+            }
+            return []
+        case .actionDone(let outcome):
+            return applyOutcome(outcome)
+        case .failed(let text):
+            setMessage(text, error: true)
+            return []
+        }
+    }
+
+    // MARK: View
+
+    public func render(into grid: inout CellGrid) {
+        ConsoleView.render(state, environment: environment, now: now, into: &grid)
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// The detection queue (the start screen, or a group drilled into).
+public struct QueueScreen: Equatable, Sendable {
+    public var token: Int
+    /// Breadcrumb label ("Queue", "sig ET MALWARE…").
+    public var title: String
+    /// The filter this screen starts from (a group drill narrows it); the `/` query narrows further.
+    public var baseFilter: DetectionFilter
+    public var queryText: String = ""
+    public var filter: DetectionFilter
+    public var grouping: DetectionGrouping?
+    /// The loaded window of rows, in queue order.
+    public var rows: [Detection] = []
+    public var groups: [DetectionGroup] = []
+    /// The window starts at the first row of the queue / ends at its last row.
+    public var atStart = true
+    public var atEnd = false
+    public var selected = 0
+    public var scroll = 0
+    public var marks: Set<Int64> = []
+    /// Newest detection id when the window was read from the top; arrivals after it are "new".
+    public var latestIDAtLoad: Int64 = 0
+    public var newCount = 0
+    /// Bumped by every reload; pages from older loads are ignored.
+    public var generation = 0
+    public var loading = false
+    public var loadedOnce = false
+
+    public init(token: Int, title: String, baseFilter: DetectionFilter) {
+        self.token = token
+        self.title = title
+        self.baseFilter = baseFilter
+        filter = baseFilter
+    }
+
+    public var isGrouped: Bool { grouping != nil }
+    public var rowCount: Int { isGrouped ? groups.count : rows.count }
+    public var selectedDetection: Detection? { !isGrouped && rows.indices.contains(selected) ? rows[selected] : nil }
+    public var selectedGroup: DetectionGroup? { isGrouped && groups.indices.contains(selected) ? groups[selected] : nil }
+}
+
+public struct DetailScreen: Equatable, Sendable {
+    public var token: Int
+    public var detectionID: Int64
+    public var data: DetailData?
+    public var scroll = 0
+    public init(token: Int, detectionID: Int64) {
+        self.token = token
+        self.detectionID = detectionID
+    }
+}
+
+public struct EndpointsScreen: Equatable, Sendable {
+    public var token: Int
+    public var rows: [Endpoint] = []
+    public var atEnd = false
+    public var selected = 0
+    public var scroll = 0
+    public var generation = 0
+    public var loading = false
+    public init(token: Int) { self.token = token }
+    public var selectedEndpoint: Endpoint? { rows.indices.contains(selected) ? rows[selected] : nil }
+}
+
+public struct EndpointPageScreen: Equatable, Sendable {
+    public var token: Int
+    public var customerID: String
+    public var address: IPAddress
+    public var data: EndpointPageData?
+    public var scroll = 0
+    public init(token: Int, customerID: String, address: IPAddress) {
+        self.token = token
+        self.customerID = customerID
+        self.address = address
+    }
+}
+
+public struct HelpScreen: Equatable, Sendable {
+    public var token: Int
+    public var scroll = 0
+}
+
+public enum Screen: Equatable, Sendable {
+    case queue(QueueScreen)
+    case detail(DetailScreen)
+    case endpoints(EndpointsScreen)
+    case endpointPage(EndpointPageScreen)
+    case help(HelpScreen)
+
+    public var token: Int {
+        switch self {
+        case .queue(let s): return s.token
+        case .detail(let s): return s.token
+        case .endpoints(let s): return s.token
+        case .endpointPage(let s): return s.token
+        case .help(let s): return s.token
+        }
+    }
+
+    public var keyContext: KeyContext {
+        switch self {
+        case .queue: return .queue
+        case .detail: return .detail
+        case .endpoints: return .endpoints
+        case .endpointPage: return .endpointPage
+        case .help: return .help
+        }
+    }
+
+    public var breadcrumb: String {
+        switch self {
+        case .queue(let s): return s.title
+        case .detail(let s): return "Detection #\(s.detectionID)"
+        case .endpoints: return "Endpoints 被疑端末"
+        case .endpointPage(let s): return "\(s.address)"
+        case .help: return "Help"
+        }
+    }
+}
+
+/// The line at the bottom: an input being typed.
+public struct PromptState: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        case filter
+        case command
+        /// Escalation comment for these detections (nil: resolve the targets on submit).
+        case escalateComment
+        case endpointNote(customer: String, address: IPAddress, status: EndpointStatus)
+    }
+    public var kind: Kind
+    public var input: TextInput
+    /// Shown next to the input while typing (filter errors, completion choices).
+    public var error: String?
+    public var hint: String?
+
+    public var prompt: String {
+        switch kind {
+        case .filter: return "/"
+        case .command: return ":"
+        case .escalateComment: return "Escalation comment: "
+        case .endpointNote(_, _, let status): return "Note (\(status.japaneseName)): "
+        }
+    }
+}
+
+/// The last action, for `u`.
+public struct LastAction: Equatable, Sendable {
+    public var groupID: String
+    public var summary: String
+    public var at: Date
+}
+
+/// The whole console state: one value, changed only by `ConsoleModel.update`.
+public struct ConsoleState: Equatable, Sendable {
+    public var size = TerminalSize(width: 80, height: 24)
+    public var stack: [Screen]
+    public var overview = Overview()
+    public var prompt: PromptState?
+    public var message: String?
+    public var messageIsError = false
+    public var lastAction: LastAction?
+    /// What a pending escalation comment applies to.
+    public var pendingTarget: ActionTarget?
+    public var matcher = KeySequenceMatcher()
+    public var nextToken = 1
+    public var ticks = 0
+
+    public init(root: Screen) { stack = [root] }
+
+    public var top: Screen { stack[stack.count - 1] }
+
+    mutating func makeToken() -> Int {
+        nextToken += 1
+        return nextToken
+    }
+
+    func index(of token: Int) -> Int? { stack.lastIndex { $0.token == token } }
+
+    /// Changes the queue screen with `token`, wherever it is in the stack.
+    mutating func withQueue<T>(_ token: Int, _ body: (inout QueueScreen) -> T) -> T? {
+        guard let i = index(of: token), case .queue(var s) = stack[i] else { return nil }
+        stack[i] = .detail(DetailScreen(token: -1, detectionID: 0)) // release the array so `s` is uniquely referenced
+        let r = body(&s)
+        stack[i] = .queue(s)
+        return r
+    }
+
+    mutating func withEndpoints<T>(_ token: Int, _ body: (inout EndpointsScreen) -> T) -> T? {
+        guard let i = index(of: token), case .endpoints(var s) = stack[i] else { return nil }
+        stack[i] = .help(HelpScreen(token: -1))
+        let r = body(&s)
+        stack[i] = .endpoints(s)
+        return r
+    }
+
+    /// Keeps the list selection in view, moving the first shown row as little as possible.
+    mutating func normalizeScroll() {
+        let visible = listRows
+        switch top {
+        case .queue(let q):
+            let offset = TableView.scrollOffset(selected: q.selected, current: q.scroll, visibleRows: visible, rowCount: q.rowCount)
+            if offset != q.scroll { _ = withQueue(q.token) { $0.scroll = offset } }
+        case .endpoints(let e):
+            let offset = TableView.scrollOffset(selected: e.selected, current: e.scroll, visibleRows: visible, rowCount: e.rows.count)
+            if offset != e.scroll { _ = withEndpoints(e.token) { $0.scroll = offset } }
+        default: break
+        }
+    }
+
+    /// Visible table rows on list screens (title, header, table header, footer, bottom line).
+    public var listRows: Int { max(1, size.height - 5) }
+}
+
+/// What an action applies to: explicit rows (marks, the cursor row) or every member of a group.
+public enum ActionTarget: Equatable, Sendable {
+    case ids([Int64])
+    case members(DetectionFilter, label: String)
+}

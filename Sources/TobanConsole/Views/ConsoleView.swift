@@ -1,0 +1,114 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// The whole screen as a pure function of the state: title with breadcrumbs, the screen on
+/// top of the stack, the health footer, and the bottom line (prompt, message or key hints).
+public enum ConsoleView {
+    public static func render(_ state: ConsoleState, environment env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
+        grid.clear()
+        if TooSmallMessage.isTooSmall(TerminalSize(width: grid.width, height: grid.height)) {
+            TooSmallMessage.render(into: &grid)
+            return
+        }
+        renderTitle(state, into: &grid)
+        let body = Rect(row: 1, col: 0, width: grid.width, height: grid.height - 3)
+        switch state.top {
+        case .queue(let q): QueueView.render(q, state: state, env: env, now: now, area: body, into: &grid)
+        case .detail(let d): DetailView.render(d, state: state, env: env, now: now, area: body, into: &grid)
+        case .endpoints(let e): EndpointsView.render(e, state: state, env: env, now: now, area: body, into: &grid)
+        case .endpointPage(let p): EndpointPageView.render(p, state: state, env: env, now: now, area: body, into: &grid)
+        case .help(let h):
+            let help = HelpContent(keymap: env.keymap)
+            let lines = help.render(into: &grid, area: Rect(row: body.row, col: body.col, width: body.width, height: body.height), firstLine: h.scroll)
+            _ = lines
+        }
+        renderFooter(state, env: env, now: now, into: &grid)
+        renderBottomLine(state, env: env, into: &grid)
+    }
+
+    static func renderTitle(_ state: ConsoleState, into grid: inout CellGrid) {
+        let crumbs = state.stack.map(\.breadcrumb).joined(separator: " › ")
+        var right: [StatusBar.Segment] = []
+        if case .queue(let q) = state.top {
+            if !q.marks.isEmpty { right.append(.init(SafeText("\(q.marks.count) marked"), role: .marked)) }
+            if let g = q.grouping { right.append(.init(SafeText("by \(g.rawValue)"), role: .accent)) }
+            if q.newCount > 0 { right.append(.init(SafeText("+\(q.newCount) new (n)"), role: .newArrivals)) }
+            if q.loading { right.append(.init("loading…", role: .muted)) }
+        }
+        StatusBar(left: [.init("当番 Toban", role: .title), .init(SafeText(crumbs))], right: right, role: .header)
+            .render(into: &grid, row: 0)
+    }
+
+    static func renderFooter(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
+        var left: [StatusBar.Segment] = []
+        if let h = state.overview.health {
+            let lag = h.sources.compactMap(\.lag).max()
+            left.append(.init(SafeText("lag \(lag.map(Formatting.duration) ?? "-")"), role: (lag ?? 0) > 300 ? .warn : nil))
+            left.append(.init(SafeText("quar \(h.quarantined)"), role: h.quarantined > 0 ? .warn : nil))
+            left.append(.init(SafeText("silent \(h.silentSensors.count)"), role: h.silentSensors.isEmpty ? nil : .error))
+            left.append(.init(SafeText("unassigned \(h.unassignedEvents)"), role: h.unassignedEvents > 0 ? .warn : nil))
+        } else {
+            left.append(.init("ingest health …", role: .muted))
+        }
+        let right: [StatusBar.Segment] = [
+            .init(SafeText(env.analyst), role: .accent),
+            .init(SafeText(Formatting.clock(now, zone: Formatting.jst) + " JST")),
+            .init(SafeText(Formatting.clock(now, zone: Formatting.utc) + " UTC"), role: .muted),
+        ]
+        StatusBar(left: left, right: right, role: .footer).render(into: &grid, row: grid.height - 2)
+    }
+
+    static func renderBottomLine(_ state: ConsoleState, env: ConsoleEnvironment, into grid: inout CellGrid) {
+        let row = grid.height - 1
+        if let p = state.prompt {
+            let note = p.error ?? p.hint
+            let noteWidth = note.map { min(SafeText($0).width + 2, grid.width / 2) } ?? 0
+            p.input.render(into: &grid, row: row, col: 0, width: grid.width - noteWidth, prompt: SafeText(p.prompt))
+            if let note {
+                grid.put(SafeText(note), row: row, col: grid.width - noteWidth + 1, maxWidth: noteWidth - 1,
+                         role: p.error != nil ? .inputError : .muted, overflow: .ellipsis)
+            }
+            return
+        }
+        if let m = state.message {
+            grid.put(SafeText(m), row: row, col: 0, maxWidth: grid.width, role: state.messageIsError ? .error : .ok, overflow: .ellipsis)
+            return
+        }
+        let hints: [(Action, String)]
+        switch state.top {
+        case .queue: hints = [(.drillIn, "open"), (.filter, "filter"), (.toggleGroup, "group"), (.toggleMark, "mark"), (.acknowledge, "ack"),
+                              (.claim, "claim"), (.disposition(1), "close"), (.escalate, "escalate"), (.viewEndpoints, "endpoints"), (.help, "help")]
+        case .detail: hints = [(.back, "back"), (.acknowledge, "ack"), (.claim, "claim"), (.disposition(1), "close"), (.escalate, "escalate"),
+                               (.drillIn, "endpoint"), (.help, "help")]
+        case .endpoints: hints = [(.drillIn, "open"), (.markSuspect, "被疑"), (.markCleared, "cleared"), (.markContained, "contained"),
+                                  (.back, "back"), (.help, "help")]
+        case .endpointPage: hints = [(.markSuspect, "被疑"), (.markCleared, "cleared"), (.markContained, "contained"), (.undo, "undo"),
+                                     (.back, "back")]
+        case .help: hints = [(.back, "back")]
+        }
+        var x = 0
+        let context = state.top.keyContext
+        for (action, label) in hints {
+            let keys = env.keymap.effectiveBindings(in: context).first { $0.action == action }.map { KeyNotation.label($0.keys) }
+            guard let keys else { continue }
+            let needed = SafeText(keys).width + 1 + SafeText(label).width
+            if x + needed > grid.width { break }
+            x += grid.put(SafeText(keys), row: row, col: x, role: .keyHint)
+            x += 1
+            x += grid.put(SafeText(label), row: row, col: x, role: .muted)
+            x += 2
+        }
+    }
+
+    /// Draws scrolled lines into `area`; returns the offset used (clamped).
+    @discardableResult
+    static func renderLines(_ lines: [(SafeText, StyleRole)], scroll: Int, area: Rect, into grid: inout CellGrid) -> Int {
+        let maxScroll = max(0, lines.count - area.height)
+        let offset = min(max(0, scroll), maxScroll)
+        for (i, line) in lines.dropFirst(offset).prefix(area.height).enumerated() {
+            grid.put(line.0, row: area.row + i, col: area.col, maxWidth: area.width, role: line.1, overflow: .ellipsis)
+        }
+        return offset
+    }
+}

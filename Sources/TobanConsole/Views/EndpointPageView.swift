@@ -1,0 +1,80 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// One endpoint: its verdict and risk, peers and evidence, and a timeline of detections
+/// and hourly context (DNS, HTTP, TLS, files, flows) around its activity.
+public enum EndpointPageView {
+    static func render(_ s: EndpointPageScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
+        guard let data = s.data else {
+            grid.put("loading…", row: area.row + 1, col: 2, role: .muted)
+            return
+        }
+        ConsoleView.renderLines(lines(data, state: state, env: env, now: now, width: area.width), scroll: s.scroll, area: area, into: &grid)
+    }
+
+    public static func lines(_ data: EndpointPageData, state: ConsoleState, env: ConsoleEnvironment, now: Date, width: Int) -> [(SafeText, StyleRole)] {
+        let e = data.endpoint
+        var out: [(SafeText, StyleRole)] = []
+        func section(_ title: String) {
+            out.append(("", .text))
+            out.append((SafeText(title), .header))
+        }
+        out.append((SafeText("\(e.displayName)  \(e.address)  \(QueueView.customerName(e.customerID, state))"), .title))
+        out.append((SafeText("status  \(e.status.japaneseName) (\(e.status.rawValue))") + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
+                    EndpointsView.statusRole(e.status)))
+        out.append((SafeText(String(format: "risk    %.0f   detections %d   signatures %d   first %@ ago   last %@ ago", e.riskScore,
+                                    e.detectionCount, e.distinctSignatures, Formatting.age(e.firstSeen, now: now), Formatting.age(e.lastSeen, now: now))), .text))
+        if let mac = e.mac { out.append((SafeText("mac     \(mac)"), .muted)) }
+        for line in e.riskExplanation { out.append((SafeText("  · ") + SafeText(line), .text)) }
+
+        var detections: [Detection] = []
+        var peers: [String: Int] = [:]
+        for item in data.timeline {
+            switch item {
+            case .detection(let d):
+                detections.append(d)
+                for p in [d.sourceIP, d.destinationIP].compactMap({ $0 }) where p != e.address { peers["\(p)", default: 0] += d.count }
+            case .context(let c):
+                for s in c.samples { if let p = s.peer, p != e.address { peers["\(p)", default: 0] += 1 } }
+            }
+        }
+        section("Peers (\(peers.count))")
+        let topPeers = peers.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10)
+        if !topPeers.isEmpty {
+            out.append((SafeText("  " + topPeers.map { "\($0.key)×\($0.value)" }.joined(separator: "  ")), .text))
+        }
+        section("Evidence")
+        var seen = Set<String>()
+        for d in detections {
+            for (name, value) in d.evidence.fields where seen.insert("\(name)=\(value)").inserted {
+                out.append((SafeText("  \(name) ") + SafeText(value), .text))
+            }
+        }
+        if seen.isEmpty { out.append(("  (none recorded)", .muted)) }
+
+        section("Timeline (JST)")
+        for item in data.timeline {
+            switch item {
+            case .detection(let d):
+                out.append((SafeText("  \(Formatting.timestamp(d.firstSeen)) ") + SafeText(Formatting.urgency(d.urgency, unicode: env.unicode)).fitted(to: 6)
+                            + " " + SafeText(d.signature.name) + SafeText("  ×\(d.count) [\(Formatting.status(d))] #\(d.id)"),
+                            .urgency(d.urgency.rawValue)))
+            case .context(let c):
+                let counts = ContextKind.allCases.compactMap { k in c.counts[k].map { "\(k.rawValue) \($0)" } }.joined(separator: "  ")
+                out.append((SafeText("  \(Formatting.timestamp(c.bucketStart)) context  \(counts)"), .muted))
+                for s in c.samples.prefix(8) {
+                    out.append((SafeText("      \(s.kind.rawValue) ") + SafeText(s.summary) + SafeText(s.peer.map { " → \($0)" } ?? ""), .muted))
+                }
+            }
+        }
+        section("History")
+        if data.audit.isEmpty { out.append(("  (no verdicts yet)", .muted)) }
+        for a in data.audit {
+            let x = a.entry
+            out.append((SafeText("  \(Formatting.timestamp(x.at)) \(x.actor) \(x.action) ") + SafeText(x.after ?? "")
+                        + SafeText(x.comment.map { " — \($0)" } ?? ""), .text))
+        }
+        return out
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import TobanCore
+import TobanStore
+
+/// Small text formatters shared by the views.
+public enum Formatting {
+    /// `12s`, `4m`, `2h`, `3d` since `date` (future dates read as `0s`).
+    public static func age(_ date: Date, now: Date) -> String {
+        let s = max(0, Int(now.timeIntervalSince(date)))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86400 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+
+    /// `P1 ★★★` (stars only in a UTF-8 terminal).
+    public static func urgency(_ u: Urgency, unicode: Bool) -> String {
+        unicode && !u.stars.isEmpty ? "\(u) \(u.stars)" : u.description
+    }
+
+    public static func status(_ d: Detection) -> String {
+        let s: String
+        switch d.status {
+        case .new: s = "new"
+        case .acknowledged: s = "ack"
+        case .inTriage: s = "triage"
+        case .escalated: s = "escalated"
+        case .closed: s = "closed"
+        }
+        if let a = d.assignee, !a.isEmpty { return "\(s) \(a)" }
+        return s
+    }
+
+    public static func statusRole(_ s: DetectionStatus) -> StyleRole {
+        switch s {
+        case .new: return .statusNew
+        case .acknowledged, .inTriage: return .statusAck
+        case .escalated: return .statusEscalated
+        case .closed: return .statusClosed
+        }
+    }
+
+    /// Hostname when the log named the endpoint's host, else its address.
+    public static func endpoint(_ d: Detection) -> String {
+        guard let ep = d.endpoint else { return "-" }
+        if let host = d.evidence.sourceHostname, !host.isEmpty, d.sourceIP == ep { return host }
+        return ep.description
+    }
+
+    public static let jst = TimeZone(identifier: "Asia/Tokyo")!
+    public static let utc = TimeZone(identifier: "UTC")!
+
+    /// `HH:mm:ss` in `zone`.
+    public static func clock(_ date: Date, zone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    /// `2026-11-22 11:15:04` in `zone`.
+    public static func timestamp(_ date: Date, zone: TimeZone = jst) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+
+    /// `4s`, `3m`, `2h` for a lag.
+    public static func duration(_ t: TimeInterval) -> String {
+        let s = Int(t.rounded())
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        return "\(s / 3600)h"
+    }
+
+    /// Splits already-sanitised text into rows of at most `width` cells (never splitting a
+    /// character; wide characters count two).
+    public static func wrap(_ text: SafeText, width: Int) -> [SafeText] {
+        guard width > 0 else { return [] }
+        var rows: [String] = []
+        var line = ""
+        var used = 0
+        for ch in text.string {
+            let w = DisplayWidth.of(ch)
+            if used + w > width {
+                rows.append(line)
+                line = ""
+                used = 0
+            }
+            line.append(ch)
+            used += w
+        }
+        if !line.isEmpty || rows.isEmpty { rows.append(line) }
+        return rows.map { SafeText($0) }
+    }
+}

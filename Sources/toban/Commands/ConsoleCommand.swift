@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import TobanConsole
+import TobanCore
+import TobanStore
+
+/// `toban` / `toban console` — the analysts' keyboard console.
+struct ConsoleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the on-duty console (the default when no subcommand is given).",
+        discussion: """
+        Keys: j/k move, Enter open, Esc/q back, / filter, : command, ? help. The theme comes from --theme, the
+        configuration's console.theme, $XDG_CONFIG_HOME/toban/themes/ or the repository's themes/.
+        NO_COLOR, TERM and the locale decide colours and borders.
+        """)
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Theme name (dark, light, high-contrast, mono) or a theme file.", valueName: "name|file"))
+    var theme: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded = try options.loadConfiguration(environment: environment)
+        if let loaded, !loaded.problems.isEmpty { throw ConfigurationError(problems: loaded.problems) }
+        let configuration = loaded?.configuration
+        let path = options.storePath(configuration: configuration, environment: environment)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no store at \(path) (run `toban ingest` first, or pass --store)")
+        }
+        let store: TobanStore
+        do { store = try TobanStore(path: path) } catch {
+            throw ValidationError("cannot open the store at \(path): \(error)")
+        }
+
+        let configFile = loaded?.path ?? "(defaults)"
+        let (keymap, keyProblems) = Keymap.load(overrides: configuration?.console.keys, file: configFile, keyPath: "keys")
+        if !keyProblems.isEmpty { throw ConfigurationError(problems: keyProblems) }
+
+        let parse: ThemeLocator.Parse = { text, _ in try TOMLConverter.parse(text) }
+        let locator = ThemeLocator(environment: environment)
+        let themeName = theme ?? configuration?.console.theme ?? "dark"
+        let (chosen, themeProblems, _) = locator.load(themeName, parse: parse)
+        for p in themeProblems { FileHandle.standardError.write(Data("toban: \(p)\n".utf8)) }
+
+        let terminal: NcursesTerminal
+        do { terminal = try NcursesTerminal(theme: chosen, environment: environment) } catch {
+            throw ValidationError("\(error)")
+        }
+        let unicode = terminal.borders.isUnicode
+        let switchTheme: (String) -> String? = { name in
+            let (t, problems, _) = locator.load(name, parse: parse)
+            if let p = problems.first { return p.reason }
+            terminal.palette = t.palette(for: terminal.depth)
+            return nil
+        }
+        let env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), keymap: keymap,
+                                     unicode: unicode, borders: terminal.borders, switchTheme: switchTheme)
+        var model = ConsoleModel(environment: env)
+        let runtime = ConsoleRuntime<ConsoleModel>(idleTimeoutMs: 100)
+        let poller = StorePoller(store: store, inbox: runtime.inbox)
+        let reason = runtime.run(&model, on: terminal) // restores the terminal on every exit path
+        poller.cancel()
+        if case .signal(let s) = reason, s != SIGINT { throw ExitCode(128 + s) }
+    }
+}
