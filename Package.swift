@@ -58,7 +58,7 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
-        .executableTarget(name: "toban-bench", dependencies: ["TobanIngest", "TobanCore"]),
+        .executableTarget(name: "toban-bench", dependencies: ["TobanIngest", "TobanCore", "TobanStore", "TobanConsole"]),
         .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
         .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),
         .testTarget(name: "TobanStoreTests", dependencies: ["TobanStore", "TobanCore"]),

@@ -1,6 +1,7 @@
-// toban-bench: measures the ingest parsers on real files.
+// toban-bench: measures the ingest parsers on real files, and the console's responsiveness.
 //
 //   toban-bench parse FILE [FILE…]
+//   toban-bench console [--detections N] [--store PATH]   (see ConsoleBench.swift)
 //
 // Each file is read with read(2) in 8 MiB chunks (no mmap), split into lines, format-detected
 // from its first chunk, and parsed single-threaded. Prints counts, time, lines/s and peak RSS.
@@ -146,8 +147,12 @@ func run(path: String, format override: SourceFormat?) -> Bool {
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
+if args.first == "console" {
+    exit(ConsoleBench.main(Array(args.dropFirst())))
+}
 guard args.first == "parse", args.count >= 2 else {
     print("usage: toban-bench parse [--format eve|zeek-json|zeek-tsv|cef|syslog] FILE [FILE…]")
+    print("       toban-bench console [--detections N] [--store PATH]")
     exit(2)
 }
 args.removeFirst()

@@ -8,7 +8,7 @@ public enum QueueView {
     static let columns: [TableColumn] = [
         TableColumn("Urg", minWidth: 6, maxWidth: 6, priority: 10),
         TableColumn("Age", minWidth: 4, maxWidth: 4, alignment: .right, priority: 9),
-        TableColumn("Customer", minWidth: 8, maxWidth: 16, flex: 1, priority: 7),
+        TableColumn("Customer", minWidth: 14, maxWidth: 18, flex: 1, priority: 7),
         TableColumn("Endpoint", minWidth: 9, maxWidth: 20, flex: 1, priority: 6),
         TableColumn("Signature", minWidth: 12, flex: 5, priority: 8),
         TableColumn("Cnt", minWidth: 4, maxWidth: 6, alignment: .right, priority: 4),

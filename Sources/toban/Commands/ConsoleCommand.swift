@@ -1,5 +1,10 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TobanConsole
 import TobanCore
 import TobanStore
@@ -43,6 +48,12 @@ struct ConsoleCommand: ParsableCommand {
         let themeName = theme ?? configuration?.console.theme ?? "dark"
         let (chosen, themeProblems, _) = locator.load(themeName, parse: parse)
         for p in themeProblems { FileHandle.standardError.write(Data("toban: \(p)\n".utf8)) }
+
+        // A parent may have left signals blocked (a blocked SIGWINCH would hide every resize).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
 
         let terminal: NcursesTerminal
         do { terminal = try NcursesTerminal(theme: chosen, environment: environment) } catch {

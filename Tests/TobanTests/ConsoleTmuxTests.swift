@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The console end to end: the built `toban` in a real terminal (tmux), driven by keys.
+@Suite("Console in tmux", .serialized)
+struct ConsoleTmuxTests {
+    static let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    static var binary: URL {
+        var candidates: [URL] = []
+        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("toban"))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("toban"))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("toban"))
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/toban"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    /// One tmux server on its own socket; always killed.
+    final class Tmux {
+        let socket = "toban-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let path: String
+        init(path: String) { self.path = path }
+
+        /// Runs `tmux -L socket args…` with posix_spawn and waitpid. (Foundation's Process is not
+        /// used: `new-session` leaves a daemon holding inherited descriptors, and waiting on the
+        /// client through Process can hang.) Output goes to a file, read back afterwards.
+        @discardableResult
+        func run(_ args: [String]) throws -> String {
+            let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString).out").path
+            defer { unlink(outPath) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = [path, "-L", socket] + args
+            var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+            defer { for p in cargs { free(p) } }
+            var env = ProcessInfo.processInfo.environment
+            env["TMUX"] = nil
+            var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { for p in cenv { free(p) } }
+            // The test runner's threads block signals; the terminal programs must not inherit that
+            // (a blocked SIGWINCH would hide every resize from the console).
+            var attr = posix_spawnattr_t()
+            posix_spawnattr_init(&attr)
+            defer { posix_spawnattr_destroy(&attr) }
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
+            posix_spawnattr_setsigmask(&attr, &empty)
+            posix_spawnattr_setsigdefault(&attr, &defaults)
+            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            var pid: pid_t = 0
+            let rc = posix_spawn(&pid, path, &actions, &attr, &cargs, &cenv)
+            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        }
+
+        func keys(_ k: String...) throws { try run(["send-keys", "-t", "console"] + k) }
+        func capture() throws -> String { try run(["capture-pane", "-p", "-t", "console"]) }
+
+        /// Polls the pane until `predicate` holds (the console repaints asynchronously).
+        func wait(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var screen = ""
+            while Date() < deadline {
+                screen = try capture()
+                if predicate(screen) { return screen }
+                usleep(100_000)
+            }
+            Issue.record("timed out waiting for \(what); screen:\n\(screen)")
+            return screen
+        }
+
+        func kill() { _ = try? run(["kill-server"]) }
+    }
+
+    @Test("queue, detail, filter, endpoints, resize and quit in a real terminal")
+    func endToEnd() throws {
+        guard let tmuxPath = Self.tmuxPath else {
+            print("ConsoleTmuxTests: skipped — tmux is not installed")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("toban.sqlite").path
+        let config = Self.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
+
+        // Seed from sample-logs with the built binary (the config's source paths are relative to the repository).
+        let ingest = Process()
+        ingest.executableURL = Self.binary
+        ingest.arguments = ["ingest", "--once", "--config", config, "--store", store]
+        ingest.currentDirectoryURL = Self.packageRoot
+        ingest.standardOutput = Pipe()
+        ingest.standardError = Pipe()
+        try ingest.run()
+        ingest.waitUntilExit()
+        try #require(ingest.terminationStatus == 0)
+
+        let tmux = Tmux(path: tmuxPath)
+        defer { tmux.kill() }
+        let marker = dir.appendingPathComponent("exited").path
+        let command = "cd '\(Self.packageRoot.path)' && TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Self.binary.path)' --store '\(store)' --config '\(config)'; echo $? > '\(marker)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "console", "-x", "80", "-y", "24", command])
+
+        var screen = try tmux.wait("the queue") { $0.contains("★★★") && $0.contains("株式会社アクメ") }
+        #expect(screen.contains("当番 Toban"))
+
+        try tmux.keys("j", "Enter")
+        screen = try tmux.wait("the detail") { $0.contains("Detection #") && $0.contains("Why P") }
+        try tmux.keys("Escape")
+        screen = try tmux.wait("back on the queue") { !$0.contains("Detection #") && $0.contains("Signature") }
+
+        try tmux.keys("/", "cust:acme", "Enter")
+        screen = try tmux.wait("the filtered queue") { $0.contains("Queue") && !$0.contains("神戸精工") && $0.contains("株式会社アクメ") }
+        let rows = screen.split(separator: "\n").filter { $0.hasPrefix("P") }
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { $0.contains("株式会社アクメ") })
+
+        try tmux.keys("e")
+        screen = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") && $0.contains("Risk") }
+        try tmux.keys("Enter")
+        screen = try tmux.wait("an endpoint page") { $0.contains("Timeline (JST)") }
+        try tmux.keys("Escape", "Escape")
+        screen = try tmux.wait("the queue again") { $0.contains("Signature") && !$0.contains("Endpoints") }
+
+        try tmux.run(["resize-window", "-t", "console", "-x", "40", "-y", "12"])
+        screen = try tmux.wait("the 40×12 layout") { $0.contains("当番") && !$0.contains("too small") }
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 40 })
+        try tmux.run(["resize-window", "-t", "console", "-x", "30", "-y", "10"])
+        screen = try tmux.wait("the too-small message") { $0.contains("Terminal too small") }
+        try tmux.run(["resize-window", "-t", "console", "-x", "80", "-y", "24"])
+        screen = try tmux.wait("the full layout again") { $0.contains("★★★") && !$0.contains("too small") }
+        // No garbage: every line is either part of the layout or blank, and the footer is intact.
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("当番 Toban") == true)
+        #expect(screen.contains("JST") && screen.contains("UTC"))
+        #expect(!screen.contains("Terminal too small"))
+
+        try tmux.keys("q")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(100_000) }
+        let status = try? String(contentsOfFile: marker, encoding: .utf8)
+        #expect(status?.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the console did not exit after q")
+    }
+
+    @Test("a missing store is a clear error, not a crash")
+    func missingStore() throws {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = ["console", "--store", "/nonexistent/dir/toban.sqlite"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        #expect(String(decoding: data, as: UTF8.self).contains("no store at /nonexistent/dir/toban.sqlite"))
+    }
+}
