@@ -38,45 +38,12 @@ struct ConsoleTmuxTests {
         let path: String
         init(path: String) { self.path = path }
 
-        /// Runs `tmux -L socket args…` with posix_spawn and waitpid. (Foundation's Process is not
-        /// used: `new-session` leaves a daemon holding inherited descriptors, and waiting on the
-        /// client through Process can hang.) Output goes to a file, read back afterwards.
+        /// Runs `tmux -L socket args…` (through `Spawn`, never Foundation's Process).
         @discardableResult
         func run(_ args: [String]) throws -> String {
-            let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString).out").path
-            defer { unlink(outPath) }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            let argv = [path, "-L", socket] + args
-            var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-            defer { for p in cargs { free(p) } }
             var env = ProcessInfo.processInfo.environment
             env["TMUX"] = nil
-            var cenv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { for p in cenv { free(p) } }
-            // The test runner's threads block signals; the terminal programs must not inherit that
-            // (a blocked SIGWINCH would hide every resize from the console).
-            var attr = posix_spawnattr_t()
-            posix_spawnattr_init(&attr)
-            defer { posix_spawnattr_destroy(&attr) }
-            var empty = sigset_t()
-            sigemptyset(&empty)
-            var defaults = sigset_t()
-            sigemptyset(&defaults)
-            for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-            posix_spawnattr_setsigmask(&attr, &empty)
-            posix_spawnattr_setsigdefault(&attr, &defaults)
-            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-            var pid: pid_t = 0
-            let rc = posix_spawn(&pid, path, &actions, &attr, &cargs, &cenv)
-            guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+            return try Spawn.run([path, "-L", socket] + args, environment: env).output
         }
 
         func keys(_ k: String...) throws { try run(["send-keys", "-t", "console"] + k) }

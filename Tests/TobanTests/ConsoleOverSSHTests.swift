@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The way analysts really work: the console in tmux, over a plain `ssh` to localhost.
+/// A private sshd is started on loopback for this test (host key, authorized key and
+/// config in a temporary directory) and stopped at the end. Keys work the queue, claim,
+/// escalate with a comment, undo, and mark an endpoint suspect with a note; the effects are
+/// checked in the store through `toban query`, as a script would.
+@Suite("Console over ssh", .serialized)
+struct ConsoleOverSSHTests {
+    static let sshd = "/usr/sbin/sshd"
+    static let ssh = "/usr/bin/ssh"
+    static let keygen = "/usr/bin/ssh-keygen"
+
+    static var available: Bool {
+        ConsoleTmuxTests.tmuxPath != nil && [sshd, ssh, keygen].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+            && geteuid() == 0 // sshd's privilege separation needs root; CI runs as root
+    }
+
+    static func shell(_ path: String, _ args: [String]) throws {
+        let status = try Spawn.run([path] + args).status
+        try #require(status == 0, "\(path) \(args) failed")
+    }
+
+    static func query(_ what: String, store: String, dir: URL) throws -> [[String: Any]] {
+        let output = try Spawn.run([TobanBinary.url.path, "query", what, "--store", store, "--json", "--limit", "1000"]).output
+        return output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note")
+    func triageOverSSH() throws {
+        guard Self.available else {
+            print("ConsoleOverSSHTests: skipped — needs tmux, openssh-server and root")
+            return
+        }
+        let dir = try TobanBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = dir.appendingPathComponent("toban.sqlite").path
+        let config = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
+        let seeded = try TobanBinary.run(["ingest", "--once", "--config", config, "--store", store], in: TobanBinary.packageRoot)
+        try #require(seeded.status == 0, "\(seeded.stderr)")
+
+        // A private sshd on a loopback port.
+        try Self.shell(Self.keygen, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("host_key").path])
+        try Self.shell(Self.keygen, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("client_key").path])
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("client_key.pub"), to: dir.appendingPathComponent("authorized_keys"))
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        let port = Int.random(in: 40_000...59_000)
+        try """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(dir.path)/host_key
+            AuthorizedKeysFile \(dir.path)/authorized_keys
+            PidFile \(dir.path)/sshd.pid
+            StrictModes no
+            UsePAM no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PermitRootLogin prohibit-password
+            """.write(to: dir.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
+        let daemon = try Spawn.start([Self.sshd, "-D", "-e", "-f", dir.appendingPathComponent("sshd_config").path])
+        defer { kill(daemon, SIGTERM); Spawn.wait(daemon) }
+        usleep(500_000)
+
+        let tmux = ConsoleTmuxTests.Tmux(path: ConsoleTmuxTests.tmuxPath!)
+        defer { tmux.kill() }
+        let marker = dir.appendingPathComponent("exited").path
+        let remote = "cd '\(TobanBinary.packageRoot.path)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' --store '\(store)' --config '\(config)'; echo \\$? > '\(marker)'"
+        let sshCommand = "\(Self.ssh) -t -i '\(dir.path)/client_key' -p \(port) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 \"\(remote)\"; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "console", "-x", "100", "-y", "30", sshCommand])
+        _ = try tmux.wait("the queue over ssh", timeout: 20) { $0.contains("★★★") && $0.contains("株式会社アクメ") }
+
+        // Claim the top detection: assigned to the login user, in triage.
+        let top = try #require(try Self.query("detections", store: store, dir: dir).first)
+        try tmux.keys("c")
+        var claimed = false
+        for _ in 0..<50 where !claimed {
+            let row = try Self.query("detections", store: store, dir: dir).first { ($0["id"] as? Int) == (top["id"] as? Int) }
+            claimed = row?["assignee"] as? String == "root" && row?["status"] as? String == "in_triage"
+            if !claimed { usleep(100_000) }
+        }
+        #expect(claimed, "claim did not reach the store")
+
+        // Escalate the next one with a comment: an incident appears; undo removes it.
+        try tmux.keys("gg", "F9")
+        _ = try tmux.wait("the escalation comment prompt") { $0.lowercased().contains("comment") }
+        try tmux.keys("-l", "C2 beacon from the AD server")
+        try tmux.keys("Enter")
+        var incidents: [[String: Any]] = []
+        for _ in 0..<50 where incidents.isEmpty {
+            incidents = try Self.query("incidents", store: store, dir: dir)
+            if incidents.isEmpty { usleep(100_000) }
+        }
+        #expect(incidents.count == 1, "escalation did not create an incident")
+        try tmux.keys("u")
+        var undone = false
+        for _ in 0..<50 where !undone {
+            undone = try Self.query("incidents", store: store, dir: dir).isEmpty
+            if !undone { usleep(100_000) }
+        }
+        #expect(undone, "undo did not remove the incident")
+
+        // Endpoints: the riskiest host, marked suspect (被疑) with a note.
+        try tmux.keys("e")
+        _ = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") }
+        try tmux.keys("Enter")
+        _ = try tmux.wait("the endpoint page") { $0.contains("Timeline (JST)") }
+        try tmux.keys("s")
+        _ = try tmux.wait("the note prompt") { $0.lowercased().contains("note") }
+        try tmux.keys("-l", "isolate please")
+        try tmux.keys("Enter")
+        var suspect = false
+        for _ in 0..<50 where !suspect {
+            suspect = try Self.query("endpoints", store: store, dir: dir).contains { $0["status"] as? String == "suspect" }
+            if !suspect { usleep(100_000) }
+        }
+        #expect(suspect, "marking suspect did not reach the store")
+
+        try tmux.keys("Escape", "Escape", "q")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(100_000) }
+        #expect((try? String(contentsOfFile: marker, encoding: .utf8))?.hasPrefix("0") == true, "the console did not exit cleanly over ssh")
+    }
+}
