@@ -13,7 +13,7 @@ public enum QueueView {
         TableColumn("Signature", minWidth: 12, flex: 5, priority: 8),
         TableColumn("Cnt", minWidth: 4, maxWidth: 6, alignment: .right, priority: 4),
         TableColumn("Sensor", minWidth: 6, maxWidth: 12, flex: 1, priority: 1),
-        TableColumn("Status", minWidth: 7, maxWidth: 16, flex: 1, priority: 5),
+        TableColumn("Status", minWidth: 14, maxWidth: 18, flex: 1, priority: 5),
     ]
 
     static let groupColumns: [TableColumn] = [
