@@ -22,3 +22,20 @@ import Testing
         #expect(!eve.contains("2026-11-20T21:"))
     }
 }
+
+/// `toban query`'s table prints log text to a terminal: nothing in it may act as a control.
+@Suite struct QueryTableSafetyTests {
+    @Test func tableOutputNeutralisesC1AndBidiFromLogs() throws {
+        let dir = try TobanBinary.temporaryDirectory()
+        let log = dir.appendingPathComponent("eve.json")
+        // \u009b is a one-byte CSI on some terminals; \u202e reverses the text that follows.
+        let line = #"{"timestamp":"2026-11-20T21:00:00.000000+0900","event_type":"alert","host":"sensor-acme-0","src_ip":"10.0.0.5","src_port":1,"dest_ip":"203.0.113.9","dest_port":80,"proto":"TCP","alert":{"signature_id":1,"signature":"bad \u009b2J \u202etxt.exe \u001b]0;x\u0007","category":"x","severity":1}}"#
+        try (line + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let store = dir.appendingPathComponent("s.sqlite").path
+        #expect(try TobanBinary.run(["ingest", "--once", "--store", store, log.path], in: dir).status == 0)
+        let table = try TobanBinary.run(["query", "detections", "--store", store], in: dir)
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("bad "))
+        #expect(!table.stdout.unicodeScalars.contains { $0.value < 0x0A || (0x0B..<0x20).contains($0.value) || (0x7F..<0xA0).contains($0.value) || $0.value == 0x202E })
+    }
+}

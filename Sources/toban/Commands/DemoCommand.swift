@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TobanConsole
 import TobanCore
 import TobanIngest
 import TobanStore
@@ -57,7 +58,7 @@ struct DemoCommand: ParsableCommand {
             let top = try store.detections(limit: 10)
             for d in top {
                 let name = config.customer(id: d.customerID)?.displayName ?? d.customerID
-                print("\(d.urgency) \(d.urgency.stars.padding(toLength: 3, withPad: " ", startingAt: 0)) \(name)  \(d.endpoint.map { "\($0)" } ?? "-")  \(Sanitized.line(d.signature.name))  ×\(d.count)")
+                print("\(d.urgency) \(d.urgency.stars.padding(toLength: 3, withPad: " ", startingAt: 0)) \(name)  \(d.endpoint.map { "\($0)" } ?? "-")  \(Sanitizer.sanitize(d.signature.name))  ×\(d.count)")
             }
             print("demo: \(feed.liveCount) more lines would arrive live; open the console with: toban --store \(storePath) --config \(configPath)")
             return
@@ -83,22 +84,4 @@ struct DemoCommand: ParsableCommand {
 final class Handoff<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
-}
-
-/// Plain-text output of log-derived strings: control and escape characters become visible
-/// placeholders, so `toban demo --no-console` is as safe on a terminal as the console.
-enum Sanitized {
-    static func line(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0..<0x20: out.unicodeScalars.append(Unicode.Scalar(0x2400 + scalar.value)!)
-            case 0x7F: out += "␡"
-            case 0x80..<0xA0, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x061C:
-                out += "⟨" + String(scalar.value, radix: 16, uppercase: true) + "⟩"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

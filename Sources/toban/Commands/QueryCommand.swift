@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TobanConsole
 import TobanCore
 import TobanStore
 
@@ -178,10 +179,11 @@ enum QueryValue {
         }
     }
 
-    /// For the table: control characters (attacker-controlled text) shown as "?".
+    /// For the table: log text is attacker-controlled, so it goes through the console's
+    /// sanitizer (C0/C1 controls, escape sequences, bidi overrides become visible placeholders).
     var cell: String {
         switch self {
-        case .text(let s): return (s ?? "-").unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+        case .text(let s): return Sanitizer.sanitize(s ?? "-")
         case .int(let i): return i.map { "\($0)" } ?? "-"
         case .number(let d): return d.map { String(format: "%.1f", $0) } ?? "-"
         case .list(let items): return items.map(\.cell).joined(separator: ",")
