@@ -25,6 +25,8 @@ public struct BatchAccumulator: Sendable {
 
     public var detectionCount: Int { detections.count }
     public var bucketCount: Int { buckets.count }
+    /// Nothing gathered since the last `take`.
+    public var isEmpty: Bool { detections.isEmpty && buckets.isEmpty && health.isEmpty && counters == IngestCounters() }
 
     public mutating func add(detection: Detection) {
         counters.detections += 1

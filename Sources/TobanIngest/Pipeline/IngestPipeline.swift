@@ -14,6 +14,13 @@ public final class IngestPipeline {
     private let clock: () -> Date
     private let quarantine: QuarantineWriter
     private let loop: FollowLoop
+    /// Commits on its own thread while this one reads on (see `BatchCommitter`).
+    private let committer: BatchCommitter
+    /// Customer derived from each sensor name (`CustomerDirectory.customerID(fromSensor:)`), memoised.
+    private var derivedCustomers: [String: String?] = [:]
+    /// Input bytes and start of the batch being gathered (`IngestOptions.batchBytes`).
+    private var batchStartBytes: Int64 = 0
+    private var batchStartedAt = ContinuousClock.now
 
     private var parsers: [String: ParserSlot] = [:]
     private var floodMeters: [String: FloodMeter] = [:]
@@ -36,6 +43,7 @@ public final class IngestPipeline {
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
+        self.committer = BatchCommitter(sink: sink, capacity: 1)
         self.clock = clock
         self.quarantine = try QuarantineWriter(path: options.quarantinePath)
         self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
@@ -52,19 +60,32 @@ public final class IngestPipeline {
     /// Reads every source to its end and returns (`toban ingest --once`).
     @discardableResult
     public func runOnce() throws -> IngestSummary {
+        defer { committer.close() }
         try loop.runOnce({ follower, item in self.handle(item, source: follower.source) },
-                         afterPoll: { follower, _ in try self.commit(follower) })
+                         afterPoll: { follower, poll in try self.afterPoll(follower, poll) })
+        try commitGathered()
+        try committer.drain()
         return summary
     }
 
     /// Follows until the stop signal (`toban ingest`), checking sensor silence and pruning
     /// old context as it goes.
     public func run() throws {
+        defer { committer.close() }
         try loop.run({ follower, item in self.handle(item, source: follower.source) },
-                     afterPoll: { follower, _ in
-                         try self.commit(follower)
+                     afterPoll: { follower, poll in
+                         try self.afterPoll(follower, poll)
                          try self.housekeeping()
                      })
+        try commitGathered()
+        try committer.drain()
+    }
+
+    /// Commits what a batch gathered over several polls still holds (stopped mid-way).
+    private func commitGathered() throws {
+        if !accumulator.isEmpty, loop.followers.count == 1, let follower = loop.followers.first {
+            try commit(follower)
+        }
     }
 
     // MARK: Lines
@@ -117,7 +138,8 @@ public final class IngestPipeline {
         let now = clock()
         let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
         let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
-                                                     source: event.sourceIP, destination: event.destinationIP)
+                                                     source: event.sourceIP, destination: event.destinationIP,
+                                                     deriveFromSensor: derivedCustomer(sensor:))
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
         let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
@@ -155,32 +177,58 @@ public final class IngestPipeline {
         }
     }
 
+    private func derivedCustomer(sensor: String) -> String? {
+        if let known = derivedCustomers[sensor] { return known }
+        let derived = CustomerDirectory.customerID(fromSensor: sensor)
+        if derivedCustomers.count > 10_000 { derivedCustomers = [:] }
+        derivedCustomers[sensor] = derived
+        return derived
+    }
+
     // MARK: Batches
 
+    /// After each poll: commit, unless batches are gathered by size (`batchBytes`, one
+    /// source only) and this one is still small, young, and more input is waiting. A poll
+    /// that caught up with its file always commits, so followed lines show up at once.
+    private func afterPoll(_ follower: FileFollower, _ poll: PollSummary) throws {
+        if let budget = options.batchBytes, loop.followers.count == 1, poll.limitReached,
+           summary.bytes - batchStartBytes < Int64(budget), accumulator.detectionCount < options.maxBatchDetections,
+           ContinuousClock.now - batchStartedAt < options.maxBatchAge {
+            return
+        }
+        try commit(follower)
+    }
+
     private func commit(_ follower: FileFollower) throws {
+        batchStartBytes = summary.bytes
+        batchStartedAt = .now
         let batch = accumulator.take(checkpoints: follower.checkpoints)
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
         try quarantine.flush()
-        try sink.commit(batch)
+        try committer.submit(batch)
         summary.add(batch.counters)
         summary.batches += 1
         onBatch?(summary)
     }
 
     private func housekeeping() throws {
+        // Only between batches: a gathered batch's rows must commit with their checkpoints.
+        guard accumulator.isEmpty else { return }
         let now = clock()
         if now.timeIntervalSince(lastSilenceCheck) >= options.silenceCheckInterval {
             lastSilenceCheck = now
+            try committer.drain()
             let gaps = SilenceMonitor.gaps(lastSeen: try sink.sensorLastSeen(), directory: normaliser.directory, now: now)
             if !gaps.isEmpty {
                 for gap in gaps { accumulator.add(detection: HealthDetections.monitoringGap(gap, now: now)) }
                 let batch = accumulator.take(checkpoints: [])
-                try sink.commit(batch)
+                try committer.submit(batch)
                 summary.add(batch.counters)
             }
         }
         if now.timeIntervalSince(lastPrune) >= 600 {
             lastPrune = now
+            try committer.drain()
             try sink.pruneContext(olderThan: now.addingTimeInterval(-options.contextRetention))
         }
     }

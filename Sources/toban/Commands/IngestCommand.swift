@@ -30,8 +30,8 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Quarantine file for unusable lines (default: next to the store).", valueName: "path"))
     var quarantine: String?
 
-    @Option(name: .long, help: "Lines per transaction.")
-    var batchLines = 20_000
+    @Option(name: .long, help: "Lines per transaction (default: batches sized by bytes, committed at once when caught up).")
+    var batchLines: Int?
 
     @Argument(help: ArgumentHelp("Files, globs or directories to follow.", valueName: "FILE"))
     var files: [String] = []
@@ -40,7 +40,7 @@ struct IngestCommand: ParsableCommand {
         if let format, format != "auto", SourceFormat(rawValue: format) == nil {
             throw ValidationError("unknown format '\(format)' (use auto, \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard batchLines > 0 else { throw ValidationError("--batch-lines must be positive") }
+        guard (batchLines ?? 1) > 0 else { throw ValidationError("--batch-lines must be positive") }
     }
 
     func run() throws {
@@ -63,7 +63,10 @@ struct IngestCommand: ParsableCommand {
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
                              aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
         let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
-        let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines,
+        // Default: read 20,000 lines per poll and gather polls into one transaction of up to
+        // `defaultBatchBytes` of input (bounded memory; a caught-up follower commits at once).
+        let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 20_000,
+                                          batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                                                 localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
@@ -85,6 +88,8 @@ struct IngestCommand: ParsableCommand {
             printError(Self.summaryLine(pipeline.summary, seconds: Date().timeIntervalSince(started)))
         }
     }
+
+    static let defaultBatchBytes = 48 << 20
 
     static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
         let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines
