@@ -22,8 +22,12 @@ public final class IngestPipeline {
     private var batchStartBytes: Int64 = 0
     private var batchStartedAt = ContinuousClock.now
 
-    private var parsers: [String: ParserSlot] = [:]
-    private var floodMeters: [String: FloodMeter] = [:]
+    /// Per followed file (by source id): its parser and flood meter. Lines come in runs
+    /// from one file, so the last file's index is remembered rather than hashed per line.
+    private var files: [FileState] = []
+    private var fileIndex: [String: Int] = [:]
+    private var lastSourceID = ""
+    private var lastFile = -1
     private var accumulator: BatchAccumulator
     public private(set) var summary = IngestSummary()
     private var lastSilenceCheck = Date.distantPast
@@ -35,6 +39,26 @@ public final class IngestPipeline {
     struct ParserSlot {
         var format: SourceFormat?
         var parser: (any LineParser)?
+    }
+
+    struct FileState {
+        var slot: ParserSlot
+        var meter: FloodMeter
+    }
+
+    private func file(_ sourceID: String, source: SourceSettings) -> Int {
+        if lastFile >= 0 && sourceID == lastSourceID { return lastFile }
+        let index: Int
+        if let known = fileIndex[sourceID] {
+            index = known
+        } else {
+            index = files.count
+            files.append(FileState(slot: ParserSlot(format: source.format), meter: FloodMeter(limitPerSecond: options.floodEventsPerSecond)))
+            fileIndex[sourceID] = index
+        }
+        lastSourceID = sourceID
+        lastFile = index
+        return index
     }
 
     public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
@@ -107,25 +131,25 @@ public final class IngestPipeline {
     private func handle(line: FollowedLine, source: SourceSettings) {
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        var slot = parsers[line.sourceID] ?? ParserSlot(format: source.format)
-        if slot.parser == nil {
-            guard let format = slot.format ?? FormatDetector.detect(line: line.bytes) else {
+        let i = file(line.sourceID, source: source)
+        if files[i].slot.parser == nil {
+            guard let format = files[i].slot.format ?? FormatDetector.detect(line: line.bytes) else {
                 if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return } // blank lines before the first record
                 quarantineLine(line, reason: "format not recognised (set `format` for this source)")
                 return
             }
-            slot.format = format
-            slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
+            files[i].slot.format = format
+            files[i].slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
         }
-        let result = slot.parser!.parse(line.bytes)
-        parsers[line.sourceID] = slot
+        let result = files[i].slot.parser!.parse(line.bytes)
+        let format = files[i].slot.format!
         switch result {
         case .skip:
             return
         case .invalid(let reason):
             quarantineLine(line, reason: reason)
         case .event(let event):
-            accept(event, line: line, source: source, format: slot.format!)
+            accept(event, line: line, source: source, format: format, file: i)
         }
     }
 
@@ -134,7 +158,7 @@ public final class IngestPipeline {
         quarantine.record(path: line.path, offset: line.start, length: Int(line.end - line.start), reason: reason, line: line.bytes, at: clock())
     }
 
-    private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat) {
+    private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
         let now = clock()
         let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
         let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
@@ -143,9 +167,7 @@ public final class IngestPipeline {
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
         let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
-        var meter = floodMeters[line.sourceID] ?? FloodMeter(limitPerSecond: options.floodEventsPerSecond)
-        let (verdict, transition) = meter.record(second: second, isDetection: isDetection)
-        floodMeters[line.sourceID] = meter
+        let (verdict, transition) = files[i].meter.record(second: second, isDetection: isDetection)
         if case .floodStarted(let rate) = transition {
             accumulator.add(detection: HealthDetections.flood(sensor: sensor, customerID: assignment.customerID, eventsPerSecond: rate,
                                                              limit: options.floodEventsPerSecond, at: now))
@@ -201,7 +223,7 @@ public final class IngestPipeline {
 
     private func commit(_ follower: FileFollower) throws {
         batchStartBytes = summary.bytes
-        batchStartedAt = .now
+        defer { batchStartedAt = .now } // after any wait for the committer
         let batch = accumulator.take(checkpoints: follower.checkpoints)
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
         try quarantine.flush()

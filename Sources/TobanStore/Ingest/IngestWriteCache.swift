@@ -34,12 +34,14 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
     /// newest are forgotten (a forgotten bucket is read back once if it comes again).
-    static let maxBuckets = 40_000
-    static let keepWindow: Int64 = 3 * 3_600_000
+    static let maxBuckets = 20_000
+    static let keepWindow: Int64 = 2 * 3_600_000
 
     /// The writer connection's page cache was enlarged (`pageCacheKiB`).
     var configured = false
-    static let pageCacheKiB = 24 * 1024
+    static let pageCacheKiB = 8 * 1024
+
+    static let walCheckpointPages = 8192
 
     public init() {}
 
