@@ -39,7 +39,7 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     /// The writer connection's page cache was enlarged (`pageCacheKiB`).
     var configured = false
-    static let pageCacheKiB = 8 * 1024
+    static let pageCacheKiB = 12 * 1024
 
     static let walCheckpointPages = 8192
 

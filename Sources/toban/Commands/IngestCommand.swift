@@ -64,11 +64,11 @@ struct IngestCommand: ParsableCommand {
                              aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
         let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
         // Default: read 5,000 lines per poll and gather polls into one transaction of up to
-        // `defaultBatchBytes` of input or 2,500 detections (bounded memory: two batches live at
+        // `defaultBatchBytes` of input or 4,000 detections (bounded memory: two batches live at
         // once); a caught-up follower commits at once, a backlogged one at least every 0.5 s.
         let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
-                                          maxBatchDetections: 2_500, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
+                                          maxBatchDetections: 4_000, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                                                 localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
@@ -91,7 +91,7 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    static let defaultBatchBytes = 8 << 20
+    static let defaultBatchBytes = 12 << 20
 
     static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
         let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines
