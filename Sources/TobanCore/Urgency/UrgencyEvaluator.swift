@@ -45,10 +45,10 @@ public enum UrgencyEvaluator {
         reasons.append("vendor severity \(input.severity)\(given) → \(base)")
         var steps = 0
         let category = input.category.lowercased()
-        if !category.isEmpty, let hit = rules.raisingCategories.first(where: { category.contains($0) }) {
+        if !category.isEmpty, let hit = rules.raisingCategories.first(where: { contains(category, $0) }) {
             steps += 1
             reasons.append("category '\(input.category)' is high-risk (\(hit)) +1")
-        } else if !category.isEmpty, let hit = rules.loweringCategories.first(where: { category.contains($0) }) {
+        } else if !category.isEmpty, let hit = rules.loweringCategories.first(where: { contains(category, $0) }) {
             steps -= 1
             reasons.append("category '\(input.category)' is low-risk (\(hit)) −1")
         }
@@ -80,5 +80,30 @@ public enum UrgencyEvaluator {
             reasons.append("informational severity is capped at P2")
         }
         return UrgencyAssessment(urgency: urgency, reasons: reasons)
+    }
+
+    /// `haystack.contains(needle)`; ASCII text (the usual case) is compared byte by byte
+    /// instead of through Foundation's locale-aware search.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        let h = haystack.utf8, n = needle.utf8
+        guard h.allSatisfy({ $0 < 0x80 }), n.allSatisfy({ $0 < 0x80 }) else { return haystack.contains(needle) }
+        if n.isEmpty { return haystack.contains(needle) }
+        let hc = h.count, nc = n.count
+        guard nc <= hc else { return false }
+        return h.withContiguousStorageIfAvailable { hb in
+            n.withContiguousStorageIfAvailable { nb in
+                let first = nb[0]
+                var i = 0
+                while i <= hc - nc {
+                    if hb[i] == first {
+                        var j = 1
+                        while j < nc && hb[i + j] == nb[j] { j += 1 }
+                        if j == nc { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }.flatMap { $0 } ?? haystack.contains(needle)
     }
 }

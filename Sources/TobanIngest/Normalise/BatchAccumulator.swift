@@ -8,8 +8,9 @@ public struct BatchAccumulator: Sendable {
     public let aggregationWindow: TimeInterval
     private var detections: [Detection] = []
     private var openByKey: [AggregationKey: Int] = [:]
-    private var buckets: [BucketKey: ContextBucket] = [:]
-    private var bucketOrder: [BucketKey] = []
+    /// Buckets in the order they were first touched, and where each key's bucket is.
+    private var buckets: [ContextBucket] = []
+    private var bucketIndex: [BucketKey: Int] = [:]
     public private(set) var counters = IngestCounters()
     public private(set) var health: [String: SensorHealthSample] = [:]
 
@@ -25,6 +26,8 @@ public struct BatchAccumulator: Sendable {
 
     public var detectionCount: Int { detections.count }
     public var bucketCount: Int { buckets.count }
+    /// Nothing gathered since the last `take`.
+    public var isEmpty: Bool { detections.isEmpty && buckets.isEmpty && health.isEmpty && counters == IngestCounters() }
 
     public mutating func add(detection: Detection) {
         counters.detections += 1
@@ -47,12 +50,16 @@ public struct BatchAccumulator: Sendable {
         counters.contextEvents += 1
         let bucketStart = ContextBucket.bucketStart(for: time)
         let key = BucketKey(customerID: customerID, endpoint: endpoint, bucket: Int64(bucketStart.timeIntervalSince1970))
-        if buckets[key] == nil {
-            buckets[key] = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
-            bucketOrder.append(key)
+        let i: Int
+        if let known = bucketIndex[key] {
+            i = known
+        } else {
+            i = buckets.count
+            buckets.append(ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart))
+            bucketIndex[key] = i
         }
-        let sample = buckets[key]!.samples.count < ContextBucket.sampleLimit ? makeSample() : nil
-        buckets[key]!.add(kind: kind, sample: sample)
+        let sample = buckets[i].samples.count < ContextBucket.sampleLimit ? makeSample() : nil
+        buckets[i].add(kind: kind, sample: sample)
     }
 
     /// Remembers the latest sign of life per sensor (heartbeat or any event).
@@ -77,13 +84,13 @@ public struct BatchAccumulator: Sendable {
 
     /// The batch so far, with the checkpoints it reaches; the accumulator starts empty again.
     public mutating func take(checkpoints: [SourceCheckpoint]) -> IngestBatch {
-        let batch = IngestBatch(detections: detections, context: bucketOrder.map { buckets[$0]! },
+        let batch = IngestBatch(detections: detections, context: buckets,
                                 sensorHealth: health.values.sorted { $0.sensor < $1.sensor },
                                 checkpoints: checkpoints, counters: counters)
         detections = []
         openByKey = [:]
-        buckets = [:]
-        bucketOrder = []
+        buckets = []
+        bucketIndex = [:]
         health = [:]
         counters = IngestCounters()
         return batch

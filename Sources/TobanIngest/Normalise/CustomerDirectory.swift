@@ -37,11 +37,18 @@ public struct CustomerDirectory: Sendable {
     }
 
     public func assign(sourceCustomer: String?, sensor: String?, source: IPAddress?, destination: IPAddress?) -> Assignment {
+        assign(sourceCustomer: sourceCustomer, sensor: sensor, source: source, destination: destination,
+               deriveFromSensor: Self.customerID(fromSensor:))
+    }
+
+    /// As above; `deriveFromSensor` is `customerID(fromSensor:)` or a memo of it.
+    public func assign(sourceCustomer: String?, sensor: String?, source: IPAddress?, destination: IPAddress?,
+                       deriveFromSensor: (String) -> String?) -> Assignment {
         var index: Int?
         if let sourceCustomer, let i = customers.firstIndex(where: { $0.id == sourceCustomer }) { index = i }
         if index == nil, let sensor { index = bySensor[sensor] }
         if index == nil { index = source.flatMap(networkOwner) ?? destination.flatMap(networkOwner) }
-        if index == nil, deriveFromSensorNames, let sensor, let derived = Self.customerID(fromSensor: sensor) {
+        if index == nil, deriveFromSensorNames, let sensor, let derived = deriveFromSensor(sensor) {
             return Assignment(customerID: derived, endpoint: Self.privateSide(source, destination))
         }
         guard let index else {

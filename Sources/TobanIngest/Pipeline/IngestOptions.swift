@@ -8,6 +8,13 @@ public struct IngestOptions: Sendable {
     /// Lines per batch (one transaction). Large enough to amortise the commit, small
     /// enough that a follow-mode line is visible well within a second.
     public var batchLines: Int
+    /// When set (and one source is followed), polls are gathered into one batch until it
+    /// holds about this many bytes of input, `maxBatchDetections` detections, or is
+    /// `maxBatchAge` old; a poll that reaches the end of its input commits at once. Bigger
+    /// batches amortise the commit; the limits keep memory and latency bounded.
+    public var batchBytes: Int?
+    public var maxBatchDetections: Int
+    public var maxBatchAge: Duration
     public var pollInterval: Duration
     public var contextRetention: TimeInterval
     public var silenceCheckInterval: TimeInterval
@@ -16,13 +23,17 @@ public struct IngestOptions: Sendable {
     public var backfillCompressed: Bool
     public var parser: ParserOptions
 
-    public init(settings: IngestSettings = IngestSettings(), batchLines: Int = 20_000, pollInterval: Duration = .milliseconds(100),
+    public init(settings: IngestSettings = IngestSettings(), batchLines: Int = 20_000, batchBytes: Int? = nil,
+                maxBatchDetections: Int = 50_000, maxBatchAge: Duration = .milliseconds(500), pollInterval: Duration = .milliseconds(100),
                 silenceCheckInterval: TimeInterval = 60, quarantinePath: String? = nil, backfillCompressed: Bool = true,
                 parser: ParserOptions = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 9 * 3600)) {
         self.aggregationWindow = TimeInterval(settings.aggregationWindowMinutes * 60)
         self.maxLineBytes = settings.maxLineBytes
         self.floodEventsPerSecond = settings.floodEventsPerSecond
         self.batchLines = batchLines
+        self.batchBytes = batchBytes
+        self.maxBatchDetections = maxBatchDetections
+        self.maxBatchAge = maxBatchAge
         self.pollInterval = pollInterval
         self.contextRetention = TimeInterval(settings.contextRetentionHours * 3600)
         self.silenceCheckInterval = silenceCheckInterval

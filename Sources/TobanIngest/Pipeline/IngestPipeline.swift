@@ -14,9 +14,20 @@ public final class IngestPipeline {
     private let clock: () -> Date
     private let quarantine: QuarantineWriter
     private let loop: FollowLoop
+    /// Commits on its own thread while this one reads on (see `BatchCommitter`).
+    private let committer: BatchCommitter
+    /// Customer derived from each sensor name (`CustomerDirectory.customerID(fromSensor:)`), memoised.
+    private var derivedCustomers: [String: String?] = [:]
+    /// Input bytes and start of the batch being gathered (`IngestOptions.batchBytes`).
+    private var batchStartBytes: Int64 = 0
+    private var batchStartedAt = ContinuousClock.now
 
-    private var parsers: [String: ParserSlot] = [:]
-    private var floodMeters: [String: FloodMeter] = [:]
+    /// Per followed file (by source id): its parser and flood meter. Lines come in runs
+    /// from one file, so the last file's index is remembered rather than hashed per line.
+    private var files: [FileState] = []
+    private var fileIndex: [String: Int] = [:]
+    private var lastSourceID = ""
+    private var lastFile = -1
     private var accumulator: BatchAccumulator
     public private(set) var summary = IngestSummary()
     private var lastSilenceCheck = Date.distantPast
@@ -30,12 +41,33 @@ public final class IngestPipeline {
         var parser: (any LineParser)?
     }
 
+    struct FileState {
+        var slot: ParserSlot
+        var meter: FloodMeter
+    }
+
+    private func file(_ sourceID: String, source: SourceSettings) -> Int {
+        if lastFile >= 0 && sourceID == lastSourceID { return lastFile }
+        let index: Int
+        if let known = fileIndex[sourceID] {
+            index = known
+        } else {
+            index = files.count
+            files.append(FileState(slot: ParserSlot(format: source.format), meter: FloodMeter(limitPerSecond: options.floodEventsPerSecond)))
+            fileIndex[sourceID] = index
+        }
+        lastSourceID = sourceID
+        lastFile = index
+        return index
+    }
+
     public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
                 sink: IngestSink, clock: @escaping () -> Date = Date.init, stopSignal: FollowStopSignal = FollowStopSignal()) throws {
         self.sources = sources
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
+        self.committer = BatchCommitter(sink: sink, capacity: 1)
         self.clock = clock
         self.quarantine = try QuarantineWriter(path: options.quarantinePath)
         self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
@@ -52,19 +84,32 @@ public final class IngestPipeline {
     /// Reads every source to its end and returns (`toban ingest --once`).
     @discardableResult
     public func runOnce() throws -> IngestSummary {
+        defer { committer.close() }
         try loop.runOnce({ follower, item in self.handle(item, source: follower.source) },
-                         afterPoll: { follower, _ in try self.commit(follower) })
+                         afterPoll: { follower, poll in try self.afterPoll(follower, poll) })
+        try commitGathered()
+        try committer.drain()
         return summary
     }
 
     /// Follows until the stop signal (`toban ingest`), checking sensor silence and pruning
     /// old context as it goes.
     public func run() throws {
+        defer { committer.close() }
         try loop.run({ follower, item in self.handle(item, source: follower.source) },
-                     afterPoll: { follower, _ in
-                         try self.commit(follower)
+                     afterPoll: { follower, poll in
+                         try self.afterPoll(follower, poll)
                          try self.housekeeping()
                      })
+        try commitGathered()
+        try committer.drain()
+    }
+
+    /// Commits what a batch gathered over several polls still holds (stopped mid-way).
+    private func commitGathered() throws {
+        if !accumulator.isEmpty, loop.followers.count == 1, let follower = loop.followers.first {
+            try commit(follower)
+        }
     }
 
     // MARK: Lines
@@ -86,25 +131,25 @@ public final class IngestPipeline {
     private func handle(line: FollowedLine, source: SourceSettings) {
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        var slot = parsers[line.sourceID] ?? ParserSlot(format: source.format)
-        if slot.parser == nil {
-            guard let format = slot.format ?? FormatDetector.detect(line: line.bytes) else {
+        let i = file(line.sourceID, source: source)
+        if files[i].slot.parser == nil {
+            guard let format = files[i].slot.format ?? FormatDetector.detect(line: line.bytes) else {
                 if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return } // blank lines before the first record
                 quarantineLine(line, reason: "format not recognised (set `format` for this source)")
                 return
             }
-            slot.format = format
-            slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
+            files[i].slot.format = format
+            files[i].slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
         }
-        let result = slot.parser!.parse(line.bytes)
-        parsers[line.sourceID] = slot
+        let result = files[i].slot.parser!.parse(line.bytes)
+        let format = files[i].slot.format!
         switch result {
         case .skip:
             return
         case .invalid(let reason):
             quarantineLine(line, reason: reason)
         case .event(let event):
-            accept(event, line: line, source: source, format: slot.format!)
+            accept(event, line: line, source: source, format: format, file: i)
         }
     }
 
@@ -113,17 +158,16 @@ public final class IngestPipeline {
         quarantine.record(path: line.path, offset: line.start, length: Int(line.end - line.start), reason: reason, line: line.bytes, at: clock())
     }
 
-    private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat) {
+    private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
         let now = clock()
         let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
         let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
-                                                     source: event.sourceIP, destination: event.destinationIP)
+                                                     source: event.sourceIP, destination: event.destinationIP,
+                                                     deriveFromSensor: derivedCustomer(sensor:))
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
         let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
-        var meter = floodMeters[line.sourceID] ?? FloodMeter(limitPerSecond: options.floodEventsPerSecond)
-        let (verdict, transition) = meter.record(second: second, isDetection: isDetection)
-        floodMeters[line.sourceID] = meter
+        let (verdict, transition) = files[i].meter.record(second: second, isDetection: isDetection)
         if case .floodStarted(let rate) = transition {
             accumulator.add(detection: HealthDetections.flood(sensor: sensor, customerID: assignment.customerID, eventsPerSecond: rate,
                                                              limit: options.floodEventsPerSecond, at: now))
@@ -155,32 +199,58 @@ public final class IngestPipeline {
         }
     }
 
+    private func derivedCustomer(sensor: String) -> String? {
+        if let known = derivedCustomers[sensor] { return known }
+        let derived = CustomerDirectory.customerID(fromSensor: sensor)
+        if derivedCustomers.count > 10_000 { derivedCustomers = [:] }
+        derivedCustomers[sensor] = derived
+        return derived
+    }
+
     // MARK: Batches
 
+    /// After each poll: commit, unless batches are gathered by size (`batchBytes`, one
+    /// source only) and this one is still small, young, and more input is waiting. A poll
+    /// that caught up with its file always commits, so followed lines show up at once.
+    private func afterPoll(_ follower: FileFollower, _ poll: PollSummary) throws {
+        if let budget = options.batchBytes, loop.followers.count == 1, poll.limitReached,
+           summary.bytes - batchStartBytes < Int64(budget), accumulator.detectionCount < options.maxBatchDetections,
+           ContinuousClock.now - batchStartedAt < options.maxBatchAge {
+            return
+        }
+        try commit(follower)
+    }
+
     private func commit(_ follower: FileFollower) throws {
+        batchStartBytes = summary.bytes
+        defer { batchStartedAt = .now } // after any wait for the committer
         let batch = accumulator.take(checkpoints: follower.checkpoints)
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
         try quarantine.flush()
-        try sink.commit(batch)
+        try committer.submit(batch)
         summary.add(batch.counters)
         summary.batches += 1
         onBatch?(summary)
     }
 
     private func housekeeping() throws {
+        // Only between batches: a gathered batch's rows must commit with their checkpoints.
+        guard accumulator.isEmpty else { return }
         let now = clock()
         if now.timeIntervalSince(lastSilenceCheck) >= options.silenceCheckInterval {
             lastSilenceCheck = now
+            try committer.drain()
             let gaps = SilenceMonitor.gaps(lastSeen: try sink.sensorLastSeen(), directory: normaliser.directory, now: now)
             if !gaps.isEmpty {
                 for gap in gaps { accumulator.add(detection: HealthDetections.monitoringGap(gap, now: now)) }
                 let batch = accumulator.take(checkpoints: [])
-                try sink.commit(batch)
+                try committer.submit(batch)
                 summary.add(batch.counters)
             }
         }
         if now.timeIntervalSince(lastPrune) >= 600 {
             lastPrune = now
+            try committer.drain()
             try sink.pruneContext(olderThan: now.addingTimeInterval(-options.contextRetention))
         }
     }

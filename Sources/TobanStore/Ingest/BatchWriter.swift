@@ -23,10 +23,37 @@ extension TobanStore {
     @discardableResult
     public func commit(_ batch: IngestBatch, customers: [Customer], rules: UrgencyRules = .default,
                        aggregationWindow: TimeInterval = 3600, now: Date) throws -> BatchCommitResult {
+        try commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: now, cache: IngestWriteCache())
+    }
+
+    /// As `commit(_:customers:rules:aggregationWindow:now:)`, remembering between batches what
+    /// it wrote (`cache`, one per ingest writer) so that later batches need not read it back.
+    @discardableResult
+    public func commit(_ batch: IngestBatch, customers: [Customer], rules: UrgencyRules = .default,
+                       aggregationWindow: TimeInterval = 3600, now: Date, cache: IngestWriteCache) throws -> BatchCommitResult {
         let directory = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return try write { db in
-            var writer = BatchWriter(db: db, customers: directory, rules: rules, window: aggregationWindow.milliseconds, now: now)
-            return try writer.run(batch)
+        cache.lock.lock()
+        defer { cache.lock.unlock() }
+        do {
+            return try write { db in
+                if !cache.configured {
+                    // The writer walks several indexes at random; SQLite's default 2 MB page
+                    // cache turns that into a read(2) per page.
+                    try db.execute(sql: "PRAGMA cache_size = -\(IngestWriteCache.pageCacheKiB)")
+                    // Context rows are rewritten batch after batch: checkpointing the WAL less
+                    // often copies each hot page into the database once instead of every time.
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(IngestWriteCache.walCheckpointPages)")
+                    cache.configured = true
+                }
+                try cache.begin(db)
+                var writer = BatchWriter(db: db, customers: directory, rules: rules, window: aggregationWindow.milliseconds, now: now, cache: cache)
+                let result = try writer.run(batch)
+                try cache.end(db)
+                return result
+            }
+        } catch {
+            cache.abandon()
+            throw error
         }
     }
 
@@ -68,6 +95,7 @@ struct BatchWriter {
     let rules: UrgencyRules
     let window: Int64
     let now: Date
+    let cache: IngestWriteCache
     static let corroborationWindow: Int64 = 24 * 3_600_000
 
     /// A detection row as it will be after this batch.
@@ -80,8 +108,9 @@ struct BatchWriter {
         var last: Int64
     }
 
-    init(db: Database, customers: [String: Customer], rules: UrgencyRules, window: Int64, now: Date) {
+    init(db: Database, customers: [String: Customer], rules: UrgencyRules, window: Int64, now: Date, cache: IngestWriteCache) {
         self.db = db
+        self.cache = cache
         self.customers = customers
         self.rules = rules
         self.window = window
@@ -108,7 +137,7 @@ struct BatchWriter {
         var order: [String] = []
         var groups: [String: [Detection]] = [:]
         for d in detections {
-            let key = d.aggregationKey.text
+            let key = FastText.aggregationKey(d)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(d)
         }
@@ -173,7 +202,7 @@ struct BatchWriter {
             let d = slot.template
             var corroborating = 0
             if let endpoint = d.endpoint {
-                let key = "\(d.customerID)|\(endpoint)"
+                let key = d.customerID + "|" + FastText.ip(endpoint)
                 if let times = sortedTimes[key] {
                     let threshold = slot.last - Self.corroborationWindow
                     var low = 0, high = times.count
@@ -223,7 +252,7 @@ struct BatchWriter {
     private func signaturesByEndpoint(_ slots: [Slot]) throws -> [String: [String: Int64]] {
         var endpointsByCustomer: [String: Set<String>] = [:]
         for slot in slots {
-            if let endpoint = slot.template.endpoint { endpointsByCustomer[slot.template.customerID, default: []].insert(endpoint.description) }
+            if let endpoint = slot.template.endpoint { endpointsByCustomer[slot.template.customerID, default: []].insert(FastText.ip(endpoint)) }
         }
         guard !endpointsByCustomer.isEmpty else { return [:] }
         let since = (slots.map(\.last).min() ?? 0) - Self.corroborationWindow
@@ -241,7 +270,7 @@ struct BatchWriter {
                     GROUP BY endpoint, signature_id
                     """, arguments: args)
                 for row in rows {
-                    let key = "\(customer)|\(row["endpoint"] as String)"
+                    let key = customer + "|" + (row["endpoint"] as String)
                     let sig: String = row["signature_id"]
                     map[key, default: [:]][sig] = max(map[key]?[sig] ?? .min, row["last_seen"])
                 }
@@ -249,7 +278,7 @@ struct BatchWriter {
         }
         for slot in slots {
             guard let endpoint = slot.template.endpoint else { continue }
-            let key = "\(slot.template.customerID)|\(endpoint)"
+            let key = slot.template.customerID + "|" + FastText.ip(endpoint)
             map[key, default: [:]][slot.template.signature.id] = max(map[key]?[slot.template.signature.id] ?? .min, slot.last)
         }
         return map
@@ -264,7 +293,7 @@ struct BatchWriter {
         for slot in slots {
             let d = slot.template
             guard let endpoint = d.endpoint else { continue }
-            let key = "\(d.customerID)|\(endpoint)"
+            let key = d.customerID + "|" + FastText.ip(endpoint)
             let isSource = endpoint == d.sourceIP
             let mac = isSource ? d.evidence.sourceMAC : nil
             let hostname = isSource ? d.evidence.sourceHostname : nil
@@ -291,21 +320,26 @@ struct BatchWriter {
             """)
         for key in order {
             let t = touches[key]!
-            try upsert.execute(arguments: [t.customer, t.address.description, t.mac, t.hostname, t.first, t.last, t.newRows])
+            try upsert.execute(arguments: [t.customer, FastText.ip(t.address), t.mac, t.hostname, t.first, t.last, t.newRows])
             let asset = customers[t.customer]?.criticalAsset(for: t.address)
-            try EndpointScoring.rescore(db, customer: t.customer, address: t.address.description, asset: asset, now: now)
+            try EndpointScoring.rescore(db, customer: t.customer, address: FastText.ip(t.address), asset: asset, now: now)
         }
         return order.count
     }
 
     // MARK: context, sensors, counters, checkpoints
 
+    /// Counts are written whole from the cache (read back once per bucket when it is not
+    /// cached); samples are appended to the stored array while it has room, never decoded.
     private func mergeContext(_ buckets: [ContextBucket]) throws -> Int {
         guard !buckets.isEmpty else { return 0 }
-        var order: [String] = []
-        var merged: [String: ContextBucket] = [:]
+        typealias Key = IngestWriteCache.BucketKey
+        var order: [Key] = []
+        var merged: [Key: ContextBucket] = [:]
+        merged.reserveCapacity(buckets.count)
+        order.reserveCapacity(buckets.count)
         for b in buckets {
-            let key = "\(b.customerID)|\(b.endpoint)|\(b.bucketStart.storeMilliseconds)"
+            let key = Key(customerID: b.customerID, endpoint: b.endpoint, start: b.bucketStart.storeMilliseconds)
             if let existing = merged[key] {
                 merged[key] = ContextMerge.merge(existing, b)
             } else {
@@ -315,18 +349,43 @@ struct BatchWriter {
         }
         let select = try db.cachedStatement(sql: "SELECT counts, samples FROM context_buckets WHERE customer_id = ? AND endpoint = ? AND bucket_start = ?")
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO context_buckets (customer_id, endpoint, bucket_start, counts, samples) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(customer_id, endpoint, bucket_start) DO UPDATE SET counts = excluded.counts, samples = excluded.samples
+            INSERT INTO context_buckets (customer_id, endpoint, bucket_start, counts, samples) VALUES (?1, ?2, ?3, ?4, '[' || ?5 || ']')
+            ON CONFLICT(customer_id, endpoint, bucket_start) DO UPDATE SET counts = excluded.counts,
+                samples = CASE WHEN ?5 = '' THEN samples WHEN samples = '[]' THEN excluded.samples
+                               ELSE substr(samples, 1, length(samples) - 1) || ',' || ?5 || ']' END
             """)
+        let limit = ContextBucket.sampleLimit
         for key in order {
-            var bucket = merged[key]!
-            let start = bucket.bucketStart.storeMilliseconds
-            if let row = try Row.fetchOne(select, arguments: [bucket.customerID, bucket.endpoint.description, start]) {
-                bucket = ContextMerge.merge(ContextMerge.bucket(customer: bucket.customerID, endpoint: bucket.endpoint, start: start,
-                                                                counts: row["counts"], samples: row["samples"]), bucket)
+            let bucket = merged[key]!
+            var state: IngestWriteCache.BucketState
+            if let cached = cache.buckets[key] {
+                state = cached
+            } else {
+                let text = FastText.ip(bucket.endpoint)
+                if let row = try Row.fetchOne(select, arguments: [key.customerID, text, key.start]) {
+                    state = IngestWriteCache.BucketState(endpointText: text, counts: ContextMerge.fixedCounts(json: row["counts"]),
+                                                         sampleKeys: ContextMerge.sampleKeys(json: row["samples"]))
+                } else {
+                    state = IngestWriteCache.BucketState(endpointText: text, counts: [Int](repeating: 0, count: ContextMerge.kinds.count),
+                                                         sampleKeys: [])
+                }
+                cache.noteStart(key.start)
             }
-            try upsert.execute(arguments: [bucket.customerID, bucket.endpoint.description, start,
-                                           ContextMerge.countsJSON(bucket.counts), ContextMerge.samplesJSON(bucket.samples)])
+            for (kind, n) in bucket.counts { state.counts[ContextMerge.kindIndex[kind]!] += n }
+            var fresh: [ContextSample] = []
+            if state.sampleKeys.count < limit, !bucket.samples.isEmpty {
+                let candidates = bucket.samples.count > 1 ? bucket.samples.sorted { $0.time < $1.time } : bucket.samples
+                for s in candidates {
+                    if state.sampleKeys.count >= limit { break }
+                    let k = ContextMerge.sampleKey(kind: s.kind, summary: s.summary)
+                    if state.sampleKeys.contains(k) { continue }
+                    state.sampleKeys.append(k)
+                    fresh.append(s)
+                }
+            }
+            try upsert.execute(arguments: [key.customerID, state.endpointText, key.start, ContextMerge.countsJSON(fixed: state.counts),
+                                           fresh.isEmpty ? "" : ContextMerge.samplesFragment(fresh[...])])
+            cache.buckets[key] = state
         }
         return order.count
     }

@@ -25,10 +25,10 @@ enum DetectionRow {
             d.eventTime.storeMilliseconds, d.ingestTime.storeMilliseconds,
             d.signature.id, d.signature.name, d.signature.category, d.vendorSeverity, d.severity.rawValue,
             d.urgency.rawValue, d.urgencyReason,
-            d.sourceIP?.description, d.sourcePort, d.destinationIP?.description, d.destinationPort, d.transport,
-            d.endpoint?.description, evidenceJSON(d.evidence), d.count,
+            d.sourceIP.map(FastText.ip), d.sourcePort, d.destinationIP.map(FastText.ip), d.destinationPort, d.transport,
+            d.endpoint.map(FastText.ip), FastText.evidenceJSON(d.evidence), d.count,
             d.firstSeen.storeMilliseconds, d.lastSeen.storeMilliseconds,
-            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, aggregationKey ?? d.aggregationKey.text,
+            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, aggregationKey ?? FastText.aggregationKey(d),
         ]
         return StatementArguments(values)
     }

@@ -34,6 +34,29 @@ enum JSONText {
 
     /// A JSON string literal.
     static func quote(_ s: String) -> String {
+        var out = ""
+        appendQuoted(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string literal; text without characters to escape (the usual
+    /// case) is appended in one piece.
+    static func appendQuoted(_ s: String, to out: inout String) {
+        var plain = true
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C {
+            plain = false
+            break
+        }
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += slowQuote(s)
+    }
+
+    private static func slowQuote(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

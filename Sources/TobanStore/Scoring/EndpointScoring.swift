@@ -8,17 +8,19 @@ enum EndpointScoring {
     static let lookback: TimeInterval = 7 * 86_400
 
     static func rescore(_ db: Database, customer: String, address: String, asset: CriticalAsset?, now: Date) throws {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        // A cursor read by column index: this runs for every endpoint a batch touches.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT signature_id, MAX(signature_name) AS name, MIN(urgency) AS urgency, SUM(count) AS count,
                    MAX(last_seen) AS last_seen
             FROM detections
             WHERE customer_id = ? AND endpoint = ? AND last_seen >= ? AND status <> 'closed'
             GROUP BY signature_id
             """), arguments: [customer, address, (now.addingTimeInterval(-lookback)).storeMilliseconds])
-        let signals = rows.map { row in
-            EndpointSignal(signatureID: row["signature_id"], signatureName: row["name"],
-                           urgency: Urgency(rawValue: row["urgency"]) ?? .p5, count: row["count"],
-                           lastSeen: Date(storeMilliseconds: row["last_seen"]))
+        var signals: [EndpointSignal] = []
+        while let row = try rows.next() {
+            signals.append(EndpointSignal(signatureID: row[0], signatureName: row[1],
+                                          urgency: Urgency(rawValue: row[2]) ?? .p5, count: row[3],
+                                          lastSeen: Date(storeMilliseconds: row[4])))
         }
         let risk = EndpointRiskScorer.score(signals: signals, asset: asset, now: now)
         try db.cachedStatement(sql: """

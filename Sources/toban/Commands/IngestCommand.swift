@@ -30,8 +30,8 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Quarantine file for unusable lines (default: next to the store).", valueName: "path"))
     var quarantine: String?
 
-    @Option(name: .long, help: "Lines per transaction.")
-    var batchLines = 20_000
+    @Option(name: .long, help: "Lines per transaction (default: batches sized by bytes, committed at once when caught up).")
+    var batchLines: Int?
 
     @Argument(help: ArgumentHelp("Files, globs or directories to follow.", valueName: "FILE"))
     var files: [String] = []
@@ -40,7 +40,7 @@ struct IngestCommand: ParsableCommand {
         if let format, format != "auto", SourceFormat(rawValue: format) == nil {
             throw ValidationError("unknown format '\(format)' (use auto, \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard batchLines > 0 else { throw ValidationError("--batch-lines must be positive") }
+        guard (batchLines ?? 1) > 0 else { throw ValidationError("--batch-lines must be positive") }
     }
 
     func run() throws {
@@ -63,7 +63,12 @@ struct IngestCommand: ParsableCommand {
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
                              aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
         let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
-        let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines,
+        // Default: read 5,000 lines per poll and gather polls into one transaction of up to
+        // `defaultBatchBytes` of input or 4,000 detections (bounded memory: two batches live at
+        // once); a caught-up follower commits at once, a backlogged one at least every 0.5 s.
+        let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
+                                          batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
+                                          maxBatchDetections: 4_000, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                                                 localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
@@ -85,6 +90,8 @@ struct IngestCommand: ParsableCommand {
             printError(Self.summaryLine(pipeline.summary, seconds: Date().timeIntervalSince(started)))
         }
     }
+
+    static let defaultBatchBytes = 12 << 20
 
     static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
         let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines

@@ -9,6 +9,8 @@ final class StoreSink: IngestSink {
     let customers: [Customer]
     let rules: UrgencyRules
     let aggregationWindow: TimeInterval
+    /// What earlier batches wrote, so later ones need not read it back.
+    let cache = IngestWriteCache()
 
     init(store: TobanStore, customers: [Customer], rules: UrgencyRules, aggregationWindow: TimeInterval) {
         self.store = store
@@ -18,7 +20,7 @@ final class StoreSink: IngestSink {
     }
 
     func commit(_ batch: IngestBatch) throws {
-        try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: Date())
+        try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: Date(), cache: cache)
     }
 
     func checkpoints() throws -> [SourceCheckpoint] { try store.checkpoints() }
@@ -26,6 +28,7 @@ final class StoreSink: IngestSink {
     func sensorLastSeen() throws -> [String: Date] { try store.sensorLastSeen() }
 
     func pruneContext(olderThan date: Date) throws {
+        cache.invalidate()
         try store.pruneContext(retention: Date().timeIntervalSince(date), now: Date())
     }
 }

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// What one ingest writer remembers between its batches so that a batch does not read
+/// back what the previous batches wrote: per context bucket, its counts and the identity
+/// of its samples.
+///
+/// The cache is only trusted while nobody else wrote to the store: each commit checks
+/// `PRAGMA data_version` (moves when another connection commits) and `total_changes()`
+/// (moves when this connection wrote outside these batches) against the values it left,
+/// and starts empty if either moved. A cache entry is then exactly the stored row.
+///
+/// Owned by one writer; the lock only guards against accidental concurrent use.
+public final class IngestWriteCache: @unchecked Sendable {
+    struct BucketKey: Hashable {
+        var customerID: String
+        var endpoint: IPAddress
+        var start: Int64
+    }
+
+    struct BucketState {
+        var endpointText: String
+        /// Per kind, in `ContextKind.allCases` order.
+        var counts: [Int]
+        /// `ContextMerge.sampleKey` of each stored sample.
+        var sampleKeys: [Int]
+    }
+
+    let lock = NSLock()
+    private var token: (dataVersion: Int64, changes: Int64)?
+    var buckets: [BucketKey: BucketState] = [:]
+    private var newestStart: Int64 = .min
+
+    /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
+    /// newest are forgotten (a forgotten bucket is read back once if it comes again).
+    static let maxBuckets = 20_000
+    static let keepWindow: Int64 = 2 * 3_600_000
+
+    /// The writer connection's page cache was enlarged (`pageCacheKiB`).
+    var configured = false
+    static let pageCacheKiB = 12 * 1024
+
+    static let walCheckpointPages = 8192
+
+    public init() {}
+
+    /// Drops everything (e.g. after this process pruned context).
+    public func invalidate() {
+        lock.lock()
+        defer { lock.unlock() }
+        clear()
+    }
+
+    private func clear() {
+        token = nil
+        buckets = [:]
+        newestStart = .min
+    }
+
+    /// Inside the write transaction, before using the cache.
+    func begin(_ db: Database) throws {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        let changes = Int64(db.totalChangesCount)
+        if let token, token.dataVersion == version, token.changes == changes { return }
+        clear()
+    }
+
+    /// Inside the write transaction, after the batch's writes.
+    func end(_ db: Database) throws {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        token = (version, Int64(db.totalChangesCount))
+        if buckets.count > Self.maxBuckets {
+            let horizon = newestStart - Self.keepWindow
+            buckets = buckets.filter { $0.key.start >= horizon }
+            if buckets.count > Self.maxBuckets { buckets = [:] }
+        }
+    }
+
+    /// The transaction failed: what the cache says may not be stored.
+    func abandon() {
+        clear()
+    }
+
+    func noteStart(_ start: Int64) {
+        if start > newestStart { newestStart = start }
+    }
+}

@@ -1,0 +1,67 @@
+import TobanCore
+
+/// Text forms the ingest writer builds for every row, without string interpolation.
+enum FastText {
+    /// `IPAddress.description`, with IPv4 (the usual case) written digit by digit.
+    static func ip(_ address: IPAddress) -> String {
+        guard let v4 = address.ipv4Value else { return address.description }
+        var out = ""
+        out.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            appendDecimal(Int((v4 >> UInt32(shift)) & 0xFF), to: &out)
+            if shift > 0 { out.unicodeScalars.append(".") }
+        }
+        return out
+    }
+
+    static func appendDecimal(_ value: Int, to out: inout String) {
+        if value < 10 {
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value)))
+        } else if value < 100 {
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value / 10)))
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value % 10)))
+        } else if value < 1000 {
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value / 100)))
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (value / 10) % 10)))
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value % 10)))
+        } else {
+            out += String(value)
+        }
+    }
+
+    /// `AggregationKey.text`.
+    static func aggregationKey(_ d: Detection) -> String {
+        var out = d.customerID
+        out += "|"
+        out += d.sensor
+        out += "|"
+        out += d.signature.id
+        out += "|"
+        out += d.sourceIP.map(ip) ?? "-"
+        out += "|"
+        out += d.destinationIP.map(ip) ?? "-"
+        return out
+    }
+
+    /// `DetectionRow.evidenceJSON`: keys sorted, built in one string.
+    static func evidenceJSON(_ e: Evidence) -> String {
+        let sorted: [(String, String?)] = [
+            ("dns_query", e.dnsQuery), ("file_hash", e.fileHash), ("file_name", e.fileName), ("http_host", e.httpHost),
+            ("mail_from", e.mailFrom), ("mail_subject", e.mailSubject), ("mail_to", e.mailTo), ("message", e.message),
+            ("src_hostname", e.sourceHostname), ("src_mac", e.sourceMAC), ("tls_sni", e.tlsSNI), ("url", e.url),
+            ("user_agent", e.userAgent),
+        ]
+        var out = "{"
+        var first = true
+        for (name, value) in sorted {
+            guard let value else { continue }
+            if !first { out += "," }
+            first = false
+            out += "\""
+            out += name
+            out += "\":"
+            JSONText.appendQuoted(value, to: &out)
+        }
+        return out + "}"
+    }
+}

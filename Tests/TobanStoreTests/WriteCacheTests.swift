@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Testing
+import TobanCore
+@testable import TobanStore
+
+/// The ingest writer's cache: batches after the first append to what they wrote without
+/// reading it back, and anything else written to the store makes the cache start over.
+@Suite struct WriteCacheTests {
+    let start = ContextBucket.bucketStart(for: t0)
+
+    func bucket(_ kind: ContextKind, _ n: Int, samples: Range<Int>, endpoint: String = "10.0.0.5") -> ContextBucket {
+        ContextBucket(customerID: "acme", endpoint: ip(endpoint), bucketStart: start, counts: [kind: n],
+                      samples: samples.map { ContextSample(time: start + Double($0), kind: kind, peer: $0 % 2 == 0 ? ip("8.8.8.8") : nil,
+                                                           summary: "A \"host\($0)\".example") })
+    }
+
+    func stored(_ f: StoreFixture, endpoint: String = "10.0.0.5") throws -> ContextBucket? {
+        let items = try f.store.endpointTimeline(customer: "acme", address: ip(endpoint), around: t0)
+        for item in items { if case .context(let b) = item { return b } }
+        return nil
+    }
+
+    @Test func cachedBatchesMergeLikeUncachedOnes() throws {
+        let cached = try StoreFixture(), plain = try StoreFixture()
+        let cache = IngestWriteCache()
+        let batches = [
+            IngestBatch(context: [bucket(.dns, 2, samples: 0..<20)]),
+            IngestBatch(context: [bucket(.dns, 3, samples: 10..<30), bucket(.http, 1, samples: 100..<120)]),
+            IngestBatch(context: [bucket(.flow, 7, samples: 200..<210)]),
+        ]
+        for b in batches {
+            try cached.store.commit(b, customers: [acme], now: t0, cache: cache)
+            try plain.store.commit(b, customers: [acme], now: t0)
+        }
+        let a = try #require(try stored(cached)), b = try #require(try stored(plain))
+        #expect(a == b)
+        #expect(a.counts == [.dns: 5, .http: 1, .flow: 7])
+        #expect(a.samples.count == ContextBucket.sampleLimit)
+        #expect(Set(a.samples.map(\.summary)).count == ContextBucket.sampleLimit)
+        #expect(a.samples.map(\.time) == a.samples.map(\.time).sorted())
+        #expect(a.samples.first?.summary == "A \"host0\".example")
+    }
+
+    @Test func anotherWriterInvalidatesTheCache() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<3)]), customers: [acme], now: t0, cache: cache)
+        // Another process (another connection) rewrites the bucket.
+        let other = try TobanStore(path: f.path)
+        try other.pool.write { db in try db.execute(sql: #"UPDATE context_buckets SET counts = '{"dns":100}', samples = '[]'"#) }
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<6)]), customers: [acme], now: t0, cache: cache)
+        var b = try #require(try stored(f))
+        #expect(b.counts == [.dns: 101])
+        #expect(b.samples.map(\.summary) == ["A \"host5\".example"])
+        // The same connection written to outside a batch (e.g. an analyst action in-process).
+        try f.execute(#"UPDATE context_buckets SET counts = '{"dns":1000}'"#)
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<7)]), customers: [acme], now: t0, cache: cache)
+        b = try #require(try stored(f))
+        #expect(b.counts == [.dns: 1001])
+        #expect(b.samples.map(\.summary) == ["A \"host5\".example", "A \"host6\".example"])
+        // Deleted in between: the batch inserts afresh rather than adding to forgotten counts.
+        try other.pool.write { db in try db.execute(sql: "DELETE FROM context_buckets") }
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 4, samples: 8..<9)]), customers: [acme], now: t0, cache: cache)
+        b = try #require(try stored(f))
+        #expect(b.counts == [.dns: 4])
+        #expect(b.samples.count == 1)
+        try other.close()
+    }
+
+    @Test func aFailedBatchLeavesNoTraceInTheCache() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<2)]), customers: [acme], now: t0, cache: cache)
+        // Fails late (the checkpoints' table is gone) after its context was written.
+        try f.execute("ALTER TABLE ingest_checkpoints RENAME TO gone")
+        #expect(throws: (any Error).self) {
+            try f.store.commit(IngestBatch(context: [bucket(.dns, 5, samples: 2..<4)], checkpoints: [checkpoint(offset: 10)]),
+                               customers: [acme], now: t0, cache: cache)
+        }
+        try f.execute("ALTER TABLE gone RENAME TO ingest_checkpoints")
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 4..<5)]), customers: [acme], now: t0, cache: cache)
+        let b = try #require(try stored(f))
+        #expect(b.counts == [.dns: 3])
+        #expect(b.samples.count == 3)
+    }
+}
