@@ -6,31 +6,33 @@ import Testing
 /// config in a temporary directory) and stopped at the end. Keys work the queue, claim,
 /// escalate with a comment, undo, and mark an endpoint suspect with a note; the effects are
 /// checked in the store through `toban query`, as a script would.
-@Suite("Console over ssh", .serialized)
-struct ConsoleOverSSHTests {
-    static let sshd = "/usr/sbin/sshd"
-    static let ssh = "/usr/bin/ssh"
-    static let keygen = "/usr/bin/ssh-keygen"
+///
+/// An extension of the serialized tmux suite on purpose: terminal tests never run at the
+/// same time (when this test overlapped the tmux one, that test's tmux server died mid-run).
+extension ConsoleTmuxTests {
+    static let sshdPath = "/usr/sbin/sshd"
+    static let sshPath = "/usr/bin/ssh"
+    static let keygenPath = "/usr/bin/ssh-keygen"
 
-    static var available: Bool {
-        ConsoleTmuxTests.tmuxPath != nil && [sshd, ssh, keygen].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    static var sshAvailable: Bool {
+        ConsoleTmuxTests.tmuxPath != nil && [sshdPath, sshPath, keygenPath].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
             && geteuid() == 0 // sshd's privilege separation needs root; CI runs as root
     }
 
-    static func shell(_ path: String, _ args: [String]) throws {
+    static func spawnChecked(_ path: String, _ args: [String]) throws {
         let status = try Spawn.run([path] + args).status
         try #require(status == 0, "\(path) \(args) failed")
     }
 
-    static func query(_ what: String, store: String, dir: URL) throws -> [[String: Any]] {
+    static func queryJSON(_ what: String, store: String, dir: URL) throws -> [[String: Any]] {
         let output = try Spawn.run([TobanBinary.url.path, "query", what, "--store", store, "--json", "--limit", "1000"]).output
         return output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
     @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note")
     func triageOverSSH() throws {
-        guard Self.available else {
-            print("ConsoleOverSSHTests: skipped — needs tmux, openssh-server and root")
+        guard Self.sshAvailable else {
+            print("triageOverSSH: skipped — needs tmux, openssh-server and root")
             return
         }
         let dir = try TobanBinary.temporaryDirectory()
@@ -41,8 +43,8 @@ struct ConsoleOverSSHTests {
         try #require(seeded.status == 0, "\(seeded.stderr)")
 
         // A private sshd on a loopback port.
-        try Self.shell(Self.keygen, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("host_key").path])
-        try Self.shell(Self.keygen, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("client_key").path])
+        try Self.spawnChecked(Self.keygenPath, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("host_key").path])
+        try Self.spawnChecked(Self.keygenPath, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("client_key").path])
         try FileManager.default.copyItem(at: dir.appendingPathComponent("client_key.pub"), to: dir.appendingPathComponent("authorized_keys"))
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let port = Int.random(in: 40_000...59_000)
@@ -58,7 +60,7 @@ struct ConsoleOverSSHTests {
             KbdInteractiveAuthentication no
             PermitRootLogin prohibit-password
             """.write(to: dir.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
-        let daemon = try Spawn.start([Self.sshd, "-D", "-e", "-f", dir.appendingPathComponent("sshd_config").path])
+        let daemon = try Spawn.start([Self.sshdPath, "-D", "-e", "-f", dir.appendingPathComponent("sshd_config").path])
         defer { kill(daemon, SIGTERM); Spawn.wait(daemon) }
         usleep(500_000)
 
@@ -66,16 +68,16 @@ struct ConsoleOverSSHTests {
         defer { tmux.kill() }
         let marker = dir.appendingPathComponent("exited").path
         let remote = "cd '\(TobanBinary.packageRoot.path)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' --store '\(store)' --config '\(config)'; echo \\$? > '\(marker)'"
-        let sshCommand = "\(Self.ssh) -t -i '\(dir.path)/client_key' -p \(port) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 \"\(remote)\"; sleep 30"
+        let sshCommand = "\(Self.sshPath) -t -i '\(dir.path)/client_key' -p \(port) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 \"\(remote)\"; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "console", "-x", "100", "-y", "30", sshCommand])
         _ = try tmux.wait("the queue over ssh", timeout: 20) { $0.contains("★★★") && $0.contains("株式会社アクメ") }
 
         // Claim the top detection: assigned to the login user, in triage.
-        let top = try #require(try Self.query("detections", store: store, dir: dir).first)
+        let top = try #require(try Self.queryJSON("detections", store: store, dir: dir).first)
         try tmux.keys("c")
         var claimed = false
         for _ in 0..<50 where !claimed {
-            let row = try Self.query("detections", store: store, dir: dir).first { ($0["id"] as? Int) == (top["id"] as? Int) }
+            let row = try Self.queryJSON("detections", store: store, dir: dir).first { ($0["id"] as? Int) == (top["id"] as? Int) }
             claimed = row?["assignee"] as? String == "root" && row?["status"] as? String == "in_triage"
             if !claimed { usleep(100_000) }
         }
@@ -88,14 +90,14 @@ struct ConsoleOverSSHTests {
         try tmux.keys("Enter")
         var incidents: [[String: Any]] = []
         for _ in 0..<50 where incidents.isEmpty {
-            incidents = try Self.query("incidents", store: store, dir: dir)
+            incidents = try Self.queryJSON("incidents", store: store, dir: dir)
             if incidents.isEmpty { usleep(100_000) }
         }
         #expect(incidents.count == 1, "escalation did not create an incident")
         try tmux.keys("u")
         var undone = false
         for _ in 0..<50 where !undone {
-            undone = try Self.query("incidents", store: store, dir: dir).isEmpty
+            undone = try Self.queryJSON("incidents", store: store, dir: dir).isEmpty
             if !undone { usleep(100_000) }
         }
         #expect(undone, "undo did not remove the incident")
@@ -111,7 +113,7 @@ struct ConsoleOverSSHTests {
         try tmux.keys("Enter")
         var suspect = false
         for _ in 0..<50 where !suspect {
-            suspect = try Self.query("endpoints", store: store, dir: dir).contains { $0["status"] as? String == "suspect" }
+            suspect = try Self.queryJSON("endpoints", store: store, dir: dir).contains { $0["status"] as? String == "suspect" }
             if !suspect { usleep(100_000) }
         }
         #expect(suspect, "marking suspect did not reach the store")
