@@ -104,7 +104,8 @@ extension ConsoleTmuxTests {
 
         // Endpoints: the riskiest host, marked suspect (被疑) with a note.
         try tmux.keys("e")
-        _ = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") }
+        // Wait for the rows, not just the title: Enter on a list still loading has nothing to open.
+        _ = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") && $0.contains("10.0.0.10") }
         try tmux.keys("Enter")
         _ = try tmux.wait("the endpoint page") { $0.contains("Timeline (JST)") }
         try tmux.keys("s")

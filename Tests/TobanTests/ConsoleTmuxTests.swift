@@ -50,7 +50,7 @@ struct ConsoleTmuxTests {
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", "console"]) }
 
         /// Polls the pane until `predicate` holds (the console repaints asynchronously).
-        func wait(_ what: String, timeout: TimeInterval = 10, _ predicate: (String) -> Bool) throws -> String {
+        func wait(_ what: String, timeout: TimeInterval = 30, _ predicate: (String) -> Bool) throws -> String {
             let deadline = Date().addingTimeInterval(timeout)
             var screen = ""
             while Date() < deadline {
@@ -109,7 +109,8 @@ struct ConsoleTmuxTests {
         #expect(rows.allSatisfy { $0.contains("株式会社アクメ") })
 
         try tmux.keys("e")
-        screen = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") && $0.contains("Risk") }
+        // Wait for the rows, not just the title: Enter on a list still loading has nothing to open.
+        screen = try tmux.wait("the endpoints") { $0.contains("Endpoints 被疑端末") && $0.contains("10.0.0.10") }
         try tmux.keys("Enter")
         screen = try tmux.wait("an endpoint page") { $0.contains("Timeline (JST)") }
         try tmux.keys("Escape", "Escape")
