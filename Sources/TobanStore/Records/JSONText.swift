@@ -1,7 +1,7 @@
 import Foundation
 
-/// Compact, key-sorted JSON text for the store's JSON columns.
-enum JSONText {
+/// Compact, key-sorted JSON text for the store's JSON columns (and `toban query --json`).
+public enum JSONText {
     static func encode(_ object: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]),
               let text = String(data: data, encoding: .utf8) else { return "null" }
@@ -33,7 +33,7 @@ enum JSONText {
     }
 
     /// A JSON string literal.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = ""
         appendQuoted(s, to: &out)
         return out

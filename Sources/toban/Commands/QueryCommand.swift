@@ -172,7 +172,7 @@ enum QueryValue {
 
     var json: String {
         switch self {
-        case .text(let s): return s.map(QueryValue.quote) ?? "null"
+        case .text(let s): return s.map(JSONText.quote) ?? "null"
         case .int(let i): return i.map { "\($0)" } ?? "null"
         case .number(let d): return d.map { $0.isFinite ? "\($0)" : "null" } ?? "null"
         case .list(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
@@ -188,26 +188,6 @@ enum QueryValue {
         case .number(let d): return d.map { String(format: "%.1f", $0) } ?? "-"
         case .list(let items): return items.map(\.cell).joined(separator: ",")
         }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 
@@ -292,7 +272,7 @@ struct QueryOutput {
 
     mutating func emit(_ fields: [(String, QueryValue)]) {
         if json {
-            buffer += "{" + fields.map { QueryValue.quote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}\n"
+            buffer += "{" + fields.map { JSONText.quote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}\n"
         } else {
             if !headerDone {
                 buffer += line(columns.map { $0.1 })
