@@ -107,54 +107,46 @@ struct QueryCommand: ParsableCommand {
         let statuses = try Self.parse(statusWords, as: DetectionStatus.self)
         let filter = DetectionFilter(customers: customers, urgencies: try urgencyRange(),
                                      statuses: statuses.isEmpty ? Set(DetectionStatus.allCases) : statuses)
-        var cursor: QueueCursor?
-        var printed = 0
-        while printed < maximum {
-            let page = try store.detections(filter, after: cursor, limit: min(Self.pageSize, maximum - printed))
-            for d in page { output.emit(QueryFields.detection(d)) }
-            printed += page.count
-            guard let last = page.last else { break }
-            cursor = QueueCursor(last)
+        try Self.stream(into: &output, maximum: maximum, fields: QueryFields.detection, cursor: QueueCursor.init) {
+            try store.detections(filter, after: $0, limit: $1)
         }
     }
 
     private func listEndpoints(_ store: TobanStore, _ output: inout QueryOutput, _ maximum: Int) throws {
         let filter = EndpointFilter(customers: customers, statuses: try Self.parse(statusWords, as: EndpointStatus.self))
-        var cursor: EndpointCursor?
-        var printed = 0
-        while printed < maximum {
-            let page = try store.endpoints(filter, after: cursor, limit: min(Self.pageSize, maximum - printed))
-            for e in page { output.emit(QueryFields.endpoint(e)) }
-            printed += page.count
-            guard let last = page.last else { break }
-            cursor = EndpointCursor(last)
+        try Self.stream(into: &output, maximum: maximum, fields: QueryFields.endpoint, cursor: EndpointCursor.init) {
+            try store.endpoints(filter, after: $0, limit: $1)
         }
     }
 
     private func listIncidents(_ store: TobanStore, _ output: inout QueryOutput, _ maximum: Int) throws {
         let filter = IncidentFilter(customers: customers, states: try Self.parse(statusWords, as: IncidentState.self), urgencies: try urgencyRange())
-        var before: Int64?
-        var printed = 0
-        while printed < maximum {
-            let page = try store.incidents(filter, before: before, limit: min(Self.pageSize, maximum - printed))
-            for i in page { output.emit(QueryFields.incident(i)) }
-            printed += page.count
-            guard let last = page.last else { break }
-            before = last.id
+        try Self.stream(into: &output, maximum: maximum, fields: QueryFields.incident, cursor: \.id) {
+            try store.incidents(filter, before: $0, limit: $1)
         }
     }
 
     private func listNotifications(_ store: TobanStore, _ output: inout QueryOutput, _ maximum: Int) throws {
         let filter = NotificationFilter(customers: customers, states: try Self.parse(statusWords, as: NotificationState.self),
                                         urgencies: try urgencyRange())
-        var before: Int64?
+        try Self.stream(into: &output, maximum: maximum, fields: QueryFields.notification, cursor: \.id) {
+            try store.notifications(filter, before: $0, limit: $1)
+        }
+    }
+
+    /// Keyset pagination for every kind: fetch a page after `cursor`, print it, continue from
+    /// its last row, until `maximum` rows or an empty page. Never loads the whole table.
+    private static func stream<Item, Cursor>(into output: inout QueryOutput, maximum: Int,
+                                             fields: (Item) -> [(String, QueryValue)], cursor next: (Item) -> Cursor,
+                                             fetch: (Cursor?, Int) throws -> [Item]) throws {
+        var cursor: Cursor?
         var printed = 0
         while printed < maximum {
-            let page = try store.notifications(filter, before: before, limit: min(Self.pageSize, maximum - printed))
-            for n in page { output.emit(QueryFields.notification(n)) }
+            let page = try fetch(cursor, min(pageSize, maximum - printed))
+            for item in page { output.emit(fields(item)) }
             printed += page.count
             guard let last = page.last else { break }
-            before = last.id
+            cursor = next(last)
         }
     }
 }
