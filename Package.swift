@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "TobanStore", dependencies: [
             "TobanCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, for the ingest writer's hot statements (RawStatement).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
         // Outbox, schedules, templates, delivery, escalation timers.

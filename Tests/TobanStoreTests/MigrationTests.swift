@@ -7,7 +7,7 @@ import TobanCore
 @Suite struct MigrationTests {
     @Test func freshStoreIsMigratedWithWALAndPragmas() throws {
         let f = try StoreFixture()
-        #expect(try f.store.appliedMigrations() == ["v1"])
+        #expect(try f.store.appliedMigrations() == StoreMigrations.names)
         let pragmas = try f.store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
              try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
@@ -19,7 +19,7 @@ import TobanCore
         #expect(pragmas.3 == 1) // NORMAL
         let tables = try f.store.pool.read { db in try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
         for t in ["customers", "sensors", "detections", "endpoints", "context_buckets", "incidents", "incident_detections",
-                  "notifications", "audit", "ingest_checkpoints", "ingest_counters"] {
+                  "notifications", "audit", "ingest_checkpoints", "ingest_counters", "context_samples"] {
             #expect(tables.contains(t), "missing table \(t)")
         }
         let withoutRowID = try f.store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'context_buckets'") }
@@ -33,11 +33,53 @@ import TobanCore
         try f.store.close()
         for _ in 0..<2 {
             let again = try TobanStore(path: f.path)
-            #expect(try again.appliedMigrations() == ["v1"])
+            #expect(try again.appliedMigrations() == StoreMigrations.names)
             #expect(try again.pool.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name") } == schema)
             #expect(try again.detections().count == 1)
             #expect(try again.checkpoint(sourceID: "eve")?.offset == 10)
             try again.close()
         }
+    }
+
+    /// A store written by the first schema keeps everything through the v2 migration:
+    /// JSON context counts become columns, samples become a chunk, and rows get the
+    /// aggregation hash so later batches still fold into them.
+    @Test func v1StoreIsMigratedWithItsData() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-v1-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("toban.sqlite").path
+        let start = ContextBucket.bucketStart(for: t0).storeMilliseconds
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreMigrations.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO context_buckets (customer_id, endpoint, bucket_start, counts, samples)
+                    VALUES ('acme', '10.0.0.5', ?, '{"dns":3,"http":1}', '[{"k":"dns","p":null,"s":"A old.example","t":\(t0.timeIntervalSince1970)}]')
+                    """, arguments: [start])
+                try db.execute(sql: """
+                    INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
+                        signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, transport,
+                        src_ip, dest_ip, endpoint, evidence, count, first_seen, last_seen, status, raw, aggregation_key)
+                    VALUES ('acme', 's1', 'suricata-eve', 'eve', 0, ?, ?, '2010001', 'ET POLICY test', '', '2', 3, 3, '', 'TCP',
+                        '10.0.0.5', '203.0.113.9', '10.0.0.5', '{}', 1, ?, ?, 'new', '{}', 'acme|s1|2010001|10.0.0.5|203.0.113.9')
+                    """, arguments: [t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds])
+            }
+            try queue.close()
+        }
+        let store = try TobanStore(path: path)
+        #expect(try store.appliedMigrations() == StoreMigrations.names)
+        let bucket = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
+            if case .context(let b) = item { return b } else { return nil }
+        }.first
+        #expect(bucket?.counts == [.dns: 3, .http: 1])
+        #expect(bucket?.samples.map(\.summary) == ["A old.example"])
+        // The migrated row is found by its hash: a repeat folds into it.
+        try store.commit(IngestBatch(detections: [makeDetection(at: t0 + 60)]), customers: [acme], now: t0 + 60)
+        let rows = try store.detections()
+        #expect(rows.count == 1)
+        #expect(rows.first?.count == 2)
+        try store.close()
     }
 }

@@ -48,19 +48,25 @@ import TobanCore
         try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<3)]), customers: [acme], now: t0, cache: cache)
         // Another process (another connection) rewrites the bucket.
         let other = try TobanStore(path: f.path)
-        try other.pool.write { db in try db.execute(sql: #"UPDATE context_buckets SET counts = '{"dns":100}', samples = '[]'"#) }
+        try other.pool.write { db in
+            try db.execute(sql: "UPDATE context_buckets SET dns = 100")
+            try db.execute(sql: "DELETE FROM context_samples")
+        }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<6)]), customers: [acme], now: t0, cache: cache)
         var b = try #require(try stored(f))
         #expect(b.counts == [.dns: 101])
         #expect(b.samples.map(\.summary) == ["A \"host5\".example"])
         // The same connection written to outside a batch (e.g. an analyst action in-process).
-        try f.execute(#"UPDATE context_buckets SET counts = '{"dns":1000}'"#)
+        try f.execute("UPDATE context_buckets SET dns = 1000")
         try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<7)]), customers: [acme], now: t0, cache: cache)
         b = try #require(try stored(f))
         #expect(b.counts == [.dns: 1001])
         #expect(b.samples.map(\.summary) == ["A \"host5\".example", "A \"host6\".example"])
         // Deleted in between: the batch inserts afresh rather than adding to forgotten counts.
-        try other.pool.write { db in try db.execute(sql: "DELETE FROM context_buckets") }
+        try other.pool.write { db in
+            try db.execute(sql: "DELETE FROM context_buckets")
+            try db.execute(sql: "DELETE FROM context_samples")
+        }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 4, samples: 8..<9)]), customers: [acme], now: t0, cache: cache)
         b = try #require(try stored(f))
         #expect(b.counts == [.dns: 4])
@@ -83,5 +89,33 @@ import TobanCore
         let b = try #require(try stored(f))
         #expect(b.counts == [.dns: 3])
         #expect(b.samples.count == 3)
+    }
+
+    /// The writer remembers each endpoint's signals between batches; an analyst closing a
+    /// detection (another connection) must not leave that detection in the next score.
+    @Test func endpointSignalsFollowAnalystActions() throws {
+        let cached = try StoreFixture()
+        let cache = IngestWriteCache()
+        let first = makeDetection(signature: "2030358", name: "ET TROJAN beacon", severity: .critical, at: t0)
+        try cached.store.commit(IngestBatch(detections: [first]), customers: [acme], now: t0, cache: cache)
+        let id = try #require(try cached.store.detections().first?.id)
+        let other = try TobanStore(path: cached.path)
+        try other.dispose([id], disposition: .falsePositive, actor: "analyst", at: t0 + 10)
+        try other.close()
+        let second = makeDetection(signature: "2013028", name: "ET POLICY curl", severity: .low, at: t0 + 20)
+        try cached.store.commit(IngestBatch(detections: [second]), customers: [acme], now: t0 + 30, cache: cache)
+        let endpoint = try #require(try cached.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
+        #expect(endpoint.distinctSignatures == 1)
+        #expect(endpoint.riskExplanation.allSatisfy { !$0.contains("beacon") })
+        #expect(endpoint.riskExplanation.contains { $0.contains("curl") })
+
+        // The same store state scored without any cache agrees.
+        let plain = try StoreFixture()
+        try plain.store.commit(IngestBatch(detections: [first]), customers: [acme], now: t0)
+        try plain.store.dispose([try #require(try plain.store.detections().first?.id)], disposition: .falsePositive, actor: "analyst", at: t0 + 10)
+        try plain.store.commit(IngestBatch(detections: [second]), customers: [acme], now: t0 + 30)
+        let expected = try #require(try plain.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
+        #expect(endpoint.riskScore == expected.riskScore)
+        #expect(endpoint.riskExplanation == expected.riskExplanation)
     }
 }

@@ -9,8 +9,15 @@ enum StoreMigrations {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("v2-ingest-write-path") { db in
+            db.add(function: AggregationHash.sqlFunction)
+            try db.execute(sql: schemaV2)
+        }
         return migrator
     }
+
+    /// Every migration, in the order they apply.
+    static var names: [String] { migrator.migrations }
 
     /// Index names the queries rely on (and the tests look for in query plans).
     enum Index {
@@ -23,6 +30,48 @@ enum StoreMigrations {
         static let endpointRisk = "endpoints_risk"
         static let auditSubject = "audit_subject"
     }
+
+    /// The ingest writer's hot path, made cheaper:
+    /// - detections are folded by an integer hash of their aggregation key (8 bytes in the
+    ///   index instead of ~80, and only open rows indexed); the key text stays in the row so
+    ///   a hash collision is caught by comparing it, never folded into a stranger's row;
+    /// - a context bucket's counts are integer columns added to in place (no JSON to
+    ///   rewrite), and its examples are appended as small chunks in `context_samples`
+    ///   (one row per bucket and batch, written only while the bucket has room), so a
+    ///   batch never rewrites what earlier batches stored. Both are keyed by bucket start
+    ///   first: a batch's writes land together at the young end of the tree (a few hot
+    ///   pages, not one page per endpoint all over the file), pruning cuts off the old end,
+    ///   and a timeline reads its dozen buckets by point lookups.
+    static let schemaV2 = """
+    ALTER TABLE detections ADD COLUMN aggregation_hash INTEGER NOT NULL DEFAULT 0;
+    UPDATE detections SET aggregation_hash = toban_aggregation_hash(aggregation_key);
+    DROP INDEX detections_aggregation;
+    CREATE INDEX detections_aggregation ON detections (aggregation_hash, last_seen) WHERE status <> 'closed';
+
+    CREATE TABLE context_counts (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        \(ContextColumns.definitions)
+        PRIMARY KEY (bucket_start, customer_id, endpoint)
+    ) WITHOUT ROWID;
+    INSERT INTO context_counts (customer_id, endpoint, bucket_start, \(ContextColumns.names))
+        SELECT customer_id, endpoint, bucket_start, \(ContextColumns.fromJSON("counts")) FROM context_buckets;
+    CREATE TABLE context_samples (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        -- how many samples the bucket held before this chunk (orders the chunks)
+        seq INTEGER NOT NULL,
+        -- a JSON array of ContextSample objects
+        samples TEXT NOT NULL,
+        PRIMARY KEY (bucket_start, customer_id, endpoint, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples)
+        SELECT customer_id, endpoint, bucket_start, 0, samples FROM context_buckets WHERE samples <> '[]';
+    DROP TABLE context_buckets;
+    ALTER TABLE context_counts RENAME TO context_buckets;
+    """
 
     static let schemaV1 = """
     CREATE TABLE customers (

@@ -32,6 +32,7 @@ extension TobanStore {
             let detections = try delete("DELETE FROM detections WHERE customer_id = ?")
             let endpoints = try delete("DELETE FROM endpoints WHERE customer_id = ?")
             let context = try delete("DELETE FROM context_buckets WHERE customer_id = ?")
+            _ = try delete("DELETE FROM context_samples WHERE customer_id = ?")
             let sensors = try delete("DELETE FROM sensors WHERE customer_id = ?")
             let audit = try delete("DELETE FROM audit WHERE customer_id = ?")
             let customer = try delete("DELETE FROM customers WHERE id = ?") > 0

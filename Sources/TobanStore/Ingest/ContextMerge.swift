@@ -1,12 +1,14 @@
 import Foundation
+import GRDB
 import TobanCore
 
 /// Merging context buckets: counts add up, samples are the distinct union (by kind and
 /// summary), bounded to `ContextBucket.sampleLimit`.
 ///
-/// In the store a bucket's samples are append-only: the first `sampleLimit` distinct
-/// examples it was given are kept (a batch's own examples earliest first), and readers
-/// sort them by time. So a batch appends to the stored text and never has to decode it.
+/// In the store a bucket's counts are integer columns (`ContextColumns`) and its samples
+/// are append-only chunks in `context_samples`: the first `sampleLimit` distinct examples
+/// it was given are kept (a batch's own examples earliest first), and readers sort them by
+/// time. So a batch adds and appends, and never decodes or rewrites what is stored.
 enum ContextMerge {
     static func merge(_ a: ContextBucket, _ b: ContextBucket) -> ContextBucket {
         var out = a
@@ -19,20 +21,10 @@ enum ContextMerge {
         return out
     }
 
-    /// `{"dns":3,"http":1}`, keys sorted (hand-written: thousands of buckets per batch).
-    static func countsJSON(_ counts: [ContextKind: Int]) -> String {
-        "{" + counts.map { ($0.key.rawValue, $0.value) }.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    /// The samples in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), hand-written.
-    static func samplesJSON(_ samples: [ContextSample]) -> String {
-        "[" + samplesFragment(samples[...]) + "]"
-    }
-
-    /// The samples' JSON objects separated by commas, without the brackets (appended to a
-    /// stored array as is).
-    static func samplesFragment(_ samples: ArraySlice<ContextSample>) -> String {
-        var out = ""
+    /// The samples in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), as one JSON
+    /// array (hand-written: thousands of buckets per batch).
+    static func samplesJSON(_ samples: ArraySlice<ContextSample>) -> String {
+        var out = "["
         out.reserveCapacity(samples.count * 96)
         var first = true
         for s in samples {
@@ -41,61 +33,70 @@ enum ContextMerge {
             out += "{\"k\":\""
             out += s.kind.rawValue
             out += "\",\"p\":"
-            if let peer = s.peer { JSONText.appendQuoted(peer.description, to: &out) } else { out += "null" }
+            if let peer = s.peer { JSONText.appendQuoted(FastText.ip(peer), to: &out) } else { out += "null" }
             out += ",\"s\":"
             JSONText.appendQuoted(s.summary, to: &out)
             out += ",\"t\":"
             out += "\(s.time.timeIntervalSince1970)"
             out += "}"
         }
-        return out
+        return out + "]"
+    }
+
+    /// Decodes stored sample chunks (each a JSON array), in chunk order.
+    static func samples(chunks: [String]) -> [ContextSample] {
+        chunks.flatMap { JSONText.decode([ContextSample].self, from: $0) ?? [] }
     }
 
     /// A stored bucket as the console reads it: samples sorted by time (the store appends
     /// them in the order they arrived).
-    static func bucket(customer: String, endpoint: IPAddress, start: Int64, counts: String?, samples: String?) -> ContextBucket {
-        let raw = JSONText.decode([String: Int].self, from: counts) ?? [:]
+    static func bucket(customer: String, endpoint: IPAddress, start: Int64, counts: [Int], chunks: [String]) -> ContextBucket {
         var parsed: [ContextKind: Int] = [:]
-        for (k, v) in raw { parsed[ContextKind(rawValue: k) ?? .other, default: 0] += v }
-        let decoded = JSONText.decode([ContextSample].self, from: samples) ?? []
-        let sorted = decoded.enumerated().sorted { a, b in
+        for (i, n) in counts.enumerated() where n != 0 { parsed[ContextColumns.kinds[i], default: 0] += n }
+        let sorted = samples(chunks: chunks).enumerated().sorted { a, b in
             a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
         }.map(\.element)
         return ContextBucket(customerID: customer, endpoint: endpoint, bucketStart: Date(storeMilliseconds: start),
                              counts: parsed, samples: sorted)
     }
 
-    /// Counts in a fixed order (`ContextKind.allCases`), for the writer's cache.
-    static let kinds = ContextKind.allCases
-    static let kindIndex: [ContextKind: Int] = Dictionary(uniqueKeysWithValues: ContextKind.allCases.enumerated().map { ($1, $0) })
-    /// Kind indexes in the order of their raw names (the JSON keys are sorted).
-    static let sortedKindIndexes: [Int] = ContextKind.allCases.enumerated().sorted { $0.element.rawValue < $1.element.rawValue }.map(\.offset)
-
-    static func countsJSON(fixed counts: [Int]) -> String {
-        var out = "{"
-        var first = true
-        for i in sortedKindIndexes where counts[i] != 0 {
-            if !first { out += "," }
-            first = false
-            out += "\""
-            out += kinds[i].rawValue
-            out += "\":"
-            out += String(counts[i])
+    /// Reads the buckets of one endpoint whose start lies in `starts`, in start order: one
+    /// point lookup per possible bucket start (the tables are keyed by start first).
+    static func buckets(_ db: Database, customer: String, endpoint: IPAddress, starts: ClosedRange<Int64>, limit: Int) throws -> [ContextBucket] {
+        let address = FastText.ip(endpoint)
+        let step = Int64(ContextBucket.bucketSeconds * 1000)
+        let first = (starts.lowerBound + step - 1) / step * step
+        guard first <= starts.upperBound else { return [] }
+        var candidates: [Int64] = []
+        var start = first
+        while start <= starts.upperBound && candidates.count < limit {
+            candidates.append(start)
+            start += step
         }
-        return out + "}"
+        guard !candidates.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: candidates.count).joined(separator: ",")
+        var args = StatementArguments(candidates)
+        args += [customer, address]
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT bucket_start, \(ContextColumns.names) FROM context_buckets
+            WHERE bucket_start IN (\(marks)) AND customer_id = ? AND endpoint = ?
+            ORDER BY bucket_start
+            """, arguments: args)
+        var chunks: [Int64: [String]] = [:]
+        let sampleRows = try Row.fetchCursor(db, sql: """
+            SELECT bucket_start, samples FROM context_samples
+            WHERE bucket_start IN (\(marks)) AND customer_id = ? AND endpoint = ?
+            ORDER BY bucket_start, seq
+            """, arguments: args)
+        while let row = try sampleRows.next() { chunks[row[0], default: []].append(row[1]) }
+        return rows.map { row in
+            let start: Int64 = row[0]
+            let counts = (0..<ContextColumns.kinds.count).map { row[$0 + 1] as Int }
+            return bucket(customer: customer, endpoint: endpoint, start: start, counts: counts, chunks: chunks[start] ?? [])
+        }
     }
 
-    static func fixedCounts(json: String?) -> [Int] {
-        var out = [Int](repeating: 0, count: kinds.count)
-        guard let json, let raw = JSONText.decode(json) as? [String: Any] else { return out }
-        for (k, v) in raw {
-            let n = (v as? NSNumber)?.intValue ?? 0
-            out[kindIndex[ContextKind(rawValue: k) ?? .other]!] += n
-        }
-        return out
-    }
-
-    /// Identity of a sample for distinctness (kind and summary).
+    /// Identity of a sample for distinctness (kind and summary), within this process.
     static func sampleKey(kind: ContextKind, summary: String) -> Int {
         var h = Hasher()
         h.combine(kind)
@@ -103,11 +104,7 @@ enum ContextMerge {
         return h.finalize()
     }
 
-    static func sampleKeys(json: String?) -> [Int] {
-        guard let json, let raw = JSONText.decode(json) as? [[String: Any]] else { return [] }
-        return raw.compactMap { object in
-            guard let k = object["k"] as? String, let s = object["s"] as? String else { return nil }
-            return sampleKey(kind: ContextKind(rawValue: k) ?? .other, summary: s)
-        }
+    static func sampleKeys(chunks: [String]) -> [Int] {
+        samples(chunks: chunks).map { sampleKey(kind: $0.kind, summary: $0.summary) }
     }
 }

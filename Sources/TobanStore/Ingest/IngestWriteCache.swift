@@ -3,13 +3,13 @@ import GRDB
 import TobanCore
 
 /// What one ingest writer remembers between its batches so that a batch does not read
-/// back what the previous batches wrote: per context bucket, its counts and the identity
-/// of its samples.
+/// back what the previous batches wrote: per context bucket, the identity of its samples;
+/// per endpoint, its signals (what scoring and corroboration need).
 ///
 /// The cache is only trusted while nobody else wrote to the store: each commit checks
-/// `PRAGMA data_version` (moves when another connection commits) and `total_changes()`
-/// (moves when this connection wrote outside these batches) against the values it left,
-/// and starts empty if either moved. A cache entry is then exactly the stored row.
+/// `PRAGMA data_version` (moves when another connection commits — an analyst closing a
+/// detection, a prune, an erasure) and `total_changes()` (moves when this connection wrote
+/// outside these batches) against the values it left, and starts empty if either moved.
 ///
 /// Owned by one writer; the lock only guards against accidental concurrent use.
 public final class IngestWriteCache: @unchecked Sendable {
@@ -21,21 +21,22 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     struct BucketState {
         var endpointText: String
-        /// Per kind, in `ContextKind.allCases` order.
-        var counts: [Int]
-        /// `ContextMerge.sampleKey` of each stored sample.
+        /// `ContextMerge.sampleKey` of each stored sample (their number is the next chunk's `seq`).
         var sampleKeys: [Int]
     }
 
     let lock = NSLock()
     private var token: (dataVersion: Int64, changes: Int64)?
     var buckets: [BucketKey: BucketState] = [:]
+    var endpoints: [EndpointSignals.Key: EndpointSignals] = [:]
     private var newestStart: Int64 = .min
 
     /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
     /// newest are forgotten (a forgotten bucket is read back once if it comes again).
     static let maxBuckets = 20_000
     static let keepWindow: Int64 = 2 * 3_600_000
+    /// Endpoints kept at most (a forgotten one is read back once when it comes again).
+    static let maxEndpoints = 50_000
 
     /// The writer connection's page cache was enlarged (`pageCacheKiB`).
     var configured = false
@@ -55,6 +56,7 @@ public final class IngestWriteCache: @unchecked Sendable {
     private func clear() {
         token = nil
         buckets = [:]
+        endpoints = [:]
         newestStart = .min
     }
 
@@ -75,6 +77,7 @@ public final class IngestWriteCache: @unchecked Sendable {
             buckets = buckets.filter { $0.key.start >= horizon }
             if buckets.count > Self.maxBuckets { buckets = [:] }
         }
+        if endpoints.count > Self.maxEndpoints { endpoints = [:] }
     }
 
     /// The transaction failed: what the cache says may not be stored.

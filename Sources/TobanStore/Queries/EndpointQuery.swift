@@ -95,12 +95,8 @@ extension TobanStore {
                 WHERE customer_id = ? AND endpoint = ? AND last_seen >= ? AND first_seen <= ?
                 ORDER BY last_seen LIMIT ?
                 """, arguments: [customer, address.description, start, end, limit]).map(DetectionRow.detection)
-            let buckets = try Row.fetchAll(db, sql: """
-                SELECT bucket_start, counts, samples FROM context_buckets
-                WHERE customer_id = ? AND endpoint = ? AND bucket_start >= ? AND bucket_start <= ?
-                ORDER BY bucket_start LIMIT ?
-                """, arguments: [customer, address.description, start - Int64(ContextBucket.bucketSeconds * 1000) + 1, end, limit])
-                .map { ContextMerge.bucket(customer: customer, endpoint: address, start: $0["bucket_start"], counts: $0["counts"], samples: $0["samples"]) }
+            let buckets = try ContextMerge.buckets(db, customer: customer, endpoint: address,
+                                                   starts: (start - Int64(ContextBucket.bucketSeconds * 1000) + 1)...end, limit: limit)
             let items = detections.map(TimelineItem.detection) + buckets.map(TimelineItem.context)
             return items.enumerated().sorted { a, b in
                 a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset

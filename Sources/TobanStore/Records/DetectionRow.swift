@@ -15,11 +15,12 @@ enum DetectionRow {
     INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
     signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, \
     src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen, \
-    status, disposition, assignee, raw, aggregation_key) \
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    status, disposition, assignee, raw, aggregation_key, aggregation_hash) \
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 
     static func insertArguments(_ d: Detection, aggregationKey: String? = nil) -> StatementArguments {
+        let key = aggregationKey ?? FastText.aggregationKey(d)
         let values: [(any DatabaseValueConvertible)?] = [
             d.customerID, d.sensor, d.sourceFormat.rawValue, d.sourcePosition.source, d.sourcePosition.offset,
             d.eventTime.storeMilliseconds, d.ingestTime.storeMilliseconds,
@@ -28,9 +29,23 @@ enum DetectionRow {
             d.sourceIP.map(FastText.ip), d.sourcePort, d.destinationIP.map(FastText.ip), d.destinationPort, d.transport,
             d.endpoint.map(FastText.ip), FastText.evidenceJSON(d.evidence), d.count,
             d.firstSeen.storeMilliseconds, d.lastSeen.storeMilliseconds,
-            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, aggregationKey ?? FastText.aggregationKey(d),
+            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, key, AggregationHash.of(key),
         ]
         return StatementArguments(values)
+    }
+
+    /// Binds a new open row for `insertSQL`: `d`'s fields with the folded count, times and
+    /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
+    static func bindInsert(_ d: Detection, count: Int, first: Int64, last: Int64, urgency: Urgency, reason: String,
+                           key: String, into s: inout RawStatement) {
+        s.bind(d.customerID); s.bind(d.sensor); s.bind(d.sourceFormat.rawValue); s.bind(d.sourcePosition.source)
+        s.bind(d.sourcePosition.offset); s.bind(d.eventTime.storeMilliseconds); s.bind(d.ingestTime.storeMilliseconds)
+        s.bind(d.signature.id); s.bind(d.signature.name); s.bind(d.signature.category); s.bind(d.vendorSeverity)
+        s.bind(d.severity.rawValue); s.bind(urgency.rawValue); s.bind(reason)
+        s.bind(d.sourceIP.map(FastText.ip)); s.bind(d.sourcePort); s.bind(d.destinationIP.map(FastText.ip)); s.bind(d.destinationPort)
+        s.bind(d.transport); s.bind(d.endpoint.map(FastText.ip)); s.bind(FastText.evidenceJSON(d.evidence)); s.bind(count)
+        s.bind(first); s.bind(last)
+        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(key); s.bind(AggregationHash.of(key))
     }
 
     /// `{"name":"value",…}` with keys sorted (hand-written: this runs for every inserted row).

@@ -6,7 +6,7 @@ enum DemoConsole {
     static func open(storePath: String, configPath: String, theme: String?) throws {
         var arguments = ["--store", storePath, "--config", configPath]
         if let theme { arguments += ["--theme", theme] }
-        var console = try ConsoleCommand.parse(arguments)
+        let console = try ConsoleCommand.parse(arguments)
         try console.run()
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import TobanCore
+
+extension BatchWriter {
+    func updateSensors(_ batch: IngestBatch) throws {
+        struct SensorState { var event: Int64?; var heartbeat: Int64?; var packets: Int64?; var drops: Int64?; var statAt: Int64 = .min }
+        var sensors: [String: (customer: String, name: String, state: SensorState)] = [:]
+        func touch(_ customer: String, _ name: String, _ update: (inout SensorState) -> Void) {
+            let key = "\(customer)|\(name)"
+            var entry = sensors[key] ?? (customer, name, SensorState())
+            update(&entry.state)
+            sensors[key] = entry
+        }
+        for d in batch.detections {
+            let t = d.lastSeen.storeMilliseconds
+            touch(d.customerID, d.sensor) { $0.event = max($0.event ?? .min, t) }
+        }
+        for s in batch.sensorHealth {
+            let t = s.at.storeMilliseconds
+            touch(s.customerID, s.sensor) { state in
+                if s.isHeartbeat { state.heartbeat = max(state.heartbeat ?? .min, t) } else { state.event = max(state.event ?? .min, t) }
+                if (s.kernelPackets != nil || s.kernelDrops != nil) && t >= state.statAt {
+                    state.statAt = t
+                    state.packets = s.kernelPackets ?? state.packets
+                    state.drops = s.kernelDrops ?? state.drops
+                }
+            }
+        }
+        guard !sensors.isEmpty else { return }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO sensors (customer_id, name, last_event_at, last_heartbeat_at, kernel_packets, kernel_drops)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(customer_id, name) DO UPDATE SET
+                last_event_at = coalesce(max(last_event_at, excluded.last_event_at), last_event_at, excluded.last_event_at),
+                last_heartbeat_at = coalesce(max(last_heartbeat_at, excluded.last_heartbeat_at), last_heartbeat_at, excluded.last_heartbeat_at),
+                kernel_packets = coalesce(excluded.kernel_packets, kernel_packets),
+                kernel_drops = coalesce(excluded.kernel_drops, kernel_drops)
+            """)
+        for (_, entry) in sensors.sorted(by: { $0.key < $1.key }) {
+            try upsert.execute(arguments: [entry.customer, entry.name, entry.state.event, entry.state.heartbeat,
+                                           entry.state.packets, entry.state.drops])
+        }
+    }
+
+    /// The batch's counters belong to its source when it carries exactly one checkpoint
+    /// (the ingest loop's normal case), else to the pseudo-source "(mixed)".
+    static let mixedSource = "(mixed)"
+
+    func addCounters(_ batch: IngestBatch) throws {
+        let c = batch.counters
+        let lastEvent = (batch.detections.map(\.lastSeen) + batch.sensorHealth.filter { !$0.isHeartbeat }.map(\.at)
+            + batch.context.flatMap { $0.samples.map(\.time) }).max()?.storeMilliseconds
+        guard c != IngestCounters() || lastEvent != nil else { return }
+        let source = batch.checkpoints.count == 1 ? batch.checkpoints[0].sourceID : Self.mixedSource
+        try db.execute(sql: """
+            INSERT INTO ingest_counters (source_id, lines, detections, context, sampled_out, quarantined, unassigned, last_event_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(source_id) DO UPDATE SET
+                lines = lines + excluded.lines, detections = detections + excluded.detections,
+                context = context + excluded.context, sampled_out = sampled_out + excluded.sampled_out,
+                quarantined = quarantined + excluded.quarantined, unassigned = unassigned + excluded.unassigned,
+                last_event_at = coalesce(max(last_event_at, excluded.last_event_at), last_event_at, excluded.last_event_at),
+                updated_at = excluded.updated_at
+            """, arguments: [source, c.lines, c.detections, c.contextEvents, c.sampledOut, c.quarantined, c.unassigned,
+                             lastEvent, now.storeMilliseconds])
+    }
+
+    func upsertCheckpoints(_ checkpoints: [SourceCheckpoint]) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO ingest_checkpoints (source_id, path, device, inode, fingerprint, offset, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(source_id) DO UPDATE SET path = excluded.path, device = excluded.device, inode = excluded.inode,
+                fingerprint = excluded.fingerprint, offset = excluded.offset, updated_at = excluded.updated_at
+            """)
+        for c in checkpoints {
+            try upsert.execute(arguments: [c.sourceID, c.path, Int64(bitPattern: c.device), Int64(bitPattern: c.inode),
+                                           Int64(bitPattern: c.fingerprint), c.offset, now.storeMilliseconds])
+        }
+    }
+}

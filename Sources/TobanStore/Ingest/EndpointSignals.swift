@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import TobanCore
+
+/// What the ingest writer needs to know of an endpoint's detections, per signature: the
+/// open ones (for its risk score) and the latest that still corroborates (for urgency).
+/// Read from the table once per endpoint, then kept up to date in `IngestWriteCache` from
+/// the rows the writer itself writes, so a batch never re-reads an endpoint's detections.
+struct EndpointSignals {
+    struct Key: Hashable {
+        var customerID: String
+        var endpoint: String
+    }
+
+    struct Signature {
+        var name: String
+        /// Most urgent open detection (Urgency raw value), or `Signature.none`.
+        var openUrgency: Int = Signature.none
+        var openCount: Int = 0
+        var openLast: Int64 = .min
+        /// Latest activity of a detection that was not dismissed (false positive / no action).
+        var corroboratingLast: Int64 = .min
+        static let none = Int.max
+    }
+
+    var bySignature: [String: Signature] = [:]
+
+    /// Other signatures on this endpoint active at or after `since`.
+    func corroborating(excluding signatureID: String, since: Int64) -> Int {
+        var n = 0
+        for (id, s) in bySignature where id != signatureID && s.corroboratingLast >= since { n += 1 }
+        return n
+    }
+
+    /// The open signatures as the risk scorer takes them.
+    var riskSignals: [EndpointSignal] {
+        bySignature.compactMap { id, s in
+            guard s.openUrgency != Signature.none else { return nil }
+            return EndpointSignal(signatureID: id, signatureName: s.name, urgency: Urgency(rawValue: s.openUrgency) ?? .p5,
+                                  count: s.openCount, lastSeen: Date(storeMilliseconds: s.openLast))
+        }.sorted { $0.signatureID < $1.signatureID }
+    }
+
+    mutating func noteCorroborating(signatureID: String, name: String, last: Int64) {
+        var s = bySignature[signatureID] ?? Signature(name: name)
+        s.corroboratingLast = max(s.corroboratingLast, last)
+        bySignature[signatureID] = s
+    }
+
+    /// An open row was inserted or grew by `addedCount` occurrences.
+    mutating func noteOpen(signatureID: String, name: String, urgency: Urgency, addedCount: Int, last: Int64) {
+        var s = bySignature[signatureID] ?? Signature(name: name)
+        s.openUrgency = min(s.openUrgency, urgency.rawValue)
+        s.openCount += addedCount
+        s.openLast = max(s.openLast, last)
+        s.corroboratingLast = max(s.corroboratingLast, last)
+        bySignature[signatureID] = s
+    }
+
+    /// Loads the endpoints of one customer (set-based, 500 per query): open detections
+    /// active since `openSince` and corroborating ones since `corroborationSince`.
+    static func load(_ db: Database, customer: String, endpoints: [String], openSince: Int64,
+                     corroborationSince: Int64) throws -> [String: EndpointSignals] {
+        var out: [String: EndpointSignals] = [:]
+        for endpoint in endpoints { out[endpoint] = EndpointSignals() }
+        for chunk in endpoints.chunked(500) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            var args: StatementArguments = [openSince, openSince, openSince, corroborationSince, customer]
+            args += StatementArguments(Array(chunk))
+            args += [min(openSince, corroborationSince)]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT endpoint, signature_id, MAX(signature_name),
+                       MIN(CASE WHEN status <> 'closed' AND last_seen >= ? THEN urgency END),
+                       SUM(CASE WHEN status <> 'closed' AND last_seen >= ? THEN count ELSE 0 END),
+                       MAX(CASE WHEN status <> 'closed' AND last_seen >= ? THEN last_seen END),
+                       MAX(CASE WHEN NOT (status = 'closed' AND disposition IN ('false_positive', 'no_action'))
+                                 AND last_seen >= ? THEN last_seen END)
+                FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
+                WHERE customer_id = ? AND endpoint IN (\(marks)) AND last_seen >= ?
+                GROUP BY endpoint, signature_id
+                """, arguments: args)
+            while let row = try rows.next() {
+                let endpoint: String = row[0]
+                var s = Signature(name: row[2])
+                if let urgency = row[3] as Int? {
+                    s.openUrgency = urgency
+                    s.openCount = row[4]
+                    s.openLast = row[5]
+                }
+                s.corroboratingLast = (row[6] as Int64?) ?? .min
+                out[endpoint, default: EndpointSignals()].bySignature[row[1]] = s
+            }
+        }
+        return out
+    }
+}
