@@ -83,27 +83,32 @@ public enum UrgencyEvaluator {
     }
 
     /// `haystack.contains(needle)`; ASCII text (the usual case) is compared byte by byte
-    /// instead of through Foundation's locale-aware search.
+    /// in one pass over contiguous storage, instead of through Foundation's locale-aware
+    /// search (this runs for every rule keyword of every detection).
     static func contains(_ haystack: String, _ needle: String) -> Bool {
-        let h = haystack.utf8, n = needle.utf8
-        guard h.allSatisfy({ $0 < 0x80 }), n.allSatisfy({ $0 < 0x80 }) else { return haystack.contains(needle) }
-        if n.isEmpty { return haystack.contains(needle) }
-        let hc = h.count, nc = n.count
-        guard nc <= hc else { return false }
-        return h.withContiguousStorageIfAvailable { hb in
-            n.withContiguousStorageIfAvailable { nb in
-                let first = nb[0]
-                var i = 0
-                while i <= hc - nc {
-                    if hb[i] == first {
-                        var j = 1
-                        while j < nc && hb[i + j] == nb[j] { j += 1 }
-                        if j == nc { return true }
-                    }
-                    i += 1
-                }
-                return false
+        var h = haystack, n = needle
+        if let verdict = h.withUTF8({ hb in n.withUTF8 { nb in asciiContains(hb, nb) } }) { return verdict }
+        return haystack.contains(needle)
+    }
+
+    /// nil when either side is not ASCII (or the needle is empty).
+    private static func asciiContains(_ hb: UnsafeBufferPointer<UInt8>, _ nb: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let hc = hb.count, nc = nb.count
+        guard nc > 0 else { return nil }
+        for b in nb where b >= 0x80 { return nil }
+        var found = false
+        let first = nb[0]
+        var i = 0
+        while i < hc {
+            let b = hb[i]
+            if b >= 0x80 { return nil }
+            if !found && b == first && i <= hc - nc {
+                var j = 1
+                while j < nc && hb[i + j] == nb[j] { j += 1 }
+                if j == nc { found = true }
             }
-        }.flatMap { $0 } ?? haystack.contains(needle)
+            i += 1
+        }
+        return found
     }
 }

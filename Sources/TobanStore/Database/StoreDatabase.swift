@@ -30,6 +30,7 @@ public final class TobanStore: Sendable {
         config.busyMode = .timeout(TobanStore.busyTimeout)
         config.journalMode = .wal
         config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             SQLFunctions.install(in: db)
         }

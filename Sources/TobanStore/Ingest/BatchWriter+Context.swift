@@ -40,6 +40,7 @@ extension BatchWriter {
         let limit = ContextBucket.sampleLimit
         let kindCount = ContextColumns.kinds.count
         var counts = [Int](repeating: 0, count: kindCount)
+        var json = JSONBytes()
         for key in order {
             let bucket = merged[key]!
             var state: IngestWriteCache.BucketState
@@ -60,7 +61,9 @@ extension BatchWriter {
             if state.sampleKeys.count < limit, !bucket.samples.isEmpty {
                 let seq = state.sampleKeys.count
                 var fresh: [ContextSample] = []
-                let candidates = bucket.samples.count > 1 ? bucket.samples.sorted { $0.time < $1.time } : bucket.samples
+                // Usually already in time order (file order); sorted only when not.
+                let inOrder = zip(bucket.samples, bucket.samples.dropFirst()).allSatisfy { $0.time <= $1.time }
+                let candidates = inOrder ? bucket.samples : bucket.samples.sorted { $0.time < $1.time }
                 for s in candidates {
                     if state.sampleKeys.count >= limit { break }
                     let k = ContextMerge.sampleKey(kind: s.kind, summary: s.summary)
@@ -70,7 +73,9 @@ extension BatchWriter {
                 }
                 if !fresh.isEmpty {
                     insertSamples.bind(key.customerID); insertSamples.bind(state.endpointText); insertSamples.bind(key.start)
-                    insertSamples.bind(seq); insertSamples.bind(ContextMerge.samplesJSON(fresh[...]))
+                    insertSamples.bind(seq)
+                    ContextMerge.encodeSamples(fresh, into: &json)
+                    insertSamples.bind(json)
                     try insertSamples.run()
                 }
             }

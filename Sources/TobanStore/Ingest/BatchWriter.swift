@@ -283,7 +283,3 @@ struct BatchWriter {
         return [d.sourceIP, d.destinationIP].compactMap { $0.flatMap(customer.criticalAsset(for:)) }.max { $0.weight < $1.weight }
     }
 }
-
-
-
-

@@ -22,25 +22,47 @@ enum ContextMerge {
     }
 
     /// The samples in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), as one JSON
-    /// array (hand-written: thousands of buckets per batch).
-    static func samplesJSON(_ samples: ArraySlice<ContextSample>) -> String {
-        var out = "["
-        out.reserveCapacity(samples.count * 96)
+    /// array written into `out` (thousands of buckets per batch, so bytes, not strings).
+    static func encodeSamples<S: Sequence<ContextSample>>(_ samples: S, into out: inout JSONBytes) {
+        out.reset()
+        out.append(byte: 0x5B)
         var first = true
         for s in samples {
-            if !first { out += "," }
+            if !first { out.append(byte: 0x2C) }
             first = false
-            out += "{\"k\":\""
-            out += s.kind.rawValue
-            out += "\",\"p\":"
-            if let peer = s.peer { JSONText.appendQuoted(FastText.ip(peer), to: &out) } else { out += "null" }
-            out += ",\"s\":"
-            JSONText.appendQuoted(s.summary, to: &out)
-            out += ",\"t\":"
-            out += "\(s.time.timeIntervalSince1970)"
-            out += "}"
+            out.append("{\"k\":\"")
+            out.append(kindNames[ContextColumns.kindIndex[s.kind]!])
+            out.append("\",\"p\":")
+            if let peer = s.peer { out.appendQuoted(peer) } else { out.append("null") }
+            out.append(",\"s\":")
+            out.appendQuoted(s.summary)
+            out.append(",\"t\":")
+            out.appendSeconds(milliseconds: s.time.storeMilliseconds)
+            out.append(byte: 0x7D)
         }
-        return out + "]"
+        out.append(byte: 0x5D)
+    }
+
+    /// `ContextKind` raw values, by `ContextColumns.kinds` index, as static text.
+    private static let kindNames: [StaticString] = ContextColumns.kinds.map { kind -> StaticString in
+        switch kind {
+        case .dns: "dns"
+        case .http: "http"
+        case .tls: "tls"
+        case .fileinfo: "fileinfo"
+        case .flow: "flow"
+        case .smtp: "smtp"
+        case .ssh: "ssh"
+        case .conn: "conn"
+        case .other: "other"
+        }
+    }
+
+    /// As `encodeSamples(_:into:)`, as a string (tests and one-off writers).
+    static func samplesJSON<S: Sequence<ContextSample>>(_ samples: S) -> String {
+        var out = JSONBytes()
+        encodeSamples(samples, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Decodes stored sample chunks (each a JSON array), in chunk order.

@@ -51,6 +51,17 @@ struct RawStatement {
         }
     }
 
+    mutating func bind(_ json: JSONBytes) {
+        index += 1
+        json.bytes.withUnsafeBytes { buffer in
+            if let base = buffer.baseAddress, !buffer.isEmpty {
+                _ = sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), rawTransient)
+            } else {
+                _ = sqlite3_bind_text(handle, index, "", 0, rawTransient)
+            }
+        }
+    }
+
     mutating func bind(_ value: String?) {
         if let value { bind(value) } else { bindNull() }
     }
