@@ -118,4 +118,42 @@ import TobanCore
         #expect(endpoint.riskScore == expected.riskScore)
         #expect(endpoint.riskExplanation == expected.riskExplanation)
     }
+
+    /// A batch prepared ahead (on ingest's reading thread) commits exactly as one prepared
+    /// inline: same detections, endpoints, context and counters.
+    @Test func preparedBatchesCommitLikeUnpreparedOnes() throws {
+        let ahead = try StoreFixture(), inline = try StoreFixture()
+        let batches = [
+            IngestBatch(detections: [makeDetection(at: t0), makeDetection(signature: "2030358", name: "ET TROJAN beacon", at: t0 + 5)],
+                        context: [bucket(.dns, 3, samples: 0..<3)], checkpoints: [checkpoint(offset: 100)],
+                        counters: IngestCounters(lines: 5, detections: 2, contextEvents: 3)),
+            IngestBatch(detections: [makeDetection(at: t0 + 60), makeDetection(src: "10.0.0.6", endpoint: "10.0.0.6", at: t0 + 61)],
+                        context: [bucket(.http, 2, samples: 2..<6), bucket(.dns, 1, samples: 9..<10, endpoint: "10.0.0.6")],
+                        checkpoints: [checkpoint(offset: 200)], counters: IngestCounters(lines: 5, detections: 2, contextEvents: 3)),
+        ]
+        let cacheA = IngestWriteCache(), cacheB = IngestWriteCache()
+        for b in batches {
+            var prepared = b
+            TobanStore.prepare(&prepared)
+            #expect(prepared.context.isEmpty)
+            try ahead.store.commit(prepared, customers: [acme], now: t0 + 100, cache: cacheA)
+            try inline.store.commit(b, customers: [acme], now: t0 + 100, cache: cacheB)
+        }
+        func snapshot(_ f: StoreFixture) throws -> [String] {
+            try f.store.pool.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT 'd|' || customer_id || '|' || signature_id || '|' || count || '|' || urgency || '|' || aggregation_hash FROM detections
+                    UNION ALL SELECT 'e|' || ip || '|' || risk_score || '|' || detection_count || '|' || distinct_signatures FROM endpoints
+                    UNION ALL SELECT 'c|' || endpoint || '|' || dns || '|' || http FROM context_buckets
+                    UNION ALL SELECT 's|' || endpoint || '|' || seq || '|' || samples FROM context_samples
+                    UNION ALL SELECT 'n|' || lines || '|' || context || '|' || coalesce(last_event_at, '-') FROM ingest_counters
+                    ORDER BY 1
+                    """)
+            }
+        }
+        let a = try snapshot(ahead)
+        #expect(a == (try snapshot(inline)))
+        #expect(a.filter { $0.hasPrefix("s|") }.count == 3)
+        #expect(a.contains { $0.hasPrefix("d|acme|2010001|2|") })
+    }
 }

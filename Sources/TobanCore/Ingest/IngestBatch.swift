@@ -12,6 +12,9 @@ public struct IngestBatch: Sendable {
     /// Where each source stands after this batch.
     public var checkpoints: [SourceCheckpoint]
     public var counters: IngestCounters
+    /// What the sink made of the batch ahead of committing it (`IngestSink.prepare`, on the
+    /// reading thread), opaque to ingest; nil until then.
+    public var prepared: (any Sendable)?
 
     public init(detections: [Detection] = [], context: [ContextBucket] = [], sensorHealth: [SensorHealthSample] = [],
                 checkpoints: [SourceCheckpoint] = [], counters: IngestCounters = IngestCounters()) {

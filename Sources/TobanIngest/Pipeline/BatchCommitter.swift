@@ -34,6 +34,8 @@ final class BatchCommitter: @unchecked Sendable {
 
     /// Queues `batch`, waiting while `capacity` batches already wait.
     func submit(_ batch: IngestBatch) throws {
+        var batch = batch
+        sink.prepare(&batch) // on the caller's thread, while the previous batch commits
         condition.lock()
         defer { condition.unlock() }
         if !started {

@@ -4,6 +4,10 @@ import TobanCore
 /// Where ingest delivers. The executable wires this to the store; ingest never sees it.
 /// `commit` must be all-or-nothing: the batch's rows and its checkpoints together.
 public protocol IngestSink: AnyObject {
+    /// Work on a batch that needs no transaction, done on the reading thread before the
+    /// batch is queued, so the commit thread only writes. Must not touch shared state
+    /// that `commit` changes. Default: nothing.
+    func prepare(_ batch: inout IngestBatch)
     func commit(_ batch: IngestBatch) throws
     /// Where every source stood at the last commit (to resume after a restart or crash).
     func checkpoints() throws -> [SourceCheckpoint]
@@ -11,4 +15,8 @@ public protocol IngestSink: AnyObject {
     func sensorLastSeen() throws -> [String: Date]
     /// Drops context older than `date` (bounded retention).
     func pruneContext(olderThan date: Date) throws
+}
+
+extension IngestSink {
+    public func prepare(_ batch: inout IngestBatch) {}
 }

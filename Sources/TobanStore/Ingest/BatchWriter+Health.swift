@@ -47,10 +47,10 @@ extension BatchWriter {
     /// (the ingest loop's normal case), else to the pseudo-source "(mixed)".
     static let mixedSource = "(mixed)"
 
-    func addCounters(_ batch: IngestBatch) throws {
+    func addCounters(_ batch: IngestBatch, latestContextTime: Date?) throws {
         let c = batch.counters
         let lastEvent = (batch.detections.map(\.lastSeen) + batch.sensorHealth.filter { !$0.isHeartbeat }.map(\.at)
-            + batch.context.flatMap { $0.samples.map(\.time) }).max()?.storeMilliseconds
+            + [latestContextTime].compactMap { $0 }).max()?.storeMilliseconds
         guard c != IngestCounters() || lastEvent != nil else { return }
         let source = batch.checkpoints.count == 1 ? batch.checkpoints[0].sourceID : Self.mixedSource
         try db.execute(sql: """

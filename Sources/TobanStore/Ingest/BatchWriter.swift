@@ -106,6 +106,7 @@ struct BatchWriter {
     struct Slot {
         var key: String
         var template: Detection
+        var text: PreparedIngestBatch.DetectionText
         /// `customer|endpoint` when the detection implicates an endpoint.
         var endpointKey: EndpointSignals.Key?
         var count: Int
@@ -129,31 +130,34 @@ struct BatchWriter {
 
     mutating func run(_ batch: IngestBatch) throws -> BatchCommitResult {
         var result = BatchCommitResult(inserted: 0, folded: 0, endpoints: 0, contextBuckets: 0)
-        var slots = try fold(batch.detections, result: &result)
+        let prepared = batch.prepared as? PreparedIngestBatch ?? TobanStore.prepare(batch)
+        var slots = try fold(batch.detections, texts: prepared.detections, result: &result)
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
         result.endpoints = try upsertEndpoints(slots, signals: signals)
-        result.contextBuckets = try mergeContext(batch.context)
+        result.contextBuckets = try mergeContext(prepared.buckets)
         try updateSensors(batch)
-        try addCounters(batch)
+        try addCounters(batch, latestContextTime: prepared.latestContextTime)
         try upsertCheckpoints(batch.checkpoints)
         return result
     }
 
     // MARK: folding
 
-    private func fold(_ detections: [Detection], result: inout BatchCommitResult) throws -> [Slot] {
+    private func fold(_ detections: [Detection], texts: [PreparedIngestBatch.DetectionText],
+                      result: inout BatchCommitResult) throws -> [Slot] {
         guard !detections.isEmpty else { return [] }
         // Group by key, keeping the order keys first appear in (ids follow file order).
         var order: [String] = []
-        var groups: [String: [Detection]] = [:]
-        for d in detections {
-            let key = FastText.aggregationKey(d)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(d)
-        }
+        var groups: [String: [Int]] = [:]
         var byHash: [Int64: [String]] = [:]
-        for key in order { byHash[AggregationHash.of(key), default: []].append(key) }
+        for (i, text) in texts.enumerated() {
+            if groups[text.key] == nil {
+                order.append(text.key)
+                byHash[text.hash, default: []].append(text.key)
+            }
+            groups[text.key, default: []].append(i)
+        }
         let earliest = detections.map { $0.firstSeen.storeMilliseconds }.min()!
         var stored: [String: Slot] = [:]
         for chunk in Array(byHash.keys).chunked(500) {
@@ -168,11 +172,11 @@ struct BatchWriter {
             while let row = try rows.next() {
                 // The stored key text, not the hash, decides: a collision never folds.
                 let key: String = row[1]
-                guard let template = groups[key]?.first else { continue }
+                guard let index = groups[key]?.first else { continue }
                 let last: Int64 = row[4]
                 if let current = stored[key], current.last >= last { continue }
-                var slot = Slot(key: key, template: template, endpointKey: Self.endpointKey(template), count: row[2],
-                                first: row[3], last: last, existingID: row[0])
+                var slot = Slot(key: key, template: detections[index], text: texts[index], endpointKey: texts[index].endpoint,
+                                count: row[2], first: row[3], last: last, existingID: row[0])
                 slot.storedCount = slot.count
                 slot.storedUrgency = Urgency(rawValue: row[5])
                 stored[key] = slot
@@ -182,7 +186,8 @@ struct BatchWriter {
         for key in order {
             var current = stored[key]
             var touched = false
-            for d in groups[key]!.sorted(by: { $0.firstSeen < $1.firstSeen }) {
+            for index in groups[key]!.sorted(by: { detections[$0].firstSeen < detections[$1].firstSeen }) {
+                let d = detections[index]
                 let first = d.firstSeen.storeMilliseconds, last = d.lastSeen.storeMilliseconds
                 if var slot = current, first - slot.last <= window, slot.first - last <= window {
                     slot.count += max(1, d.count)
@@ -193,17 +198,14 @@ struct BatchWriter {
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(key: key, template: d, endpointKey: Self.endpointKey(d), count: max(1, d.count), first: first, last: last)
+                    current = Slot(key: key, template: d, text: texts[index], endpointKey: texts[index].endpoint,
+                                   count: max(1, d.count), first: first, last: last)
                     touched = true
                 }
             }
             if let slot = current, touched { slots.append(slot) }
         }
         return slots
-    }
-
-    static func endpointKey(_ d: Detection) -> EndpointSignals.Key? {
-        d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: FastText.ip($0)) }
     }
 
     // MARK: detections
@@ -262,8 +264,8 @@ struct BatchWriter {
                 update.bind(assessment.urgency.rawValue); update.bind(assessment.explanation); update.bind(id)
                 try update.run()
             } else {
-                DetectionRow.bindInsert(d, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
-                                        reason: assessment.explanation, key: slot.key, into: &insert)
+                DetectionRow.bindInsert(d, text: slot.text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
+                                        reason: assessment.explanation, into: &insert)
                 try insert.run()
                 slots[i].existingID = db.lastInsertedRowID
                 result.inserted += 1

@@ -30,17 +30,22 @@ enum ContextMerge {
         for s in samples {
             if !first { out.append(byte: 0x2C) }
             first = false
-            out.append("{\"k\":\"")
-            out.append(kindNames[ContextColumns.kindIndex[s.kind]!])
-            out.append("\",\"p\":")
-            if let peer = s.peer { out.appendQuoted(peer) } else { out.append("null") }
-            out.append(",\"s\":")
-            out.appendQuoted(s.summary)
-            out.append(",\"t\":")
-            out.appendSeconds(milliseconds: s.time.storeMilliseconds)
-            out.append(byte: 0x7D)
+            encode(s, into: &out)
         }
         out.append(byte: 0x5D)
+    }
+
+    /// One sample's JSON object, appended to `out`.
+    static func encode(_ s: ContextSample, into out: inout JSONBytes) {
+        out.append("{\"k\":\"")
+        out.append(kindNames[ContextColumns.kindIndex[s.kind]!])
+        out.append("\",\"p\":")
+        if let peer = s.peer { out.appendQuoted(peer) } else { out.append("null") }
+        out.append(",\"s\":")
+        out.appendQuoted(s.summary)
+        out.append(",\"t\":")
+        out.appendSeconds(milliseconds: s.time.storeMilliseconds)
+        out.append(byte: 0x7D)
     }
 
     /// `ContextKind` raw values, by `ContextColumns.kinds` index, as static text.

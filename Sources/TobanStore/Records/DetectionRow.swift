@@ -36,16 +36,16 @@ enum DetectionRow {
 
     /// Binds a new open row for `insertSQL`: `d`'s fields with the folded count, times and
     /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
-    static func bindInsert(_ d: Detection, count: Int, first: Int64, last: Int64, urgency: Urgency, reason: String,
-                           key: String, into s: inout RawStatement) {
+    static func bindInsert(_ d: Detection, text: PreparedIngestBatch.DetectionText, count: Int, first: Int64, last: Int64,
+                           urgency: Urgency, reason: String, into s: inout RawStatement) {
         s.bind(d.customerID); s.bind(d.sensor); s.bind(d.sourceFormat.rawValue); s.bind(d.sourcePosition.source)
         s.bind(d.sourcePosition.offset); s.bind(d.eventTime.storeMilliseconds); s.bind(d.ingestTime.storeMilliseconds)
         s.bind(d.signature.id); s.bind(d.signature.name); s.bind(d.signature.category); s.bind(d.vendorSeverity)
         s.bind(d.severity.rawValue); s.bind(urgency.rawValue); s.bind(reason)
-        s.bind(d.sourceIP.map(FastText.ip)); s.bind(d.sourcePort); s.bind(d.destinationIP.map(FastText.ip)); s.bind(d.destinationPort)
-        s.bind(d.transport); s.bind(d.endpoint.map(FastText.ip)); s.bind(FastText.evidenceJSON(d.evidence)); s.bind(count)
+        s.bind(text.sourceIP); s.bind(d.sourcePort); s.bind(text.destinationIP); s.bind(d.destinationPort)
+        s.bind(d.transport); s.bind(text.endpoint?.endpoint); s.bind(text.evidence); s.bind(count)
         s.bind(first); s.bind(last)
-        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(key); s.bind(AggregationHash.of(key))
+        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(text.key); s.bind(text.hash)
     }
 
     /// `{"name":"value",…}` with keys sorted (hand-written: this runs for every inserted row).

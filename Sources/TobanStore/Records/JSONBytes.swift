@@ -16,6 +16,8 @@ struct JSONBytes {
 
     mutating func append(byte: UInt8) { bytes.append(byte) }
 
+    mutating func append(_ slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
+
     /// A JSON string literal: quotes, backslash and control characters escaped; all other
     /// text (UTF-8, already valid in a Swift string) copied as is.
     mutating func appendQuoted(_ text: String) {

@@ -19,6 +19,10 @@ final class StoreSink: IngestSink {
         self.aggregationWindow = aggregationWindow
     }
 
+    func prepare(_ batch: inout IngestBatch) {
+        TobanStore.prepare(&batch)
+    }
+
     func commit(_ batch: IngestBatch) throws {
         try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: Date(), cache: cache)
     }

@@ -1,0 +1,104 @@
+import Foundation
+import TobanCore
+
+/// The part of committing a batch that needs no database: keys, hashes, address texts,
+/// evidence JSON, context buckets merged and their samples encoded. Made by
+/// `TobanStore.prepare(_:)` on the thread that read the batch (ingest's reading thread,
+/// through `IngestSink.prepare`) while the previous batch commits, so the single SQLite
+/// writer only binds and steps.
+public struct PreparedIngestBatch: Sendable {
+    struct DetectionText: Sendable {
+        var key: String
+        var hash: Int64
+        var endpoint: EndpointSignals.Key?
+        var sourceIP: String?
+        var destinationIP: String?
+        var evidence: String
+    }
+
+    struct Bucket: Sendable {
+        var key: IngestWriteCache.BucketKey
+        var endpointText: String
+        /// Per `ContextColumns.kinds`.
+        var counts: [Int]
+        /// The batch's examples, distinct and earliest first, with their identities and
+        /// their JSON objects (`encoded[ends[i-1] ..< ends[i]]`).
+        var sampleKeys: [Int]
+        var encoded: [UInt8]
+        var ends: [Int]
+    }
+
+    /// Parallel to the batch's detections.
+    var detections: [DetectionText]
+    var buckets: [Bucket]
+    /// The latest context example's time (the source's last event, for its counters).
+    var latestContextTime: Date?
+}
+
+extension TobanStore {
+    /// Everything of `batch`'s commit that does not touch the database; pure, callable on
+    /// any thread. `commit` uses it when the batch carries it, else prepares inline.
+    public static func prepare(_ batch: IngestBatch) -> PreparedIngestBatch {
+        PreparedIngestBatch(detections: batch.detections.map(prepare(detection:)), buckets: prepare(context: batch.context),
+                            latestContextTime: batch.context.lazy.flatMap { $0.samples.lazy.map(\.time) }.max())
+    }
+
+    /// Prepares `batch` in place and drops its context buckets, which the prepared form
+    /// replaces (so a queued batch does not hold its samples twice).
+    public static func prepare(_ batch: inout IngestBatch) {
+        batch.prepared = prepare(batch)
+        batch.context = []
+    }
+
+    static func prepare(detection d: Detection) -> PreparedIngestBatch.DetectionText {
+        let key = FastText.aggregationKey(d)
+        return PreparedIngestBatch.DetectionText(
+            key: key, hash: AggregationHash.of(key),
+            endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: FastText.ip($0)) },
+            sourceIP: d.sourceIP.map(FastText.ip), destinationIP: d.destinationIP.map(FastText.ip),
+            evidence: FastText.evidenceJSON(d.evidence))
+    }
+
+    static func prepare(context: [ContextBucket]) -> [PreparedIngestBatch.Bucket] {
+        typealias Key = IngestWriteCache.BucketKey
+        var order: [Key] = []
+        var merged: [Key: ContextBucket] = [:]
+        merged.reserveCapacity(context.count)
+        order.reserveCapacity(context.count)
+        for b in context {
+            let key = Key(customerID: b.customerID, endpoint: b.endpoint, start: b.bucketStart.storeMilliseconds)
+            if let existing = merged[key] {
+                merged[key] = ContextMerge.merge(existing, b)
+            } else {
+                order.append(key)
+                merged[key] = b
+            }
+        }
+        var json = JSONBytes()
+        return order.map { key in
+            let bucket = merged[key]!
+            var counts = [Int](repeating: 0, count: ContextColumns.kinds.count)
+            for (kind, n) in bucket.counts { counts[ContextColumns.kindIndex[kind]!] += n }
+            // Usually already in time order (file order); sorted only when not.
+            let inOrder = zip(bucket.samples, bucket.samples.dropFirst()).allSatisfy { $0.time <= $1.time }
+            let samples = inOrder ? bucket.samples : bucket.samples.sorted { $0.time < $1.time }
+            var keys: [Int] = []
+            var ends: [Int] = []
+            keys.reserveCapacity(samples.count)
+            ends.reserveCapacity(samples.count)
+            json.reset()
+            for s in samples {
+                let k = ContextMerge.sampleKey(kind: s.kind, summary: s.summary)
+                if keys.contains(k) { continue }
+                keys.append(k)
+                ContextMerge.encode(s, into: &json)
+                ends.append(json.bytes.count)
+            }
+            // A copy of exactly the bytes written: handing out `json.bytes` itself would share
+            // its buffer and make the next `reset()` allocate a fresh 4 KiB one per bucket.
+            let encoded = json.bytes.withUnsafeBufferPointer { Array($0) }
+            return PreparedIngestBatch.Bucket(key: key, endpointText: FastText.ip(key.endpoint), counts: counts,
+                                              sampleKeys: keys, encoded: encoded, ends: ends)
+        }
+    }
+}
