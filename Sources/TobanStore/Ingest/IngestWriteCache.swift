@@ -33,14 +33,14 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
     /// newest are forgotten (a forgotten bucket is read back once if it comes again).
-    static let maxBuckets = 20_000
+    static let maxBuckets = 12_000
     static let keepWindow: Int64 = 2 * 3_600_000
     /// Endpoints kept at most (a forgotten one is read back once when it comes again).
     static let maxEndpoints = 50_000
 
     /// The writer connection's page cache was enlarged (`pageCacheKiB`).
     var configured = false
-    static let pageCacheKiB = 12 * 1024
+    static let pageCacheKiB = 6 * 1024
 
     static let walCheckpointPages = 8192
 

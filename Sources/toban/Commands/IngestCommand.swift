@@ -68,7 +68,7 @@ struct IngestCommand: ParsableCommand {
         // once); a caught-up follower commits at once, a backlogged one at least every 0.5 s.
         let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
-                                          maxBatchDetections: 4_000, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
+                                          maxBatchDetections: 3_000, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                                                 localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
