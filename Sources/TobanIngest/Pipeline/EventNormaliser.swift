@@ -7,10 +7,12 @@ import TobanCore
 public struct EventNormaliser {
     public let directory: CustomerDirectory
     public let rules: UrgencyRules
+    private var urgencies: UrgencyMemo
 
     public init(directory: CustomerDirectory, rules: UrgencyRules) {
         self.directory = directory
         self.rules = rules
+        self.urgencies = UrgencyMemo(rules: rules)
     }
 
     /// Names the sensor of an event: the log's own name for it, else the source's
@@ -22,20 +24,20 @@ public struct EventNormaliser {
         return "file:" + (path.split(separator: "/").last.map(String.init) ?? path)
     }
 
-    public func detection(from e: ParsedEvent, assignment: CustomerDirectory.Assignment, sensor: String, format: SourceFormat,
+    public mutating func detection(from e: ParsedEvent, assignment: CustomerDirectory.Assignment, sensor: String, format: SourceFormat,
                           path: String, offset: Int64, raw: UnsafeBufferPointer<UInt8>, now: Date) -> Detection {
         let time = e.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
         let signatureID = e.signatureID ?? e.signature ?? "unknown"
         let customer = directory.customer(id: assignment.customerID)
         let asset = assignment.endpoint.flatMap { customer?.criticalAsset(for: $0) }
-        let assessment = UrgencyEvaluator.evaluate(UrgencyInput(
+        let (assessment, explanation) = urgencies.evaluate(UrgencyInput(
             severity: e.severity, vendorSeverity: e.vendorSeverity ?? "", category: e.category ?? "",
-            signatureID: signatureID, endpoint: assignment.endpoint, asset: asset), rules: rules)
+            signatureID: signatureID, endpoint: assignment.endpoint, asset: asset))
         return Detection(
             customerID: assignment.customerID, sensor: sensor, sourceFormat: format,
             sourcePosition: SourcePosition(source: path, offset: offset), eventTime: time, ingestTime: now,
             signature: Signature(id: signatureID, name: e.signature ?? e.message ?? "(no signature)", category: e.category ?? ""),
-            vendorSeverity: e.vendorSeverity ?? "", severity: e.severity, urgency: assessment.urgency, urgencyReason: assessment.explanation,
+            vendorSeverity: e.vendorSeverity ?? "", severity: e.severity, urgency: assessment.urgency, urgencyReason: explanation,
             sourceIP: e.sourceIP, sourcePort: e.sourcePort.map(Int.init), destinationIP: e.destinationIP,
             destinationPort: e.destinationPort.map(Int.init), transport: e.transport ?? "", endpoint: assignment.endpoint,
             evidence: Evidence(url: e.url, httpHost: e.httpHost, userAgent: e.userAgent, fileName: e.fileName, fileHash: e.fileHash,

@@ -9,7 +9,7 @@ import TobanCore
 public final class IngestPipeline {
     public let sources: [SourceSettings]
     public let options: IngestOptions
-    private let normaliser: EventNormaliser
+    private var normaliser: EventNormaliser
     private let sink: IngestSink
     private let clock: () -> Date
     private let quarantine: QuarantineWriter

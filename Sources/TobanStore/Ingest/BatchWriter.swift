@@ -247,6 +247,7 @@ struct BatchWriter {
         var update = try RawStatement(db, sql: """
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
             """)
+        var memo = UrgencyMemo(rules: rules)
         for i in slots.indices {
             let slot = slots[i]
             let d = slot.template
@@ -257,15 +258,15 @@ struct BatchWriter {
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
                                      signatureID: d.signature.id, endpoint: d.endpoint, asset: asset(for: d),
                                      corroboratingSignatures: corroborating, count: slot.count)
-            let assessment = UrgencyEvaluator.evaluate(input, rules: rules)
+            let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
             if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
-                update.bind(assessment.urgency.rawValue); update.bind(assessment.explanation); update.bind(id)
+                update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
                 try update.run()
             } else {
                 DetectionRow.bindInsert(d, text: slot.text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
-                                        reason: assessment.explanation, into: &insert)
+                                        reason: explanation, into: &insert)
                 try insert.run()
                 slots[i].existingID = db.lastInsertedRowID
                 result.inserted += 1
