@@ -146,3 +146,40 @@ struct SyslogTests {
         #expect(parse(&p, "<13>1 - h a - - [unterminated x=\"y\"").invalidReason?.contains("structured data") == true)
     }
 }
+
+/// RFC 3164 and CEF dates carry no zone: a source's `timezone` says which, with the offset
+/// in force on that date (so New York is −5 h in January and −4 h in July).
+@Suite("Zone-less dates")
+struct ZonelessDateTests {
+    func syslogTime(_ line: String, zone: String?) -> Double? {
+        var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
+        options.localTimeZone = zone.flatMap(TimeZone.init(identifier:))
+        var parser = SyslogParser(options: options)
+        let result = line.utf8CString.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UInt8.self) { parser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) }
+        }
+        guard case .event(let e) = result else { return nil }
+        return e.timestamp
+    }
+
+    func utc(_ iso: String) -> Double { ISO8601DateFormatter().date(from: iso)!.timeIntervalSince1970 }
+
+    @Test func syslogDatesFollowTheSourceZone() {
+        let line = "<13>Jan 15 09:00:00 fw01 kernel: drop"
+        #expect(syslogTime(line, zone: nil) == utc("2026-01-15T09:00:00Z"))
+        #expect(syslogTime(line, zone: "Asia/Tokyo") == utc("2026-01-15T00:00:00Z"))
+        #expect(syslogTime(line, zone: "America/New_York") == utc("2026-01-15T14:00:00Z"))
+        #expect(syslogTime("<13>Jul 15 09:00:00 fw01 kernel: drop", zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
+        #expect(syslogTime("<13>Jul 15 09:00:00 fw01 kernel: drop", zone: "Asia/Kathmandu") == utc("2026-07-15T03:15:00Z"))
+    }
+
+    @Test func cefDatesFollowTheSourceZone() {
+        var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
+        options.localTimeZone = TimeZone(identifier: "Asia/Tokyo")
+        var parser = CEFParser(options: options)
+        let line = "CEF:0|Vendor|NDR|1.0|100|Beacon|8|src=10.0.0.5 dst=203.0.113.9 rt=Nov 22 2026 09:30:00"
+        let result = Array(line.utf8).withUnsafeBufferPointer { parser.parse($0) }
+        guard case .event(let e) = result else { Issue.record("not parsed: \(result)"); return }
+        #expect(e.timestamp == utc("2026-11-22T00:30:00Z"))
+    }
+}

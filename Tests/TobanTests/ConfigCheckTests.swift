@@ -37,6 +37,11 @@ import Testing
          name = "A"
          timezone = "Asia/Tokio"
          """, "customers[0].timezone: unknown time zone 'Asia/Tokio'"),
+        ("unknown source time zone", """
+         [[sources]]
+         path = "/var/log/remote/fw.log"
+         timezone = "Japan/Osaka"
+         """, "sources[0].timezone: unknown time zone 'Japan/Osaka'"),
         ("unknown urgency", """
          [[customers]]
          id = "a"

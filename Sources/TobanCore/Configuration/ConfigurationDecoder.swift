@@ -106,7 +106,7 @@ public enum ConfigurationDecoder {
         for (i, item) in items.enumerated() {
             let key = "sources[\(i)]"
             guard let t = r.table(item, at: key) else { continue }
-            r.rejectUnknownKeys(t, known: ["path", "format", "customer", "sensor"], at: key)
+            r.rejectUnknownKeys(t, known: ["path", "format", "customer", "sensor", "timezone"], at: key)
             guard let path = r.string(t["path"], at: "\(key).path", required: true) else { continue }
             var s = SourceSettings(path: path)
             if let f = r.string(t["format"], at: "\(key).format"), f != "auto" {
@@ -118,6 +118,11 @@ public enum ConfigurationDecoder {
                 if ids.contains(c) { s.customerID = c } else { r.problem("\(key).customer", "no customer with id '\(c)'") }
             }
             s.sensor = r.string(t["sensor"], at: "\(key).sensor")
+            if let zone = r.string(t["timezone"], at: "\(key).timezone") {
+                if TimeZone(identifier: zone) != nil { s.timeZone = zone } else {
+                    r.problem("\(key).timezone", "unknown time zone '\(zone)' (use an IANA name such as Asia/Tokyo)")
+                }
+            }
             out.append(s)
         }
         return out

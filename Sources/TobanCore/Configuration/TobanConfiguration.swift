@@ -37,6 +37,9 @@ public struct SourceSettings: Sendable, Equatable {
     public var customerID: String?
     /// Sensor name for formats that do not carry one (Zeek TSV).
     public var sensor: String?
+    /// IANA zone of the sensor's clock, for timestamps that carry no zone (RFC 3164 syslog,
+    /// CEF `rt` dates); nil: the ingest host's zone.
+    public var timeZone: String?
 
     public init(path: String, format: SourceFormat? = nil, customerID: String? = nil, sensor: String? = nil) {
         self.path = path

@@ -1,3 +1,4 @@
+import Foundation
 import TobanCore
 
 /// The outcome of parsing one line (one record) of a log.
@@ -22,6 +23,10 @@ public struct ParserOptions: Sendable, Equatable {
     public var syslogYear: Int
     /// UTC offset in seconds for timestamps without a zone (RFC 3164, zone-less ISO 8601, CEF `MMM dd yyyy HH:mm:ss`).
     public var localUTCOffsetSeconds: Int
+    /// When set, the zone of the sensor's clock: a zone-less RFC 3164 or CEF date is read
+    /// in it, with the offset in force at that date (daylight saving included), instead
+    /// of `localUTCOffsetSeconds`.
+    public var localTimeZone: TimeZone?
     /// Lines longer than this are rejected as `.invalid` before any scanning.
     public var maxLineLength: Int
 
@@ -29,6 +34,17 @@ public struct ParserOptions: Sendable, Equatable {
         self.syslogYear = syslogYear
         self.localUTCOffsetSeconds = localUTCOffsetSeconds
         self.maxLineLength = maxLineLength
+    }
+
+    /// UTC seconds of a zone-less date read as if it were UTC (`wallClock`).
+    func utc(fromWallClock wallClock: Double) -> Double {
+        guard let zone = localTimeZone else { return wallClock - Double(localUTCOffsetSeconds) }
+        // The offset in force at the wall-clock time: first guess from the wall clock as if
+        // UTC, then from the instant that guess gives (right except within the hour of a
+        // change, where the earlier offset wins, as for any ambiguous local time).
+        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock))
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: wallClock - Double(guess)))
+        return wallClock - Double(offset)
     }
 }
 

@@ -139,7 +139,12 @@ public final class IngestPipeline {
                 return
             }
             files[i].slot.format = format
-            files[i].slot.parser = makeParser(for: format, fileName: line.path, options: options.parser)
+            var parserOptions = options.parser
+            if let zone = source.timeZone.flatMap(TimeZone.init(identifier:)) {
+                parserOptions.localTimeZone = zone
+                parserOptions.localUTCOffsetSeconds = zone.secondsFromGMT(for: clock())
+            }
+            files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }
         let result = files[i].slot.parser!.parse(line.bytes)
         let format = files[i].slot.format!

@@ -269,7 +269,8 @@ public struct CEFParser: LineParser {
         for t in [rt, startTime] {
             guard e.timestamp == nil, var text = t else { continue }
             e.timestamp = text.withUTF8 { u in
-                u.baseAddress.flatMap { Timestamps.cef($0, u.count, year: options.syslogYear, offset: options.localUTCOffsetSeconds) }
+                u.baseAddress.flatMap { Timestamps.cef($0, u.count, year: options.syslogYear, offset: 0) }
+                    .map { options.utc(fromWallClock: $0) }
             }
         }
     }

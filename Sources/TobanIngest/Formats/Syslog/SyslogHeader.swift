@@ -139,8 +139,8 @@ struct SyslogHeader {
                           options: ParserOptions) {
         var i = start
         let rest = end - i
-        if let (t, used) = Timestamps.bsd(p + i, rest, year: options.syslogYear, offset: options.localUTCOffsetSeconds) {
-            h.timestamp = t
+        if let (t, used) = Timestamps.bsd(p + i, rest, year: options.syslogYear, offset: 0) {
+            h.timestamp = options.utc(fromWallClock: t)
             i += used
         } else if rest >= 19, ASCII.isDigit(p[i]) {
             let (s, e, _) = token(p, i, end)
