@@ -38,7 +38,7 @@ enum ContextMerge {
     /// One sample's JSON object, appended to `out`.
     static func encode(_ s: ContextSample, into out: inout JSONBytes) {
         out.append("{\"k\":\"")
-        out.append(kindNames[ContextColumns.kindIndex[s.kind]!])
+        out.append(kindName(s.kind))
         out.append("\",\"p\":")
         if let peer = s.peer { out.appendQuoted(peer) } else { out.append("null") }
         out.append(",\"s\":")
@@ -48,8 +48,8 @@ enum ContextMerge {
         out.append(byte: 0x7D)
     }
 
-    /// `ContextKind` raw values, by `ContextColumns.kinds` index, as static text.
-    private static let kindNames: [StaticString] = ContextColumns.kinds.map { kind -> StaticString in
+    /// A `ContextKind`'s raw value as static text (no string built per sample).
+    private static func kindName(_ kind: ContextKind) -> StaticString {
         switch kind {
         case .dns: "dns"
         case .http: "http"

@@ -2,16 +2,21 @@ import TobanCore
 
 /// Text forms the ingest writer builds for every row, without string interpolation.
 enum FastText {
-    /// `IPAddress.description`, with IPv4 (the usual case) written digit by digit.
+    /// `IPAddress.description`, with IPv4 (the usual case) written as bytes: at most 15,
+    /// so the result is a small string that needs no allocation.
     static func ip(_ address: IPAddress) -> String {
         guard let v4 = address.ipv4Value else { return address.description }
-        var out = ""
-        out.reserveCapacity(15)
-        for shift in stride(from: 24, through: 0, by: -8) {
-            appendDecimal(Int((v4 >> UInt32(shift)) & 0xFF), to: &out)
-            if shift > 0 { out.unicodeScalars.append(".") }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            var n = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int((v4 >> UInt32(shift)) & 0xFF)
+                if octet >= 100 { buffer[n] = UInt8(48 + octet / 100); n += 1 }
+                if octet >= 10 { buffer[n] = UInt8(48 + (octet / 10) % 10); n += 1 }
+                buffer[n] = UInt8(48 + octet % 10); n += 1
+                if shift > 0 { buffer[n] = 0x2E; n += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
         }
-        return out
     }
 
     static func appendDecimal(_ value: Int, to out: inout String) {

@@ -67,9 +67,10 @@ struct JSONBytes {
     /// Milliseconds since 1970 as seconds with three decimals (`1790000000.123`), the
     /// number `ContextSample` decodes as its time.
     mutating func appendSeconds(milliseconds: Int64) {
-        let whole = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let fraction = milliseconds - whole * 1000
-        appendDecimal(whole)
+        if milliseconds < 0 { bytes.append(0x2D) }
+        let magnitude = milliseconds.magnitude
+        appendDecimal(magnitude / 1000)
+        let fraction = magnitude % 1000
         bytes.append(0x2E)
         bytes.append(0x30 + UInt8(fraction / 100))
         bytes.append(0x30 + UInt8(fraction / 10 % 10))
