@@ -9,6 +9,13 @@ enum StoreMigrations {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: schemaV1)
         }
+        // Keep this one registered last (after any "v2-…"): it backfills from the final
+        // detections table and adds the triggers that keep its tables exact.
+        migrator.registerMigration("v3-queue-aggregates") { db in
+            try db.execute(sql: QueueAggregatesSchema.tables)
+            try db.execute(sql: QueueAggregatesSchema.backfill)
+            try db.execute(sql: QueueAggregatesSchema.triggerSQL)
+        }
         return migrator
     }
 
@@ -22,6 +29,7 @@ enum StoreMigrations {
         static let ingestTime = "detections_ingest_time"
         static let endpointRisk = "endpoints_risk"
         static let auditSubject = "audit_subject"
+        static let signatureQueue = "detections_signature_queue"
     }
 
     static let schemaV1 = """

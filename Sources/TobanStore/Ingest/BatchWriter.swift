@@ -198,6 +198,7 @@ struct BatchWriter {
             """)
         var ids: [Int64] = []
         ids.reserveCapacity(slots.count)
+        var aggregates = QueueAggregates.Tally() // the console's queue aggregates: one batched write, no per-row trigger
         for slot in slots {
             let d = slot.template
             var corroborating = 0
@@ -218,6 +219,7 @@ struct BatchWriter {
                                      signatureID: d.signature.id, endpoint: d.endpoint, asset: asset(for: d),
                                      corroboratingSignatures: corroborating, count: slot.count)
             let assessment = UrgencyEvaluator.evaluate(input, rules: rules)
+            aggregates.add(d, urgency: assessment.urgency, lastSeen: slot.last, isNew: slot.existingID == nil)
             if let id = slot.existingID {
                 try update.execute(arguments: [slot.count, slot.first, slot.last, assessment.urgency.rawValue, assessment.explanation, id])
                 ids.append(id)
@@ -236,6 +238,7 @@ struct BatchWriter {
                 result.inserted += 1
             }
         }
+        try aggregates.write(db)
         return ids
     }
 

@@ -65,7 +65,10 @@ public struct DetectionFilter: Sendable, Equatable {
     var onlyOpen: Bool { !statuses.isEmpty && !statuses.contains(.closed) }
 
     /// The WHERE terms other than urgency (which the keyset query places itself).
-    func conditions() -> (terms: [String], arguments: [any DatabaseValueConvertible]) {
+    /// `signatureIDs`: the ids whose stored names match `signature` (`SignatureMatch`); with
+    /// them the signature term can use an index on `signature_id`, while the name test stays
+    /// as a per-row check so the meaning is exactly the substring match.
+    func conditions(signatureIDs: [String]? = nil) -> (terms: [String], arguments: [any DatabaseValueConvertible]) {
         var terms: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if onlyOpen { terms.append("status <> 'closed'") }
@@ -80,6 +83,10 @@ public struct DetectionFilter: Sendable, Equatable {
             args += sorted as [any DatabaseValueConvertible]
         }
         if let signature, !signature.isEmpty {
+            if let signatureIDs {
+                terms.append("signature_id IN (\(signatureIDs.map { _ in "?" }.joined(separator: ",")))")
+                args += signatureIDs as [any DatabaseValueConvertible]
+            }
             terms.append("(signature_name LIKE ? ESCAPE '\\' OR signature_id = ?)")
             args.append("%" + Self.escapeLike(signature) + "%")
             args.append(signature)
