@@ -63,8 +63,16 @@ struct Keyset {
         }
         func statement(_ extra: [String], _ extraArgs: [any DatabaseValueConvertible], orderFrom: Int) -> (String, [any DatabaseValueConvertible]) {
             let lead = columns[0].name
-            let terms = filter + ["\(lead) >= ?", "\(lead) <= ?"] + extra
-            let args = filterArguments + [bounds.low, bounds.high] + extraArgs
+            // With the leading column fixed (`lead = ?`) the bounds are redundant, and the
+            // planner may prefer their range to the equality and then sort: leave them out.
+            let fixed = orderFrom > 0
+            // Likewise, with the second column fixed too (`b = b₀`), a filter range on it
+            // ("last_seen >= ?") is true or false for the whole statement; unary plus keeps the
+            // planner from seeking that range instead of the equality (and then sorting).
+            let second = columns.count > 1 ? columns[1].name + " " : nil
+            let filterTerms = orderFrom >= 2 ? filter.map { t in second.map { t.hasPrefix($0) } == true ? "+" + t : t } : filter
+            let terms = filterTerms + (fixed ? [] : ["\(lead) >= ?", "\(lead) <= ?"]) + extra
+            let args = filterArguments + (fixed ? [] : [bounds.low, bounds.high]) + extraArgs
             let sql = "SELECT \(selectColumns) FROM \(table) INDEXED BY \(index) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order(from: orderFrom)) LIMIT ?"
             return (sql, args)
         }
