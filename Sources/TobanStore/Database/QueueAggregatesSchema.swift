@@ -59,7 +59,7 @@ enum QueueAggregatesSchema {
         SELECT 'customer', customer_id, customer_id, urgency, COUNT(*), MAX(last_seen), customer_id
         FROM detections WHERE status <> 'closed' GROUP BY customer_id, urgency;
     INSERT INTO signature_names (signature_id, signature_name) SELECT DISTINCT signature_id, signature_name FROM detections;
-    INSERT INTO detection_arrivals (minute, count) SELECT ingest_time / 60000, COUNT(*) FROM detections GROUP BY 1;
+    INSERT INTO detection_arrivals (minute, count) SELECT CAST(ingest_time / 60000 AS INTEGER), COUNT(*) FROM detections GROUP BY 1;
     """
 
     /// One grouping dimension as seen from a trigger: its key expression and how to find
