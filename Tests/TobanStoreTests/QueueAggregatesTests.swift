@@ -122,7 +122,7 @@ import TobanCore
             try store.pool.write { db in
                 try db.execute(sql: """
                     DROP TABLE queue_aggregates; DROP TABLE signature_names; DROP TABLE detection_arrivals;
-                    DROP INDEX detections_signature_queue;
+                    DROP INDEX detections_signature_queue; DROP INDEX detections_customer_queue;
                     DELETE FROM grdb_migrations WHERE identifier = 'v3-queue-aggregates';
                     """)
                 for trigger in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {

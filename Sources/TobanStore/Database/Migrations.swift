@@ -30,6 +30,7 @@ enum StoreMigrations {
         static let endpointRisk = "endpoints_risk"
         static let auditSubject = "audit_subject"
         static let signatureQueue = "detections_signature_queue"
+        static let customerQueue = "detections_customer_queue"
     }
 
     static let schemaV1 = """

@@ -7,8 +7,11 @@
 /// - `signature_names`: every (signature id, name) pair stored, so that `sig~text` is
 ///   matched against a few thousand names instead of every detection.
 /// - `detection_arrivals`: new detection rows per minute of ingest time (the sparkline).
-/// - `detections_signature_queue`: the queue order within one signature, so a `sig~`
-///   filter pages each matching signature with index seeks.
+/// - `detections_signature_queue` and `detections_customer_queue`: the queue order within
+///   one signature / one customer, so `sig~` and `cust:` page each matching signature or
+///   customer with index seeks (a customer with no P1 would otherwise mean reading every
+///   other customer's P1 rows to find that out). Two more index entries per inserted row:
+///   the price of a console that stays fast on the filters analysts use most.
 ///
 /// Exactness: rows change group membership only by insertion (ingest), by a status change
 /// across closed/open (analyst actions, undo), by an urgency change (ingest re-evaluation
@@ -42,6 +45,7 @@ enum QueueAggregatesSchema {
     );
 
     CREATE INDEX detections_signature_queue ON detections (signature_id, urgency, last_seen DESC, id DESC) WHERE status <> 'closed';
+    CREATE INDEX detections_customer_queue ON detections (customer_id, urgency, last_seen DESC, id DESC) WHERE status <> 'closed';
     """
 
     /// Fills the three tables from the detections (the migration, and `rebuildQueueAggregates`).

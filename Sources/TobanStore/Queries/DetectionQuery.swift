@@ -42,17 +42,32 @@ extension TobanStore {
         var merged: Bool
     }
 
+    /// Up to this many customers, an open-queue page is read customer by customer through
+    /// `detections_customer_queue` and merged.
+    static let customerMergeLimit = 64
+
     static func queueRead(_ db: Database, _ filter: DetectionFilter) throws -> QueueRead {
-        guard let text = filter.signature, !text.isEmpty else {
-            let (terms, args) = filter.conditions()
-            return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+        var match: SignatureMatch?
+        if let text = filter.signature, !text.isEmpty {
+            match = try SignatureMatch.resolve(db, text)
+            if match!.ids.isEmpty { return QueueRead(parts: [], merged: false) }
         }
-        let match = try SignatureMatch.resolve(db, text)
-        if match.ids.isEmpty { return QueueRead(parts: [], merged: false) }
-        guard filter.onlyOpen, match.ids.count <= SignatureMatch.mergeLimit else {
-            let (terms, args) = filter.conditions(signatureIDs: match.ids)
-            return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+        if let match, filter.onlyOpen, match.ids.count <= SignatureMatch.mergeLimit {
+            return perSignature(filter, match)
         }
+        let (terms, args) = filter.conditions(signatureIDs: match?.ids)
+        if filter.onlyOpen, !filter.customers.isEmpty, filter.customers.count <= customerMergeLimit {
+            let parts = filter.customers.sorted().map { customer -> QueueRead.Part in
+                let keyset = Keyset(table: "detections", index: StoreMigrations.Index.customerQueue, selectColumns: "urgency, last_seen, id",
+                                    columns: queueOrder, leadValues: urgencyValues(filter))
+                return .init(keyset: keyset, terms: terms + ["customer_id = ?"], arguments: args + [customer])
+            }
+            return QueueRead(parts: parts, merged: true)
+        }
+        return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+    }
+
+    static func perSignature(_ filter: DetectionFilter, _ match: SignatureMatch) -> QueueRead {
         let parts = match.ids.map { id -> QueueRead.Part in
             var f = filter
             // Rows of a signature whose every name matches need no per-row name test.
@@ -73,6 +88,12 @@ extension TobanStore {
         let read = try queueRead(db, filter)
         let cursorValues = cursor.map(Self.cursorValues)
         let bounds = urgencyBounds(filter)
+        if read.merged, read.parts.count == 1, var part = read.parts.first {
+            // One signature or customer: its page straight from its index, no merge.
+            part.keyset.selectColumns = DetectionRow.columns
+            return try part.keyset.fetch(db, cursor: cursorValues, backward: backward, filter: part.terms, filterArguments: part.arguments,
+                                         bounds: bounds, limit: limit).map(DetectionRow.detection)
+        }
         guard read.merged else {
             guard let part = read.parts.first else { return [] }
             return try part.keyset.fetch(db, cursor: cursorValues, backward: backward, filter: part.terms, filterArguments: part.arguments,
