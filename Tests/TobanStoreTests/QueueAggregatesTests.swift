@@ -15,6 +15,7 @@ import TobanCore
                 try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { "\($0)" }.joined(separator: "|") }
             }
             let maintained = try lines("SELECT dimension, key, customer_id, urgency, open_count, last_seen FROM queue_aggregates ORDER BY 1, 2, 3, 4")
+                + lines("SELECT dimension, key, customer_id, open_count, urgency, last_seen FROM queue_group_totals ORDER BY 1, 2, 3")
                 + lines("SELECT 'name', signature_id, signature_name FROM signature_names ORDER BY 2, 3")
                 + lines("SELECT 'minute', minute, count FROM detection_arrivals ORDER BY 2")
             let fresh = try lines("""
@@ -26,6 +27,16 @@ import TobanCore
                     UNION ALL SELECT 'customer', customer_id, customer_id, urgency, COUNT(*), MAX(last_seen) FROM detections
                         WHERE status <> 'closed' GROUP BY 2, 3, 4)
                 ORDER BY 1, 2, 3, 4
+                """)
+                + lines("""
+                SELECT * FROM (
+                    SELECT 'signature' AS d, signature_id AS k, customer_id AS c, COUNT(*), MIN(urgency), MAX(last_seen) FROM detections
+                        WHERE status <> 'closed' GROUP BY 2, 3
+                    UNION ALL SELECT 'endpoint', COALESCE(endpoint, '-'), customer_id, COUNT(*), MIN(urgency), MAX(last_seen) FROM detections
+                        WHERE status <> 'closed' GROUP BY 2, 3
+                    UNION ALL SELECT 'customer', customer_id, customer_id, COUNT(*), MIN(urgency), MAX(last_seen) FROM detections
+                        WHERE status <> 'closed' GROUP BY 2, 3)
+                ORDER BY 1, 2, 3
                 """)
                 + lines("SELECT DISTINCT 'name', signature_id, signature_name FROM detections ORDER BY 2, 3")
                 + lines("SELECT 'minute', ingest_time / 60000, COUNT(*) FROM detections GROUP BY 2 ORDER BY 2")
@@ -121,7 +132,7 @@ import TobanCore
             try store.dispose(Array(ids.prefix(5)), disposition: .falsePositive, actor: "x", at: t0)
             try store.pool.write { db in
                 try db.execute(sql: """
-                    DROP TABLE queue_aggregates; DROP TABLE signature_names; DROP TABLE detection_arrivals;
+                    DROP TABLE queue_aggregates; DROP TABLE queue_group_totals; DROP TABLE signature_names; DROP TABLE detection_arrivals;
                     DROP INDEX detections_signature_queue; DROP INDEX detections_customer_queue;
                     DELETE FROM grdb_migrations WHERE identifier = 'v3-queue-aggregates';
                     """)
@@ -162,8 +173,10 @@ import TobanCore
         }
         // The aggregate read is a search on the aggregate table, never on detections.
         for grouping in DetectionGrouping.allCases {
-            let plan = try f.store.groupPlan(by: grouping, filter: DetectionFilter(customers: ["acme"], urgencies: .p1 ... .p3))
-            #expect(plan.contains("queue_aggregates") && !plan.contains("detections"), "\(plan)")
+            for filter in [DetectionFilter(), DetectionFilter(customers: ["acme"], urgencies: .p1 ... .p3)] {
+                let plan = try f.store.groupPlan(by: grouping, filter: filter)
+                #expect(plan.contains(filter.urgencies == nil ? "queue_group_totals" : "queue_aggregates") && !plan.contains("detections"), "\(plan)")
+            }
         }
     }
 }

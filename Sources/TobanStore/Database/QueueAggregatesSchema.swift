@@ -4,6 +4,7 @@
 ///   with their count and latest activity, for the three groupings of the queue
 ///   (dimension = `DetectionGrouping.rawValue`: signature id, endpoint address or "-",
 ///   customer id). The header's per-customer counts are the "customer" rows.
+/// - `queue_group_totals`: the same summed over urgencies, one row per group.
 /// - `signature_names`: every (signature id, name) pair stored, so that `sig~text` is
 ///   matched against a few thousand names instead of every detection.
 /// - `detection_arrivals`: new detection rows per minute of ingest time (the sparkline).
@@ -32,6 +33,20 @@ enum QueueAggregatesSchema {
         PRIMARY KEY (dimension, key, customer_id, urgency)
     ) WITHOUT ROWID;
     CREATE INDEX queue_aggregates_customer ON queue_aggregates (dimension, customer_id, urgency);
+
+    -- The same per (dimension, key, customer) over all urgencies: the group list without a
+    -- GROUP BY over every endpoint × urgency row. Kept from queue_aggregates by triggers on
+    -- that table (a few hundred rows per ingest batch, never one per detection).
+    CREATE TABLE queue_group_totals (
+        dimension TEXT NOT NULL,
+        key TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        open_count INTEGER NOT NULL,
+        urgency INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (dimension, key, customer_id)
+    ) WITHOUT ROWID;
 
     CREATE TABLE signature_names (
         signature_id TEXT NOT NULL,
@@ -62,6 +77,10 @@ enum QueueAggregatesSchema {
     INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
         SELECT 'customer', customer_id, customer_id, urgency, COUNT(*), MAX(last_seen), customer_id
         FROM detections WHERE status <> 'closed' GROUP BY customer_id, urgency;
+    DELETE FROM queue_group_totals;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        GROUP BY dimension, key, customer_id;
     INSERT INTO signature_names (signature_id, signature_name) SELECT DISTINCT signature_id, signature_name FROM detections;
     INSERT INTO detection_arrivals (minute, count) SELECT CAST(ingest_time / 60000 AS INTEGER), COUNT(*) FROM detections GROUP BY 1;
     """
@@ -116,8 +135,28 @@ enum QueueAggregatesSchema {
     /// Status across closed/open: one trigger per direction (a WHEN each, no CASE in SQL).
     /// Urgency: only while the row is open before and after (otherwise the status trigger
     /// accounts for it with the right urgency). Delete: only open rows were counted.
+    /// Statements recomputing the totals row of the group of aggregate row `r` from its
+    /// (at most five) per-urgency rows.
+    static func total(_ r: String) -> String {
+        """
+        DELETE FROM queue_group_totals WHERE dimension = \(r).dimension AND key = \(r).key AND customer_id = \(r).customer_id;
+        INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+            SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+            WHERE dimension = \(r).dimension AND key = \(r).key AND customer_id = \(r).customer_id GROUP BY dimension, key, customer_id;
+        """
+    }
+
     static var triggerSQL: String {
         """
+        CREATE TRIGGER queue_group_totals_insert AFTER INSERT ON queue_aggregates BEGIN
+        \(total("new"))
+        END;
+        CREATE TRIGGER queue_group_totals_update AFTER UPDATE ON queue_aggregates BEGIN
+        \(total("new"))
+        END;
+        CREATE TRIGGER queue_group_totals_delete AFTER DELETE ON queue_aggregates BEGIN
+        \(total("old"))
+        END;
         CREATE TRIGGER queue_aggregates_close AFTER UPDATE OF status ON detections
         WHEN old.status <> 'closed' AND new.status = 'closed'
         BEGIN

@@ -107,11 +107,22 @@ extension TobanStore {
             args += [range.lowerBound.rawValue, range.upperBound.rawValue]
         }
         let perCustomer = grouping == .endpoint
+        let order = "ORDER BY u ASC, n DESC, ls DESC, k ASC, c ASC LIMIT \(max(0, limit))"
+        if filter.urgencies == nil && perCustomer {
+            // One totals row per endpoint group: no aggregation at all.
+            let sql = """
+                SELECT key AS k, customer_id AS c, label, open_count AS n, urgency AS u, last_seen AS ls
+                FROM queue_group_totals WHERE \(terms.joined(separator: " AND ")) \(order)
+                """
+            return (sql, args)
+        }
+        // Over urgencies (or, with an urgency range, the per-urgency rows) summed per group.
+        let table = filter.urgencies == nil ? "queue_group_totals" : "queue_aggregates"
         let sql = """
             SELECT key AS k, \(perCustomer ? "customer_id" : "NULL") AS c, MAX(label) AS label, SUM(open_count) AS n,
                    MIN(urgency) AS u, MAX(last_seen) AS ls
-            FROM queue_aggregates WHERE \(terms.joined(separator: " AND "))
-            GROUP BY key\(perCustomer ? ", customer_id" : "") ORDER BY u ASC, n DESC, ls DESC, k ASC, c ASC LIMIT \(max(0, limit))
+            FROM \(table) WHERE \(terms.joined(separator: " AND "))
+            GROUP BY key\(perCustomer ? ", customer_id" : "") \(order)
             """
         return (sql, args)
     }

@@ -93,6 +93,7 @@ enum QueueAggregates {
     /// delete trigger finds nothing to adjust row by row) and its arrivals are subtracted.
     static func forgetCustomer(_ db: Database, _ customer: String) throws {
         try db.execute(sql: "DELETE FROM queue_aggregates WHERE customer_id = ?", arguments: [customer])
+        try db.execute(sql: "DELETE FROM queue_group_totals WHERE customer_id = ?", arguments: [customer])
         try db.execute(sql: """
             WITH gone AS (SELECT ingest_time / 60000 AS minute, COUNT(*) AS n FROM detections WHERE customer_id = ? GROUP BY 1)
             UPDATE detection_arrivals SET count = count - (SELECT n FROM gone WHERE gone.minute = detection_arrivals.minute)
