@@ -24,6 +24,16 @@ public enum AddressFilter: Sendable, Equatable {
         case .address(let ip):
             return ("(" + columns.map { "\($0) = ?" }.joined(separator: " OR ") + ")", columns.map { _ in ip.description })
         case .network(let cidr):
+            // An IPv4 network on an octet boundary is a prefix of the canonical text
+            // ("10.5.0.0/16" → "10.5."): a string comparison per row instead of parsing
+            // every address in a SQL function.
+            if let v4 = cidr.network.ipv4Value, (cidr.prefixBits - 96) % 8 == 0, cidr.prefixBits - 96 < 32 {
+                let octets = (cidr.prefixBits - 96) / 8
+                guard octets > 0 else { return ("(" + columns.map { "\($0) LIKE '%.%'" }.joined(separator: " OR ") + ")", []) }
+                let prefix = (0..<octets).map { String((v4 >> UInt32(24 - 8 * $0)) & 0xFF) }.joined(separator: ".") + "."
+                return ("(" + columns.map { "substr(\($0), 1, \(prefix.utf8.count)) = ?" }.joined(separator: " OR ") + ")",
+                        columns.map { _ in prefix })
+            }
             return ("(" + columns.map { "toban_in_cidr(\($0), ?) = 1" }.joined(separator: " OR ") + ")", columns.map { _ in cidr.description })
         }
     }
