@@ -185,7 +185,7 @@ enum ConsoleBench {
             _ = keystroke([.character("j")])
         }
         report("drill into detail", detail)
-        for (label, tabs) in [("signature", 1), ("customer", 3)] {
+        for (label, tabs) in [("signature", 1), ("endpoint", 2), ("customer", 3)] {
             runner.send(.character(":")); runner.type("group none"); runner.send(.enter)
             for _ in 0..<tabs { runner.send(.tab) }
             var samples: [Double] = []
