@@ -180,14 +180,6 @@ extension TobanStore {
     /// rows already on screen in place.
     public func detections(ids: [Int64]) throws -> [Detection] {
         guard !ids.isEmpty else { return [] }
-        return try read { db in
-            var out: [Detection] = []
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
-                out += try Row.fetchAll(db, sql: "SELECT \(DetectionRow.columns) FROM detections WHERE id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
-                                        arguments: StatementArguments(part)).map(DetectionRow.detection)
-            }
-            return out
-        }
+        return try read { db in try Self.fetchDetections(db, ids: ids) }
     }
 }

@@ -29,9 +29,10 @@ extension TobanStore {
         Array((filter.urgencies?.lowerBound.rawValue ?? Urgency.p1.rawValue)...(filter.urgencies?.upperBound.rawValue ?? Urgency.p5.rawValue))
     }
 
-    /// How a queue page is read: one keyset over the queue index, or (a `sig~` filter
-    /// matching few signatures, open detections) one keyset per signature over
-    /// `detections_signature_queue`, merged; `nil` parts when nothing can match.
+    /// How a queue page is read: one keyset over the queue index; or, for open detections,
+    /// one keyset per matching signature (a `sig~` matching few) over
+    /// `detections_signature_queue`, else one per customer (`cust:`) over
+    /// `detections_customer_queue`, merged. No parts when nothing can match.
     struct QueueRead {
         struct Part {
             var keyset: Keyset
