@@ -73,6 +73,9 @@ import TobanCore
         let mark = ids["3"]!
         #expect(try f.store.countNewer(than: mark, filter: DetectionFilter()) == [ids["4"]!, ids["5"]!].filter { $0 > mark }.count)
         #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(customers: ["beta"])) == 2)
+        // Counted up to the cap (the console's "+N new" needs no exact figure beyond it).
+        #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(), cap: 3) == 3)
+        #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(), cap: 100) == 5)
         #expect(try f.store.latestDetectionID() == ids.values.max())
     }
 
