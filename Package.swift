@@ -60,7 +60,11 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
-        .executableTarget(name: "toban-bench", dependencies: ["TobanIngest", "TobanCore", "TobanStore", "TobanConsole"]),
+        .executableTarget(name: "toban-bench", dependencies: [
+            "TobanIngest", "TobanCore", "TobanStore", "TobanConsole",
+            // Bulk seeding of the console benchmark's store with one INSERT … SELECT.
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
         .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),
         .testTarget(name: "TobanStoreTests", dependencies: ["TobanStore", "TobanCore"]),

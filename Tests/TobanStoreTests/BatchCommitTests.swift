@@ -208,13 +208,16 @@ import TobanCore
 
     @Test func detectionRateCountsNewRowsPerMinute() throws {
         let f = try StoreFixture()
-        let now = t0 + 3600
+        // Buckets are whole minutes; the last is the minute `now` is in (40 s into it here).
+        let minute = (t0 + 3600).timeIntervalSince1970 - (t0 + 3600).timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        let now = Date(timeIntervalSince1970: minute + 40)
         try f.store.commit(IngestBatch(detections: (0..<6).map { makeDetection(signature: "s\($0)", at: now - 30 - Double($0 % 2) * 60) }),
                            customers: [acme], now: now)
         let rate = try f.store.detectionRate(now: now)
         #expect(rate.count == 60)
         #expect(rate.last?.count == 3 && rate[58].count == 3)
         #expect(rate.dropLast(2).allSatisfy { $0.count == 0 })
+        #expect(rate.last?.start == Date(timeIntervalSince1970: minute))
         let open = try f.store.openCountsByCustomerAndUrgency()
         #expect(Set(open.map(\.customerID)) == ["acme"])
         #expect(open.map(\.count).reduce(0, +) == 6)

@@ -34,6 +34,19 @@ import TobanCore
         Set(try f.store.detections(filter, limit: 100).map(\.signature.id))
     }
 
+    @Test func networksOnAndOffOctetBoundariesMatchTheSame() throws {
+        let (f, _) = try Self.seeded()
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("10.1.0.0/16"))) == ["1"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("10.1.2.0/24"))) == ["1"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("10.1.2.3/32"))) == ["1"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("10.0.0.0/12"))) == ["1", "2"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("192.168.1.16/28"))) == ["3", "4"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("0.0.0.0/0"))) == ["1", "2", "3", "4"])
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("2001:db8::/32"))) == ["5"])
+        // "10.1." must not match "110.1.…" or "10.10.…": the prefix includes the dot and starts the text.
+        #expect(try matches(f, DetectionFilter(address: AddressFilter("10.9.0.0/16"))) == ["2"])
+    }
+
     @Test func eachFilterNarrows() throws {
         let (f, ids) = try Self.seeded()
         #expect(try matches(f, DetectionFilter()) == ["1", "2", "3", "4", "5"])
@@ -60,6 +73,9 @@ import TobanCore
         let mark = ids["3"]!
         #expect(try f.store.countNewer(than: mark, filter: DetectionFilter()) == [ids["4"]!, ids["5"]!].filter { $0 > mark }.count)
         #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(customers: ["beta"])) == 2)
+        // Counted up to the cap (the console's "+N new" needs no exact figure beyond it).
+        #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(), cap: 3) == 3)
+        #expect(try f.store.countNewer(than: 0, filter: DetectionFilter(), cap: 100) == 5)
         #expect(try f.store.latestDetectionID() == ids.values.max())
     }
 

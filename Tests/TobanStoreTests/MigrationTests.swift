@@ -7,7 +7,7 @@ import TobanCore
 @Suite struct MigrationTests {
     @Test func freshStoreIsMigratedWithWALAndPragmas() throws {
         let f = try StoreFixture()
-        #expect(try f.store.appliedMigrations() == StoreMigrations.names)
+        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
         let pragmas = try f.store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
              try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
@@ -33,7 +33,7 @@ import TobanCore
         try f.store.close()
         for _ in 0..<2 {
             let again = try TobanStore(path: f.path)
-            #expect(try again.appliedMigrations() == StoreMigrations.names)
+            #expect(try again.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
             #expect(try again.pool.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name") } == schema)
             #expect(try again.detections().count == 1)
             #expect(try again.checkpoint(sourceID: "eve")?.offset == 10)
@@ -69,7 +69,7 @@ import TobanCore
             try queue.close()
         }
         let store = try TobanStore(path: path)
-        #expect(try store.appliedMigrations() == StoreMigrations.names)
+        #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
         let bucket = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
             if case .context(let b) = item { return b } else { return nil }
         }.first

@@ -15,6 +15,13 @@ final class StoreFixture: @unchecked Sendable {
         store = try TobanStore(path: directory.appendingPathComponent("toban.sqlite").path)
     }
 
+    /// Opens an existing store file (its directory is left alone when released).
+    init(path: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try TobanStore(path: path)
+    }
+
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {

@@ -10,6 +10,8 @@ extension ConsoleModel {
         return state.withQueue(token) { q -> [Effect] in
             q.generation += 1
             q.loading = true
+            // An Enter waiting for the previous list does not carry over to a new one.
+            q.pendingDrill = false
             if let grouping = q.grouping {
                 return [.background(Loaders.groups(env.store, token: token, generation: q.generation, filter: q.filter, grouping: grouping))]
             }
@@ -87,6 +89,19 @@ extension ConsoleModel {
             }
             q.selected = min(q.selected, max(0, q.rows.count - 1))
         }
+    }
+
+    /// After a page or the groups arrived: the Enter pressed while they were loading, if
+    /// the screen is still on top and done loading.
+    mutating func drillIfPending(_ token: Int) -> [Effect] {
+        guard case .queue(let q) = state.top, q.token == token, q.pendingDrill, !q.loading else { return [] }
+        state.withQueue(token) { $0.pendingDrill = false }
+        setMessage(nil)
+        if q.selectedDetection == nil && q.selectedGroup == nil {
+            setMessage("nothing to open: the list is empty")
+            return []
+        }
+        return drillIn()
     }
 
     /// The job that re-reads the rows on screen and counts new arrivals.

@@ -13,6 +13,8 @@ public struct ConsoleModel: ConsoleApp {
 
     /// Overview refresh period in clock ticks when nothing else changes it (lag grows with time).
     static let overviewEveryTicks = 10
+    /// A header request still unanswered after this many ticks is given up (it failed).
+    static let overviewTimeoutTicks = 5
 
     public init(environment: ConsoleEnvironment) {
         self.environment = environment
@@ -50,7 +52,7 @@ public struct ConsoleModel: ConsoleApp {
 
     /// First frame: read the queue and the header data.
     mutating func start() -> [Effect] {
-        var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
+        var effects: [Effect] = loadOverview()
         effects += reloadQueue(token: state.stack[0].token, placement: .top(latestID: 0), selectID: nil)
         return effects
     }
@@ -189,7 +191,13 @@ public struct ConsoleModel: ConsoleApp {
                 state.stack.append(.queue(screen))
                 return reloadQueue(token: screen.token, placement: .top(latestID: 0), selectID: nil)
             }
-            guard let d = q.selectedDetection else { return [] }
+            guard let d = q.selectedDetection else {
+                if q.loading {
+                    state.withQueue(q.token) { $0.pendingDrill = true }
+                    setMessage("loading… (Enter opens the selected row when it arrives)")
+                }
+                return []
+            }
             return pushDetail(d.id)
         case .detail(let d):
             // Enter on the detail opens the endpoint page of its endpoint.
@@ -236,7 +244,7 @@ public struct ConsoleModel: ConsoleApp {
 
     /// Ctrl-L: re-read the screen on top from scratch.
     mutating func reloadTop() -> [Effect] {
-        var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
+        var effects: [Effect] = loadOverview()
         switch state.top {
         case .queue(let q):
             effects += reloadQueue(token: q.token, placement: .top(latestID: 0), selectID: q.selectedDetection?.id)
@@ -264,16 +272,21 @@ public struct ConsoleModel: ConsoleApp {
         switch message {
         case .tick:
             state.ticks += 1
-            if state.ticks % Self.overviewEveryTicks == 0 { return [.background(Loaders.overview(store, now: now))] }
+            if let asked = state.overviewRequestedAt, state.ticks - asked < Self.overviewTimeoutTicks { return [] }
+            if state.overviewStale || state.ticks % Self.overviewEveryTicks == 0 { return loadOverview() }
             return []
         case .storeChanged:
-            return [.background(Loaders.overview(store, now: now))] + refreshTop()
+            // The header follows at the next tick: under a steady ingest the store changes
+            // several times a second, and the header needs re-reading at most once a second.
+            state.overviewStale = true
+            return refreshTop()
         case .overview(let o):
             state.overview = o
+            state.overviewRequestedAt = nil
             return []
         case let .queuePage(token, generation, placement, rows, selectID, full):
             applyQueuePage(token: token, generation: generation, placement: placement, rows: rows, selectID: selectID, full: full)
-            return []
+            return drillIfPending(token)
         case let .queueGroups(token, generation, groups, latestID):
             state.withQueue(token) { q in
                 guard q.generation == generation else { return }
@@ -284,7 +297,7 @@ public struct ConsoleModel: ConsoleApp {
                 q.newCount = 0
                 q.selected = min(q.selected, max(0, groups.count - 1))
             }
-            return []
+            return drillIfPending(token)
         case let .queueRefresh(token, rows, groups, newCount):
             state.withQueue(token) { q in
                 let fresh = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -336,6 +349,13 @@ public struct ConsoleModel: ConsoleApp {
             setMessage(text, error: true)
             return []
         }
+    }
+
+    /// Requests the header data (open counts, rate, ingest health, customer names).
+    mutating func loadOverview() -> [Effect] {
+        state.overviewStale = false
+        state.overviewRequestedAt = state.ticks
+        return [.background(Loaders.overview(store, now: now))]
     }
 
     // MARK: View

@@ -61,13 +61,18 @@ enum Loaders {
         }
     }
 
+    /// The "+N new" marker counts arrivals up to this many ("+1000+ new"): it is re-counted
+    /// on every store change, and under a steady ingest an exact count would read every row
+    /// that arrived since the window was loaded, several times a second.
+    static let newArrivalsCap = 1000
+
     static func queueRefresh(_ store: TobanStore, token: Int, ids: [Int64], filter: DetectionFilter,
                              grouping: DetectionGrouping?, since: Int64) -> Job {
         { inbox in
             guarded(inbox, "refresh") {
                 let rows = try store.detections(ids: ids)
                 let groups = try grouping.map { try store.detectionGroups(by: $0, filter: filter) }
-                let n = try store.countNewer(than: since, filter: filter)
+                let n = try store.countNewer(than: since, filter: filter, cap: newArrivalsCap)
                 return .queueRefresh(token: token, rows: rows, groups: groups, newCount: n)
             }
         }

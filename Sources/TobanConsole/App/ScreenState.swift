@@ -28,6 +28,8 @@ public struct QueueScreen: Equatable, Sendable {
     public var generation = 0
     public var loading = false
     public var loadedOnce = false
+    /// Enter was pressed while the list was still loading: drill in once it arrives.
+    public var pendingDrill = false
 
     public init(token: Int, title: String, baseFilter: DetectionFilter) {
         self.token = token
@@ -167,6 +169,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var matcher = KeySequenceMatcher()
     public var nextToken = 1
     public var ticks = 0
+    /// The store changed since the header data was last requested.
+    public var overviewStale = false
+    /// The tick at which the header data in flight was requested (nil: none in flight).
+    public var overviewRequestedAt: Int?
 
     public init(root: Screen) { stack = [root] }
 

@@ -37,6 +37,9 @@ public final class ConsoleRuntime<App: ConsoleApp> {
     /// is shut down (restored) before this returns, whatever the reason.
     public func run(_ app: inout App, on terminal: some TerminalDriver) -> ExitReason {
         defer { terminal.shutdown() }
+        // Background results end the input wait at once instead of at its timeout.
+        inbox.setWaker(terminal.makeWaker())
+        defer { inbox.setWaker(nil) }
         var size = terminal.size
         var dirty = true
         if apply(app.update(.resized(size)), to: terminal) { return .quit }

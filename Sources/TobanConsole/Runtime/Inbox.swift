@@ -8,6 +8,7 @@ public final class Inbox<Message: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var queue = Deque<Message>()
     private var totalPosted = 0
+    private var waker: (@Sendable () -> Void)?
 
     public init() {}
 
@@ -15,6 +16,15 @@ public final class Inbox<Message: Sendable>: @unchecked Sendable {
         lock.lock()
         queue.append(message)
         totalPosted += 1
+        let wake = waker
+        lock.unlock()
+        wake?()
+    }
+
+    /// Called after every post (the event loop's way of waking from its input wait).
+    public func setWaker(_ wake: (@Sendable () -> Void)?) {
+        lock.lock()
+        waker = wake
         lock.unlock()
     }
 

@@ -39,6 +39,7 @@ public final class NcursesTerminal: TerminalDriver {
     private var wcharBuffer = [wchar_t](repeating: 0, count: 8)
     private let decoder = KeyDecoder()
     private let directColor: Bool
+    private let wakePipe = WakePipe()
 
     /// Starts curses on the controlling terminal and resolves `theme` for it.
     public init(theme: Theme = BuiltinThemes.dark,
@@ -86,6 +87,11 @@ public final class NcursesTerminal: TerminalDriver {
     public func invalidate() { previous = nil }
 
     public func takeInterruption() -> Int32? { SignalGuard.takePendingSignal() }
+
+    public func makeWaker() -> (@Sendable () -> Void)? {
+        guard let pipe = wakePipe else { return nil }
+        return { pipe.wake() }
+    }
 
     // MARK: - Output
 
@@ -168,6 +174,22 @@ public final class NcursesTerminal: TerminalDriver {
     public func readKey(timeoutMs: Int) -> Key? {
         guard active else { return .eof }
         let screen = toban_stdscr()
+        var timeoutMs = timeoutMs
+        if timeoutMs > 0, let wakePipe {
+            // Keys curses has buffered already first; then wait for input or a wake-up
+            // (a posted message), then read with the time left.
+            wtimeout(screen, 0)
+            var value: wint_t = 0
+            let status = toban_get_wch(&value)
+            if status != toban_err() { return decoded(status: status, value: value, screen: screen) }
+            let started = DispatchTime.now().uptimeNanoseconds
+            if wakePipe.wait(input: STDIN_FILENO, timeoutMs: timeoutMs) { return nil }
+            if SignalGuard.hasPendingSignal() { return nil }
+            let elapsedMs = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            let left = timeoutMs - elapsedMs
+            // Input is ready (or gone): read it, with enough time for an escape sequence.
+            timeoutMs = left <= 0 ? 0 : max(left, 20)
+        }
         wtimeout(screen, Int32(max(0, timeoutMs)))
         var value: wint_t = 0
         toban_clear_errno()
@@ -189,6 +211,10 @@ public final class NcursesTerminal: TerminalDriver {
             return nil
         }
         quickErrors = 0
+        return decoded(status: status, value: value, screen: screen)
+    }
+
+    private func decoded(status: Int32, value: wint_t, screen: UnsafeMutablePointer<WINDOW>?) -> Key? {
         if status == toban_key_code_yes() {
             let key = decoder.decode(keyCode: Int32(value))
             if key == .resize {

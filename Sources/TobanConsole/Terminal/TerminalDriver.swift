@@ -30,4 +30,11 @@ public protocol TerminalDriver: AnyObject {
     func takeInterruption() -> Int32?
     /// Restores the terminal. Idempotent; safe on every exit path.
     func shutdown()
+    /// A function any thread may call to end a `readKey` wait early (something was posted
+    /// for the UI thread), or nil when the driver's waits are short anyway.
+    func makeWaker() -> (@Sendable () -> Void)?
+}
+
+extension TerminalDriver {
+    public func makeWaker() -> (@Sendable () -> Void)? { nil }
 }

@@ -33,7 +33,10 @@ public enum ConsoleView {
         if case .queue(let q) = state.top {
             if !q.marks.isEmpty { right.append(.init(SafeText("\(q.marks.count) marked"), role: .marked)) }
             if let g = q.grouping { right.append(.init(SafeText("by \(g.rawValue)"), role: .accent)) }
-            if q.newCount > 0 { right.append(.init(SafeText("+\(q.newCount) new (n)"), role: .newArrivals)) }
+            if q.newCount > 0 {
+                let count = q.newCount >= Loaders.newArrivalsCap ? "\(Loaders.newArrivalsCap)+" : "\(q.newCount)"
+                right.append(.init(SafeText("+\(count) new (n)"), role: .newArrivals))
+            }
             if q.loading { right.append(.init("loading…", role: .muted)) }
         }
         StatusBar(left: [.init("当番 Toban", role: .title), .init(SafeText(crumbs))], right: right, role: .header)

@@ -29,7 +29,9 @@ extension TobanStore {
             }
             let notifications = try delete("DELETE FROM notifications WHERE customer_id = ?")
             let incidents = try delete("DELETE FROM incidents WHERE customer_id = ?")
+            try QueueAggregates.forgetCustomer(db, id)
             let detections = try delete("DELETE FROM detections WHERE customer_id = ?")
+            try QueueAggregates.pruneSignatureNames(db)
             let endpoints = try delete("DELETE FROM endpoints WHERE customer_id = ?")
             let context = try delete("DELETE FROM context_buckets WHERE customer_id = ?")
             _ = try delete("DELETE FROM context_samples WHERE customer_id = ?")

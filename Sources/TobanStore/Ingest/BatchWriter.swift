@@ -248,6 +248,7 @@ struct BatchWriter {
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
             """)
         var memo = UrgencyMemo(rules: rules)
+        var aggregates = QueueAggregates.Tally() // the console's queue aggregates: one batched write, no per-row trigger
         for i in slots.indices {
             let slot = slots[i]
             let d = slot.template
@@ -260,6 +261,7 @@ struct BatchWriter {
                                      corroboratingSignatures: corroborating, count: slot.count)
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
+            aggregates.add(d, urgency: assessment.urgency, lastSeen: slot.last, isNew: slot.existingID == nil)
             if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
                 update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
@@ -277,6 +279,7 @@ struct BatchWriter {
             }
         }
         for (key, value) in signals { cache.endpoints[key] = value }
+        try aggregates.write(db)
     }
 
     /// The critical asset covering the endpoint, else the heavier one covering either side.

@@ -24,6 +24,16 @@ public enum AddressFilter: Sendable, Equatable {
         case .address(let ip):
             return ("(" + columns.map { "\($0) = ?" }.joined(separator: " OR ") + ")", columns.map { _ in ip.description })
         case .network(let cidr):
+            // An IPv4 network on an octet boundary is a prefix of the canonical text
+            // ("10.5.0.0/16" → "10.5."): a string comparison per row instead of parsing
+            // every address in a SQL function.
+            if let v4 = cidr.network.ipv4Value, (cidr.prefixBits - 96) % 8 == 0, cidr.prefixBits - 96 < 32 {
+                let octets = (cidr.prefixBits - 96) / 8
+                guard octets > 0 else { return ("(" + columns.map { "\($0) LIKE '%.%'" }.joined(separator: " OR ") + ")", []) }
+                let prefix = (0..<octets).map { String((v4 >> UInt32(24 - 8 * $0)) & 0xFF) }.joined(separator: ".") + "."
+                return ("(" + columns.map { "substr(\($0), 1, \(prefix.utf8.count)) = ?" }.joined(separator: " OR ") + ")",
+                        columns.map { _ in prefix })
+            }
             return ("(" + columns.map { "toban_in_cidr(\($0), ?) = 1" }.joined(separator: " OR ") + ")", columns.map { _ in cidr.description })
         }
     }
@@ -65,7 +75,10 @@ public struct DetectionFilter: Sendable, Equatable {
     var onlyOpen: Bool { !statuses.isEmpty && !statuses.contains(.closed) }
 
     /// The WHERE terms other than urgency (which the keyset query places itself).
-    func conditions() -> (terms: [String], arguments: [any DatabaseValueConvertible]) {
+    /// `signatureIDs`: the ids whose stored names match `signature` (`SignatureMatch`); with
+    /// them the signature term can use an index on `signature_id`, while the name test stays
+    /// as a per-row check so the meaning is exactly the substring match.
+    func conditions(signatureIDs: [String]? = nil) -> (terms: [String], arguments: [any DatabaseValueConvertible]) {
         var terms: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if onlyOpen { terms.append("status <> 'closed'") }
@@ -80,6 +93,10 @@ public struct DetectionFilter: Sendable, Equatable {
             args += sorted as [any DatabaseValueConvertible]
         }
         if let signature, !signature.isEmpty {
+            if let signatureIDs {
+                terms.append("signature_id IN (\(signatureIDs.map { _ in "?" }.joined(separator: ",")))")
+                args += signatureIDs as [any DatabaseValueConvertible]
+            }
             terms.append("(signature_name LIKE ? ESCAPE '\\' OR signature_id = ?)")
             args.append("%" + Self.escapeLike(signature) + "%")
             args.append(signature)

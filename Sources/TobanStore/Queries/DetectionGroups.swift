@@ -50,8 +50,10 @@ extension DetectionGroup {
 }
 
 extension TobanStore {
-    static func groupConditions(_ filter: DetectionFilter) -> ([String], [any DatabaseValueConvertible]) {
-        var (terms, args) = filter.conditions()
+    /// The filter's terms plus its urgency range, for queries outside the queue order;
+    /// nil when a signature filter matches no stored signature.
+    static func groupConditions(_ db: Database, _ filter: DetectionFilter) throws -> ([String], [any DatabaseValueConvertible])? {
+        guard var (terms, args) = try resolvedConditions(db, filter) else { return nil }
         if let range = filter.urgencies {
             terms.append("urgency BETWEEN ? AND ?")
             args += [range.lowerBound.rawValue, range.upperBound.rawValue]
@@ -60,10 +62,75 @@ extension TobanStore {
     }
 
     /// The queue's groups (most urgent first, then largest, then most recent), at most `limit`.
-    /// One aggregate over the matching rows; memory is bounded by `limit`.
+    /// Read from the maintained queue aggregates when the filter is one they answer (open
+    /// detections narrowed by customer, urgency and, for signature groups, a signature
+    /// match); otherwise one aggregate over the matching detections. Memory is bounded by `limit`.
     public func detectionGroups(by grouping: DetectionGrouping, filter: DetectionFilter = DetectionFilter(),
                                 limit: Int = 500) throws -> [DetectionGroup] {
-        let (terms, args) = Self.groupConditions(filter)
+        try read { db in
+            if let (sql, args) = try Self.aggregateGroupQuery(db, by: grouping, filter: filter, limit: limit) {
+                return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { Self.group($0, grouping) }
+            }
+            return try Self.scannedGroups(db, by: grouping, filter: filter, limit: limit)
+        }
+    }
+
+    static func group(_ row: Row, _ grouping: DetectionGrouping) -> DetectionGroup {
+        DetectionGroup(grouping: grouping, key: row["k"], customerID: row["c"], label: row["label"] ?? "",
+                       count: row["n"], urgency: Urgency(rawValue: row["u"]) ?? .p5, lastSeen: Date(storeMilliseconds: row["ls"]))
+    }
+
+    /// The aggregate-table query for `filter`, or nil when the aggregates cannot answer it
+    /// (closed statuses, a status subset, address, sensor, age or assignee, or a signature
+    /// match under another grouping).
+    static func aggregateGroupQuery(_ db: Database, by grouping: DetectionGrouping, filter: DetectionFilter,
+                                    limit: Int) throws -> (String, [any DatabaseValueConvertible])? {
+        guard filter.statuses == DetectionFilter.openStatuses, filter.address == nil, filter.sensor?.isEmpty ?? true,
+              filter.maxAge == nil, filter.assignee == nil else { return nil }
+        var terms = ["dimension = ?"]
+        var args: [any DatabaseValueConvertible] = [grouping.rawValue]
+        if let text = filter.signature, !text.isEmpty {
+            guard grouping == .signature else { return nil }
+            let match = try SignatureMatch.resolve(db, text)
+            // A signature whose names only partly match would need the per-row name test.
+            guard match.ids.count == match.wholly.count else { return nil }
+            terms.append("key IN (\(match.ids.map { _ in "?" }.joined(separator: ",")))")
+            args += match.ids as [any DatabaseValueConvertible]
+        }
+        if !filter.customers.isEmpty {
+            let sorted = filter.customers.sorted()
+            terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            args += sorted as [any DatabaseValueConvertible]
+        }
+        if let range = filter.urgencies {
+            terms.append("urgency BETWEEN ? AND ?")
+            args += [range.lowerBound.rawValue, range.upperBound.rawValue]
+        }
+        let perCustomer = grouping == .endpoint
+        let order = "ORDER BY u ASC, n DESC, ls DESC, k ASC, c ASC LIMIT \(max(0, limit))"
+        if filter.urgencies == nil && perCustomer {
+            // One totals row per endpoint group: no aggregation at all.
+            let sql = """
+                SELECT key AS k, customer_id AS c, label, open_count AS n, urgency AS u, last_seen AS ls
+                FROM queue_group_totals WHERE \(terms.joined(separator: " AND ")) \(order)
+                """
+            return (sql, args)
+        }
+        // Over urgencies (or, with an urgency range, the per-urgency rows) summed per group.
+        let table = filter.urgencies == nil ? "queue_group_totals" : "queue_aggregates"
+        let sql = """
+            SELECT key AS k, \(perCustomer ? "customer_id" : "NULL") AS c, MAX(label) AS label, SUM(open_count) AS n,
+                   MIN(urgency) AS u, MAX(last_seen) AS ls
+            FROM \(table) WHERE \(terms.joined(separator: " AND "))
+            GROUP BY key\(perCustomer ? ", customer_id" : "") \(order)
+            """
+        return (sql, args)
+    }
+
+    /// The groups from one aggregate over the matching detections (filters the maintained
+    /// aggregates cannot answer).
+    static func scannedGroups(_ db: Database, by grouping: DetectionGrouping, filter: DetectionFilter, limit: Int) throws -> [DetectionGroup] {
+        guard let (terms, args) = try groupConditions(db, filter) else { return [] }
         let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
         let select: String
         let groupBy: String
@@ -80,24 +147,32 @@ extension TobanStore {
         }
         let sql = """
             SELECT \(select), COUNT(*) AS n, MIN(urgency) AS u, MAX(last_seen) AS ls FROM detections \(whereClause)
-            GROUP BY \(groupBy) ORDER BY u ASC, n DESC, ls DESC LIMIT \(max(0, limit))
+            GROUP BY \(groupBy) ORDER BY u ASC, n DESC, ls DESC, k ASC, c ASC LIMIT \(max(0, limit))
             """
-        return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-                DetectionGroup(grouping: grouping, key: row["k"], customerID: row["c"], label: row["label"] ?? "",
-                               count: row["n"], urgency: Urgency(rawValue: row["u"]) ?? .p5,
-                               lastSeen: Date(storeMilliseconds: row["ls"]))
-            }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { group($0, grouping) }
+    }
+
+    /// The groups computed by scanning the detections (tests compare the aggregates with it).
+    func scannedDetectionGroups(by grouping: DetectionGrouping, filter: DetectionFilter, limit: Int) throws -> [DetectionGroup] {
+        try read { db in try Self.scannedGroups(db, by: grouping, filter: filter, limit: limit) }
+    }
+
+    /// The plan of the aggregate group query (tests).
+    func groupPlan(by grouping: DetectionGrouping, filter: DetectionFilter) throws -> String {
+        try read { db in
+            guard let (sql, args) = try Self.aggregateGroupQuery(db, by: grouping, filter: filter, limit: 500) else { return "not from aggregates" }
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(args))
+                .map { $0["detail"] as String }.joined(separator: "\n")
         }
     }
 
     /// Ids of the detections matching `filter` (a group's members), in id order, at most `limit`.
     public func detectionIDs(_ filter: DetectionFilter, limit: Int = 10_000) throws -> [Int64] {
-        let (terms, args) = Self.groupConditions(filter)
-        let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
-        return try read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM detections \(whereClause) ORDER BY id LIMIT \(max(0, limit))",
-                               arguments: StatementArguments(args))
+        try read { db in
+            guard let (terms, args) = try Self.groupConditions(db, filter) else { return [] }
+            let whereClause = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
+            return try Int64.fetchAll(db, sql: "SELECT id FROM detections \(whereClause) ORDER BY id LIMIT \(max(0, limit))",
+                                      arguments: StatementArguments(args))
         }
     }
 
@@ -105,14 +180,6 @@ extension TobanStore {
     /// rows already on screen in place.
     public func detections(ids: [Int64]) throws -> [Detection] {
         guard !ids.isEmpty else { return [] }
-        return try read { db in
-            var out: [Detection] = []
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
-                out += try Row.fetchAll(db, sql: "SELECT \(DetectionRow.columns) FROM detections WHERE id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
-                                        arguments: StatementArguments(part)).map(DetectionRow.detection)
-            }
-            return out
-        }
+        return try read { db in try Self.fetchDetections(db, ids: ids) }
     }
 }

@@ -9,11 +9,12 @@ public struct RelatedDetections: Sendable, Equatable {
 }
 
 extension TobanStore {
+    static let queueOrder: [Keyset.Column] = [.init(name: "urgency", descending: false), .init(name: "last_seen", descending: true),
+                                              .init(name: "id", descending: true)]
+
     static func queueKeyset(_ filter: DetectionFilter) -> Keyset {
         Keyset(table: "detections", index: filter.onlyOpen ? StoreMigrations.Index.queue : StoreMigrations.Index.queueAll,
-               selectColumns: DetectionRow.columns,
-               columns: [.init(name: "urgency", descending: false), .init(name: "last_seen", descending: true),
-                         .init(name: "id", descending: true)])
+               selectColumns: DetectionRow.columns, columns: queueOrder, leadValues: urgencyValues(filter))
     }
 
     static func cursorValues(_ c: QueueCursor) -> [any DatabaseValueConvertible] {
@@ -24,53 +25,152 @@ extension TobanStore {
         (filter.urgencies?.lowerBound.rawValue ?? Urgency.p1.rawValue, filter.urgencies?.upperBound.rawValue ?? Urgency.p5.rawValue)
     }
 
+    static func urgencyValues(_ filter: DetectionFilter) -> [Int] {
+        Array((filter.urgencies?.lowerBound.rawValue ?? Urgency.p1.rawValue)...(filter.urgencies?.upperBound.rawValue ?? Urgency.p5.rawValue))
+    }
+
+    /// How a queue page is read: one keyset over the queue index; or, for open detections,
+    /// one keyset per matching signature (a `sig~` matching few) over
+    /// `detections_signature_queue`, else one per customer (`cust:`) over
+    /// `detections_customer_queue`, merged. No parts when nothing can match.
+    struct QueueRead {
+        struct Part {
+            var keyset: Keyset
+            var terms: [String]
+            var arguments: [any DatabaseValueConvertible]
+        }
+        var parts: [Part]
+        var merged: Bool
+    }
+
+    /// Up to this many customers, an open-queue page is read customer by customer through
+    /// `detections_customer_queue` and merged.
+    static let customerMergeLimit = 64
+
+    static func queueRead(_ db: Database, _ filter: DetectionFilter) throws -> QueueRead {
+        var match: SignatureMatch?
+        if let text = filter.signature, !text.isEmpty {
+            match = try SignatureMatch.resolve(db, text)
+            if match!.ids.isEmpty { return QueueRead(parts: [], merged: false) }
+        }
+        if let match, filter.onlyOpen, match.ids.count <= SignatureMatch.mergeLimit {
+            return perSignature(filter, match)
+        }
+        let (terms, args) = filter.conditions(signatureIDs: match?.ids)
+        if filter.onlyOpen, !filter.customers.isEmpty, filter.customers.count <= customerMergeLimit {
+            let parts = filter.customers.sorted().map { customer -> QueueRead.Part in
+                let keyset = Keyset(table: "detections", index: StoreMigrations.Index.customerQueue, selectColumns: "urgency, last_seen, id",
+                                    columns: queueOrder, leadValues: urgencyValues(filter))
+                return .init(keyset: keyset, terms: terms + ["customer_id = ?"], arguments: args + [customer])
+            }
+            return QueueRead(parts: parts, merged: true)
+        }
+        return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+    }
+
+    static func perSignature(_ filter: DetectionFilter, _ match: SignatureMatch) -> QueueRead {
+        let parts = match.ids.map { id -> QueueRead.Part in
+            var f = filter
+            // Rows of a signature whose every name matches need no per-row name test.
+            if match.wholly.contains(id) { f.signature = nil }
+            var (terms, args) = f.conditions()
+            terms.append("signature_id = ?")
+            args.append(id)
+            // Only the order keys: the merge keeps `limit` of them, whose rows are read after.
+            let keyset = Keyset(table: "detections", index: StoreMigrations.Index.signatureQueue, selectColumns: "urgency, last_seen, id",
+                                columns: queueOrder, leadValues: urgencyValues(filter))
+            return .init(keyset: keyset, terms: terms, arguments: args)
+        }
+        return QueueRead(parts: parts, merged: true)
+    }
+
+    /// A page of the queue in display order, after (or, `backward`, before) `cursor`.
+    static func queuePage(_ db: Database, _ filter: DetectionFilter, cursor: QueueCursor?, backward: Bool, limit: Int) throws -> [Detection] {
+        let read = try queueRead(db, filter)
+        let cursorValues = cursor.map(Self.cursorValues)
+        let bounds = urgencyBounds(filter)
+        if read.merged, read.parts.count == 1, var part = read.parts.first {
+            // One signature or customer: its page straight from its index, no merge.
+            part.keyset.selectColumns = DetectionRow.columns
+            return try part.keyset.fetch(db, cursor: cursorValues, backward: backward, filter: part.terms, filterArguments: part.arguments,
+                                         bounds: bounds, limit: limit).map(DetectionRow.detection)
+        }
+        guard read.merged else {
+            guard let part = read.parts.first else { return [] }
+            return try part.keyset.fetch(db, cursor: cursorValues, backward: backward, filter: part.terms, filterArguments: part.arguments,
+                                         bounds: bounds, limit: limit).map(DetectionRow.detection)
+        }
+        var keys: [QueueCursor] = []
+        for part in read.parts {
+            keys += try part.keyset.fetch(db, cursor: cursorValues, backward: backward, filter: part.terms, filterArguments: part.arguments,
+                                          bounds: bounds, limit: limit).map { row in
+                QueueCursor(urgency: Urgency(rawValue: row["urgency"]) ?? .p5, lastSeen: Date(storeMilliseconds: row["last_seen"]), id: row["id"])
+            }
+        }
+        keys.sort { QueueCursor.displayOrder($0, $1) }
+        let chosen = backward ? Array(keys.suffix(limit)) : Array(keys.prefix(limit))
+        let byID = Dictionary(try fetchDetections(db, ids: chosen.map(\.id)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return chosen.compactMap { byID[$0.id] }
+    }
+
+    static func fetchDetections(_ db: Database, ids: [Int64]) throws -> [Detection] {
+        var out: [Detection] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
+            out += try Row.fetchAll(db, sql: "SELECT \(DetectionRow.columns) FROM detections WHERE id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
+                                    arguments: StatementArguments(part)).map(DetectionRow.detection)
+        }
+        return out
+    }
+
+    /// The WHERE terms of `filter` for queries outside the queue order (counts, id lists,
+    /// groups), with a signature filter resolved to ids; nil when nothing can match.
+    static func resolvedConditions(_ db: Database, _ filter: DetectionFilter) throws -> (terms: [String], arguments: [any DatabaseValueConvertible])? {
+        guard let text = filter.signature, !text.isEmpty else { return filter.conditions() }
+        let match = try SignatureMatch.resolve(db, text)
+        if match.ids.isEmpty { return nil }
+        return filter.conditions(signatureIDs: match.ids)
+    }
+
     /// A page of the queue in display order (urgency, then most recent activity, then newest
     /// id), starting after `cursor` (from the top when nil).
     public func detections(_ filter: DetectionFilter = DetectionFilter(), after cursor: QueueCursor? = nil, limit: Int = 100) throws -> [Detection] {
-        let (terms, args) = filter.conditions()
-        return try read { db in
-            try Self.queueKeyset(filter).fetch(db, cursor: cursor.map(Self.cursorValues), backward: false, filter: terms,
-                                               filterArguments: args, bounds: Self.urgencyBounds(filter), limit: limit)
-                .map(DetectionRow.detection)
-        }
+        try read { db in try Self.queuePage(db, filter, cursor: cursor, backward: false, limit: limit) }
     }
 
     /// The `limit` rows just above `cursor`, in display order (for scrolling up).
     public func detectionsBefore(_ cursor: QueueCursor, filter: DetectionFilter = DetectionFilter(), limit: Int = 100) throws -> [Detection] {
-        let (terms, args) = filter.conditions()
-        return try read { db in
-            try Self.queueKeyset(filter).fetch(db, cursor: Self.cursorValues(cursor), backward: true, filter: terms,
-                                               filterArguments: args, bounds: Self.urgencyBounds(filter), limit: limit)
-                .map(DetectionRow.detection)
-        }
+        try read { db in try Self.queuePage(db, filter, cursor: cursor, backward: true, limit: limit) }
     }
 
     /// The query plans of a queue page (for tests and diagnostics).
     func queuePlans(_ filter: DetectionFilter, after cursor: QueueCursor?, backward: Bool = false) throws -> [String] {
-        let (terms, args) = filter.conditions()
-        let queries = Self.queueKeyset(filter).pageQueries(cursor: cursor.map(Self.cursorValues), backward: backward, filter: terms,
-                                                            filterArguments: args, bounds: Self.urgencyBounds(filter))
-        return try read { db in
-            try queries.map { sql, args in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(args + [10]))
-                    .map { $0["detail"] as String }.joined(separator: "\n")
+        try read { db in
+            try Self.queueRead(db, filter).parts.flatMap { part in
+                try part.keyset.pageQueries(cursor: cursor.map(Self.cursorValues), backward: backward, filter: part.terms,
+                                            filterArguments: part.arguments, bounds: Self.urgencyBounds(filter)).map { sql, args in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(args + [10]))
+                        .map { $0["detail"] as String }.joined(separator: "\n")
+                }
             }
         }
     }
 
     /// How many detections matching `filter` were created after detection `id` (the
-    /// console's "+N new" since it last read the top of the queue). A primary-key range.
-    public func countNewer(than id: Int64, filter: DetectionFilter = DetectionFilter()) throws -> Int {
-        var (terms, args) = filter.conditions()
-        if let range = filter.urgencies {
-            terms.append("urgency BETWEEN ? AND ?")
-            args += [range.lowerBound.rawValue, range.upperBound.rawValue]
-        }
-        terms.append("id > ?")
-        args.append(id)
-        return try read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detections WHERE " + terms.joined(separator: " AND "),
-                             arguments: StatementArguments(args)) ?? 0
+    /// console's "+N new" since it last read the top of the queue), counting at most
+    /// `cap` (the marker needs no exact figure beyond it; the count is a primary-key range
+    /// read, so a cap keeps it short however long ingest has been running).
+    public func countNewer(than id: Int64, filter: DetectionFilter = DetectionFilter(), cap: Int = 100_000) throws -> Int {
+        try read { db in
+            guard var (terms, args) = try Self.resolvedConditions(db, filter) else { return 0 }
+            if let range = filter.urgencies {
+                terms.append("urgency BETWEEN ? AND ?")
+                args += [range.lowerBound.rawValue, range.upperBound.rawValue]
+            }
+            terms.append("id > ?")
+            args.append(id)
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM detections WHERE " + terms.joined(separator: " AND ")
+                                    + " LIMIT \(max(0, cap)))", arguments: StatementArguments(args)) ?? 0
         }
     }
 

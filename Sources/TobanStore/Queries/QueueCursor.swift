@@ -19,6 +19,13 @@ public struct QueueCursor: Sendable, Equatable, Hashable {
     public init(_ detection: Detection) {
         self.init(urgency: detection.urgency, lastSeen: detection.lastSeen, id: detection.id)
     }
+
+    /// True when `a` comes before `b` in the queue order.
+    static func displayOrder(_ a: QueueCursor, _ b: QueueCursor) -> Bool {
+        if a.urgency != b.urgency { return a.urgency < b.urgency }
+        if a.lastSeen != b.lastSeen { return a.lastSeen > b.lastSeen }
+        return a.id > b.id
+    }
 }
 
 /// Keyset pagination over a three-column order (a ASC|DESC, b DESC|ASC, c DESC|ASC) without
@@ -37,6 +44,11 @@ struct Keyset {
     var index: String
     var selectColumns: String
     var columns: [Column]
+    /// When set (ascending, within the bounds), the leading column is read one value at a
+    /// time (`lead = v`) instead of as a range: the second column then seeks too, so a range
+    /// filter on it (`last_seen >= ?`, "age:<1h") is an index range per value, not a filter
+    /// over every row of the range. For a leading column with few values (urgency 1–5).
+    var leadValues: [Int]? = nil
 
     typealias Bounds = (low: any DatabaseValueConvertible, high: any DatabaseValueConvertible)
 
@@ -51,14 +63,36 @@ struct Keyset {
         }
         func statement(_ extra: [String], _ extraArgs: [any DatabaseValueConvertible], orderFrom: Int) -> (String, [any DatabaseValueConvertible]) {
             let lead = columns[0].name
-            let terms = filter + ["\(lead) >= ?", "\(lead) <= ?"] + extra
-            let args = filterArguments + [bounds.low, bounds.high] + extraArgs
+            // With the leading column fixed (`lead = ?`) the bounds are redundant, and the
+            // planner may prefer their range to the equality and then sort: leave them out.
+            let fixed = orderFrom > 0
+            // Likewise, with the second column fixed too (`b = b₀`), a filter range on it
+            // ("last_seen >= ?") is true or false for the whole statement; unary plus keeps the
+            // planner from seeking that range instead of the equality (and then sorting).
+            let second = columns.count > 1 ? columns[1].name + " " : nil
+            let filterTerms = orderFrom >= 2 ? filter.map { t in second.map { t.hasPrefix($0) } == true ? "+" + t : t } : filter
+            let terms = filterTerms + (fixed ? [] : ["\(lead) >= ?", "\(lead) <= ?"]) + extra
+            let args = filterArguments + (fixed ? [] : [bounds.low, bounds.high]) + extraArgs
             let sql = "SELECT \(selectColumns) FROM \(table) INDEXED BY \(index) WHERE \(terms.joined(separator: " AND ")) ORDER BY \(order(from: orderFrom)) LIMIT ?"
             return (sql, args)
         }
-        guard let cursor else { return [statement([], [], orderFrom: 0)] }
+        let lead = columns[0]
+        /// One statement per leading value beyond `after` (all of them when nil), in page order.
+        func perLeadValue(after: Int?, values: [Int]) -> [(String, [any DatabaseValueConvertible])] {
+            let ascending = lead.descending == backward
+            let beyond = values.filter { v in after.map { ascending ? v > $0 : v < $0 } ?? true }
+            return (ascending ? beyond : beyond.reversed()).map { statement(["\(lead.name) = ?"], [$0], orderFrom: 1) }
+        }
+        guard let cursor else {
+            if let leadValues { return perLeadValue(after: nil, values: leadValues) }
+            return [statement([], [], orderFrom: 0)]
+        }
         var out: [(String, [any DatabaseValueConvertible])] = []
         for level in stride(from: columns.count - 1, through: 0, by: -1) {
+            if level == 0, let leadValues, let a0 = cursor[0] as? Int {
+                out += perLeadValue(after: a0, values: leadValues)
+                break
+            }
             var terms: [String] = []
             var args: [any DatabaseValueConvertible] = []
             for i in 0..<level {

@@ -16,35 +16,35 @@ public struct RateBucket: Sendable, Equatable {
 }
 
 extension TobanStore {
-    /// Open detections per customer and urgency (read from the partial queue index).
+    /// Open detections per customer and urgency (the maintained "customer" aggregates: a
+    /// read of at most customers × 5 rows).
     public func openCountsByCustomerAndUrgency() throws -> [OpenCount] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT customer_id, urgency, COUNT(*) AS n FROM detections INDEXED BY \(StoreMigrations.Index.queue)
-                WHERE status <> 'closed' AND urgency BETWEEN 1 AND 5
-                GROUP BY customer_id, urgency ORDER BY customer_id, urgency
+                SELECT customer_id, urgency, open_count AS n FROM queue_aggregates
+                WHERE dimension = 'customer' AND open_count > 0 ORDER BY customer_id, urgency
                 """).map { OpenCount(customerID: $0["customer_id"], urgency: Urgency(rawValue: $0["urgency"]) ?? .p5, count: $0["n"]) }
         }
     }
 
-    /// New detection rows per bucket (by ingest time) over the last `span` before `now`,
-    /// oldest first, empty buckets included. Read from the ingest-time index.
+    /// New detection rows per bucket (by ingest time) over the last `span` up to `now`,
+    /// oldest first, empty buckets included. Buckets are whole minutes (the last one is the
+    /// minute `now` is in, so far), read from the per-minute arrival counts: one short
+    /// primary-key range, whatever the number of detections.
     public func detectionRate(bucketMinutes: Int = 1, span: TimeInterval = 3600, now: Date) throws -> [RateBucket] {
-        let bucket = Int64(max(1, bucketMinutes)) * 60_000
-        let end = now.storeMilliseconds
-        let bucketCount = Int((span.milliseconds + bucket - 1) / bucket)
-        let start = end - Int64(bucketCount) * bucket
+        let perBucket = Int64(max(1, bucketMinutes))
+        let endMinute = now.storeMilliseconds / 60_000 + 1 // exclusive
+        let bucketCount = Int((span.milliseconds / 60_000 + perBucket - 1) / perBucket)
+        let startMinute = endMinute - Int64(bucketCount) * perBucket
         let rows = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT (ingest_time - ?) / ? AS slot, COUNT(*) AS n FROM detections INDEXED BY \(StoreMigrations.Index.ingestTime)
-                WHERE ingest_time >= ? AND ingest_time < ? GROUP BY slot
-                """, arguments: [start, bucket, start, end])
+            try Row.fetchAll(db, sql: "SELECT minute, count FROM detection_arrivals WHERE minute >= ? AND minute < ?",
+                             arguments: [startMinute, endMinute])
         }
         var counts = Array(repeating: 0, count: bucketCount)
         for row in rows {
-            let slot: Int = row["slot"]
-            if slot >= 0 && slot < bucketCount { counts[slot] = row["n"] }
+            let slot = Int((row["minute"] as Int64 - startMinute) / perBucket)
+            if slot >= 0 && slot < bucketCount { counts[slot] += row["count"] as Int }
         }
-        return counts.enumerated().map { RateBucket(start: Date(storeMilliseconds: start + Int64($0.offset) * bucket), count: $0.element) }
+        return counts.enumerated().map { RateBucket(start: Date(storeMilliseconds: (startMinute + Int64($0.offset) * perBucket) * 60_000), count: $0.element) }
     }
 }
