@@ -2,6 +2,7 @@
 //
 //   toban-bench parse FILE [FILE…]
 //   toban-bench console [--detections N] [--store PATH]   (see ConsoleBench.swift)
+//   toban-bench ingest [--runs 3] FILE [FILE…]            (see IngestBench.swift)
 //   toban-bench follow --background FILE [--rate N]        (see FollowBench.swift)
 //
 // Each file is read with read(2) in 8 MiB chunks (no mmap), split into lines, format-detected
@@ -151,12 +152,16 @@ var args = Array(CommandLine.arguments.dropFirst())
 if args.first == "console" {
     exit(ConsoleBench.main(Array(args.dropFirst())))
 }
+if args.first == "ingest" {
+    exit(IngestBench.main(Array(args.dropFirst())))
+}
 if args.first == "follow" {
     exit(FollowBench.main(Array(args.dropFirst())))
 }
 guard args.first == "parse", args.count >= 2 else {
     print("usage: toban-bench parse [--format eve|zeek-json|zeek-tsv|cef|syslog] FILE [FILE…]")
     print("       toban-bench console [--detections N] [--store PATH]")
+    print("       toban-bench ingest [--runs 3] FILE [FILE…]")
     print("       toban-bench follow --background FILE [--rate 5000] [--probes 100] [--interval-ms 200]")
     exit(2)
 }
