@@ -171,6 +171,15 @@ import TobanCore
                 #expect(!fast.isEmpty)
             }
         }
+        // Drilling into a group (and acting on it) reaches exactly the members it counts,
+        // the endpoint-less "-" group included.
+        for grouping in DetectionGrouping.allCases {
+            for g in try f.store.detectionGroups(by: grouping) {
+                let narrowed = g.narrowing(DetectionFilter())
+                #expect(try f.store.detectionIDs(narrowed).count == g.count, "\(grouping) \(g.key)")
+                #expect(try f.store.detections(narrowed, limit: 1000).count == g.count, "\(grouping) \(g.key)")
+            }
+        }
         // The aggregate read is a search on the aggregate table, never on detections.
         for grouping in DetectionGrouping.allCases {
             for filter in [DetectionFilter(), DetectionFilter(customers: ["acme"], urgencies: .p1 ... .p3)] {

@@ -144,6 +144,9 @@ import TobanCore
             (DetectionFilter(signature: "no such thing"), { _ in false }),
             (DetectionFilter(maxAge: 3 * 3600, now: now), { $0.lastSeen >= now - 3 * 3600 }),
             (DetectionFilter(customers: ["beta"]), { $0.customerID == "beta" }),
+            // An endpoint group's members (one endpoint of one customer), through the endpoint index.
+            ({ var f = DetectionFilter(customers: ["acme"]); f.endpoint = "10.0.1.7"; return f }(),
+             { $0.customerID == "acme" && $0.endpoint == ip("10.0.1.7") }),
             (DetectionFilter(customers: ["acme", "beta"], urgencies: .p1 ... .p2, maxAge: 86400, now: now),
              { (.p1 ... .p2).contains($0.urgency) && $0.lastSeen >= now - 86400 }),
             (DetectionFilter(customers: ["beta"], urgencies: .p2 ... .p4, signature: "signature 1", maxAge: 86400, now: now),
@@ -173,6 +176,9 @@ import TobanCore
                 if filter.maxAge != nil { #expect(plan.contains("last_seen>") || plan.contains("last_seen="), "age is a seek: \(plan)") }
             }
         }
+        var endpointGroup = DetectionFilter(customers: ["beta"])
+        endpointGroup.endpoint = "10.0.0.9"
+        #expect(try f.store.queuePlans(endpointGroup, after: nil).allSatisfy { $0.contains("detections_endpoint_time") })
         // A signature matching few ids is read through the per-signature index; "signature"
         // matches all 300 (every id has about 20 names here) and reads the queue index.
         #expect(try f.store.queuePlans(DetectionFilter(signature: "sig-42"), after: nil).allSatisfy { $0.contains("detections_signature_queue") })

@@ -35,8 +35,8 @@ enum QueueAggregatesSchema {
     CREATE INDEX queue_aggregates_customer ON queue_aggregates (dimension, customer_id, urgency);
 
     -- The same per (dimension, key, customer) over all urgencies: the group list without a
-    -- GROUP BY over every endpoint × urgency row. Kept from queue_aggregates by triggers on
-    -- that table (a few hundred rows per ingest batch, never one per detection).
+    -- GROUP BY over every endpoint × urgency row. Kept alongside queue_aggregates by the
+    -- same writers (arrivals only add, so an upsert; departures recompute the group).
     CREATE TABLE queue_group_totals (
         dimension TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -112,6 +112,10 @@ enum QueueAggregatesSchema {
                 VALUES ('\(d.name)', \(d.key(r)), \(r).customer_id, \(r).urgency, 1, \(r).last_seen, \(label))
                 ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
                     last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+            INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+                VALUES ('\(d.name)', \(d.key(r)), \(r).customer_id, 1, \(r).urgency, \(r).last_seen, \(label))
+                ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+                    last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
             """
         }.joined(separator: "\n")
     }
@@ -128,6 +132,7 @@ enum QueueAggregatesSchema {
             UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
                     WHERE \(d.members(r)) AND status <> 'closed'), last_seen)
                 WHERE \(group) AND last_seen <= \(r).last_seen;
+            \(total(dimension: "'\(d.name)'", key: d.key(r), customer: "\(r).customer_id"))
             """
         }.joined(separator: "\n")
     }
@@ -135,28 +140,19 @@ enum QueueAggregatesSchema {
     /// Status across closed/open: one trigger per direction (a WHEN each, no CASE in SQL).
     /// Urgency: only while the row is open before and after (otherwise the status trigger
     /// accounts for it with the right urgency). Delete: only open rows were counted.
-    /// Statements recomputing the totals row of the group of aggregate row `r` from its
-    /// (at most five) per-urgency rows.
-    static func total(_ r: String) -> String {
+    /// Statements recomputing a group's totals row from its (at most five) per-urgency rows,
+    /// after a member left (its smallest urgency may be gone).
+    static func total(dimension: String, key: String, customer: String) -> String {
         """
-        DELETE FROM queue_group_totals WHERE dimension = \(r).dimension AND key = \(r).key AND customer_id = \(r).customer_id;
+        DELETE FROM queue_group_totals WHERE dimension = \(dimension) AND key = \(key) AND customer_id = \(customer);
         INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
             SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
-            WHERE dimension = \(r).dimension AND key = \(r).key AND customer_id = \(r).customer_id GROUP BY dimension, key, customer_id;
+            WHERE dimension = \(dimension) AND key = \(key) AND customer_id = \(customer) GROUP BY dimension, key, customer_id;
         """
     }
 
     static var triggerSQL: String {
         """
-        CREATE TRIGGER queue_group_totals_insert AFTER INSERT ON queue_aggregates BEGIN
-        \(total("new"))
-        END;
-        CREATE TRIGGER queue_group_totals_update AFTER UPDATE ON queue_aggregates BEGIN
-        \(total("new"))
-        END;
-        CREATE TRIGGER queue_group_totals_delete AFTER DELETE ON queue_aggregates BEGIN
-        \(total("old"))
-        END;
         CREATE TRIGGER queue_aggregates_close AFTER UPDATE OF status ON detections
         WHEN old.status <> 'closed' AND new.status = 'closed'
         BEGIN

@@ -53,6 +53,9 @@ public struct DetectionFilter: Sendable, Equatable {
     public var maxAge: TimeInterval?
     public var now: Date?
     public var assignee: String?
+    /// Exactly this endpoint (its address text; "-" for detections without one): an
+    /// endpoint group's members. Unlike `address`, source and destination do not count.
+    public var endpoint: String?
 
     public static let openStatuses: Set<DetectionStatus> = Set(DetectionStatus.allCases.filter(\.isOpen))
 
@@ -117,6 +120,12 @@ public struct DetectionFilter: Sendable, Equatable {
         if let assignee {
             terms.append("assignee = ?")
             args.append(assignee)
+        }
+        if let endpoint {
+            if endpoint == "-" { terms.append("endpoint IS NULL") } else {
+                terms.append("endpoint = ?")
+                args.append(endpoint)
+            }
         }
         return (terms, args)
     }

@@ -43,7 +43,7 @@ extension DetectionGroup {
         case .customer: f.customers = [key]
         case .endpoint:
             if let c = customerID { f.customers = [c] }
-            f.address = AddressFilter(key)
+            f.endpoint = key
         }
         return f
     }
@@ -86,7 +86,7 @@ extension TobanStore {
     static func aggregateGroupQuery(_ db: Database, by grouping: DetectionGrouping, filter: DetectionFilter,
                                     limit: Int) throws -> (String, [any DatabaseValueConvertible])? {
         guard filter.statuses == DetectionFilter.openStatuses, filter.address == nil, filter.sensor?.isEmpty ?? true,
-              filter.maxAge == nil, filter.assignee == nil else { return nil }
+              filter.maxAge == nil, filter.assignee == nil, filter.endpoint == nil else { return nil }
         var terms = ["dimension = ?"]
         var args: [any DatabaseValueConvertible] = [grouping.rawValue]
         if let text = filter.signature, !text.isEmpty {

@@ -57,6 +57,13 @@ extension TobanStore {
             return perSignature(filter, match)
         }
         let (terms, args) = filter.conditions(signatureIDs: match?.ids)
+        if let endpoint = filter.endpoint, endpoint != "-", filter.customers.count == 1 {
+            // One endpoint of one customer (an endpoint group): its rows through the
+            // endpoint index, one urgency at a time (the index orders them by activity).
+            let keyset = Keyset(table: "detections", index: StoreMigrations.Index.endpointTime, selectColumns: DetectionRow.columns,
+                                columns: queueOrder, leadValues: urgencyValues(filter))
+            return QueueRead(parts: [.init(keyset: keyset, terms: terms, arguments: args)], merged: false)
+        }
         if filter.onlyOpen, !filter.customers.isEmpty, filter.customers.count <= customerMergeLimit {
             let parts = filter.customers.sorted().map { customer -> QueueRead.Part in
                 let keyset = Keyset(table: "detections", index: StoreMigrations.Index.customerQueue, selectColumns: "urgency, last_seen, id",

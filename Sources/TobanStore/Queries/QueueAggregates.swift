@@ -58,35 +58,64 @@ enum QueueAggregates {
             }
         }
 
-        /// Applies the tally in the batch's transaction (after its rows are written).
+        /// Applies the tally in the batch's transaction (after its rows are written): a few
+        /// multi-row upserts per table, not a statement per group. A fold adds no member
+        /// (`added` 0): its group exists already since the row was open, and the upsert only
+        /// moves its latest activity.
         func write(_ db: Database) throws {
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + excluded.open_count,
-                    last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
-                """)
-            // A fold adds no member: its group exists already (the row was open), only its
-            // latest activity may move. An UPDATE, so a group is never created empty.
-            let touch = try db.cachedStatement(sql: """
-                UPDATE queue_aggregates SET last_seen = max(last_seen, ?)
-                WHERE dimension = ? AND key = ? AND customer_id = ? AND urgency = ?
-                """)
+            var totals: [TotalKey: (added: Int, urgency: Int, last: Int64, label: String)] = [:]
             for (k, t) in groups {
-                if t.added > 0 {
-                    try upsert.execute(arguments: [k.dimension, k.key, k.customer, k.urgency, t.added, t.last, t.label])
+                let key = TotalKey(dimension: k.dimension, key: k.key, customer: k.customer)
+                if let e = totals[key] {
+                    totals[key] = (e.added + t.added, min(e.urgency, k.urgency), max(e.last, t.last), max(e.label, t.label))
                 } else {
-                    try touch.execute(arguments: [t.last, k.dimension, k.key, k.customer, k.urgency])
+                    totals[key] = (t.added, k.urgency, t.last, t.label)
                 }
             }
-            let name = try db.cachedStatement(sql: "INSERT OR IGNORE INTO signature_names (signature_id, signature_name) VALUES (?, ?)")
-            for n in names { try name.execute(arguments: [n.id, n.name]) }
-            let arrival = try db.cachedStatement(sql: """
-                INSERT INTO detection_arrivals (minute, count) VALUES (?, ?)
-                ON CONFLICT (minute) DO UPDATE SET count = count + excluded.count
-                """)
-            for (minute, n) in arrivals { try arrival.execute(arguments: [minute, n]) }
+            // In key order: each upsert then descends next to the previous one (warm pages).
+            let sortedGroups = groups.sorted { ($0.key.dimension, $0.key.key, $0.key.customer, $0.key.urgency) < ($1.key.dimension, $1.key.key, $1.key.customer, $1.key.urgency) }
+            let sortedTotals = totals.sorted { ($0.key.dimension, $0.key.key, $0.key.customer) < ($1.key.dimension, $1.key.key, $1.key.customer) }
+            try Self.upsert(db, rows: sortedGroups.map { k, t in [k.dimension, k.key, k.customer, k.urgency, t.added, t.last, t.label] }, sql: { values in
+                """
+                INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label) VALUES \(values)
+                ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + excluded.open_count,
+                    last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
+                """
+            })
+            try Self.upsert(db, rows: sortedTotals.map { k, t in [k.dimension, k.key, k.customer, t.added, t.urgency, t.last, t.label] }, sql: { values in
+                """
+                INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label) VALUES \(values)
+                ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + excluded.open_count,
+                    urgency = min(urgency, excluded.urgency), last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
+                """
+            })
+            try Self.upsert(db, rows: names.map { [$0.id, $0.name] }, sql: { values in
+                "INSERT OR IGNORE INTO signature_names (signature_id, signature_name) VALUES \(values)"
+            })
+            try Self.upsert(db, rows: arrivals.map { [$0.key, $0.value] }, sql: { values in
+                "INSERT INTO detection_arrivals (minute, count) VALUES \(values) ON CONFLICT (minute) DO UPDATE SET count = count + excluded.count"
+            })
         }
+
+        /// Runs `sql` (given its VALUES list) over `rows` in chunks of up to 100 rows, the
+        /// full-chunk statement prepared once.
+        static func upsert(_ db: Database, rows: [[any DatabaseValueConvertible]], sql: (String) -> String) throws {
+            guard let width = rows.first?.count else { return }
+            let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+            for start in stride(from: 0, to: rows.count, by: 100) {
+                let chunk = rows[start..<min(rows.count, start + 100)]
+                let text = sql(Array(repeating: tuple, count: chunk.count).joined(separator: ","))
+                let statement = chunk.count == 100 ? try db.cachedStatement(sql: text) : try db.makeStatement(sql: text)
+                let values: [(any DatabaseValueConvertible)?] = chunk.flatMap { $0 }
+                try statement.execute(arguments: StatementArguments(values))
+            }
+        }
+    }
+
+    struct TotalKey: Hashable {
+        var dimension: String
+        var key: String
+        var customer: String
     }
 
     /// Before a customer's detections are deleted (erasure): its groups go at once (so the
