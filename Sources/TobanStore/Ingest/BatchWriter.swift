@@ -261,7 +261,8 @@ struct BatchWriter {
                                      corroboratingSignatures: corroborating, count: slot.count)
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
-            aggregates.add(d, urgency: assessment.urgency, lastSeen: slot.last, isNew: slot.existingID == nil)
+            aggregates.add(d, endpointText: slot.text.endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
+                           isNew: slot.existingID == nil)
             if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
                 update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)

@@ -13,9 +13,11 @@ struct RawStatement {
     private let db: Database
     private var index: Int32 = 0
 
-    init(_ db: Database, sql: String) throws {
+    /// `cached`: prepared once per connection and kept (the hot statements); otherwise
+    /// prepared for this use only (SQL whose text varies, e.g. a last, shorter chunk).
+    init(_ db: Database, sql: String, cached: Bool = true) throws {
         self.db = db
-        statement = try db.cachedStatement(sql: sql)
+        statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
         sqlite3_reset(handle)
     }

@@ -34,27 +34,29 @@ enum QueueAggregates {
         /// `detection` as written: `urgency` and `lastSeen` (ms) are the row's values after
         /// the write; `isNew` when it was inserted (status new), false for a fold into an
         /// open row.
-        mutating func add(_ detection: Detection, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
+        mutating func add(_ detection: Detection, endpointText: String? = nil, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
             let customer = detection.customerID
-            let endpoint = detection.endpoint.map(FastText.ip) ?? "-"
-            let keys = [
-                (GroupKey(dimension: "signature", key: detection.signature.id, customer: customer, urgency: urgency.rawValue), detection.signature.name),
-                (GroupKey(dimension: "endpoint", key: endpoint, customer: customer, urgency: urgency.rawValue), endpoint),
-                (GroupKey(dimension: "customer", key: customer, customer: customer, urgency: urgency.rawValue), customer),
-            ]
-            for (key, label) in keys {
-                if var t = groups[key] {
-                    t.added += isNew ? 1 : 0
-                    t.last = max(t.last, lastSeen)
-                    t.label = max(t.label, label)
-                    groups[key] = t
-                } else {
-                    groups[key] = GroupTally(added: isNew ? 1 : 0, last: lastSeen, label: label)
-                }
-            }
+            let endpoint = endpointText ?? detection.endpoint.map(FastText.ip) ?? "-"
+            note(GroupKey(dimension: "signature", key: detection.signature.id, customer: customer, urgency: urgency.rawValue),
+                 label: detection.signature.name, lastSeen: lastSeen, isNew: isNew)
+            note(GroupKey(dimension: "endpoint", key: endpoint, customer: customer, urgency: urgency.rawValue),
+                 label: endpoint, lastSeen: lastSeen, isNew: isNew)
+            note(GroupKey(dimension: "customer", key: customer, customer: customer, urgency: urgency.rawValue),
+                 label: customer, lastSeen: lastSeen, isNew: isNew)
             if isNew {
                 names.insert(NameKey(id: detection.signature.id, name: detection.signature.name))
                 arrivals[detection.ingestTime.storeMilliseconds / 60_000, default: 0] += 1
+            }
+        }
+
+        private mutating func note(_ key: GroupKey, label: String, lastSeen: Int64, isNew: Bool) {
+            if var t = groups[key] {
+                t.added += isNew ? 1 : 0
+                t.last = max(t.last, lastSeen)
+                if label > t.label { t.label = label }
+                groups[key] = t
+            } else {
+                groups[key] = GroupTally(added: isNew ? 1 : 0, last: lastSeen, label: label)
             }
         }
 
@@ -72,42 +74,56 @@ enum QueueAggregates {
                     totals[key] = (t.added, k.urgency, t.last, t.label)
                 }
             }
-            // In key order: each upsert then descends next to the previous one (warm pages).
-            let sortedGroups = groups.sorted { ($0.key.dimension, $0.key.key, $0.key.customer, $0.key.urgency) < ($1.key.dimension, $1.key.key, $1.key.customer, $1.key.urgency) }
-            let sortedTotals = totals.sorted { ($0.key.dimension, $0.key.key, $0.key.customer) < ($1.key.dimension, $1.key.key, $1.key.customer) }
-            try Self.upsert(db, rows: sortedGroups.map { k, t in [k.dimension, k.key, k.customer, k.urgency, t.added, t.last, t.label] }, sql: { values in
+            // Unsorted: both tables are small and stay in the page cache, and sorting
+            // thousands of string keys cost more than the upserts it was meant to help.
+            try Self.upsert(db, rows: groups.map { k, t in [.text(k.dimension), .text(k.key), .text(k.customer), .int(Int64(k.urgency)),
+                                                           .int(Int64(t.added)), .int(t.last), .text(t.label)] }, sql: { values in
                 """
                 INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label) VALUES \(values)
                 ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + excluded.open_count,
                     last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
                 """
             })
-            try Self.upsert(db, rows: sortedTotals.map { k, t in [k.dimension, k.key, k.customer, t.added, t.urgency, t.last, t.label] }, sql: { values in
+            try Self.upsert(db, rows: totals.map { k, t in [.text(k.dimension), .text(k.key), .text(k.customer), .int(Int64(t.added)),
+                                                           .int(Int64(t.urgency)), .int(t.last), .text(t.label)] }, sql: { values in
                 """
                 INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label) VALUES \(values)
                 ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + excluded.open_count,
                     urgency = min(urgency, excluded.urgency), last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
                 """
             })
-            try Self.upsert(db, rows: names.map { [$0.id, $0.name] }, sql: { values in
+            try Self.upsert(db, rows: names.map { [.text($0.id), .text($0.name)] }, sql: { values in
                 "INSERT OR IGNORE INTO signature_names (signature_id, signature_name) VALUES \(values)"
             })
-            try Self.upsert(db, rows: arrivals.map { [$0.key, $0.value] }, sql: { values in
+            try Self.upsert(db, rows: arrivals.map { [.int($0.key), .int(Int64($0.value))] }, sql: { values in
                 "INSERT INTO detection_arrivals (minute, count) VALUES \(values) ON CONFLICT (minute) DO UPDATE SET count = count + excluded.count"
             })
         }
 
+        /// A value of a tallied row, bound without boxing (`RawStatement`).
+        enum Value {
+            case text(String)
+            case int(Int64)
+        }
+
         /// Runs `sql` (given its VALUES list) over `rows` in chunks of up to 100 rows, the
         /// full-chunk statement prepared once.
-        static func upsert(_ db: Database, rows: [[any DatabaseValueConvertible]], sql: (String) -> String) throws {
+        static func upsert(_ db: Database, rows: [[Value]], sql: (String) -> String) throws {
             guard let width = rows.first?.count else { return }
             let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
             for start in stride(from: 0, to: rows.count, by: 100) {
                 let chunk = rows[start..<min(rows.count, start + 100)]
-                let text = sql(Array(repeating: tuple, count: chunk.count).joined(separator: ","))
-                let statement = chunk.count == 100 ? try db.cachedStatement(sql: text) : try db.makeStatement(sql: text)
-                let values: [(any DatabaseValueConvertible)?] = chunk.flatMap { $0 }
-                try statement.execute(arguments: StatementArguments(values))
+                var statement = try RawStatement(db, sql: sql(Array(repeating: tuple, count: chunk.count).joined(separator: ",")),
+                                                 cached: chunk.count == 100)
+                for row in chunk {
+                    for value in row {
+                        switch value {
+                        case .text(let text): statement.bind(text)
+                        case .int(let n): statement.bind(n)
+                        }
+                    }
+                }
+                try statement.run()
             }
         }
     }
