@@ -124,10 +124,14 @@ enum ContextMerge {
     }
 
     /// Identity of a sample for distinctness (kind and summary), within this process.
+    /// The summary's UTF-8 bytes are hashed as bytes: hashing a `String` normalises it
+    /// (Unicode-equal strings hash alike), which costs more than the rest of the sample's
+    /// handling, and two samples' bytes are what the store compares anyway.
     static func sampleKey(kind: ContextKind, summary: String) -> Int {
         var h = Hasher()
         h.combine(kind)
-        h.combine(summary)
+        var text = summary
+        text.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
         return h.finalize()
     }
 
