@@ -46,7 +46,10 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// ~100 MB peak RSS, the limit, so 12 MB.
     static let pageCacheKiB = 12 * 1024
 
-    static let walCheckpointPages = 8192
+    /// About 32 MB of WAL (16 KiB pages) between automatic checkpoints: fewer copies of
+    /// hot pages than SQLite's default, yet small enough that the consoles reading beside
+    /// the writer do not wade through a WAL of hundreds of MB (they did at 128 MB).
+    static let walCheckpointPages = 2048
 
     public init() {}
 
