@@ -140,7 +140,10 @@ import TobanCore
         #expect(merged.samples[1].peer == nil)
         // Retention pruning removes old buckets only.
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 3600) == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_samples") > 0)
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 80 * 3600) == 1)
+        // Examples go with their counts.
+        #expect(try f.count("SELECT COUNT(*) FROM context_samples") == 0)
     }
 
     @Test func checkpointCommitsWithRowsOrNotAtAll() throws {

@@ -13,8 +13,10 @@ import TobanCore
             detections: [makeDetection(customer: "acme", name: "ACME-SECRET-SIGNATURE", endpoint: "10.0.0.5"),
                          makeDetection(customer: "acme", signature: "2", name: "other", endpoint: "10.0.0.6"),
                          makeDetection(customer: "beta", name: "beta sig", src: "192.168.0.5", endpoint: "192.168.0.5")],
-            context: [ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: start, counts: [.dns: 1]),
-                      ContextBucket(customerID: "beta", endpoint: ip("192.168.0.5"), bucketStart: start, counts: [.dns: 1])],
+            context: [ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: start, counts: [.dns: 1],
+                                    samples: [ContextSample(time: t0, kind: .dns, peer: nil, summary: "dns ACME-SECRET-HOST.example")]),
+                      ContextBucket(customerID: "beta", endpoint: ip("192.168.0.5"), bucketStart: start, counts: [.dns: 1],
+                                    samples: [ContextSample(time: t0, kind: .dns, peer: nil, summary: "dns beta.example")])],
             sensorHealth: [SensorHealthSample(sensor: "s1", customerID: "acme", at: t0, isHeartbeat: true),
                            SensorHealthSample(sensor: "b1", customerID: "beta", at: t0, isHeartbeat: true)]),
             customers: [acme, beta], now: t0)
@@ -31,7 +33,8 @@ import TobanCore
         #expect(report.detections == 2 && report.endpoints == 2 && report.contextBuckets == 1 && report.incidents == 1
                 && report.notifications == 1 && report.sensors == 1 && report.customerRow)
 
-        for table in ["detections", "endpoints", "context_buckets", "incidents", "notifications", "sensors"] {
+        for table in ["detections", "endpoints", "context_buckets", "context_samples", "incidents", "notifications", "sensors",
+                      "queue_aggregates", "queue_group_totals"] {
             #expect(try f.count("SELECT COUNT(*) FROM \(table) WHERE customer_id = 'acme'") == 0, "\(table)")
         }
         #expect(try f.count("SELECT COUNT(*) FROM customers WHERE id = 'acme'") == 0)
@@ -49,6 +52,8 @@ import TobanCore
         // The other customer is untouched.
         #expect(try f.store.detections(DetectionFilter(customers: ["beta"])).count == 1)
         #expect(try f.count("SELECT COUNT(*) FROM context_buckets WHERE customer_id = 'beta'") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE customer_id = 'beta'") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE samples LIKE '%ACME-SECRET%'") == 0)
         #expect(try f.store.audit(subject: .detection, id: "\(betaDetection.id)").count == 1)
     }
 }
