@@ -32,7 +32,7 @@ extension BatchWriter {
                 state = cached
             } else {
                 let chunks = try String.fetchAll(selectSamples, arguments: [key.start, key.customerID, bucket.endpointText])
-                state = IngestWriteCache.BucketState(endpointText: bucket.endpointText, sampleKeys: ContextMerge.sampleKeys(chunks: chunks))
+                state = IngestWriteCache.BucketState(sampleKeys: ContextMerge.sampleKeys(chunks: chunks))
                 cache.noteStart(key.start)
             }
             upsertCounts.bind(key.customerID); upsertCounts.bind(bucket.endpointText); upsertCounts.bind(key.start)
@@ -54,7 +54,7 @@ extension BatchWriter {
                 }
                 if state.sampleKeys.count > seq {
                     json.append(byte: 0x5D)
-                    insertSamples.bind(key.customerID); insertSamples.bind(state.endpointText); insertSamples.bind(key.start)
+                    insertSamples.bind(key.customerID); insertSamples.bind(bucket.endpointText); insertSamples.bind(key.start)
                     insertSamples.bind(seq)
                     insertSamples.bind(json)
                     try insertSamples.run()

@@ -21,21 +21,8 @@ enum ContextMerge {
         return out
     }
 
-    /// The samples in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), as one JSON
-    /// array written into `out` (thousands of buckets per batch, so bytes, not strings).
-    static func encodeSamples<S: Sequence<ContextSample>>(_ samples: S, into out: inout JSONBytes) {
-        out.reset()
-        out.append(byte: 0x5B)
-        var first = true
-        for s in samples {
-            if !first { out.append(byte: 0x2C) }
-            first = false
-            encode(s, into: &out)
-        }
-        out.append(byte: 0x5D)
-    }
-
-    /// One sample's JSON object, appended to `out`.
+    /// One sample's JSON object in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`),
+    /// appended to `out` (a chunk is `[` these `]`, joined by commas, built by the writer).
     static func encode(_ s: ContextSample, into out: inout JSONBytes) {
         out.append("{\"k\":\"")
         out.append(kindName(s.kind))
@@ -61,13 +48,6 @@ enum ContextMerge {
         case .conn: "conn"
         case .other: "other"
         }
-    }
-
-    /// As `encodeSamples(_:into:)`, as a string (tests and one-off writers).
-    static func samplesJSON<S: Sequence<ContextSample>>(_ samples: S) -> String {
-        var out = JSONBytes()
-        encodeSamples(samples, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Decodes stored sample chunks (each a JSON array), in chunk order.

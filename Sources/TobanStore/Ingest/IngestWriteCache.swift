@@ -20,7 +20,6 @@ public final class IngestWriteCache: @unchecked Sendable {
     }
 
     struct BucketState {
-        var endpointText: String
         /// `ContextMerge.sampleKey` of each stored sample (their number is the next chunk's `seq`).
         var sampleKeys: [Int]
     }

@@ -19,21 +19,6 @@ enum DetectionRow {
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
     """
 
-    static func insertArguments(_ d: Detection, aggregationKey: String? = nil) -> StatementArguments {
-        let key = aggregationKey ?? FastText.aggregationKey(d)
-        let values: [(any DatabaseValueConvertible)?] = [
-            d.customerID, d.sensor, d.sourceFormat.rawValue, d.sourcePosition.source, d.sourcePosition.offset,
-            d.eventTime.storeMilliseconds, d.ingestTime.storeMilliseconds,
-            d.signature.id, d.signature.name, d.signature.category, d.vendorSeverity, d.severity.rawValue,
-            d.urgency.rawValue, d.urgencyReason,
-            d.sourceIP.map(FastText.ip), d.sourcePort, d.destinationIP.map(FastText.ip), d.destinationPort, d.transport,
-            d.endpoint.map(FastText.ip), FastText.evidenceJSON(d.evidence), d.count,
-            d.firstSeen.storeMilliseconds, d.lastSeen.storeMilliseconds,
-            d.status.rawValue, d.disposition?.rawValue, d.assignee, d.raw, key, AggregationHash.of(key),
-        ]
-        return StatementArguments(values)
-    }
-
     /// Binds a new open row for `insertSQL`: `d`'s fields with the folded count, times and
     /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
     static func bindInsert(_ d: Detection, text: PreparedIngestBatch.DetectionText, count: Int, first: Int64, last: Int64,
@@ -46,13 +31,6 @@ enum DetectionRow {
         s.bind(d.transport); s.bind(text.endpoint?.endpoint); s.bind(text.evidence); s.bind(count)
         s.bind(first); s.bind(last)
         s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(text.key); s.bind(text.hash)
-    }
-
-    /// `{"name":"value",…}` with keys sorted (hand-written: this runs for every inserted row).
-    static func evidenceJSON(_ evidence: Evidence) -> String {
-        let fields = evidence.fields
-        if fields.isEmpty { return "{}" }
-        return "{" + fields.sorted { $0.0 < $1.0 }.map { JSONText.quote($0.0) + ":" + JSONText.quote($0.1) }.joined(separator: ",") + "}"
     }
 
     static func detection(_ row: Row) -> Detection {

@@ -19,21 +19,6 @@ enum FastText {
         }
     }
 
-    static func appendDecimal(_ value: Int, to out: inout String) {
-        if value < 10 {
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value)))
-        } else if value < 100 {
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value / 10)))
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value % 10)))
-        } else if value < 1000 {
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value / 100)))
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (value / 10) % 10)))
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value % 10)))
-        } else {
-            out += String(value)
-        }
-    }
-
     /// `AggregationKey.text`.
     static func aggregationKey(_ d: Detection) -> String {
         var out = d.customerID
@@ -48,7 +33,7 @@ enum FastText {
         return out
     }
 
-    /// `DetectionRow.evidenceJSON`: keys sorted, built in one string.
+    /// The evidence column: `{"name":"value",…}` with keys sorted, built in one string.
     static func evidenceJSON(_ e: Evidence) -> String {
         let sorted: [(String, String?)] = [
             ("dns_query", e.dnsQuery), ("file_hash", e.fileHash), ("file_name", e.fileName), ("http_host", e.httpHost),
