@@ -25,4 +25,12 @@ import TobanCore
             #expect((seconds * 1000).rounded() == Double(ms))
         }
     }
+
+    @Test func jsonStringsEscapeWhatJSONRequires() throws {
+        let text = "a\"b\\c\nd\re\tf\u{1B}[2J\u{7F}\u{85}本"
+        #expect(JSONText.quote(text) == "\"a\\\"b\\\\c\\nd\\re\\tf\\u001b[2J\u{7F}\u{85}本\"")
+        #expect(JSONText.quote("plain text") == "\"plain text\"")
+        let decoded = try JSONSerialization.jsonObject(with: Data(JSONText.quote(text).utf8), options: .fragmentsAllowed) as? String
+        #expect(decoded == text)
+    }
 }

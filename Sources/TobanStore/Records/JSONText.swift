@@ -53,28 +53,9 @@ public enum JSONText {
             out += "\""
             return
         }
-        out += slowQuote(s)
-    }
-
-    private static func slowQuote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        // The escaping itself is `JSONBytes.appendQuoted`'s: one set of rules for the store.
+        var bytes = JSONBytes(capacity: s.utf8.count + 8)
+        bytes.appendQuoted(s)
+        out += String(decoding: bytes.bytes, as: UTF8.self)
     }
 }
