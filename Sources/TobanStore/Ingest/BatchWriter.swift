@@ -99,8 +99,6 @@ struct BatchWriter {
     let now: Date
     let cache: IngestWriteCache
     static let corroborationWindow: Int64 = 24 * 3_600_000
-    /// Detections older than this add under 1 % to a risk score (half-life 24 h) and are not read.
-    static let scoringLookback: Int64 = 7 * 86_400_000
 
     /// A detection row as it will be after this batch.
     struct Slot {
@@ -228,7 +226,7 @@ struct BatchWriter {
             let earliest = slots.map(\.last).min() ?? now.storeMilliseconds
             for (customer, endpoints) in missing {
                 let loaded = try EndpointSignals.load(db, customer: customer, endpoints: endpoints,
-                                                      openSince: now.storeMilliseconds - Self.scoringLookback,
+                                                      openSince: now.storeMilliseconds - EndpointScoring.lookbackMilliseconds,
                                                       corroborationSince: earliest - Self.corroborationWindow)
                 for (endpoint, signals) in loaded { out[EndpointSignals.Key(customerID: customer, endpoint: endpoint)] = signals }
             }

@@ -58,18 +58,20 @@ struct EndpointSignals {
     }
 
     /// Loads the endpoints of one customer (set-based, 500 per query): open detections
-    /// active since `openSince` and corroborating ones since `corroborationSince`.
+    /// active since `openSince` (named as those rows name the signature) and corroborating
+    /// ones since `corroborationSince`. Also what `EndpointScoring` re-scores from.
     static func load(_ db: Database, customer: String, endpoints: [String], openSince: Int64,
                      corroborationSince: Int64) throws -> [String: EndpointSignals] {
         var out: [String: EndpointSignals] = [:]
         for endpoint in endpoints { out[endpoint] = EndpointSignals() }
         for chunk in endpoints.chunked(500) {
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            var args: StatementArguments = [openSince, openSince, openSince, corroborationSince, customer]
+            var args: StatementArguments = [openSince, openSince, openSince, openSince, corroborationSince, customer]
             args += StatementArguments(Array(chunk))
             args += [min(openSince, corroborationSince)]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT endpoint, signature_id, MAX(signature_name),
+                SELECT endpoint, signature_id,
+                       COALESCE(MAX(CASE WHEN status <> 'closed' AND last_seen >= ? THEN signature_name END), MAX(signature_name)),
                        MIN(CASE WHEN status <> 'closed' AND last_seen >= ? THEN urgency END),
                        SUM(CASE WHEN status <> 'closed' AND last_seen >= ? THEN count ELSE 0 END),
                        MAX(CASE WHEN status <> 'closed' AND last_seen >= ? THEN last_seen END),

@@ -6,22 +6,13 @@ import TobanCore
 enum EndpointScoring {
     /// Detections older than this add under 1 % (half-life 24 h) and are not read.
     static let lookback: TimeInterval = 7 * 86_400
+    static let lookbackMilliseconds = Int64(lookback * 1000)
 
     static func rescore(_ db: Database, customer: String, address: String, asset: CriticalAsset?, now: Date) throws {
-        // A cursor read by column index: this runs for every endpoint a batch touches.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT signature_id, MAX(signature_name) AS name, MIN(urgency) AS urgency, SUM(count) AS count,
-                   MAX(last_seen) AS last_seen
-            FROM detections
-            WHERE customer_id = ? AND endpoint = ? AND last_seen >= ? AND status <> 'closed'
-            GROUP BY signature_id
-            """), arguments: [customer, address, (now.addingTimeInterval(-lookback)).storeMilliseconds])
-        var signals: [EndpointSignal] = []
-        while let row = try rows.next() {
-            signals.append(EndpointSignal(signatureID: row[0], signatureName: row[1],
-                                          urgency: Urgency(rawValue: row[2]) ?? .p5, count: row[3],
-                                          lastSeen: Date(storeMilliseconds: row[4])))
-        }
+        // The same signals the ingest writer keeps (`EndpointSignals`), read afresh.
+        let since = now.addingTimeInterval(-lookback).storeMilliseconds
+        let loaded = try EndpointSignals.load(db, customer: customer, endpoints: [address], openSince: since, corroborationSince: since)
+        let signals = loaded[address]?.riskSignals ?? []
         let risk = EndpointRiskScorer.score(signals: signals, asset: asset, now: now)
         try db.cachedStatement(sql: """
             UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?
