@@ -61,6 +61,7 @@ enum IngestBench {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("bench.sqlite").path
+        let cpuBefore = childrenCPU().seconds
         let output = Pipe()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: toban)
@@ -79,16 +80,18 @@ enum IngestBench {
             FileHandle.standardError.write(Data("toban-bench ingest: toban exited \(process.terminationStatus) on \(file)\n".utf8))
             return nil
         }
-        // The child's own resources: only this child has been waited for since the last run.
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         let lines = Int(text.split(separator: " ").dropFirst(1).first ?? "") ?? 0 // "ingested N lines: …"
-        defer { previousChildrenCPU = cpu }
-        return Run(seconds: seconds, cpu: cpu - previousChildrenCPU, peakKiB: Int(usage.ru_maxrss), lines: lines)
+        let after = childrenCPU()
+        return Run(seconds: seconds, cpu: after.seconds - cpuBefore, peakKiB: after.peakKiB, lines: lines)
     }
 
-    /// RUSAGE_CHILDREN adds up every child waited for; each run takes the difference.
-    nonisolated(unsafe) static var previousChildrenCPU = 0.0
+    /// CPU seconds of every child waited for so far (each run takes the difference), and the
+    /// largest child's peak RSS.
+    static func childrenCPU() -> (seconds: Double, peakKiB: Int) {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        let seconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return (seconds, Int(usage.ru_maxrss))
+    }
 }

@@ -39,28 +39,22 @@ struct RawStatement {
     }
 
     mutating func bind(_ value: String) {
-        index += 1
         var text = value
-        text.withUTF8 { bytes in
-            // An empty buffer may have no address; SQLite reads a NULL pointer as NULL.
-            if let base = bytes.baseAddress {
-                _ = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite3_bind_text(handle, index, $0, Int32(bytes.count), rawTransient)
-                }
-            } else {
-                _ = sqlite3_bind_text(handle, index, "", 0, rawTransient)
-            }
-        }
+        text.withUTF8 { bindText(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func bind(_ json: JSONBytes) {
+        json.bytes.withUnsafeBytes { bindText($0) }
+    }
+
+    /// UTF-8 bytes as TEXT. An empty buffer may have no address, and SQLite reads a NULL
+    /// pointer as NULL, so empty text is bound from a literal.
+    private mutating func bindText(_ bytes: UnsafeRawBufferPointer) {
         index += 1
-        json.bytes.withUnsafeBytes { buffer in
-            if let base = buffer.baseAddress, !buffer.isEmpty {
-                _ = sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), rawTransient)
-            } else {
-                _ = sqlite3_bind_text(handle, index, "", 0, rawTransient)
-            }
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), rawTransient)
+        } else {
+            sqlite3_bind_text(handle, index, "", 0, rawTransient)
         }
     }
 
