@@ -41,19 +41,25 @@ public enum EndpointRiskScorer {
     public static let halfLifeHours: Double = 24
 
     public static func score(signals: [EndpointSignal], asset: CriticalAsset?, now: Date) -> EndpointRisk {
+        // Ingest re-scores every endpoint a batch touches, so the lines are built by plain
+        // concatenation (interpolation formats each part through its generic description).
         var parts: [(Double, String)] = []
+        parts.reserveCapacity(signals.count)
+        var ids: Set<String> = []
         for s in signals where !s.dismissed {
+            ids.insert(s.signatureID)
             let ageHours = max(0, now.timeIntervalSince(s.lastSeen) / 3600)
             let decay = pow(0.5, ageHours / halfLifeHours)
             // Repeats count, but slowly: one P1 outweighs a handful of P2 repeats.
             let repeats = 1 + 0.5 * log2(Double(max(1, s.count)))
             let points = weight(of: s.urgency) * repeats * decay
-            parts.append((points, "\(oneDecimal(points))  \(s.urgency) \(s.signatureName) ×\(s.count), \(ageText(hours: ageHours)) ago"))
+            parts.append((points, oneDecimal(points) + "  " + s.urgency.label + " " + s.signatureName + " ×" + String(s.count)
+                                  + ", " + ageText(hours: ageHours) + " ago"))
         }
         parts.sort { $0.0 > $1.0 }
         var total = parts.reduce(0) { $0 + $1.0 }
         var lines = parts.map(\.1)
-        let distinct = Set(signals.filter { !$0.dismissed }.map(\.signatureID)).count
+        let distinct = ids.count
         if distinct >= 2 {
             let bonus = 1 + 0.25 * Double(distinct - 1)
             lines.append("×\(oneDecimal(bonus))  \(distinct) distinct signatures")
@@ -69,12 +75,12 @@ public enum EndpointRiskScorer {
 
     static func oneDecimal(_ v: Double) -> String {
         let tenths = Int((v * 10).rounded())
-        return "\(tenths / 10).\(abs(tenths % 10))"
+        return String(tenths / 10) + "." + String(abs(tenths % 10))
     }
 
     static func ageText(hours: Double) -> String {
-        if hours < 1 { return "\(Int(hours * 60))m" }
-        if hours < 48 { return "\(Int(hours))h" }
-        return "\(Int(hours / 24))d"
+        if hours < 1 { return String(Int(hours * 60)) + "m" }
+        if hours < 48 { return String(Int(hours)) + "h" }
+        return String(Int(hours / 24)) + "d"
     }
 }

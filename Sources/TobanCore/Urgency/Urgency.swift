@@ -5,7 +5,17 @@ public enum Urgency: Int, Codable, Sendable, CaseIterable, Comparable, CustomStr
     /// P1 is the most urgent, so it sorts first.
     public static func < (a: Urgency, b: Urgency) -> Bool { a.rawValue < b.rawValue }
 
-    public var description: String { "P\(rawValue)" }
+    public var description: String { label }
+    /// "P1" … "P5", without formatting anything.
+    public var label: String {
+        switch self {
+        case .p1: return "P1"
+        case .p2: return "P2"
+        case .p3: return "P3"
+        case .p4: return "P4"
+        case .p5: return "P5"
+        }
+    }
 
     public init?(label: String) {
         let t = label.trimmingSpaces.uppercased()

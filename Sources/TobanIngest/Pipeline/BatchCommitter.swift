@@ -19,6 +19,8 @@ final class BatchCommitter: @unchecked Sendable {
     private let capacity: Int
     private let condition = NSCondition()
     private var queue: [IngestBatch] = []
+    /// Committed batches, handed back to be freed by the thread that allocated them.
+    private var spent: [IngestBatch] = []
     private var busy = false
     private var failure: (any Error)?
     private var closing = false
@@ -36,6 +38,7 @@ final class BatchCommitter: @unchecked Sendable {
     func submit(_ batch: IngestBatch) throws {
         var batch = batch
         sink.prepare(&batch) // on the caller's thread, while the previous batch commits
+        freeSpent()
         condition.lock()
         defer { condition.unlock() }
         if !started {
@@ -55,25 +58,30 @@ final class BatchCommitter: @unchecked Sendable {
 
     /// Returns once everything submitted is committed; rethrows a commit failure.
     func drain() throws {
+        defer { freeSpent() }
         condition.lock()
         defer { condition.unlock() }
         while (!queue.isEmpty || busy) && failure == nil { condition.wait() }
         if let failure { throw failure }
     }
 
-    /// Lets the thread finish what is queued and end.
-    func close() {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while running { condition.wait() }
-        condition.unlock()
-    }
+    /// Frees committed batches on the caller's (reading) thread. Freed there, a batch's
+    /// memory goes back to the malloc arena it came from and is reused by the next batch;
+    /// freed on the commit thread it landed in a second arena, which kept growing unless
+    /// trimmed after every batch (a walk over the whole heap, on the busier thread).
+    /// Frees what the commit thread has finished with; the reader calls this after every
+    /// poll, so a committed batch does not live on beside the next two.
+    func reclaim() { freeSpent() }
 
-    /// A batch is allocated on the reading thread and freed on this one; glibc keeps such
-    /// memory in the reading thread's arena unless asked to give it back, and peak RSS
-    /// would grow with every batch size the file happens to produce.
-    private func releaseFreedMemory() {
+    private func freeSpent() {
+        condition.lock()
+        var done = spent
+        spent = []
+        condition.unlock()
+        guard !done.isEmpty else { return }
+        done = []
+        // Hands freed pages back to the system, so that peak RSS does not keep the
+        // high-water mark of every batch size the input happens to produce.
         #if canImport(Glibc)
         if let trim = Self.mallocTrim { _ = trim(0) }
         #endif
@@ -85,20 +93,28 @@ final class BatchCommitter: @unchecked Sendable {
         .map { unsafeBitCast($0, to: MallocTrim.self) }
     #endif
 
+    /// Lets the thread finish what is queued and end.
+    func close() {
+        condition.lock()
+        closing = true
+        condition.broadcast()
+        while running { condition.wait() }
+        condition.unlock()
+    }
+
     private func loop() {
         condition.lock()
         while true {
             while queue.isEmpty && !closing { condition.wait() }
             if queue.isEmpty || failure != nil { break }
-            var batch: IngestBatch? = queue.removeFirst()
+            let batch = queue.removeFirst()
             busy = true
             condition.broadcast()
             condition.unlock()
             var thrown: (any Error)?
-            do { try sink.commit(batch!) } catch { thrown = error }
-            batch = nil
-            releaseFreedMemory()
+            do { try sink.commit(batch) } catch { thrown = error }
             condition.lock()
+            spent.append(batch)
             busy = false
             if let thrown {
                 failure = thrown

@@ -218,6 +218,7 @@ public final class IngestPipeline {
     /// source only) and this one is still small, young, and more input is waiting. A poll
     /// that caught up with its file always commits, so followed lines show up at once.
     private func afterPoll(_ follower: FileFollower, _ poll: PollSummary) throws {
+        committer.reclaim()
         if let budget = options.batchBytes, loop.followers.count == 1, poll.limitReached,
            summary.bytes - batchStartBytes < Int64(budget), accumulator.detectionCount < options.maxBatchDetections,
            ContinuousClock.now - batchStartedAt < options.maxBatchAge {

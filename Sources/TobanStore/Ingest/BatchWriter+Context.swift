@@ -30,6 +30,9 @@ extension BatchWriter {
             var state: IngestWriteCache.BucketState
             if let cached = cache.buckets[key] {
                 state = cached
+            } else if try cache.bucketIsSurelyNew(start: key.start, db) {
+                state = IngestWriteCache.BucketState(sampleKeys: [])
+                cache.noteStart(key.start)
             } else {
                 let chunks = try String.fetchAll(selectSamples, arguments: [key.start, key.customerID, bucket.endpointText])
                 state = IngestWriteCache.BucketState(sampleKeys: ContextMerge.sampleKeys(chunks: chunks))

@@ -158,15 +158,15 @@ struct BatchWriter {
         }
         let earliest = detections.map { $0.firstSeen.storeMilliseconds }.min()!
         var stored: [String: Slot] = [:]
-        for chunk in Array(byHash.keys).chunked(500) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            var args = StatementArguments(Array(chunk))
+        for chunk in Array(byHash.keys).paddedChunks() {
+            var args = StatementArguments(chunk)
             args += [earliest - window]
-            let rows = try Row.fetchCursor(db, sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT id, aggregation_key, count, first_seen, last_seen, urgency
                 FROM detections INDEXED BY \(StoreMigrations.Index.aggregation)
-                WHERE aggregation_hash IN (\(marks)) AND last_seen >= ? AND status <> 'closed'
-                """, arguments: args)
+                WHERE aggregation_hash IN (\([Int64].marks(chunk.count))) AND last_seen >= ? AND status <> 'closed'
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: args)
             while let row = try rows.next() {
                 // The stored key text, not the hash, decides: a collision never folds.
                 let key: String = row[1]

@@ -64,12 +64,11 @@ struct EndpointSignals {
                      corroborationSince: Int64) throws -> [String: EndpointSignals] {
         var out: [String: EndpointSignals] = [:]
         for endpoint in endpoints { out[endpoint] = EndpointSignals() }
-        for chunk in endpoints.chunked(500) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+        for chunk in endpoints.paddedChunks() {
             var args: StatementArguments = [openSince, openSince, openSince, openSince, corroborationSince, customer]
-            args += StatementArguments(Array(chunk))
+            args += StatementArguments(chunk)
             args += [min(openSince, corroborationSince)]
-            let rows = try Row.fetchCursor(db, sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT endpoint, signature_id,
                        COALESCE(MAX(CASE WHEN status <> 'closed' AND last_seen >= ? THEN signature_name END), MAX(signature_name)),
                        MIN(CASE WHEN status <> 'closed' AND last_seen >= ? THEN urgency END),
@@ -78,9 +77,10 @@ struct EndpointSignals {
                        MAX(CASE WHEN NOT (status = 'closed' AND disposition IN ('false_positive', 'no_action'))
                                  AND last_seen >= ? THEN last_seen END)
                 FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                WHERE customer_id = ? AND endpoint IN (\(marks)) AND last_seen >= ?
+                WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count))) AND last_seen >= ?
                 GROUP BY endpoint, signature_id
-                """, arguments: args)
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: args)
             while let row = try rows.next() {
                 let endpoint: String = row[0]
                 var s = Signature(name: row[2])

@@ -29,6 +29,13 @@ public final class IngestWriteCache: @unchecked Sendable {
     var buckets: [BucketKey: BucketState] = [:]
     var endpoints: [EndpointSignals.Key: EndpointSignals] = [:]
     private var newestStart: Int64 = .min
+    /// Bucket starts (hours) whose every stored bucket is in `buckets`: the store had none
+    /// of that hour when this writer first met it. A bucket of such an hour that the cache
+    /// lacks is new, so it is not looked up; at the turn of each hour every endpoint's
+    /// first bucket would otherwise cost a query that finds nothing.
+    private var completeStarts: Set<Int64> = []
+    /// Hours the store already held buckets of when first met: looked up bucket by bucket.
+    private var partialStarts: Set<Int64> = []
 
     /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
     /// newest are forgotten (a forgotten bucket is read back once if it comes again).
@@ -64,6 +71,8 @@ public final class IngestWriteCache: @unchecked Sendable {
         buckets = [:]
         endpoints = [:]
         newestStart = .min
+        completeStarts = []
+        partialStarts = []
     }
 
     /// Inside the write transaction, before using the cache.
@@ -81,7 +90,12 @@ public final class IngestWriteCache: @unchecked Sendable {
         if buckets.count > Self.maxBuckets {
             let horizon = newestStart - Self.keepWindow
             buckets = buckets.filter { $0.key.start >= horizon }
-            if buckets.count > Self.maxBuckets { buckets = [:] }
+            completeStarts = completeStarts.filter { $0 >= horizon }
+            partialStarts = partialStarts.filter { $0 >= horizon }
+            if buckets.count > Self.maxBuckets {
+                buckets = [:]
+                completeStarts = []
+            }
         }
         if endpoints.count > Self.maxEndpoints { endpoints = [:] }
     }
@@ -93,5 +107,17 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     func noteStart(_ start: Int64) {
         if start > newestStart { newestStart = start }
+    }
+
+    /// Whether a bucket starting at `start` that the cache lacks is known to be new (not
+    /// stored). The first time an hour is met, one query tells whether the store holds any
+    /// bucket of it.
+    func bucketIsSurelyNew(start: Int64, _ db: Database) throws -> Bool {
+        if completeStarts.contains(start) { return true }
+        if partialStarts.contains(start) { return false }
+        let stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM context_buckets WHERE bucket_start = ?)",
+                                       arguments: [start]) ?? true
+        if stored { partialStarts.insert(start) } else { completeStarts.insert(start) }
+        return !stored
     }
 }

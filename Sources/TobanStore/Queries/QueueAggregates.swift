@@ -63,9 +63,11 @@ enum QueueAggregates {
         /// Applies the tally in the batch's transaction (after its rows are written): a few
         /// multi-row upserts per table, not a statement per group. A fold adds no member
         /// (`added` 0): its group exists already since the row was open, and the upsert only
-        /// moves its latest activity.
+        /// moves its latest activity. Values are bound straight from the tallies: building a
+        /// boxed row per group first cost more than the upserts.
         func write(_ db: Database) throws {
             var totals: [TotalKey: (added: Int, urgency: Int, last: Int64, label: String)] = [:]
+            totals.reserveCapacity(groups.count)
             for (k, t) in groups {
                 let key = TotalKey(dimension: k.dimension, key: k.key, customer: k.customer)
                 if let e = totals[key] {
@@ -76,54 +78,59 @@ enum QueueAggregates {
             }
             // Unsorted: both tables are small and stay in the page cache, and sorting
             // thousands of string keys cost more than the upserts it was meant to help.
-            try Self.upsert(db, rows: groups.map { k, t in [.text(k.dimension), .text(k.key), .text(k.customer), .int(Int64(k.urgency)),
-                                                           .int(Int64(t.added)), .int(t.last), .text(t.label)] }, sql: { values in
+            try Self.upsert(db, groups, width: 7, sql: { values in
                 """
                 INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label) VALUES \(values)
                 ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + excluded.open_count,
                     last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
                 """
+            }, bind: { s, g in
+                s.bind(g.key.dimension); s.bind(g.key.key); s.bind(g.key.customer); s.bind(g.key.urgency)
+                s.bind(g.value.added); s.bind(g.value.last); s.bind(g.value.label)
             })
-            try Self.upsert(db, rows: totals.map { k, t in [.text(k.dimension), .text(k.key), .text(k.customer), .int(Int64(t.added)),
-                                                           .int(Int64(t.urgency)), .int(t.last), .text(t.label)] }, sql: { values in
+            try Self.upsert(db, totals, width: 7, sql: { values in
                 """
                 INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label) VALUES \(values)
                 ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + excluded.open_count,
                     urgency = min(urgency, excluded.urgency), last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
                 """
+            }, bind: { s, t in
+                s.bind(t.key.dimension); s.bind(t.key.key); s.bind(t.key.customer); s.bind(t.value.added)
+                s.bind(t.value.urgency); s.bind(t.value.last); s.bind(t.value.label)
             })
-            try Self.upsert(db, rows: names.map { [.text($0.id), .text($0.name)] }, sql: { values in
+            try Self.upsert(db, names, width: 2, sql: { values in
                 "INSERT OR IGNORE INTO signature_names (signature_id, signature_name) VALUES \(values)"
-            })
-            try Self.upsert(db, rows: arrivals.map { [.int($0.key), .int(Int64($0.value))] }, sql: { values in
+            }, bind: { s, n in s.bind(n.id); s.bind(n.name) })
+            try Self.upsert(db, arrivals, width: 2, sql: { values in
                 "INSERT INTO detection_arrivals (minute, count) VALUES \(values) ON CONFLICT (minute) DO UPDATE SET count = count + excluded.count"
-            })
+            }, bind: { s, a in s.bind(a.key); s.bind(a.value) })
         }
 
-        /// A value of a tallied row, bound without boxing (`RawStatement`).
-        enum Value {
-            case text(String)
-            case int(Int64)
-        }
-
-        /// Runs `sql` (given its VALUES list) over `rows` in chunks of up to 100 rows, the
-        /// full-chunk statement prepared once.
-        static func upsert(_ db: Database, rows: [[Value]], sql: (String) -> String) throws {
-            guard let width = rows.first?.count else { return }
+        /// Runs `sql` (given its VALUES list) over `rows` in chunks of up to 100 rows of
+        /// `width` values each, the full-chunk statement prepared once per connection and its
+        /// text built once per call.
+        static func upsert<Rows: Collection>(_ db: Database, _ rows: Rows, width: Int, sql: (String) -> String,
+                                             bind: (inout RawStatement, Rows.Element) -> Void) throws {
+            guard !rows.isEmpty else { return }
             let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-            for start in stride(from: 0, to: rows.count, by: 100) {
-                let chunk = rows[start..<min(rows.count, start + 100)]
-                var statement = try RawStatement(db, sql: sql(Array(repeating: tuple, count: chunk.count).joined(separator: ",")),
-                                                 cached: chunk.count == 100)
-                for row in chunk {
-                    for value in row {
-                        switch value {
-                        case .text(let text): statement.bind(text)
-                        case .int(let n): statement.bind(n)
-                        }
-                    }
+            func text(_ n: Int) -> String { sql(Array(repeating: tuple, count: n).joined(separator: ",")) }
+            let chunk = 100
+            let fullText = rows.count >= chunk ? text(chunk) : ""
+            var statement: RawStatement?
+            var inChunk = 0
+            var remaining = rows.count
+            for row in rows {
+                if inChunk == 0 {
+                    let n = min(chunk, remaining)
+                    statement = try RawStatement(db, sql: n == chunk ? fullText : text(n), cached: n == chunk)
                 }
-                try statement.run()
+                bind(&statement!, row)
+                inChunk += 1
+                remaining -= 1
+                if inChunk == chunk || remaining == 0 {
+                    try statement!.run()
+                    inChunk = 0
+                }
             }
         }
     }
