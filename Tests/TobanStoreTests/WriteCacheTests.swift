@@ -42,6 +42,36 @@ import TobanCore
         #expect(a.samples.first?.summary == "A \"host0\".example")
     }
 
+    /// A writer that starts while the store already holds buckets of the hour (a restart)
+    /// reads each one back before adding examples; an hour it meets first is known to hold
+    /// nothing, so its buckets are written without a lookup and still merge correctly.
+    @Test func aRestartedWriterReadsBackTheHourItJoins() throws {
+        let f = try StoreFixture()
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<20)]), customers: [acme], now: t0, cache: IngestWriteCache())
+        let restarted = IngestWriteCache()
+        try f.store.commit(IngestBatch(context: [bucket(.dns, 3, samples: 10..<30), bucket(.http, 1, samples: 0..<2, endpoint: "10.0.0.6")]),
+                           customers: [acme], now: t0, cache: restarted)
+        let joined = try #require(try stored(f))
+        #expect(joined.counts == [.dns: 5])
+        #expect(joined.samples.count == 30)
+        #expect(Set(joined.samples.map(\.summary)).count == 30)
+
+        let nextHour = start + ContextBucket.bucketSeconds
+        func later(_ n: Int, samples: Range<Int>) -> ContextBucket {
+            ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: nextHour, counts: [.tls: n],
+                          samples: samples.map { ContextSample(time: nextHour + Double($0), kind: .tls, peer: nil, summary: "sni s\($0)") })
+        }
+        try f.store.commit(IngestBatch(context: [later(4, samples: 0..<20)]), customers: [acme], now: t0, cache: restarted)
+        try f.store.commit(IngestBatch(context: [later(6, samples: 15..<40)]), customers: [acme], now: t0, cache: restarted)
+        let items = try f.store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: nextHour + 60)
+        let buckets = items.compactMap { item -> ContextBucket? in if case .context(let b) = item { return b } else { return nil } }
+        let fresh = try #require(buckets.first { $0.bucketStart == nextHour })
+        #expect(fresh.counts == [.tls: 10])
+        #expect(fresh.samples.map(\.summary) == (0..<ContextBucket.sampleLimit).map { "sni s\($0)" })
+        // The earlier hour is untouched by the later batches.
+        #expect(buckets.first { $0.bucketStart == start }?.counts == [.dns: 5])
+    }
+
     @Test func anotherWriterInvalidatesTheCache() throws {
         let f = try StoreFixture()
         let cache = IngestWriteCache()
