@@ -50,4 +50,18 @@ import Testing
         #expect(throws: CIDR.ParseError.hostBitsSet("10.0.0.1/8")) { try CIDR(parsing: "10.0.0.1/8") }
         #expect(throws: CIDR.ParseError.badAddress("10.0.0/8")) { try CIDR(parsing: "10.0.0/8") }
     }
+
+    /// IPv4 text is written digit by digit (ingest renders one per event): every octet
+    /// value in every position reads back as the same address, in dotted-decimal form.
+    @Test func ipv4DescriptionIsDottedDecimal() {
+        for octet in 0...255 {
+            let parts = [octet, 255 - octet, octet % 7, (octet * 37) % 256]
+            let text = parts.map(String.init).joined(separator: ".")
+            let address = IPAddress(text)!
+            #expect(address.description == text)
+            #expect(IPAddress(address.description) == address)
+        }
+        #expect(IPAddress("0.0.0.0")!.description == "0.0.0.0")
+        #expect(IPAddress("255.255.255.255")!.description == "255.255.255.255")
+    }
 }

@@ -62,17 +62,14 @@ public struct BatchAccumulator: Sendable {
         buckets[i].add(kind: kind, sample: sample)
     }
 
-    /// Remembers the latest sign of life per sensor (heartbeat or any event).
+    /// Remembers the latest sign of life per sensor (heartbeat or any event). Called for
+    /// nearly every line, so the entry is updated in place with a single lookup.
     public mutating func sawSensor(_ sample: SensorHealthSample) {
-        if let existing = health[sample.sensor], existing.at > sample.at, !sample.isHeartbeat { return }
-        var merged = sample
-        if let existing = health[sample.sensor] {
-            if existing.at > merged.at { merged.at = existing.at }
-            merged.kernelPackets = sample.kernelPackets ?? existing.kernelPackets
-            merged.kernelDrops = sample.kernelDrops ?? existing.kernelDrops
-            merged.isHeartbeat = sample.isHeartbeat || existing.isHeartbeat
+        guard let index = health.index(forKey: sample.sensor) else {
+            health[sample.sensor] = sample
+            return
         }
-        health[sample.sensor] = merged
+        health.values[index].merge(sample)
     }
 
     public mutating func count(lines: Int = 0, quarantined: Int = 0, sampledOut: Int = 0, unassigned: Int = 0) {
@@ -94,5 +91,18 @@ public struct BatchAccumulator: Sendable {
         health = [:]
         counters = IngestCounters()
         return batch
+    }
+}
+
+extension SensorHealthSample {
+    /// Folds a later report of the same sensor in: the latest time, the newest capture
+    /// counters, and whether any report was a heartbeat.
+    mutating func merge(_ sample: SensorHealthSample) {
+        if at > sample.at && !sample.isHeartbeat { return }
+        if sample.at > at { at = sample.at }
+        customerID = sample.customerID
+        kernelPackets = sample.kernelPackets ?? kernelPackets
+        kernelDrops = sample.kernelDrops ?? kernelDrops
+        isHeartbeat = isHeartbeat || sample.isHeartbeat
     }
 }

@@ -70,7 +70,7 @@ enum ContextMerge {
     /// Reads the buckets of one endpoint whose start lies in `starts`, in start order: one
     /// point lookup per possible bucket start (the tables are keyed by start first).
     static func buckets(_ db: Database, customer: String, endpoint: IPAddress, starts: ClosedRange<Int64>, limit: Int) throws -> [ContextBucket] {
-        let address = FastText.ip(endpoint)
+        let address = endpoint.description
         let step = Int64(ContextBucket.bucketSeconds * 1000)
         let first = (starts.lowerBound + step - 1) / step * step
         guard first <= starts.upperBound else { return [] }

@@ -54,8 +54,8 @@ extension TobanStore {
         let key = FastText.aggregationKey(d)
         return PreparedIngestBatch.DetectionText(
             key: key, hash: AggregationHash.of(key),
-            endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: FastText.ip($0)) },
-            sourceIP: d.sourceIP.map(FastText.ip), destinationIP: d.destinationIP.map(FastText.ip),
+            endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0.description) },
+            sourceIP: d.sourceIP?.description, destinationIP: d.destinationIP?.description,
             evidence: FastText.evidenceJSON(d.evidence))
     }
 
@@ -97,7 +97,7 @@ extension TobanStore {
             // A copy of exactly the bytes written: handing out `json.bytes` itself would share
             // its buffer and make the next `reset()` allocate a fresh 4 KiB one per bucket.
             let encoded = json.bytes.withUnsafeBufferPointer { Array($0) }
-            return PreparedIngestBatch.Bucket(key: key, endpointText: FastText.ip(key.endpoint), counts: counts,
+            return PreparedIngestBatch.Bucket(key: key, endpointText: key.endpoint.description, counts: counts,
                                               sampleKeys: keys, encoded: encoded, ends: ends)
         }
     }

@@ -36,7 +36,7 @@ enum QueueAggregates {
         /// open row.
         mutating func add(_ detection: Detection, endpointText: String? = nil, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
             let customer = detection.customerID
-            let endpoint = endpointText ?? detection.endpoint.map(FastText.ip) ?? "-"
+            let endpoint = endpointText ?? detection.endpoint?.description ?? "-"
             note(GroupKey(dimension: "signature", key: detection.signature.id, customer: customer, urgency: urgency.rawValue),
                  label: detection.signature.name, lastSeen: lastSeen, isNew: isNew)
             note(GroupKey(dimension: "endpoint", key: endpoint, customer: customer, urgency: urgency.rawValue),
