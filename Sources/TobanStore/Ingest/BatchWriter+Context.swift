@@ -32,11 +32,9 @@ extension BatchWriter {
                 state = cached
             } else if try cache.bucketIsSurelyNew(start: key.start, db) {
                 state = IngestWriteCache.BucketState(sampleKeys: [])
-                cache.noteStart(key.start)
             } else {
                 let chunks = try String.fetchAll(selectSamples, arguments: [key.start, key.customerID, bucket.endpointText])
                 state = IngestWriteCache.BucketState(sampleKeys: ContextMerge.sampleKeys(chunks: chunks))
-                cache.noteStart(key.start)
             }
             upsertCounts.bind(key.customerID); upsertCounts.bind(bucket.endpointText); upsertCounts.bind(key.start)
             for n in bucket.counts { upsertCounts.bind(n) }

@@ -28,7 +28,6 @@ public final class IngestWriteCache: @unchecked Sendable {
     private var token: (dataVersion: Int64, changes: Int64)?
     var buckets: [BucketKey: BucketState] = [:]
     var endpoints: [EndpointSignals.Key: EndpointSignals] = [:]
-    private var newestStart: Int64 = .min
     /// Bucket starts (hours) whose every stored bucket is in `buckets`: the store had none
     /// of that hour when this writer first met it. A bucket of such an hour that the cache
     /// lacks is new, so it is not looked up; at the turn of each hour every endpoint's
@@ -37,10 +36,9 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// Hours the store already held buckets of when first met: looked up bucket by bucket.
     private var partialStarts: Set<Int64> = []
 
-    /// Entries kept at most; beyond it, buckets more than `keepWindow` older than the
-    /// newest are forgotten (a forgotten bucket is read back once if it comes again).
+    /// Entries kept at most; beyond it, the oldest hours are forgotten (a forgotten bucket
+    /// is read back once if it comes again).
     static let maxBuckets = 12_000
-    static let keepWindow: Int64 = 2 * 3_600_000
     /// Endpoints kept at most (a forgotten one is read back once when it comes again).
     static let maxEndpoints = 50_000
 
@@ -70,7 +68,6 @@ public final class IngestWriteCache: @unchecked Sendable {
         token = nil
         buckets = [:]
         endpoints = [:]
-        newestStart = .min
         completeStarts = []
         partialStarts = []
     }
@@ -87,26 +84,33 @@ public final class IngestWriteCache: @unchecked Sendable {
     func end(_ db: Database) throws {
         let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
         token = (version, Int64(db.totalChangesCount))
-        if buckets.count > Self.maxBuckets {
-            let horizon = newestStart - Self.keepWindow
-            buckets = buckets.filter { $0.key.start >= horizon }
-            completeStarts = completeStarts.filter { $0 >= horizon }
-            partialStarts = partialStarts.filter { $0 >= horizon }
-            if buckets.count > Self.maxBuckets {
-                buckets = [:]
-                completeStarts = []
-            }
-        }
+        if buckets.count > Self.maxBuckets { forgetOldestHours() }
         if endpoints.count > Self.maxEndpoints { endpoints = [:] }
+    }
+
+    /// Drops whole hours, oldest first, until the buckets fit (the newest hour is kept
+    /// unless it alone is too big). Dropping only part of an hour would cost a lookup per
+    /// bucket of it from then on; dropping everything, as an earlier version did once the
+    /// last two hours no longer fit, made every bucket of the next batch a lookup.
+    private func forgetOldestHours() {
+        var perHour: [Int64: Int] = [:]
+        for key in buckets.keys { perHour[key.start, default: 0] += 1 }
+        var kept = 0
+        var keep: Set<Int64> = []
+        for (start, count) in perHour.sorted(by: { $0.key > $1.key }) {
+            guard kept + count <= Self.maxBuckets else { break }
+            kept += count
+            keep.insert(start)
+        }
+        buckets = buckets.filter { keep.contains($0.key.start) }
+        completeStarts = completeStarts.intersection(keep)
+        let oldestKept = keep.min() ?? .max
+        partialStarts = partialStarts.filter { $0 >= oldestKept }
     }
 
     /// The transaction failed: what the cache says may not be stored.
     func abandon() {
         clear()
-    }
-
-    func noteStart(_ start: Int64) {
-        if start > newestStart { newestStart = start }
     }
 
     /// Whether a bucket starting at `start` that the cache lacks is known to be new (not

@@ -20,23 +20,37 @@ struct JSONBytes {
 
     /// A JSON string literal: quotes, backslash and control characters escaped; all other
     /// text (UTF-8, already valid in a Swift string) copied as is.
+    /// Appends `text` as a JSON string literal: runs of bytes that need no escape (all of
+    /// them, usually) are copied in one piece.
     mutating func appendQuoted(_ text: String) {
         bytes.append(0x22)
-        for b in text.utf8 {
-            switch b {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)
-            case 0..<0x20:
-                append("\\u00")
-                bytes.append(Self.hex[Int(b >> 4)])
-                bytes.append(Self.hex[Int(b & 0xF)])
-            default: bytes.append(b)
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            for i in 0 ..< utf8.count {
+                let b = utf8[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start ..< i]))
+                appendEscaped(b)
+                start = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(0x22)
+    }
+
+    private mutating func appendEscaped(_ b: UInt8) {
+        switch b {
+        case 0x22: bytes.append(0x5C); bytes.append(0x22)
+        case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+        case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+        case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+        case 0x09: bytes.append(0x5C); bytes.append(0x74)
+        default:
+            append("\\u00")
+            bytes.append(Self.hex[Int(b >> 4)])
+            bytes.append(Self.hex[Int(b & 0xF)])
+        }
     }
 
     mutating func appendDecimal(_ value: Int64) {

@@ -29,7 +29,14 @@ public enum JSONText {
 
     /// `["a","b"]` (hand-written: runs for every re-scored endpoint).
     static func array(_ strings: [String]) -> String {
-        "[" + strings.map(quote).joined(separator: ",") + "]"
+        var out = JSONBytes(capacity: strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        out.append(byte: 0x5B)
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out.append(byte: 0x2C) }
+            out.appendQuoted(s)
+        }
+        out.append(byte: 0x5D)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// A JSON string literal.
