@@ -61,6 +61,7 @@ extension BatchWriter {
                     try insertSamples.run()
                 }
             }
+            state.compact()
             cache.buckets[key] = state
         }
         return buckets.count

@@ -108,14 +108,30 @@ enum ContextMerge {
     /// (Unicode-equal strings hash alike), which costs more than the rest of the sample's
     /// handling, and two samples' bytes are what the store compares anyway.
     static func sampleKey(kind: ContextKind, summary: String) -> Int {
+        var text = summary
+        return text.withUTF8 { sampleKey(kind: kind, summaryBytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func sampleKey(kind: ContextKind, summaryBytes: UnsafeRawBufferPointer) -> Int {
         var h = Hasher()
         h.combine(kind)
-        var text = summary
-        text.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        h.combine(bytes: summaryBytes)
         return h.finalize()
     }
 
+    /// The keys of stored samples, in order. Chunks in the writer's own layout are scanned
+    /// in place (`StoredSampleScan`); anything else is decoded. A writer that restarts,
+    /// or meets an hour again (a backfill, files of the same day read one after another),
+    /// reads back every bucket it touches: decoding them all was most of that work.
     static func sampleKeys(chunks: [String]) -> [Int] {
-        samples(chunks: chunks).map { sampleKey(kind: $0.kind, summary: $0.summary) }
+        var keys: [Int] = []
+        for chunk in chunks {
+            if let scanned = StoredSampleScan.keys(chunk) {
+                keys += scanned
+            } else {
+                keys += samples(chunks: [chunk]).map { sampleKey(kind: $0.kind, summary: $0.summary) }
+            }
+        }
+        return keys
     }
 }

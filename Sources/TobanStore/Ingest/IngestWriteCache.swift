@@ -22,6 +22,17 @@ public final class IngestWriteCache: @unchecked Sendable {
     struct BucketState {
         /// `ContextMerge.sampleKey` of each stored sample (their number is the next chunk's `seq`).
         var sampleKeys: [Int]
+
+        /// A full bucket's keys are never read again (no more examples are added), so
+        /// every full bucket shares this one array instead of keeping its own.
+        static let full = [Int](repeating: 0, count: ContextBucket.sampleLimit)
+
+        var isFull: Bool { sampleKeys.count >= ContextBucket.sampleLimit }
+
+        /// Drops the keys of a bucket that has no room left.
+        mutating func compact() {
+            if isFull { sampleKeys = Self.full }
+        }
     }
 
     let lock = NSLock()

@@ -64,14 +64,16 @@ struct IngestCommand: ParsableCommand {
                              aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
         let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
         // Default: read 5,000 lines per poll and gather polls into one transaction of up to
-        // `defaultBatchBytes` of input or 3,000 detections; a caught-up follower commits at
-        // once, a backlogged one at least every 0.5 s. Bigger batches cost less CPU per line
-        // (each batch re-scores the endpoints and adds to the context buckets it touches) but
-        // two or three live at once, mostly as context examples: at 50 MB / 12,000 detections
-        // the alert-heavy benchmark ran ~15 % faster at 150 MB peak RSS instead of ~85 MB.
+        // `defaultBatchBytes` of input or `defaultMaxBatchDetections` detections; a caught-up
+        // follower commits at once, a backlogged one at least every 0.5 s. Bigger batches
+        // cost less CPU per line (each batch re-scores the endpoints and adds to the context
+        // buckets it touches) but two or three live at once: at 50 MB / 12,000 detections the
+        // alert-heavy benchmark ran ~15 % faster at 150 MB peak RSS; at 12 MB / 3,000 a 1 GB
+        // file whose parts cover the same hours peaked at 104 MB; 8 MB / 2,500 keep it near
+        // 96 MB for ~8 % of the alert-heavy benchmark's speed.
         let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
-                                          maxBatchDetections: 3_000, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
+                                          maxBatchDetections: Self.defaultMaxBatchDetections, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                                                 localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
@@ -94,7 +96,8 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    static let defaultBatchBytes = 12 << 20
+    static let defaultBatchBytes = 8 << 20
+    static let defaultMaxBatchDetections = 2_500
 
     static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
         let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines
