@@ -56,4 +56,46 @@ import TobanCore
         #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE samples LIKE '%ACME-SECRET%'") == 0)
         #expect(try f.store.audit(subject: .detection, id: "\(betaDetection.id)").count == 1)
     }
+
+    /// Ingest keeps what it cannot attribute under `unassigned`. Erasing a customer also
+    /// removes those rows that were its own: from its sensors, or at addresses only its
+    /// networks contain. Rows at an address another customer's networks also cover stay.
+    @Test func erasureTakesTheCustomersUnassignedRowsToo() throws {
+        let f = try StoreFixture()
+        let gamma = Customer(id: "gamma", displayName: "Gamma", networks: [try! CIDR(parsing: "10.9.0.0/16")], sensors: ["g1"])
+        try f.store.saveCustomers([acme, beta, gamma], at: t0)
+        let unassigned = Customer.unassignedID
+        let start = ContextBucket.bucketStart(for: t0)
+        func context(_ endpoint: String) -> ContextBucket {
+            ContextBucket(customerID: unassigned, endpoint: ip(endpoint), bucketStart: start, counts: [.dns: 1],
+                          samples: [ContextSample(time: t0, kind: .dns, peer: nil, summary: "dns \(endpoint).example")])
+        }
+        try f.store.commit(IngestBatch(
+            detections: [makeDetection(customer: unassigned, sensor: "s1", name: "from acme's sensor", src: "172.16.0.1", endpoint: "172.16.0.1"),
+                         makeDetection(customer: unassigned, sensor: "x", signature: "2", name: "acme address", endpoint: "10.0.0.7"),
+                         makeDetection(customer: unassigned, sensor: "x", signature: "3", name: "shared address", src: "10.9.1.1", endpoint: "10.9.1.1"),
+                         makeDetection(customer: unassigned, sensor: "x", signature: "4", name: "beta address", src: "192.168.1.1", endpoint: "192.168.1.1")],
+            context: [context("10.0.0.7"), context("10.9.1.1"), context("192.168.1.1")],
+            sensorHealth: [SensorHealthSample(sensor: "s1", customerID: unassigned, at: t0, isHeartbeat: true),
+                           SensorHealthSample(sensor: "x", customerID: unassigned, at: t0, isHeartbeat: true)]),
+            customers: [acme, beta, gamma], now: t0)
+        let acmeAddress = try #require(try f.store.detections(DetectionFilter(customers: [unassigned])).first { $0.signature.id == "2" })
+        try f.store.acknowledge([acmeAddress.id], actor: "sato", at: t0)
+
+        let report = try f.store.eraseCustomer("acme", actor: "admin", at: t0 + 60)
+        #expect(report.unassignedDetections == 2)
+        #expect(report.unassignedEndpoints == 2)
+        #expect(report.unassignedContextBuckets == 1)
+        let left = try f.store.detections(DetectionFilter(customers: [unassigned])).map(\.signature.name).sorted()
+        #expect(left == ["beta address", "shared address"])
+        #expect(try f.count("SELECT COUNT(*) FROM context_buckets WHERE customer_id = 'unassigned'") == 2)
+        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE samples LIKE '%10.0.0.7%'") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM endpoints WHERE ip IN ('10.0.0.7', '172.16.0.1')") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE name = 's1'") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE name = 'x'") == 1)
+        #expect(try f.store.audit(subject: .detection, id: "\(acmeAddress.id)").isEmpty)
+        #expect(try f.store.audit(subject: .customer, id: "acme").first?.entry.after?.contains("\"unassigned_detections\":2") == true)
+        // The queue's counts follow the deleted open rows.
+        #expect(try f.count("SELECT COALESCE(SUM(open_count), 0) FROM queue_aggregates WHERE dimension = 'customer' AND customer_id = 'unassigned'") == 2)
+    }
 }

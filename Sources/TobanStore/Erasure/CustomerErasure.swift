@@ -13,6 +13,11 @@ public struct ErasureReport: Sendable, Equatable {
     public var sensors: Int
     public var auditEntries: Int
     public var customerRow: Bool
+    /// Rows kept under `unassigned` that were the customer's (its sensors, or addresses
+    /// only its networks contain), erased with the rest.
+    public var unassignedDetections = 0
+    public var unassignedEndpoints = 0
+    public var unassignedContextBuckets = 0
 }
 
 extension TobanStore {
@@ -27,6 +32,8 @@ extension TobanStore {
                 try db.execute(sql: sql, arguments: [id])
                 return db.changesCount
             }
+            // Before the customer's row (and so its networks and sensors) is gone.
+            let strays = try eraseUnassignedRows(db, of: id)
             let notifications = try delete("DELETE FROM notifications WHERE customer_id = ?")
             let incidents = try delete("DELETE FROM incidents WHERE customer_id = ?")
             try QueueAggregates.forgetCustomer(db, id)
@@ -40,12 +47,63 @@ extension TobanStore {
             let customer = try delete("DELETE FROM customers WHERE id = ?") > 0
             let report = ErasureReport(customerID: id, detections: detections, endpoints: endpoints, contextBuckets: context,
                                        incidents: incidents, notifications: notifications, sensors: sensors, auditEntries: audit,
-                                       customerRow: customer)
+                                       customerRow: customer, unassignedDetections: strays.detections,
+                                       unassignedEndpoints: strays.endpoints, unassignedContextBuckets: strays.contextBuckets)
             let counts = AuditFields(["detections": detections, "endpoints": endpoints, "context_buckets": context, "incidents": incidents,
-                                      "notifications": notifications, "sensors": sensors, "audit_entries": audit])
+                                      "notifications": notifications, "sensors": sensors, "audit_entries": audit,
+                                      "unassigned_detections": strays.detections, "unassigned_endpoints": strays.endpoints,
+                                      "unassigned_context_buckets": strays.contextBuckets])
             try AuditLog.insert(db, at: now, actor: actor, action: "erase customer", subject: .customer, subjectID: id, customerID: nil,
                                 before: nil, after: counts, comment: comment ?? "all data of the customer erased", groupID: AuditLog.newGroupID())
             return report
         }
+    }
+}
+
+extension TobanStore {
+    /// Deletes the customer's rows that ingest kept under `unassigned` (see
+    /// `UnassignedRows`), with the audit entries about those detections.
+    fileprivate func eraseUnassignedRows(_ db: Database, of customer: String)
+        throws -> (detections: Int, endpoints: Int, contextBuckets: Int) {
+        let strays = try UnassignedRows(db, customer: customer)
+        let unassigned = Customer.unassignedID
+        var detections = 0, endpoints = 0, buckets = 0
+        let claimed = try strays.detections(db)
+        for chunk in claimed.map(\.id).chunked(500) {
+            let ids = Array(chunk)
+            let marks = [String].marks(ids.count)
+            try db.execute(sql: "DELETE FROM audit WHERE subject = 'detection' AND subject_id IN (\(marks))",
+                           arguments: StatementArguments(ids.map(String.init)))
+            try db.execute(sql: "DELETE FROM detections WHERE id IN (\(marks))", arguments: StatementArguments(ids))
+            detections += db.changesCount
+        }
+        // An endpoint is the customer's if its address is, or if it was only there for the
+        // customer's detections (e.g. its sensor's, at an address no network claims).
+        var addresses = Set(try strays.endpointAddresses(db, table: "endpoints"))
+        for case let address? in Set(claimed.map(\.endpoint)) where !addresses.contains(address) {
+            let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detections WHERE customer_id = ? AND endpoint = ?",
+                                             arguments: [unassigned, address]) ?? 0
+            if remaining == 0 { addresses.insert(address) }
+        }
+        for chunk in Array(addresses).chunked(500) {
+            try db.execute(sql: "DELETE FROM endpoints WHERE customer_id = ? AND ip IN (\([String].marks(chunk.count)))",
+                           arguments: StatementArguments([unassigned] + Array(chunk)))
+            endpoints += db.changesCount
+        }
+        for chunk in try strays.endpointAddresses(db, table: "context_buckets").chunked(500) {
+            let arguments = StatementArguments([unassigned] + Array(chunk))
+            try db.execute(sql: "DELETE FROM context_buckets WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))",
+                           arguments: arguments)
+            buckets += db.changesCount
+            try db.execute(sql: "DELETE FROM context_samples WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))",
+                           arguments: arguments)
+        }
+        if !strays.sensors.isEmpty {
+            let names = Array(strays.sensors)
+            try db.execute(sql: "DELETE FROM sensors WHERE customer_id = ? AND name IN (\([String].marks(names.count)))",
+                           arguments: StatementArguments([unassigned] + names))
+        }
+        if detections > 0 { try QueueAggregates.pruneSignatureNames(db) }
+        return (detections, endpoints, buckets)
     }
 }
