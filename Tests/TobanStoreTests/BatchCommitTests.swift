@@ -146,6 +146,17 @@ import TobanCore
         #expect(try f.count("SELECT COUNT(*) FROM context_samples") == 0)
     }
 
+    @Test func pruningKeepsAMonthOfArrivalCounts() throws {
+        let f = try StoreFixture()
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)]), customers: [acme], now: t0)
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "2", at: t0 + 40 * 86_400)]), customers: [acme], now: t0 + 40 * 86_400)
+        #expect(try f.count("SELECT COUNT(*) FROM detection_arrivals") == 2)
+        try f.store.pruneContext(now: t0 + 40 * 86_400)
+        #expect(try f.count("SELECT COUNT(*) FROM detection_arrivals") == 1)
+        let recent = try f.store.detectionRate(span: 3600, now: t0 + 40 * 86_400 + 60)
+        #expect(recent.map(\.count).reduce(0, +) == 1)
+    }
+
     @Test func checkpointCommitsWithRowsOrNotAtAll() throws {
         let f = try StoreFixture()
         try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)], checkpoints: [checkpoint(offset: 100)],

@@ -75,15 +75,21 @@ extension TobanStore {
                          fingerprint: UInt64(bitPattern: row["fingerprint"]), offset: row["offset"])
     }
 
-    /// Deletes context buckets (counts and samples) that started before `now - retention`;
-    /// a small separate transaction the ingest loop runs now and then. Returns the buckets removed.
+    /// Deletes context buckets (counts and samples) that started before `now - retention`,
+    /// and per-minute arrival counts older than `arrivalsRetention` (the header's rate
+    /// sparkline reads the last hour; a month is kept for a look back); a small separate
+    /// transaction the ingest loop runs now and then. Returns the buckets removed.
     @discardableResult
-    public func pruneContext(retention: TimeInterval = 72 * 3600, now: Date) throws -> Int {
+    public func pruneContext(retention: TimeInterval = 72 * 3600, arrivalsRetention: TimeInterval = 31 * 86_400,
+                             now: Date) throws -> Int {
         try write { db in
             let horizon = now.addingTimeInterval(-retention).storeMilliseconds
             try db.execute(sql: "DELETE FROM context_samples WHERE bucket_start < ?", arguments: [horizon])
             try db.execute(sql: "DELETE FROM context_buckets WHERE bucket_start < ?", arguments: [horizon])
-            return db.changesCount
+            let buckets = db.changesCount
+            let oldestMinute = now.addingTimeInterval(-arrivalsRetention).storeMilliseconds / 60_000
+            try db.execute(sql: "DELETE FROM detection_arrivals WHERE minute < ?", arguments: [oldestMinute])
+            return buckets
         }
     }
 }
