@@ -173,6 +173,18 @@ struct ZonelessDateTests {
         #expect(syslogTime("<13>Jul 15 09:00:00 fw01 kernel: drop", zone: "Asia/Kathmandu") == utc("2026-07-15T03:15:00Z"))
     }
 
+    /// RFC 5424 / ISO dates without a zone follow the source zone per date too; with a
+    /// zone, the zone written wins.
+    @Test func zonelessISODatesFollowTheSourceZone() {
+        let winter = "<13>1 2026-01-15T09:00:00.250 fw01 app - - - drop"
+        let summer = "<13>1 2026-07-15T09:00:00 fw01 app - - - drop"
+        #expect(syslogTime(winter, zone: "America/New_York") == utc("2026-01-15T14:00:00Z") + 0.25)
+        #expect(syslogTime(summer, zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
+        #expect(syslogTime(summer, zone: nil) == utc("2026-07-15T09:00:00Z"))
+        #expect(syslogTime("<13>1 2026-07-15T09:00:00+09:00 fw01 app - - - drop", zone: "America/New_York") == utc("2026-07-15T00:00:00Z"))
+        #expect(syslogTime("<13>2026-07-15T09:00:00 fw01 kernel: drop", zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
+    }
+
     @Test func cefDatesFollowTheSourceZone() {
         var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
         options.localTimeZone = TimeZone(identifier: "Asia/Tokyo")

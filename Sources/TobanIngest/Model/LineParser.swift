@@ -21,11 +21,12 @@ public protocol LineParser: Sendable {
 public struct ParserOptions: Sendable, Equatable {
     /// Year for RFC 3164 timestamps, which carry none.
     public var syslogYear: Int
-    /// UTC offset in seconds for timestamps without a zone (RFC 3164, zone-less ISO 8601, CEF `MMM dd yyyy HH:mm:ss`).
+    /// UTC offset in seconds for timestamps without a zone (RFC 3164, zone-less ISO 8601, CEF `MMM dd yyyy HH:mm:ss`)
+    /// when no `localTimeZone` is set.
     public var localUTCOffsetSeconds: Int
-    /// When set, the zone of the sensor's clock: a zone-less RFC 3164 or CEF date is read
-    /// in it, with the offset in force at that date (daylight saving included), instead
-    /// of `localUTCOffsetSeconds`.
+    /// When set, the zone of the sensor's clock: a zone-less RFC 3164, ISO 8601 or CEF date
+    /// is read in it, with the offset in force at that date (daylight saving included),
+    /// instead of `localUTCOffsetSeconds`.
     public var localTimeZone: TimeZone?
     /// Lines longer than this are rejected as `.invalid` before any scanning.
     public var maxLineLength: Int
@@ -34,6 +35,16 @@ public struct ParserOptions: Sendable, Equatable {
         self.syslogYear = syslogYear
         self.localUTCOffsetSeconds = localUTCOffsetSeconds
         self.maxLineLength = maxLineLength
+    }
+
+    /// An ISO 8601 date. One without a zone is read like RFC 3164 dates: in the source's
+    /// zone with the offset in force on that date when one is set, else with
+    /// `localUTCOffsetSeconds`.
+    func iso8601(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        guard localTimeZone != nil, !Timestamps.hasZone(p, count) else {
+            return Timestamps.iso8601(p, count, defaultOffset: localUTCOffsetSeconds)
+        }
+        return Timestamps.iso8601(p, count, defaultOffset: 0).map(utc(fromWallClock:))
     }
 
     /// UTC seconds of a zone-less date read as if it were UTC (`wallClock`).

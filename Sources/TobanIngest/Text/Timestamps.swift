@@ -104,6 +104,17 @@ enum Timestamps {
         return Double(base - offset) + fraction
     }
 
+    /// Whether an ISO 8601 text carries a zone after its seconds (and fraction).
+    static func hasZone(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 19
+        guard count > i else { return false }
+        if p[i] == ASCII.dot || p[i] == ASCII.comma {
+            i += 1
+            while i < count, ASCII.isDigit(p[i]) { i += 1 }
+        }
+        return i < count
+    }
+
     /// Parses `Z`, `±HH:MM`, `±HHMM`, `±HH` starting at `i` to the end; empty → defaultOffset.
     static func zoneOffset(_ p: UnsafePointer<UInt8>, _ i: Int, _ count: Int, defaultOffset: Int) -> Int? {
         if i == count { return defaultOffset }

@@ -70,7 +70,7 @@ struct SyslogHeader {
         var (s, e, i) = token(p, start, end)
         if !(e - s == 1 && p[s] == ASCII.minus) {
             // An unparseable TIMESTAMP leaves it nil; the message is still worth showing.
-            h.timestamp = Timestamps.iso8601(p + s, e - s, defaultOffset: options.localUTCOffsetSeconds)
+            h.timestamp = options.iso8601(p + s, e - s)
         }
         (s, e, i) = token(p, i, end); h.hostname = nilOrText(p, s, e)
         (s, e, i) = token(p, i, end); h.appName = nilOrText(p, s, e)
@@ -144,7 +144,7 @@ struct SyslogHeader {
             i += used
         } else if rest >= 19, ASCII.isDigit(p[i]) {
             let (s, e, _) = token(p, i, end)
-            if let t = Timestamps.iso8601(p + s, e - s, defaultOffset: options.localUTCOffsetSeconds) {
+            if let t = options.iso8601(p + s, e - s) {
                 h.timestamp = t
                 i = e
             }

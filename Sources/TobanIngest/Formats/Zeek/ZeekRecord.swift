@@ -134,7 +134,7 @@ struct ZeekRecordBuilder {
         switch f {
         case .ts:
             // Unparseable (e.g. btest-canonified `XXXXXXXXXX.XXXXXX`) leaves timestamp nil.
-            e.timestamp = Timestamps.epochNumber(p, n) ?? Timestamps.iso8601(p, n, defaultOffset: options.localUTCOffsetSeconds)
+            e.timestamp = Timestamps.epochNumber(p, n) ?? options.iso8601(p, n)
         case .uid: e.flowID = text()
         case .origH: e.sourceIP = parseIP(p, n)
         case .respH: e.destinationIP = parseIP(p, n)
