@@ -86,6 +86,21 @@ import Testing
         #expect(dismissed.score == 0)
     }
 
+    /// The stored explanation's line format, which the endpoint list and page show as is.
+    @Test func explanationLinesReadPointsUrgencySignatureCountAndAge() {
+        let risk = EndpointRiskScorer.score(signals: [
+            EndpointSignal(signatureID: "2030358", signatureName: "ET TROJAN Cobalt Strike Beacon", urgency: .p1, count: 4,
+                           lastSeen: now.addingTimeInterval(-2 * 3600)),
+            EndpointSignal(signatureID: "2013028", signatureName: "ET POLICY curl", urgency: .p4, count: 1, lastSeen: now.addingTimeInterval(-600)),
+        ], asset: nil, now: now)
+        #expect(risk.explanation == [
+            "75.5  P1 ET TROJAN Cobalt Strike Beacon ×4, 2h ago",
+            "3.0  P4 ET POLICY curl ×1, 10m ago",
+            "×1.3  2 distinct signatures",
+        ])
+        #expect(risk.score == 98.1) // (75.51 + 2.99) × 1.25
+    }
+
     @Test func criticalAssetsWeighMore() throws {
         let signals = [EndpointSignal(signatureID: "2", signatureName: "x", urgency: .p3, count: 1, lastSeen: now)]
         let plain = EndpointRiskScorer.score(signals: signals, asset: nil, now: now)
