@@ -185,6 +185,22 @@ struct ZonelessDateTests {
         #expect(syslogTime("<13>2026-07-15T09:00:00 fw01 kernel: drop", zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
     }
 
+    /// EVE writes a zone; one without it follows the source zone like the other formats.
+    @Test func zonelessEVEDatesFollowTheSourceZone() {
+        func eveTime(_ ts: String, zone: String?) -> Double? {
+            var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
+            options.localTimeZone = zone.flatMap(TimeZone.init(identifier:))
+            var parser = EVEParser(options: options)
+            let line = #"{"timestamp":"\#(ts)","event_type":"alert","src_ip":"10.0.0.5","dest_ip":"203.0.113.9","alert":{"signature_id":1,"signature":"x","severity":2}}"#
+            guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
+            return e.timestamp
+        }
+        #expect(eveTime("2026-07-15T09:00:00.000000", zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
+        #expect(eveTime("2026-01-15T09:00:00.000000", zone: "America/New_York") == utc("2026-01-15T14:00:00Z"))
+        #expect(eveTime("2026-07-15T09:00:00.000000+0900", zone: "America/New_York") == utc("2026-07-15T00:00:00Z"))
+        #expect(eveTime("2026-07-15T09:00:00.000000", zone: nil) == utc("2026-07-15T09:00:00Z"))
+    }
+
     @Test func cefDatesFollowTheSourceZone() {
         var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
         options.localTimeZone = TimeZone(identifier: "Asia/Tokyo")

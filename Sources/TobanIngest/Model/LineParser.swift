@@ -47,6 +47,14 @@ public struct ParserOptions: Sendable, Equatable {
         return Timestamps.iso8601(p, count, defaultOffset: 0).map(utc(fromWallClock:))
     }
 
+    /// `iso8601(_:_:)` with the prefix cache of consecutive records (EVE).
+    func iso8601(_ p: UnsafePointer<UInt8>, _ count: Int, cache: inout Timestamps.Cache) -> Double? {
+        guard localTimeZone != nil, !Timestamps.hasZone(p, count) else {
+            return Timestamps.iso8601(p, count, defaultOffset: localUTCOffsetSeconds, cache: &cache)
+        }
+        return iso8601(p, count)
+    }
+
     /// UTC seconds of a zone-less date read as if it were UTC (`wallClock`).
     func utc(fromWallClock wallClock: Double) -> Double {
         guard let zone = localTimeZone else { return wallClock - Double(localUTCOffsetSeconds) }

@@ -142,7 +142,6 @@ public final class IngestPipeline {
             var parserOptions = options.parser
             if let zone = source.timeZone.flatMap(TimeZone.init(identifier:)) {
                 parserOptions.localTimeZone = zone
-                parserOptions.localUTCOffsetSeconds = zone.secondsFromGMT(for: clock())
             }
             files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }

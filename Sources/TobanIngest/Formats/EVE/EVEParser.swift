@@ -108,9 +108,9 @@ public struct EVEParser: LineParser {
         if let ts = tsText {
             // Unparseable times leave `timestamp` nil (the follower stamps arrival time); the alert is kept.
             if ts.escaped {
-                e.timestamp = s.withBytes(ts) { Timestamps.iso8601($0, $1, defaultOffset: options.localUTCOffsetSeconds) }
+                e.timestamp = s.withBytes(ts) { options.iso8601($0, $1) }
             } else {
-                e.timestamp = Timestamps.iso8601(s.base + ts.start, ts.count, defaultOffset: options.localUTCOffsetSeconds, cache: &cache)
+                e.timestamp = options.iso8601(s.base + ts.start, ts.count, cache: &cache)
             }
         }
 
