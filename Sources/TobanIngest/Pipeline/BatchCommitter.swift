@@ -38,7 +38,7 @@ final class BatchCommitter: @unchecked Sendable {
     func submit(_ batch: IngestBatch) throws {
         var batch = batch
         sink.prepare(&batch) // on the caller's thread, while the previous batch commits
-        freeSpent()
+        reclaim()
         condition.lock()
         defer { condition.unlock() }
         if !started {
@@ -58,22 +58,17 @@ final class BatchCommitter: @unchecked Sendable {
 
     /// Returns once everything submitted is committed; rethrows a commit failure.
     func drain() throws {
-        defer { freeSpent() }
+        defer { reclaim() }
         condition.lock()
         defer { condition.unlock() }
         while (!queue.isEmpty || busy) && failure == nil { condition.wait() }
         if let failure { throw failure }
     }
 
-    /// Frees committed batches on the caller's (reading) thread. Freed there, a batch's
-    /// memory goes back to the malloc arena it came from and is reused by the next batch;
-    /// freed on the commit thread it landed in a second arena, which kept growing unless
-    /// trimmed after every batch (a walk over the whole heap, on the busier thread).
-    /// Frees what the commit thread has finished with; the reader calls this after every
-    /// poll, so a committed batch does not live on beside the next two.
-    func reclaim() { freeSpent() }
-
-    private func freeSpent() {
+    /// Frees what the commit thread has finished with, on the caller's (reading) thread:
+    /// the one that allocated it, not the busier commit thread. The reader calls this after
+    /// every poll, so a committed batch does not live on beside the next two.
+    func reclaim() {
         condition.lock()
         var done = spent
         spent = []

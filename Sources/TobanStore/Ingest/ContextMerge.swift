@@ -81,7 +81,7 @@ enum ContextMerge {
             start += step
         }
         guard !candidates.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: candidates.count).joined(separator: ",")
+        let marks = [Int64].marks(candidates.count)
         var args = StatementArguments(candidates)
         args += [customer, address]
         let rows = try Row.fetchAll(db, sql: """

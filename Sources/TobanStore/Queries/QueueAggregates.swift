@@ -112,7 +112,7 @@ enum QueueAggregates {
         static func upsert<Rows: Collection>(_ db: Database, _ rows: Rows, width: Int, sql: (String) -> String,
                                              bind: (inout RawStatement, Rows.Element) -> Void) throws {
             guard !rows.isEmpty else { return }
-            let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+            let tuple = "(" + [String].marks(width) + ")"
             func text(_ n: Int) -> String { sql(Array(repeating: tuple, count: n).joined(separator: ",")) }
             let chunk = 100
             let fullText = rows.count >= chunk ? text(chunk) : ""

@@ -26,7 +26,7 @@ enum EndpointScoring {
         var seen = Set<String>()
         var assetsByCustomer: [String: [CriticalAsset]] = [:]
         for chunk in ids.chunked(500) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let marks = [String].marks(chunk.count)
             let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT customer_id, endpoint FROM detections WHERE id IN (\(marks)) AND endpoint IS NOT NULL",
                                         arguments: StatementArguments(chunk))
             for row in rows {
