@@ -88,10 +88,7 @@ enum IngestBench {
     /// CPU seconds of every child waited for so far (each run takes the difference), and the
     /// largest child's peak RSS.
     static func childrenCPU() -> (seconds: Double, peakKiB: Int) {
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        let seconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        return (seconds, Int(usage.ru_maxrss))
+        let usage = resourceUsage(children: true)
+        return (usage.cpuSeconds, usage.peakKiB)
     }
 }

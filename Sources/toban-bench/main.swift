@@ -36,15 +36,19 @@ func peakRSS() -> String {
 }
 
 /// User + system CPU seconds of this process so far (less sensitive than wall time to other load).
-func cpuSeconds() -> Double {
+func cpuSeconds() -> Double { resourceUsage(children: false).cpuSeconds }
+
+/// CPU seconds (user + system) and peak RSS (KiB) of this process, or of all its children
+/// waited for so far (their peak is the largest child's).
+func resourceUsage(children: Bool) -> (cpuSeconds: Double, peakKiB: Int) {
     var usage = rusage()
     #if canImport(Glibc)
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    getrusage((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue, &usage)
     #else
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &usage)
     #endif
     func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return secs(usage.ru_utime) + secs(usage.ru_stime)
+    return (secs(usage.ru_utime) + secs(usage.ru_stime), Int(usage.ru_maxrss))
 }
 
 func currentYear() -> Int {
