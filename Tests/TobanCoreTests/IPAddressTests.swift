@@ -64,4 +64,14 @@ import Testing
         #expect(IPAddress("0.0.0.0")!.description == "0.0.0.0")
         #expect(IPAddress("255.255.255.255")!.description == "255.255.255.255")
     }
+
+    /// The aggregation key's text is stored with every detection and compared when folding:
+    /// its form must not change.
+    @Test func aggregationKeyTextIsStable() {
+        let key = AggregationKey(customerID: "acme", sensor: "sensor-acme-0", signatureID: "2030358",
+                                 sourceIP: IPAddress("10.0.0.5"), destinationIP: IPAddress("2001:db8::1"))
+        #expect(key.text == "acme|sensor-acme-0|2030358|10.0.0.5|2001:db8::1")
+        let bare = AggregationKey(customerID: "unassigned", sensor: "s", signatureID: "x", sourceIP: nil, destinationIP: nil)
+        #expect(bare.text == "unassigned|s|x|-|-")
+    }
 }

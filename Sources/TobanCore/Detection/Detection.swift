@@ -96,9 +96,19 @@ public struct AggregationKey: Hashable, Sendable {
         self.destinationIP = destinationIP
     }
 
-    /// A stable text form, used as a unique index in the store.
+    /// A stable text form, stored with each detection (`customer|sensor|signature|src|dst`,
+    /// `-` for a missing address). Built by concatenation: ingest makes one per detection.
     public var text: String {
-        "\(customerID)|\(sensor)|\(signatureID)|\(sourceIP.map { "\($0)" } ?? "-")|\(destinationIP.map { "\($0)" } ?? "-")"
+        var out = customerID
+        out += "|"
+        out += sensor
+        out += "|"
+        out += signatureID
+        out += "|"
+        out += sourceIP?.description ?? "-"
+        out += "|"
+        out += destinationIP?.description ?? "-"
+        return out
     }
 }
 

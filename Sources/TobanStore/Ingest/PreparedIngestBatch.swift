@@ -51,7 +51,7 @@ extension TobanStore {
     }
 
     static func prepare(detection d: Detection) -> PreparedIngestBatch.DetectionText {
-        let key = FastText.aggregationKey(d)
+        let key = d.aggregationKey.text
         return PreparedIngestBatch.DetectionText(
             key: key, hash: AggregationHash.of(key),
             endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0.description) },

@@ -1,21 +1,7 @@
 import TobanCore
 
-/// Text forms the ingest writer builds for every row, without string interpolation.
+/// Text the ingest writer builds for every row, without string interpolation.
 enum FastText {
-    /// `AggregationKey.text`.
-    static func aggregationKey(_ d: Detection) -> String {
-        var out = d.customerID
-        out += "|"
-        out += d.sensor
-        out += "|"
-        out += d.signature.id
-        out += "|"
-        out += d.sourceIP?.description ?? "-"
-        out += "|"
-        out += d.destinationIP?.description ?? "-"
-        return out
-    }
-
     /// The evidence column: `{"name":"value",…}` with keys sorted, built in one string.
     static func evidenceJSON(_ e: Evidence) -> String {
         let sorted: [(String, String?)] = [
