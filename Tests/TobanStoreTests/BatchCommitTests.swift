@@ -129,7 +129,9 @@ import TobanCore
         }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 2, samples: 0..<20)]), customers: [acme], now: t0)
         try f.store.commit(IngestBatch(context: [bucket(.dns, 3, samples: 10..<30), bucket(.http, 1, samples: 100..<120)]), customers: [acme], now: t0)
-        #expect(try f.count("SELECT COUNT(*) FROM context_buckets") == 1)
+        // One bucket, one part per batch that touched it.
+        #expect(try f.count("SELECT COUNT(DISTINCT bucket_start || endpoint) FROM context_parts") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 2)
         let items = try f.store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0)
         guard case .context(let merged)? = items.first else { Issue.record("no context in timeline"); return }
         #expect(merged.counts == [.dns: 5, .http: 1])
@@ -140,10 +142,9 @@ import TobanCore
         #expect(merged.samples[1].peer == nil)
         // Retention pruning removes old buckets only.
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 3600) == 0)
-        #expect(try f.count("SELECT COUNT(*) FROM context_samples") > 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 2)
         #expect(try f.store.pruneContext(retention: 72 * 3600, now: t0 + 80 * 3600) == 1)
-        // Examples go with their counts.
-        #expect(try f.count("SELECT COUNT(*) FROM context_samples") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 0)
     }
 
     @Test func pruningKeepsAMonthOfArrivalCounts() throws {
@@ -173,7 +174,7 @@ import TobanCore
         #expect(try f.store.checkpoint(sourceID: "eve")?.offset == 100)
         #expect(try f.count("SELECT COUNT(*) FROM detections") == 1)
         #expect(try f.count("SELECT count FROM detections") == 1)
-        #expect(try f.count("SELECT COUNT(*) FROM context_buckets") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 0)
         #expect(try f.count("SELECT lines FROM ingest_counters") == 1)
         #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE last_heartbeat_at IS NOT NULL") == 0)
         // After the fault clears, the same batch commits exactly once.

@@ -33,7 +33,7 @@ import TobanCore
         #expect(report.detections == 2 && report.endpoints == 2 && report.contextBuckets == 1 && report.incidents == 1
                 && report.notifications == 1 && report.sensors == 1 && report.customerRow)
 
-        for table in ["detections", "endpoints", "context_buckets", "context_samples", "incidents", "notifications", "sensors",
+        for table in ["detections", "endpoints", "context_parts", "incidents", "notifications", "sensors",
                       "queue_aggregates", "queue_group_totals"] {
             #expect(try f.count("SELECT COUNT(*) FROM \(table) WHERE customer_id = 'acme'") == 0, "\(table)")
         }
@@ -51,9 +51,8 @@ import TobanCore
         #expect(try f.store.audit(subject: .customer, id: "acme").first?.entry.after?.contains("\"detections\":2") == true)
         // The other customer is untouched.
         #expect(try f.store.detections(DetectionFilter(customers: ["beta"])).count == 1)
-        #expect(try f.count("SELECT COUNT(*) FROM context_buckets WHERE customer_id = 'beta'") == 1)
-        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE customer_id = 'beta'") == 1)
-        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE samples LIKE '%ACME-SECRET%'") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE customer_id = 'beta'") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE samples LIKE '%ACME-SECRET%'") == 0)
         #expect(try f.store.audit(subject: .detection, id: "\(betaDetection.id)").count == 1)
     }
 
@@ -88,8 +87,8 @@ import TobanCore
         #expect(report.unassignedContextBuckets == 1)
         let left = try f.store.detections(DetectionFilter(customers: [unassigned])).map(\.signature.name).sorted()
         #expect(left == ["beta address", "shared address"])
-        #expect(try f.count("SELECT COUNT(*) FROM context_buckets WHERE customer_id = 'unassigned'") == 2)
-        #expect(try f.count("SELECT COUNT(*) FROM context_samples WHERE samples LIKE '%10.0.0.7%'") == 0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE customer_id = 'unassigned'") == 2)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE samples LIKE '%10.0.0.7%'") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM endpoints WHERE ip IN ('10.0.0.7', '172.16.0.1')") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE name = 's1'") == 0)
         #expect(try f.count("SELECT COUNT(*) FROM sensors WHERE name = 'x'") == 1)

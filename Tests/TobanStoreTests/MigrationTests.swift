@@ -7,7 +7,7 @@ import TobanCore
 @Suite struct MigrationTests {
     @Test func freshStoreIsMigratedWithWALAndPragmas() throws {
         let f = try StoreFixture()
-        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
+        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts"])
         let pragmas = try f.store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
              try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
@@ -18,11 +18,11 @@ import TobanCore
         #expect(try f.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA busy_timeout") } == 5000)
         #expect(pragmas.3 == 1) // NORMAL
         let tables = try f.store.pool.read { db in try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
-        for t in ["customers", "sensors", "detections", "endpoints", "context_buckets", "incidents", "incident_detections",
-                  "notifications", "audit", "ingest_checkpoints", "ingest_counters", "context_samples"] {
+        for t in ["customers", "sensors", "detections", "endpoints", "context_parts", "incidents", "incident_detections",
+                  "notifications", "audit", "ingest_checkpoints", "ingest_counters"] {
             #expect(tables.contains(t), "missing table \(t)")
         }
-        let withoutRowID = try f.store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'context_buckets'") }
+        let withoutRowID = try f.store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'context_parts'") }
         #expect(withoutRowID?.contains("WITHOUT ROWID") == true)
     }
 
@@ -33,7 +33,7 @@ import TobanCore
         try f.store.close()
         for _ in 0..<2 {
             let again = try TobanStore(path: f.path)
-            #expect(try again.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
+            #expect(try again.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts"])
             #expect(try again.pool.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name") } == schema)
             #expect(try again.detections().count == 1)
             #expect(try again.checkpoint(sourceID: "eve")?.offset == 10)
@@ -69,7 +69,7 @@ import TobanCore
             try queue.close()
         }
         let store = try TobanStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts"])
         let bucket = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
             if case .context(let b) = item { return b } else { return nil }
         }.first
@@ -80,6 +80,49 @@ import TobanCore
         let rows = try store.detections()
         #expect(rows.count == 1)
         #expect(rows.first?.count == 2)
+        try store.close()
+    }
+
+    /// A v3 store (a bucket's counts in `context_buckets`, its examples in chunks in
+    /// `context_samples`) keeps both through the v4 migration to parts, and a later batch
+    /// adds a part after the migrated ones without repeating a stored example.
+    @Test func v3ContextIsMigratedToParts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-v3-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("toban.sqlite").path
+        let start = ContextBucket.bucketStart(for: t0).storeMilliseconds
+        let seconds = t0.timeIntervalSince1970
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreMigrations.migrator.migrate(queue, upTo: "v3-queue-aggregates")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO context_buckets (customer_id, endpoint, bucket_start, dns, http) VALUES ('acme', '10.0.0.5', ?, 3, 1)",
+                               arguments: [start])
+                try db.execute(sql: """
+                    INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples) VALUES
+                    ('acme', '10.0.0.5', ?, 0, '[{"k":"dns","p":null,"s":"A one.example","t":\(seconds)}]'),
+                    ('acme', '10.0.0.5', ?, 1, '[{"k":"http","p":null,"s":"GET two.example/","t":\(seconds + 1)}]')
+                    """, arguments: [start, start])
+            }
+            try queue.close()
+        }
+        let store = try TobanStore(path: path)
+        func bucket() throws -> ContextBucket? {
+            try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
+                if case .context(let b) = item { return b } else { return nil }
+            }.first
+        }
+        #expect(try bucket()?.counts == [.dns: 3, .http: 1])
+        #expect(try bucket()?.samples.map(\.summary) == ["A one.example", "GET two.example/"])
+        var later = ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: ContextBucket.bucketStart(for: t0))
+        later.add(kind: .dns, sample: ContextSample(time: t0 + 5, kind: .dns, peer: nil, summary: "A one.example"))
+        later.add(kind: .dns, sample: ContextSample(time: t0 + 6, kind: .dns, peer: nil, summary: "A three.example"))
+        try store.commit(IngestBatch(context: [later]), customers: [acme], now: t0 + 10)
+        #expect(try bucket()?.counts == [.dns: 5, .http: 1])
+        #expect(try bucket()?.samples.map(\.summary) == ["A one.example", "GET two.example/", "A three.example"])
+        let parts = try store.pool.read { db in try Int.fetchAll(db, sql: "SELECT part FROM context_parts ORDER BY part") }
+        #expect(parts == [0, 1, 2, 3]) // two migrated chunks, the migrated counts, the batch's part
         try store.close()
     }
 }

@@ -102,7 +102,7 @@ import TobanCore
         print(String(format: "commit of 10,000 detections + 5,000 context buckets: wall %.0f ms, CPU %.0f ms",
                      Date().timeIntervalSince(wall) * 1000, (Self.cpuSeconds() - cpu) * 1000))
         #expect(result.inserted == 10_000 && result.contextBuckets == 5_000 && result.endpoints == 2_000)
-        #expect(try f.count("SELECT COUNT(*) FROM context_buckets") == 5_000)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 5_000)
     }
 
     @Test func queuePagesUseTheQueueIndexWithoutScansOrSorts() throws {

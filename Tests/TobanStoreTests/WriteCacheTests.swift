@@ -79,24 +79,22 @@ import TobanCore
         // Another process (another connection) rewrites the bucket.
         let other = try TobanStore(path: f.path)
         try other.pool.write { db in
-            try db.execute(sql: "UPDATE context_buckets SET dns = 100")
-            try db.execute(sql: "DELETE FROM context_samples")
+            try db.execute(sql: "DELETE FROM context_parts")
+            try db.execute(sql: "INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, dns, samples) VALUES ('acme', '10.0.0.5', ?, 0, 100, '[]')",
+                           arguments: [ContextBucket.bucketStart(for: t0).storeMilliseconds])
         }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<6)]), customers: [acme], now: t0, cache: cache)
         var b = try #require(try stored(f))
         #expect(b.counts == [.dns: 101])
         #expect(b.samples.map(\.summary) == ["A \"host5\".example"])
         // The same connection written to outside a batch (e.g. an analyst action in-process).
-        try f.execute("UPDATE context_buckets SET dns = 1000")
+        try f.execute("UPDATE context_parts SET dns = CASE part WHEN 0 THEN 1000 ELSE 0 END")
         try f.store.commit(IngestBatch(context: [bucket(.dns, 1, samples: 5..<7)]), customers: [acme], now: t0, cache: cache)
         b = try #require(try stored(f))
         #expect(b.counts == [.dns: 1001])
         #expect(b.samples.map(\.summary) == ["A \"host5\".example", "A \"host6\".example"])
         // Deleted in between: the batch inserts afresh rather than adding to forgotten counts.
-        try other.pool.write { db in
-            try db.execute(sql: "DELETE FROM context_buckets")
-            try db.execute(sql: "DELETE FROM context_samples")
-        }
+        try other.pool.write { db in try db.execute(sql: "DELETE FROM context_parts") }
         try f.store.commit(IngestBatch(context: [bucket(.dns, 4, samples: 8..<9)]), customers: [acme], now: t0, cache: cache)
         b = try #require(try stored(f))
         #expect(b.counts == [.dns: 4])
@@ -174,8 +172,8 @@ import TobanCore
                 try String.fetchAll(db, sql: """
                     SELECT 'd|' || customer_id || '|' || signature_id || '|' || count || '|' || urgency || '|' || aggregation_hash FROM detections
                     UNION ALL SELECT 'e|' || ip || '|' || risk_score || '|' || detection_count || '|' || distinct_signatures FROM endpoints
-                    UNION ALL SELECT 'c|' || endpoint || '|' || dns || '|' || http FROM context_buckets
-                    UNION ALL SELECT 's|' || endpoint || '|' || seq || '|' || samples FROM context_samples
+                    UNION ALL SELECT 'c|' || endpoint || '|' || part || '|' || dns || '|' || http FROM context_parts
+                    UNION ALL SELECT 's|' || endpoint || '|' || part || '|' || samples FROM context_parts WHERE samples <> '[]'
                     UNION ALL SELECT 'n|' || lines || '|' || context || '|' || coalesce(last_event_at, '-') FROM ingest_counters
                     ORDER BY 1
                     """)

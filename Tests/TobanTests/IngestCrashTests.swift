@@ -1,5 +1,8 @@
 import Foundation
+import GRDB
 import Testing
+import TobanCore
+@testable import TobanStore
 
 /// Exactly once, proved the hard way: a real `toban ingest` process is killed with SIGKILL
 /// at random moments, restarted each time, and the store it ends with must equal the
@@ -31,6 +34,25 @@ import Testing
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
         }.sorted()
+    }
+
+    /// Every context bucket as the console reads it (counts and examples), one line each.
+    static func contextSnapshot(store path: String) throws -> [String] {
+        let store = try TobanStore(path: path)
+        defer { try? store.close() }
+        let endpoints = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT DISTINCT customer_id, endpoint FROM context_parts").map { ($0[0] as String, $0[1] as String) }
+        }
+        let around = Date(timeIntervalSince1970: 1_795_140_000) // 2026-11-20 11:00 JST, within the test's hour
+        var lines: [String] = []
+        for (customer, endpoint) in endpoints {
+            guard let address = IPAddress(endpoint) else { continue }
+            for case .context(let bucket) in try store.endpointTimeline(customer: customer, address: address, around: around, window: 12 * 3600) {
+                let counts = bucket.counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
+                lines.append("\(customer)|\(endpoint)|\(bucket.bucketStart.timeIntervalSince1970)|\(counts)|\(bucket.samples.map(\.summary))")
+            }
+        }
+        return lines.sorted()
     }
 
     @Test func killNineAtAnyMomentLosesAndDuplicatesNothing() throws {
@@ -74,6 +96,10 @@ import Testing
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["count"] as? Int
         }.reduce(0, +)
         #expect(total == 15_000) // every alert line counted exactly once
+        // Context too: every DNS line counted once, the same examples kept.
+        let expectedContext = try Self.contextSnapshot(store: clean)
+        #expect(!expectedContext.isEmpty)
+        #expect(try Self.contextSnapshot(store: killed) == expectedContext)
     }
 
     @Test func restartResumesAndFollowModeStopsCleanlyOnSIGTERM() throws {

@@ -22,6 +22,9 @@ enum StoreMigrations {
             // The sparkline reads `detection_arrivals` now: one index less per inserted row.
             try db.execute(sql: "DROP INDEX IF EXISTS detections_ingest_time")
         }
+        migrator.registerMigration("v4-context-parts") { db in
+            try db.execute(sql: schemaV4)
+        }
         return migrator
     }
 
@@ -78,6 +81,36 @@ enum StoreMigrations {
         SELECT customer_id, endpoint, bucket_start, 0, samples FROM context_buckets WHERE samples <> '[]';
     DROP TABLE context_buckets;
     ALTER TABLE context_counts RENAME TO context_buckets;
+    """
+
+    /// A context bucket is stored as parts, one per batch that touched it: the batch's
+    /// counts and the examples it added (the bucket is their sum and union). A batch
+    /// writes one row per bucket, where it used to update the bucket's counts and append
+    /// a chunk of examples: two random writes for every bucket a batch touched, and an
+    /// hour's endpoints are touched by every batch of that hour. Readers sum a bucket's
+    /// parts (a handful) in `part` order.
+    static let schemaV4 = """
+    CREATE TABLE context_parts (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        -- orders a bucket's parts (its examples in the order they were kept)
+        part INTEGER NOT NULL,
+        \(ContextColumns.definitions)
+        -- a JSON array of the ContextSample objects this part added
+        samples TEXT NOT NULL,
+        PRIMARY KEY (bucket_start, customer_id, endpoint, part)
+    ) WITHOUT ROWID;
+    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, samples)
+        SELECT customer_id, endpoint, bucket_start, seq, samples FROM context_samples;
+    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
+        SELECT b.customer_id, b.endpoint, b.bucket_start,
+               coalesce((SELECT max(s.seq) + 1 FROM context_samples s WHERE s.bucket_start = b.bucket_start
+                         AND s.customer_id = b.customer_id AND s.endpoint = b.endpoint), 0),
+               \(ContextColumns.kinds.map { "b." + $0.rawValue }.joined(separator: ", ")), '[]'
+        FROM context_buckets b;
+    DROP TABLE context_samples;
+    DROP TABLE context_buckets;
     """
 
     static let schemaV1 = """

@@ -3,32 +3,23 @@ import GRDB
 import TobanCore
 
 extension BatchWriter {
-    /// Adds the batch's context to its buckets: counts added in place, and the examples a
-    /// bucket still has room for appended as one chunk. What a bucket already holds is
-    /// known from the cache, or read back once (its sample identities) when it is not.
+    /// Adds the batch's context to its buckets as one part per bucket: the batch's counts
+    /// and the examples the bucket still has room for and has not seen. What a bucket
+    /// already holds (its examples' identities, its next part number) is known from the
+    /// cache, or read back once when it is not.
     func mergeContext(_ buckets: [PreparedIngestBatch.Bucket]) throws -> Int {
         guard !buckets.isEmpty else { return 0 }
-        // A bucket the cache holds has a row (this writer wrote it): its counts are added
-        // by an UPDATE of that row, one lookup where an upsert takes two. Other buckets
-        // are upserted.
-        var upsertCounts = try RawStatement(db, sql: """
-            INSERT INTO context_buckets (customer_id, endpoint, bucket_start, \(ContextColumns.names))
-            VALUES (?, ?, ?\(String(repeating: ", ?", count: ContextColumns.kinds.count)))
-            ON CONFLICT(bucket_start, customer_id, endpoint) DO UPDATE SET \(ContextColumns.addExcluded)
+        let selectParts = try db.cachedStatement(sql: """
+            SELECT part, samples FROM context_parts WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? ORDER BY part
             """)
-        var addCounts = try RawStatement(db, sql: """
-            UPDATE context_buckets SET \(ContextColumns.addParameters)
-            WHERE bucket_start = ? AND customer_id = ? AND endpoint = ?
-            """)
-        let selectSamples = try db.cachedStatement(sql: """
-            SELECT samples FROM context_samples WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? ORDER BY seq
-            """)
-        // A chunk's seq is how many samples the bucket held before it, so it is new unless
-        // the cache was wrong; then the chunk is appended to the one stored, never lost.
-        var insertSamples = try RawStatement(db, sql: """
-            INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(bucket_start, customer_id, endpoint, seq) DO UPDATE SET
-                samples = substr(samples, 1, length(samples) - 1) || ',' || substr(excluded.samples, 2)
+        // The part is new unless the cache was wrong; then it is added to the stored one
+        // (counts summed, examples appended), never lost.
+        var insertPart = try RawStatement(db, sql: """
+            INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
+            VALUES (?, ?, ?, ?\(String(repeating: ", ?", count: ContextColumns.kinds.count)), ?)
+            ON CONFLICT(bucket_start, customer_id, endpoint, part) DO UPDATE SET \(ContextColumns.addExcluded),
+                samples = CASE WHEN excluded.samples = '[]' THEN samples WHEN samples = '[]' THEN excluded.samples
+                               ELSE substr(samples, 1, length(samples) - 1) || ',' || substr(excluded.samples, 2) END
             """)
         var json = JSONBytes()
         for bucket in buckets {
@@ -38,52 +29,43 @@ extension BatchWriter {
             let slot: Dictionary<IngestWriteCache.BucketKey, IngestWriteCache.BucketState>.Index
             if let found = cache.buckets.index(forKey: key) {
                 slot = found
-                for n in bucket.counts { addCounts.bind(n) }
-                addCounts.bind(key.start); addCounts.bind(key.customerID); addCounts.bind(bucket.endpointText)
-                try addCounts.run()
-                if db.changesCount == 0 { try write(bucket, with: &upsertCounts) } // the cache was wrong: never lose counts
             } else {
-                var state = IngestWriteCache.BucketState(sampleKeys: [])
+                var state = IngestWriteCache.BucketState(sampleKeys: [], nextPart: 0)
                 if try !cache.bucketIsSurelyNew(start: key.start, db) {
-                    let chunks = try String.fetchAll(selectSamples, arguments: [key.start, key.customerID, bucket.endpointText])
+                    var chunks: [String] = []
+                    let rows = try Row.fetchCursor(selectParts, arguments: [key.start, key.customerID, bucket.endpointText])
+                    while let row = try rows.next() {
+                        state.nextPart = max(state.nextPart, (row[0] as Int) + 1)
+                        chunks.append(row[1])
+                    }
                     state.sampleKeys = ContextMerge.sampleKeys(chunks: chunks)
                     state.compact()
                 }
-                try write(bucket, with: &upsertCounts)
                 cache.buckets[key] = state
                 slot = cache.buckets.index(forKey: key)!
             }
-
-            if let seq = cache.buckets.values[slot].takeSamples(of: bucket, into: &json) {
-                insertSamples.bind(key.customerID); insertSamples.bind(bucket.endpointText); insertSamples.bind(key.start)
-                insertSamples.bind(seq)
-                insertSamples.bind(json)
-                try insertSamples.run()
-            }
+            let part = cache.buckets.values[slot].nextPart
+            cache.buckets.values[slot].nextPart += 1
+            cache.buckets.values[slot].takeSamples(of: bucket, into: &json)
+            insertPart.bind(key.customerID); insertPart.bind(bucket.endpointText); insertPart.bind(key.start)
+            insertPart.bind(part)
+            for n in bucket.counts { insertPart.bind(n) }
+            insertPart.bind(json)
+            try insertPart.run()
         }
         return buckets.count
     }
 }
 
-extension BatchWriter {
-    /// Runs the upsert of a bucket's counts.
-    fileprivate func write(_ bucket: PreparedIngestBatch.Bucket, with statement: inout RawStatement) throws {
-        statement.bind(bucket.key.customerID); statement.bind(bucket.endpointText); statement.bind(bucket.key.start)
-        for n in bucket.counts { statement.bind(n) }
-        try statement.run()
-    }
-}
-
 extension IngestWriteCache.BucketState {
-    /// Adds the batch's examples the bucket has room for and has not seen, as one chunk in
-    /// `json` (`[…]`); returns the chunk's `seq` (how many the bucket held before), or nil
-    /// when nothing is new.
-    mutating func takeSamples(of bucket: PreparedIngestBatch.Bucket, into json: inout JSONBytes) -> Int? {
+    /// Writes the batch's examples the bucket has room for and has not seen into `json`
+    /// as one JSON array (`[]` when none), and remembers them.
+    mutating func takeSamples(of bucket: PreparedIngestBatch.Bucket, into json: inout JSONBytes) {
         let limit = ContextBucket.sampleLimit
-        guard sampleKeys.count < limit, !bucket.sampleKeys.isEmpty else { return nil }
-        let seq = sampleKeys.count
         json.reset()
         json.append(byte: 0x5B)
+        defer { json.append(byte: 0x5D) }
+        guard sampleKeys.count < limit, !bucket.sampleKeys.isEmpty else { return }
         var start = 0
         for (i, k) in bucket.sampleKeys.enumerated() {
             defer { start = bucket.ends[i] }
@@ -94,8 +76,5 @@ extension IngestWriteCache.BucketState {
             json.append(bucket.encoded[start ..< bucket.ends[i]])
         }
         compact()
-        guard sampleKeys.count > seq else { return nil }
-        json.append(byte: 0x5D)
-        return seq
     }
 }

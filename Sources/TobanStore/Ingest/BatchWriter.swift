@@ -75,7 +75,7 @@ extension TobanStore {
                          fingerprint: UInt64(bitPattern: row["fingerprint"]), offset: row["offset"])
     }
 
-    /// Deletes context buckets (counts and samples) that started before `now - retention`,
+    /// Deletes context buckets (all their parts) that started before `now - retention`,
     /// and per-minute arrival counts older than `arrivalsRetention` (the header's rate
     /// sparkline reads the last hour; a month is kept for a look back); a small separate
     /// transaction the ingest loop runs now and then. Returns the buckets removed.
@@ -84,9 +84,10 @@ extension TobanStore {
                              now: Date) throws -> Int {
         try write { db in
             let horizon = now.addingTimeInterval(-retention).storeMilliseconds
-            try db.execute(sql: "DELETE FROM context_samples WHERE bucket_start < ?", arguments: [horizon])
-            try db.execute(sql: "DELETE FROM context_buckets WHERE bucket_start < ?", arguments: [horizon])
-            let buckets = db.changesCount
+            let buckets = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT DISTINCT bucket_start, customer_id, endpoint FROM context_parts WHERE bucket_start < ?)
+                """, arguments: [horizon]) ?? 0
+            try db.execute(sql: "DELETE FROM context_parts WHERE bucket_start < ?", arguments: [horizon])
             let oldestMinute = now.addingTimeInterval(-arrivalsRetention).storeMilliseconds / 60_000
             try db.execute(sql: "DELETE FROM detection_arrivals WHERE minute < ?", arguments: [oldestMinute])
             return buckets

@@ -5,10 +5,11 @@ import TobanCore
 /// Merging context buckets: counts add up, samples are the distinct union (by kind and
 /// summary), bounded to `ContextBucket.sampleLimit`.
 ///
-/// In the store a bucket's counts are integer columns (`ContextColumns`) and its samples
-/// are append-only chunks in `context_samples`: the first `sampleLimit` distinct examples
-/// it was given are kept (a batch's own examples earliest first), and readers sort them by
-/// time. So a batch adds and appends, and never decodes or rewrites what is stored.
+/// In the store a bucket is a few parts in `context_parts`, one per batch that touched it:
+/// that batch's counts (integer columns, `ContextColumns`) and the examples it added. The
+/// first `sampleLimit` distinct examples a bucket was given are kept (a batch's own
+/// examples earliest first), and readers sort them by time. So a batch only appends, and
+/// never decodes or rewrites what is stored.
 enum ContextMerge {
     static func merge(_ a: ContextBucket, _ b: ContextBucket) -> ContextBucket {
         var out = a
@@ -84,22 +85,28 @@ enum ContextMerge {
         let marks = [Int64].marks(candidates.count)
         var args = StatementArguments(candidates)
         args += [customer, address]
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT bucket_start, \(ContextColumns.names) FROM context_buckets
-            WHERE bucket_start IN (\(marks)) AND customer_id = ? AND endpoint = ?
-            ORDER BY bucket_start
-            """, arguments: args)
+        // A bucket is the sum of its parts (counts) and the union of their examples, in
+        // part order.
+        var starts: [Int64] = []
+        var counts: [Int64: [Int]] = [:]
         var chunks: [Int64: [String]] = [:]
-        let sampleRows = try Row.fetchCursor(db, sql: """
-            SELECT bucket_start, samples FROM context_samples
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT bucket_start, samples, \(ContextColumns.names) FROM context_parts
             WHERE bucket_start IN (\(marks)) AND customer_id = ? AND endpoint = ?
-            ORDER BY bucket_start, seq
+            ORDER BY bucket_start, part
             """, arguments: args)
-        while let row = try sampleRows.next() { chunks[row[0], default: []].append(row[1]) }
-        return rows.map { row in
+        while let row = try rows.next() {
             let start: Int64 = row[0]
-            let counts = (0..<ContextColumns.kinds.count).map { row[$0 + 1] as Int }
-            return bucket(customer: customer, endpoint: endpoint, start: start, counts: counts, chunks: chunks[start] ?? [])
+            if counts[start] == nil {
+                starts.append(start)
+                counts[start] = [Int](repeating: 0, count: ContextColumns.kinds.count)
+            }
+            for i in ContextColumns.kinds.indices { counts[start]![i] += row[i + 2] as Int }
+            let chunk: String = row[1]
+            if chunk != "[]" { chunks[start, default: []].append(chunk) }
+        }
+        return starts.map { start in
+            bucket(customer: customer, endpoint: endpoint, start: start, counts: counts[start]!, chunks: chunks[start] ?? [])
         }
     }
 

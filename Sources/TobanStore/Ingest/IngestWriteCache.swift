@@ -3,7 +3,8 @@ import GRDB
 import TobanCore
 
 /// What one ingest writer remembers between its batches so that a batch does not read
-/// back what the previous batches wrote: per context bucket, the identity of its samples;
+/// back what the previous batches wrote: per context bucket, the identity of its samples
+/// and its next part number;
 /// per endpoint, its signals (what scoring and corroboration need).
 ///
 /// The cache is only trusted while nobody else wrote to the store: each commit checks
@@ -20,8 +21,10 @@ public final class IngestWriteCache: @unchecked Sendable {
     }
 
     struct BucketState {
-        /// `ContextMerge.sampleKey` of each stored sample (their number is the next chunk's `seq`).
+        /// `ContextMerge.sampleKey` of each stored sample.
         var sampleKeys: [Int]
+        /// The number the bucket's next part gets.
+        var nextPart: Int
 
         /// A full bucket's keys are never read again (no more examples are added), so
         /// every full bucket shares this one array instead of keeping its own.
@@ -130,7 +133,7 @@ public final class IngestWriteCache: @unchecked Sendable {
     func bucketIsSurelyNew(start: Int64, _ db: Database) throws -> Bool {
         if completeStarts.contains(start) { return true }
         if partialStarts.contains(start) { return false }
-        let stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM context_buckets WHERE bucket_start = ?)",
+        let stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM context_parts WHERE bucket_start = ?)",
                                        arguments: [start]) ?? true
         if stored { partialStarts.insert(start) } else { completeStarts.insert(start) }
         return !stored
