@@ -45,30 +45,22 @@ import TobanCore
     /// JSON context counts become columns, samples become a chunk, and rows get the
     /// aggregation hash so later batches still fold into them.
     @Test func v1StoreIsMigratedWithItsData() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-v1-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("toban.sqlite").path
         let start = ContextBucket.bucketStart(for: t0).storeMilliseconds
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try StoreMigrations.migrator.migrate(queue, upTo: "v1")
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO context_buckets (customer_id, endpoint, bucket_start, counts, samples)
-                    VALUES ('acme', '10.0.0.5', ?, '{"dns":3,"http":1}', '[{"k":"dns","p":null,"s":"A old.example","t":\(t0.timeIntervalSince1970)}]')
-                    """, arguments: [start])
-                try db.execute(sql: """
-                    INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
-                        signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, transport,
-                        src_ip, dest_ip, endpoint, evidence, count, first_seen, last_seen, status, raw, aggregation_key)
-                    VALUES ('acme', 's1', 'suricata-eve', 'eve', 0, ?, ?, '2010001', 'ET POLICY test', '', '2', 3, 3, '', 'TCP',
-                        '10.0.0.5', '203.0.113.9', '10.0.0.5', '{}', 1, ?, ?, 'new', '{}', 'acme|s1|2010001|10.0.0.5|203.0.113.9')
-                    """, arguments: [t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds])
-            }
-            try queue.close()
+        let earlier = try EarlierStore(upTo: "v1") { db in
+            try db.execute(sql: """
+                INSERT INTO context_buckets (customer_id, endpoint, bucket_start, counts, samples)
+                VALUES ('acme', '10.0.0.5', ?, '{"dns":3,"http":1}', '[{"k":"dns","p":null,"s":"A old.example","t":\(t0.timeIntervalSince1970)}]')
+                """, arguments: [start])
+            try db.execute(sql: """
+                INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
+                    signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, transport,
+                    src_ip, dest_ip, endpoint, evidence, count, first_seen, last_seen, status, raw, aggregation_key)
+                VALUES ('acme', 's1', 'suricata-eve', 'eve', 0, ?, ?, '2010001', 'ET POLICY test', '', '2', 3, 3, '', 'TCP',
+                    '10.0.0.5', '203.0.113.9', '10.0.0.5', '{}', 1, ?, ?, 'new', '{}', 'acme|s1|2010001|10.0.0.5|203.0.113.9')
+                """, arguments: [t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds, t0.storeMilliseconds])
         }
-        let store = try TobanStore(path: path)
+        defer { withExtendedLifetime(earlier) {} }
+        let store = try TobanStore(path: earlier.path)
         #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts"])
         let bucket = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
             if case .context(let b) = item { return b } else { return nil }
@@ -87,27 +79,19 @@ import TobanCore
     /// `context_samples`) keeps both through the v4 migration to parts, and a later batch
     /// adds a part after the migrated ones without repeating a stored example.
     @Test func v3ContextIsMigratedToParts() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-v3-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("toban.sqlite").path
         let start = ContextBucket.bucketStart(for: t0).storeMilliseconds
         let seconds = t0.timeIntervalSince1970
-        do {
-            let queue = try DatabaseQueue(path: path)
-            try StoreMigrations.migrator.migrate(queue, upTo: "v3-queue-aggregates")
-            try queue.write { db in
-                try db.execute(sql: "INSERT INTO context_buckets (customer_id, endpoint, bucket_start, dns, http) VALUES ('acme', '10.0.0.5', ?, 3, 1)",
-                               arguments: [start])
-                try db.execute(sql: """
-                    INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples) VALUES
-                    ('acme', '10.0.0.5', ?, 0, '[{"k":"dns","p":null,"s":"A one.example","t":\(seconds)}]'),
-                    ('acme', '10.0.0.5', ?, 1, '[{"k":"http","p":null,"s":"GET two.example/","t":\(seconds + 1)}]')
-                    """, arguments: [start, start])
-            }
-            try queue.close()
+        let earlier = try EarlierStore(upTo: "v3-queue-aggregates") { db in
+            try db.execute(sql: "INSERT INTO context_buckets (customer_id, endpoint, bucket_start, dns, http) VALUES ('acme', '10.0.0.5', ?, 3, 1)",
+                           arguments: [start])
+            try db.execute(sql: """
+                INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples) VALUES
+                ('acme', '10.0.0.5', ?, 0, '[{"k":"dns","p":null,"s":"A one.example","t":\(seconds)}]'),
+                ('acme', '10.0.0.5', ?, 1, '[{"k":"http","p":null,"s":"GET two.example/","t":\(seconds + 1)}]')
+                """, arguments: [start, start])
         }
-        let store = try TobanStore(path: path)
+        defer { withExtendedLifetime(earlier) {} }
+        let store = try TobanStore(path: earlier.path)
         func bucket() throws -> ContextBucket? {
             try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
                 if case .context(let b) = item { return b } else { return nil }
@@ -125,4 +109,22 @@ import TobanCore
         #expect(parts == [0, 1, 2, 3]) // two migrated chunks, the migrated counts, the batch's part
         try store.close()
     }
+}
+
+/// A store file left at an earlier schema version with some rows, removed when this goes.
+private final class EarlierStore {
+    let directory: URL
+    let path: String
+
+    init(upTo version: String, _ fill: (Database) throws -> Void) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-\(version)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("toban.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(queue, upTo: version)
+        try queue.write(fill)
+        try queue.close()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 }
