@@ -210,4 +210,42 @@ struct ZonelessDateTests {
         guard case .event(let e) = result else { Issue.record("not parsed: \(result)"); return }
         #expect(e.timestamp == utc("2026-11-22T00:30:00Z"))
     }
+
+    /// Dates without a year: the year nearest to the stream's previous date (at first, to
+    /// when the stream was opened), so a followed file crosses New Year.
+    @Test func yearlessDatesCrossNewYear() {
+        func times(_ lines: [String], year: Int, openedAt opened: String) -> [Double?] {
+            var options = ParserOptions(syslogYear: year, localUTCOffsetSeconds: 0)
+            options.yearReference = utc(opened)
+            var parser = SyslogParser(options: options)
+            return lines.map { line in
+                guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
+                return e.timestamp
+            }
+        }
+        // Followed from New Year's Eve into January.
+        let crossing = times(["<13>Dec 31 23:59:58 fw01 kernel: a", "<13>Jan  1 00:00:03 fw01 kernel: b", "<13>Mar  3 10:00:00 fw01 kernel: c"],
+                             year: 2026, openedAt: "2026-12-31T23:00:00Z")
+        #expect(crossing == [utc("2026-12-31T23:59:58Z"), utc("2027-01-01T00:00:03Z"), utc("2027-03-03T10:00:00Z")])
+        // December's file read on 2 January: last year's.
+        let late = times(["<13>Dec 30 08:00:00 fw01 kernel: a", "<13>Jan  2 07:00:00 fw01 kernel: b"], year: 2027, openedAt: "2027-01-02T09:00:00Z")
+        #expect(late == [utc("2026-12-30T08:00:00Z"), utc("2027-01-02T07:00:00Z")])
+        // Without a reference (the parser alone), the configured year.
+        #expect(syslogTime("<13>Dec 31 23:59:58 fw01 kernel: a", zone: nil) == utc("2026-12-31T23:59:58Z"))
+    }
+
+    /// A date that carries its year (CEF `rt=MMM dd yyyy …`) is read as written and moves
+    /// nothing: the yearless dates after it keep the stream's year.
+    @Test func aDateWithItsOwnYearMovesNothing() {
+        var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
+        options.yearReference = utc("2026-11-22T00:00:00Z")
+        var parser = CEFParser(options: options)
+        func time(_ line: String) -> Double? {
+            guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
+            return e.timestamp
+        }
+        #expect(time("CEF:0|V|NDR|1.0|100|Old|8|src=10.0.0.5 rt=Mar 05 2020 10:00:00") == utc("2020-03-05T10:00:00Z"))
+        #expect(time("<13>Nov 22 09:30:00 fw01 CEF:0|V|NDR|1.0|101|New|8|src=10.0.0.5") == utc("2026-11-22T09:30:00Z"))
+        #expect(time("CEF:0|V|NDR|1.0|102|Yearless|8|src=10.0.0.5 rt=Nov 22 09:31:00") == utc("2026-11-22T09:31:00Z"))
+    }
 }

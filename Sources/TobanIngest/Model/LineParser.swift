@@ -19,8 +19,14 @@ public protocol LineParser: Sendable {
 
 /// Options that the line itself cannot tell.
 public struct ParserOptions: Sendable, Equatable {
-    /// Year for RFC 3164 timestamps, which carry none.
+    /// The year of dates that carry none (RFC 3164, CEF `MMM dd HH:mm:ss`); a stream's
+    /// parser moves it on as its dates cross New Year (`yearless(_:)`).
     public var syslogYear: Int
+    /// Wall-clock seconds of when the stream was opened: its first yearless date is not
+    /// read more than a month after it (a December line read in January is last year's).
+    public var yearReference: Double?
+    /// The stream's previous yearless date (wall-clock seconds).
+    var previousYearless: Double?
     /// UTC offset in seconds for timestamps without a zone (RFC 3164, zone-less ISO 8601, CEF `MMM dd yyyy HH:mm:ss`)
     /// when no `localTimeZone` is set.
     public var localUTCOffsetSeconds: Int
@@ -53,6 +59,29 @@ public struct ParserOptions: Sendable, Equatable {
             return Timestamps.iso8601(p, count, defaultOffset: localUTCOffsetSeconds, cache: &cache)
         }
         return iso8601(p, count)
+    }
+
+    /// A date whose text has no year, read by `read` in a given year: in `syslogYear`,
+    /// which moves on by one when a date falls more than half a year before the stream's
+    /// previous one while the next year puts it within two months after it (a followed
+    /// file crossing New Year), and back by one when the stream's first date would lie more
+    /// than a month after it was opened. Out-of-order dates that fit neither (a sample
+    /// file's December line before an April one) keep the year, as other readers do. A
+    /// date that carries its own year (`read` gives it whatever the year) moves nothing.
+    mutating func yearless(_ read: (Int) -> Double?) -> Double? {
+        guard var t = read(syslogYear) else { return nil }
+        let day = 86_400.0
+        if let previous = previousYearless {
+            if t < previous - 183 * day, let next = read(syslogYear + 1), next != t, next >= previous, next <= previous + 62 * day {
+                syslogYear += 1
+                t = next
+            }
+        } else if let opened = yearReference, t > opened + 31 * day, let earlier = read(syslogYear - 1), earlier != t {
+            syslogYear -= 1
+            t = earlier
+        }
+        previousYearless = t
+        return t
     }
 
     /// UTC seconds of a zone-less date read as if it were UTC (`wallClock`).

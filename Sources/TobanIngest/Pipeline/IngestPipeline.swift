@@ -81,6 +81,12 @@ public final class IngestPipeline {
 
     public var stopSignal: FollowStopSignal { loop.stopSignal }
 
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
     /// Reads every source to its end and returns (`toban ingest --once`).
     @discardableResult
     public func runOnce() throws -> IngestSummary {
@@ -143,6 +149,12 @@ public final class IngestPipeline {
             if let zone = source.timeZone.flatMap(TimeZone.init(identifier:)) {
                 parserOptions.localTimeZone = zone
             }
+            // Dates without a year are read near now when the file is opened, then near the
+            // file's previous one: a run that lasts past New Year, or a December file read
+            // in January, keeps the right year (`ParserOptions.yearless`).
+            let opened = clock()
+            parserOptions.syslogYear = Self.utcCalendar.component(.year, from: opened)
+            parserOptions.yearReference = opened.timeIntervalSince1970
             files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }
         let result = files[i].slot.parser!.parse(line.bytes)

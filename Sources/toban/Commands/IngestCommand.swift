@@ -75,8 +75,7 @@ struct IngestCommand: ParsableCommand {
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
                                           maxBatchDetections: Self.defaultMaxBatchDetections, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
-                                          parser: ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: Date()),
-                                                                localUTCOffsetSeconds: TimeZone.current.secondsFromGMT()))
+                                          parser: Self.parserOptions(hostZone: .current))
         let pipeline = try IngestPipeline(sources: sources, directory: directory, rules: config?.urgencyRules ?? .default,
                                           options: ingestOptions, sink: sink)
         let signals = StopOnSignals(pipeline.stopSignal)
@@ -94,6 +93,16 @@ struct IngestCommand: ParsableCommand {
             try pipeline.run()
             printError(Self.summaryLine(pipeline.summary, seconds: Date().timeIntervalSince(started)))
         }
+    }
+
+    /// Zone-less dates of a source without a `timezone` are read in the host's zone: with
+    /// its fixed offset when it keeps no daylight saving (cheaper, same result), else with
+    /// the offset in force on each date, so a run that lasts across a change stays right.
+    static func parserOptions(hostZone: TimeZone, now: Date = Date()) -> ParserOptions {
+        var options = ParserOptions(syslogYear: Calendar(identifier: .gregorian).component(.year, from: now),
+                                    localUTCOffsetSeconds: hostZone.secondsFromGMT(for: now))
+        if hostZone.nextDaylightSavingTimeTransition(after: now) != nil { options.localTimeZone = hostZone }
+        return options
     }
 
     static let defaultBatchBytes = 8 << 20

@@ -22,7 +22,7 @@ public struct CEFParser: LineParser {
         case .proceed(let length): n = length
         }
         guard let marker = CEFParser.findMarker(p, n) else { return .invalid(reason: "no CEF: header found") }
-        return CEFParser.parseWithHeader(p, n, marker: marker, options: options)
+        return CEFParser.parseWithHeader(p, n, marker: marker, options: &options)
     }
 
     /// Index of `CEF:<digit>` within the first 2 KiB (where a syslog header can end), or nil.
@@ -40,11 +40,11 @@ public struct CEFParser: LineParser {
     }
 
     /// Parses a line whose CEF record starts at `marker`; bytes before it are a syslog header.
-    static func parseWithHeader(_ p: UnsafePointer<UInt8>, _ n: Int, marker: Int, options: ParserOptions) -> LineResult {
+    static func parseWithHeader(_ p: UnsafePointer<UInt8>, _ n: Int, marker: Int, options: inout ParserOptions) -> LineResult {
         do {
             var header: SyslogHeader?
-            if marker > 0 { header = try SyslogHeader.parse(p, marker - 1, options: options) }
-            var e = try parseRecord(p, marker, n, options: options)
+            if marker > 0 { header = try SyslogHeader.parse(p, marker - 1, options: &options) }
+            var e = try parseRecord(p, marker, n, options: &options)
             if e.timestamp == nil { e.timestamp = header?.timestamp }
             if e.sensor == nil { e.sensor = header?.hostname }
             return .event(e)
@@ -94,7 +94,7 @@ public struct CEFParser: LineParser {
             || b == 0x5F || b == ASCII.dot || b == 0x5B || b == 0x5D || b == ASCII.comma || b == ASCII.minus
     }
 
-    static func parseRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, options: ParserOptions) throws(ParseError) -> ParsedEvent {
+    static func parseRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, options: inout ParserOptions) throws(ParseError) -> ParsedEvent {
         // Seven header fields separated by unescaped pipes.
         var bounds: [(Int, Int)] = []
         bounds.reserveCapacity(7)
@@ -137,7 +137,7 @@ public struct CEFParser: LineParser {
         } else {
             e.severity = .medium
         }
-        try parseExtension(p, extStart, end, &e, options: options)
+        try parseExtension(p, extStart, end, &e, options: &options)
         return e
     }
 
@@ -168,7 +168,7 @@ public struct CEFParser: LineParser {
     }
 
     static func parseExtension(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ e: inout ParsedEvent,
-                               options: ParserOptions) throws(ParseError) {
+                               options: inout ParserOptions) throws(ParseError) {
         var n = end
         while n > start && (p[n - 1] == ASCII.space || p[n - 1] == ASCII.tab) { n -= 1 }
         var s = start
@@ -269,7 +269,7 @@ public struct CEFParser: LineParser {
         for t in [rt, startTime] {
             guard e.timestamp == nil, var text = t else { continue }
             e.timestamp = text.withUTF8 { u in
-                u.baseAddress.flatMap { Timestamps.cef($0, u.count, year: options.syslogYear, offset: 0) }
+                u.baseAddress.flatMap { base in options.yearless { Timestamps.cef(base, u.count, year: $0, offset: 0) } }
                     .map { options.utc(fromWallClock: $0) }
             }
         }

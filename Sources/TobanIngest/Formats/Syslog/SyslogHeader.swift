@@ -26,7 +26,7 @@ struct SyslogHeader {
     }
 
     /// Parses the header of [0, end). Never reads past `end`.
-    static func parse(_ p: UnsafePointer<UInt8>, _ end: Int, options: ParserOptions) throws(ParseError) -> SyslogHeader {
+    static func parse(_ p: UnsafePointer<UInt8>, _ end: Int, options: inout ParserOptions) throws(ParseError) -> SyslogHeader {
         var h = SyslogHeader(messageStart: 0)
         var i = 0
         if end > 0 && p[0] == ASCII.lt {
@@ -48,7 +48,7 @@ struct SyslogHeader {
                 return h
             }
         }
-        parse3164(p, i, end, &h, options: options)
+        parse3164(p, i, end, &h, options: &options)
         return h
     }
 
@@ -136,10 +136,11 @@ struct SyslogHeader {
     }
 
     static func parse3164(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ h: inout SyslogHeader,
-                          options: ParserOptions) {
+                          options: inout ParserOptions) {
         var i = start
         let rest = end - i
-        if let (t, used) = Timestamps.bsd(p + i, rest, year: options.syslogYear, offset: 0) {
+        var used = 0
+        if let t = options.yearless({ year in Timestamps.bsd(p + start, rest, year: year, offset: 0).map { used = $0.1; return $0.0 } }) {
             h.timestamp = options.utc(fromWallClock: t)
             i += used
         } else if rest >= 19, ASCII.isDigit(p[i]) {

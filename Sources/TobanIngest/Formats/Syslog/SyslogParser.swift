@@ -38,10 +38,10 @@ public struct SyslogParser: LineParser {
         let body = p + start
         let count = n - start
         if let cef = CEFParser.findMarker(body, count) {
-            return CEFParser.parseWithHeader(body, count, marker: cef, options: options)
+            return CEFParser.parseWithHeader(body, count, marker: cef, options: &options)
         }
         do {
-            let h = try SyslogHeader.parse(body, count, options: options)
+            let h = try SyslogHeader.parse(body, count, options: &options)
             var e = ParsedEvent(kind: .context(.other), severity: h.severity)
             e.timestamp = h.timestamp
             e.sensor = h.hostname
