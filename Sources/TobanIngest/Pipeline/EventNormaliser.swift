@@ -48,19 +48,58 @@ public struct EventNormaliser {
 
     /// A one-line example of what the endpoint did, for its timeline.
     public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date) -> ContextSample {
-        let peer = e.sourceIP == endpoint ? e.destinationIP : e.sourceIP
-        let port = (e.sourceIP == endpoint ? e.destinationPort : e.sourcePort).map { ":\($0)" } ?? ""
-        let summary: String
-        switch kind {
-        case .dns: summary = "dns " + (e.dnsQuery ?? "?")
-        case .http: summary = "http " + (e.httpHost ?? peer?.description ?? "") + (e.url ?? "") + (e.userAgent.map { " UA=" + $0 } ?? "")
-        case .tls: summary = "tls sni=" + (e.tlsSNI ?? "-") + " → " + (peer?.description ?? "?") + port
-        case .fileinfo: summary = "file " + (e.fileName ?? "?") + (e.fileHash.map { " " + $0 } ?? "")
-        case .smtp: summary = "smtp " + (e.mailFrom ?? "?") + " → " + (e.mailTo ?? "?") + (e.mailSubject.map { " «" + $0 + "»" } ?? "")
-        case .ssh: summary = "ssh → " + (peer?.description ?? "?") + port
-        case .flow, .conn: summary = (e.transport ?? "flow") + " → " + (peer?.description ?? "?") + port
-        case .other: summary = e.message ?? e.program ?? "event"
+        let fromEndpoint = e.sourceIP == endpoint
+        let peer = fromEndpoint ? e.destinationIP : e.sourceIP
+        if kind == .other { return ContextSample(time: time, kind: kind, peer: peer, summary: e.message ?? e.program ?? "event") }
+        // Nearly every context event of an hour is kept as an example, so the summary is
+        // written as UTF-8 into one buffer and made a string once (a chain of `+` makes a
+        // string per step).
+        var text: [UInt8] = []
+        text.reserveCapacity(96)
+        func add(_ part: String) { text += part.utf8 }
+        func addPeer() { add(peer?.description ?? "?") }
+        func addPort() {
+            guard let port = fromEndpoint ? e.destinationPort : e.sourcePort else { return }
+            add(":")
+            add(String(port))
         }
-        return ContextSample(time: time, kind: kind, peer: peer, summary: summary)
+        switch kind {
+        case .dns:
+            add("dns ")
+            add(e.dnsQuery ?? "?")
+        case .http:
+            add("http ")
+            add(e.httpHost ?? peer?.description ?? "")
+            add(e.url ?? "")
+            if let agent = e.userAgent { add(" UA="); add(agent) }
+        case .tls:
+            add("tls sni=")
+            add(e.tlsSNI ?? "-")
+            add(" → ")
+            addPeer()
+            addPort()
+        case .fileinfo:
+            add("file ")
+            add(e.fileName ?? "?")
+            if let hash = e.fileHash { add(" "); add(hash) }
+        case .smtp:
+            add("smtp ")
+            add(e.mailFrom ?? "?")
+            add(" → ")
+            add(e.mailTo ?? "?")
+            if let subject = e.mailSubject { add(" «"); add(subject); add("»") }
+        case .ssh:
+            add("ssh → ")
+            addPeer()
+            addPort()
+        case .flow, .conn:
+            add(e.transport ?? "flow")
+            add(" → ")
+            addPeer()
+            addPort()
+        case .other:
+            break
+        }
+        return ContextSample(time: time, kind: kind, peer: peer, summary: String(decoding: text, as: UTF8.self))
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import TobanCore
+@testable import TobanIngest
+
+/// The one-line examples an endpoint's timeline shows, per kind of context event: what
+/// the endpoint did, seen from the endpoint (the peer is the other side, and its port).
+@Suite struct ContextSampleTests {
+    let endpoint = IPAddress("10.0.0.5")!
+    let peer = IPAddress("203.0.113.9")!
+
+    func event(_ kind: ContextKind, outbound: Bool = true, _ fill: (inout ParsedEvent) -> Void = { _ in }) -> ParsedEvent {
+        var e = ParsedEvent(kind: .context(kind))
+        e.sourceIP = outbound ? endpoint : peer
+        e.destinationIP = outbound ? peer : endpoint
+        e.sourcePort = outbound ? 50_000 : 443
+        e.destinationPort = outbound ? 443 : 50_000
+        fill(&e)
+        return e
+    }
+
+    func summary(_ kind: ContextKind, outbound: Bool = true, _ fill: (inout ParsedEvent) -> Void = { _ in }) -> String {
+        let sample = EventNormaliser.contextSample(event(kind, outbound: outbound, fill), kind: kind, endpoint: endpoint,
+                                                   time: Date(timeIntervalSince1970: 0))
+        #expect(sample.peer == peer)
+        return sample.summary
+    }
+
+    @Test func eachKindSummarisesWhatTheEndpointDid() {
+        #expect(summary(.dns) { $0.dnsQuery = "login.example.org" } == "dns login.example.org")
+        #expect(summary(.dns) == "dns ?")
+        #expect(summary(.http) { $0.httpHost = "cdn.example.net"; $0.url = "/a.exe"; $0.userAgent = "curl/8" }
+                == "http cdn.example.net/a.exe UA=curl/8")
+        #expect(summary(.http) { $0.url = "/x" } == "http 203.0.113.9/x")
+        #expect(summary(.tls) { $0.tlsSNI = "login.example.com" } == "tls sni=login.example.com → 203.0.113.9:443")
+        #expect(summary(.tls, outbound: false) == "tls sni=- → 203.0.113.9:443") // the peer's port, seen from the endpoint
+        #expect(summary(.fileinfo) { $0.fileName = "a.exe"; $0.fileHash = "d41d8cd9" } == "file a.exe d41d8cd9")
+        #expect(summary(.ssh) == "ssh → 203.0.113.9:443")
+        #expect(summary(.flow) { $0.transport = "TCP" } == "TCP → 203.0.113.9:443")
+        #expect(summary(.conn) { $0.destinationPort = nil } == "flow → 203.0.113.9")
+        #expect(summary(.other) == "event")
+    }
+}
