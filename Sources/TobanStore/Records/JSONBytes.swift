@@ -64,18 +64,23 @@ struct JSONBytes {
 
     mutating func appendDecimal(_ value: UInt64) {
         if value < 10 { bytes.append(0x30 + UInt8(value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = value, count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while n > 0 {
-                buffer[count] = 0x30 + UInt8(n % 10)
-                n /= 10
-                count += 1
-            }
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            let at = Self.writeDecimal(value, endingAt: 20, in: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
+    }
+
+    /// Writes `value`'s digits so that they end just before `end`; returns where they start.
+    /// Each number is written into a small buffer on the stack and appended in one piece:
+    /// appending digit by digit cost an array append (a uniqueness and capacity check) each.
+    private static func writeDecimal(_ value: UInt64, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var n = value, at = end
+        repeat {
+            at -= 1
+            buffer[at] = 0x30 + UInt8(n % 10)
+            n /= 10
+        } while n > 0
+        return at
     }
 
     /// Milliseconds since 1970 as seconds with three decimals (`1790000000.123`), the
@@ -83,23 +88,33 @@ struct JSONBytes {
     mutating func appendSeconds(milliseconds: Int64) {
         if milliseconds < 0 { bytes.append(0x2D) }
         let magnitude = milliseconds.magnitude
-        appendDecimal(magnitude / 1000)
-        let fraction = magnitude % 1000
-        bytes.append(0x2E)
-        bytes.append(0x30 + UInt8(fraction / 100))
-        bytes.append(0x30 + UInt8(fraction / 10 % 10))
-        bytes.append(0x30 + UInt8(fraction % 10))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            let fraction = magnitude % 1000
+            buffer[20] = 0x2E
+            buffer[21] = 0x30 + UInt8(fraction / 100)
+            buffer[22] = 0x30 + UInt8(fraction / 10 % 10)
+            buffer[23] = 0x30 + UInt8(fraction % 10)
+            let at = Self.writeDecimal(magnitude / 1000, endingAt: 20, in: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
+        }
     }
 
-    /// An IPv4 address digit by digit; other addresses through their description.
+    /// An IPv4 address written in one piece; other addresses through their description.
     mutating func appendQuoted(_ address: IPAddress) {
         guard let v4 = address.ipv4Value else { appendQuoted(address.description); return }
-        bytes.append(0x22)
-        for shift in stride(from: 24, through: 0, by: -8) {
-            appendDecimal(UInt64((v4 >> UInt32(shift)) & 0xFF))
-            if shift > 0 { bytes.append(0x2E) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { buffer in
+            // Written backwards: closing quote, then each octet (last first) and its dot.
+            var at = 17
+            at -= 1
+            buffer[at] = 0x22
+            for shift in stride(from: 0, through: 24, by: 8) {
+                if shift > 0 { at -= 1; buffer[at] = 0x2E }
+                at = Self.writeDecimal(UInt64((v4 >> UInt32(shift)) & 0xFF), endingAt: at, in: buffer)
+            }
+            at -= 1
+            buffer[at] = 0x22
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
-        bytes.append(0x22)
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
