@@ -57,46 +57,34 @@ public struct EventNormaliser {
         var text: [UInt8] = []
         text.reserveCapacity(96)
         func add(_ part: String) { text += part.utf8 }
-        func addPeer() { add(peer?.description ?? "?") }
-        func addPort() {
-            guard let port = fromEndpoint ? e.destinationPort : e.sourcePort else { return }
-            add(":")
-            add(String(port))
+        func add(_ label: String, _ value: String) { text += label.utf8; text += value.utf8 }
+        /// `prefix`, the peer and its port (the other side, seen from the endpoint).
+        func addPeer(after prefix: String) {
+            add(prefix, peer?.description ?? "?")
+            if let port = fromEndpoint ? e.destinationPort : e.sourcePort { add(":", String(port)) }
         }
         switch kind {
         case .dns:
-            add("dns ")
-            add(e.dnsQuery ?? "?")
+            add("dns ", e.dnsQuery ?? "?")
         case .http:
-            add("http ")
-            add(e.httpHost ?? peer?.description ?? "")
+            add("http ", e.httpHost ?? peer?.description ?? "")
             add(e.url ?? "")
-            if let agent = e.userAgent { add(" UA="); add(agent) }
+            if let agent = e.userAgent { add(" UA=", agent) }
         case .tls:
-            add("tls sni=")
-            add(e.tlsSNI ?? "-")
-            add(" → ")
-            addPeer()
-            addPort()
+            add("tls sni=", e.tlsSNI ?? "-")
+            addPeer(after: " → ")
         case .fileinfo:
-            add("file ")
-            add(e.fileName ?? "?")
-            if let hash = e.fileHash { add(" "); add(hash) }
+            add("file ", e.fileName ?? "?")
+            if let hash = e.fileHash { add(" ", hash) }
         case .smtp:
-            add("smtp ")
-            add(e.mailFrom ?? "?")
-            add(" → ")
-            add(e.mailTo ?? "?")
-            if let subject = e.mailSubject { add(" «"); add(subject); add("»") }
+            add("smtp ", e.mailFrom ?? "?")
+            add(" → ", e.mailTo ?? "?")
+            if let subject = e.mailSubject { add(" «", subject); add("»") }
         case .ssh:
-            add("ssh → ")
-            addPeer()
-            addPort()
+            addPeer(after: "ssh → ")
         case .flow, .conn:
             add(e.transport ?? "flow")
-            add(" → ")
-            addPeer()
-            addPort()
+            addPeer(after: " → ")
         case .other:
             break
         }
