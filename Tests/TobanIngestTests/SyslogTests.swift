@@ -247,5 +247,12 @@ struct ZonelessDateTests {
         #expect(time("CEF:0|V|NDR|1.0|100|Old|8|src=10.0.0.5 rt=Mar 05 2020 10:00:00") == utc("2020-03-05T10:00:00Z"))
         #expect(time("<13>Nov 22 09:30:00 fw01 CEF:0|V|NDR|1.0|101|New|8|src=10.0.0.5") == utc("2026-11-22T09:30:00Z"))
         #expect(time("CEF:0|V|NDR|1.0|102|Yearless|8|src=10.0.0.5 rt=Nov 22 09:31:00") == utc("2026-11-22T09:31:00Z"))
+        // Nor does it stand in for the stream's first yearless date: December read on
+        // 2 January is still last year's after an old dated record.
+        var january = ParserOptions(syslogYear: 2027, localUTCOffsetSeconds: 0)
+        january.yearReference = utc("2027-01-02T09:00:00Z")
+        parser = CEFParser(options: january)
+        #expect(time("CEF:0|V|NDR|1.0|100|Old|8|src=10.0.0.5 rt=Mar 05 2020 10:00:00") == utc("2020-03-05T10:00:00Z"))
+        #expect(time("CEF:0|V|NDR|1.0|103|December|8|src=10.0.0.5 rt=Dec 30 08:00:00") == utc("2026-12-30T08:00:00Z"))
     }
 }

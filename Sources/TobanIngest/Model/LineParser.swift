@@ -61,22 +61,23 @@ public struct ParserOptions: Sendable, Equatable {
         return iso8601(p, count)
     }
 
-    /// A date whose text has no year, read by `read` in a given year: in `syslogYear`,
-    /// which moves on by one when a date falls more than half a year before the stream's
-    /// previous one while the next year puts it within two months after it (a followed
-    /// file crossing New Year), and back by one when the stream's first date would lie more
-    /// than a month after it was opened. Out-of-order dates that fit neither (a sample
-    /// file's December line before an April one) keep the year, as other readers do. A
-    /// date that carries its own year (`read` gives it whatever the year) moves nothing.
-    mutating func yearless(_ read: (Int) -> Double?) -> Double? {
-        guard var t = read(syslogYear) else { return nil }
+    /// `t`, a date whose text has no year read in `syslogYear`, in the right year: `read`
+    /// reads the text in another. `syslogYear` moves on by one when a date falls more than
+    /// half a year before the stream's previous yearless one while the next year puts it
+    /// within two months after it (a followed file crossing New Year), and back by one when
+    /// the stream's first yearless date would lie more than a month after it was opened.
+    /// Out-of-order dates that fit neither (a sample file's December line before an April
+    /// one) keep the year, as other readers do. Dates that carry their year never come
+    /// here, so they move nothing.
+    mutating func yearless(_ t: Double, read: (Int) -> Double?) -> Double {
+        var t = t
         let day = 86_400.0
         if let previous = previousYearless {
-            if t < previous - 183 * day, let next = read(syslogYear + 1), next != t, next >= previous, next <= previous + 62 * day {
+            if t < previous - 183 * day, let next = read(syslogYear + 1), next >= previous, next <= previous + 62 * day {
                 syslogYear += 1
                 t = next
             }
-        } else if let opened = yearReference, t > opened + 31 * day, let earlier = read(syslogYear - 1), earlier != t {
+        } else if let opened = yearReference, t > opened + 31 * day, let earlier = read(syslogYear - 1) {
             syslogYear -= 1
             t = earlier
         }

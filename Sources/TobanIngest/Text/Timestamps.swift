@@ -185,6 +185,13 @@ enum Timestamps {
 
     /// CEF `rt` and similar: epoch milliseconds, `MMM dd yyyy HH:mm:ss[.SSS]`, `MMM dd HH:mm:ss`, or ISO 8601.
     static func cef(_ p: UnsafePointer<UInt8>, _ count: Int, year: Int, offset: Int) -> Double? {
+        var usedYear = false
+        return cef(p, count, year: year, offset: offset, usedYear: &usedYear)
+    }
+
+    /// As `cef(_:_:year:offset:)`; `usedYear` tells whether the text lacked a year, so
+    /// that `year` was used (`MMM dd HH:mm:ss`).
+    static func cef(_ p: UnsafePointer<UInt8>, _ count: Int, year: Int, offset: Int, usedYear: inout Bool) -> Double? {
         if count == 0 { return nil }
         if ASCII.isDigit(p[0]) {
             if let ms = parseUInt64(p, count) {
@@ -195,6 +202,7 @@ enum Timestamps {
         }
         guard let mo = month(p, 0, count), count >= 20, p[3] == ASCII.space,
               let d = digits(p, 4, 2, count), p[6] == ASCII.space else {
+            usedYear = true
             return bsd(p, count, year: year, offset: offset).flatMap { $0.1 == count ? $0.0 : nil }
         }
         guard let y = digits(p, 7, 4, count), p[11] == ASCII.space,

@@ -268,9 +268,11 @@ public struct CEFParser: LineParser {
         }
         for t in [rt, startTime] {
             guard e.timestamp == nil, var text = t else { continue }
-            e.timestamp = text.withUTF8 { u in
-                u.baseAddress.flatMap { base in options.yearless { Timestamps.cef(base, u.count, year: $0, offset: 0) } }
-                    .map { options.utc(fromWallClock: $0) }
+            e.timestamp = text.withUTF8 { u -> Double? in
+                var usedYear = false
+                guard let base = u.baseAddress,
+                      let t = Timestamps.cef(base, u.count, year: options.syslogYear, offset: 0, usedYear: &usedYear) else { return nil }
+                return options.utc(fromWallClock: usedYear ? options.yearless(t) { Timestamps.cef(base, u.count, year: $0, offset: 0) } : t)
             }
         }
     }

@@ -139,9 +139,8 @@ struct SyslogHeader {
                           options: inout ParserOptions) {
         var i = start
         let rest = end - i
-        var used = 0
-        if let t = options.yearless({ year in Timestamps.bsd(p + start, rest, year: year, offset: 0).map { used = $0.1; return $0.0 } }) {
-            h.timestamp = options.utc(fromWallClock: t)
+        if let (t, used) = Timestamps.bsd(p + start, rest, year: options.syslogYear, offset: 0) {
+            h.timestamp = options.utc(fromWallClock: options.yearless(t) { Timestamps.bsd(p + start, rest, year: $0, offset: 0)?.0 })
             i += used
         } else if rest >= 19, ASCII.isDigit(p[i]) {
             let (s, e, _) = token(p, i, end)
