@@ -15,9 +15,6 @@ enum ContextColumns {
     /// `dns = dns + excluded.dns, …` for an upsert.
     static let addExcluded = kinds.map { "\($0.rawValue) = \($0.rawValue) + excluded.\($0.rawValue)" }.joined(separator: ", ")
 
-    /// `dns = dns + ?, …` for an update that adds to a row known to exist.
-    static let addParameters = kinds.map { "\($0.rawValue) = \($0.rawValue) + ?" }.joined(separator: ", ")
-
     /// The counts of a v1 JSON object column (`{"dns":3}`), for the migration.
     static func fromJSON(_ column: String) -> String {
         kinds.map { "coalesce(json_extract(\(column), '$.\($0.rawValue)'), 0)" }.joined(separator: ", ")
