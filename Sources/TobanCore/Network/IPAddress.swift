@@ -135,23 +135,29 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// An IPv4 address's dotted quad as UTF-8 bytes, handed to `body` without building a
+    /// string (the store writes it straight into JSON); nil for IPv6. Written digit by
+    /// digit: ingest renders an address for nearly every event, and interpolating four
+    /// integers cost several times as much.
+    @inlinable
+    public func withIPv4Text<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let v4 = ipv4Value else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            var n = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int((v4 >> UInt32(shift)) & 0xFF)
+                if octet >= 100 { buffer[n] = UInt8(48 + octet / 100); n += 1 }
+                if octet >= 10 { buffer[n] = UInt8(48 + (octet / 10) % 10); n += 1 }
+                buffer[n] = UInt8(48 + octet % 10); n += 1
+                if shift > 0 { buffer[n] = 0x2E; n += 1 }
+            }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<n]))
+        }
+    }
+
     /// Dotted quad for IPv4; RFC 5952 canonical text for IPv6 (lowercase, longest zero run compressed).
     public var description: String {
-        if let v4 = ipv4Value {
-            // Written digit by digit: ingest renders an address for nearly every event, and
-            // interpolating four integers cost several times as much.
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
-                var n = 0
-                for shift in stride(from: 24, through: 0, by: -8) {
-                    let octet = Int((v4 >> UInt32(shift)) & 0xFF)
-                    if octet >= 100 { buffer[n] = UInt8(48 + octet / 100); n += 1 }
-                    if octet >= 10 { buffer[n] = UInt8(48 + (octet / 10) % 10); n += 1 }
-                    buffer[n] = UInt8(48 + octet % 10); n += 1
-                    if shift > 0 { buffer[n] = 0x2E; n += 1 }
-                }
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
-            }
-        }
+        if let text = withIPv4Text({ String(decoding: $0, as: UTF8.self) }) { return text }
         var groups = [UInt16]()
         for k in (0..<4).reversed() { groups.append(UInt16(truncatingIfNeeded: high >> (UInt64(k) * 16))) }
         for k in (0..<4).reversed() { groups.append(UInt16(truncatingIfNeeded: low >> (UInt64(k) * 16))) }

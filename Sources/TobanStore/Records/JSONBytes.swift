@@ -99,22 +99,15 @@ struct JSONBytes {
         }
     }
 
-    /// An IPv4 address written in one piece; other addresses through their description.
+    /// An address as its canonical text: IPv4 copied straight from the bytes Core writes
+    /// (no string in between, no escapes to look for), IPv6 through its description.
     mutating func appendQuoted(_ address: IPAddress) {
-        guard let v4 = address.ipv4Value else { appendQuoted(address.description); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { buffer in
-            // Written backwards: closing quote, then each octet (last first) and its dot.
-            var at = 17
-            at -= 1
-            buffer[at] = 0x22
-            for shift in stride(from: 0, through: 24, by: 8) {
-                if shift > 0 { at -= 1; buffer[at] = 0x2E }
-                at = Self.writeDecimal(UInt64((v4 >> UInt32(shift)) & 0xFF), endingAt: at, in: buffer)
-            }
-            at -= 1
-            buffer[at] = 0x22
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
+        let written: Void? = address.withIPv4Text { text in
+            bytes.append(0x22)
+            bytes.append(contentsOf: text)
+            bytes.append(0x22)
         }
+        if written == nil { appendQuoted(address.description) }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
