@@ -40,10 +40,7 @@ extension TobanStore {
             let detections = try delete("DELETE FROM detections WHERE customer_id = ?")
             try QueueAggregates.pruneSignatureNames(db)
             let endpoints = try delete("DELETE FROM endpoints WHERE customer_id = ?")
-            let context = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT DISTINCT bucket_start, endpoint FROM context_parts WHERE customer_id = ?)
-                """, arguments: [id]) ?? 0
-            _ = try delete("DELETE FROM context_parts WHERE customer_id = ?")
+            let context = try ContextMerge.deleteBuckets(db, where: "customer_id = ?", arguments: [id])
             let sensors = try delete("DELETE FROM sensors WHERE customer_id = ?")
             let audit = try delete("DELETE FROM audit WHERE customer_id = ?")
             let customer = try delete("DELETE FROM customers WHERE id = ?") > 0
@@ -93,12 +90,8 @@ extension TobanStore {
             endpoints += db.changesCount
         }
         for chunk in try strays.endpointAddresses(db, table: "context_parts").chunked(500) {
-            let arguments = StatementArguments([unassigned] + Array(chunk))
-            let marks = [String].marks(chunk.count)
-            buckets += try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT DISTINCT bucket_start, endpoint FROM context_parts WHERE customer_id = ? AND endpoint IN (\(marks)))
-                """, arguments: arguments) ?? 0
-            try db.execute(sql: "DELETE FROM context_parts WHERE customer_id = ? AND endpoint IN (\(marks))", arguments: arguments)
+            buckets += try ContextMerge.deleteBuckets(db, where: "customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))",
+                                                      arguments: StatementArguments([unassigned] + Array(chunk)))
         }
         if !strays.sensors.isEmpty {
             let names = Array(strays.sensors)

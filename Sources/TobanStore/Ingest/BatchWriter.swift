@@ -84,10 +84,7 @@ extension TobanStore {
                              now: Date) throws -> Int {
         try write { db in
             let horizon = now.addingTimeInterval(-retention).storeMilliseconds
-            let buckets = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT DISTINCT bucket_start, customer_id, endpoint FROM context_parts WHERE bucket_start < ?)
-                """, arguments: [horizon]) ?? 0
-            try db.execute(sql: "DELETE FROM context_parts WHERE bucket_start < ?", arguments: [horizon])
+            let buckets = try ContextMerge.deleteBuckets(db, where: "bucket_start < ?", arguments: [horizon])
             let oldestMinute = now.addingTimeInterval(-arrivalsRetention).storeMilliseconds / 60_000
             try db.execute(sql: "DELETE FROM detection_arrivals WHERE minute < ?", arguments: [oldestMinute])
             return buckets

@@ -110,6 +110,16 @@ enum ContextMerge {
         }
     }
 
+    /// Deletes the parts matching `condition` (SQL over `context_parts`) and returns how
+    /// many buckets they made up: pruning and erasure report buckets, not parts.
+    static func deleteBuckets(_ db: Database, where condition: String, arguments: StatementArguments) throws -> Int {
+        let buckets = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM (SELECT DISTINCT bucket_start, customer_id, endpoint FROM context_parts WHERE \(condition))
+            """, arguments: arguments) ?? 0
+        try db.execute(sql: "DELETE FROM context_parts WHERE \(condition)", arguments: arguments)
+        return buckets
+    }
+
     /// Identity of a sample for distinctness (kind and summary), within this process.
     /// The summary's UTF-8 bytes are hashed as bytes: hashing a `String` normalises it
     /// (Unicode-equal strings hash alike), which costs more than the rest of the sample's
