@@ -151,15 +151,17 @@ struct SyslogTests {
 /// in force on that date (so New York is −5 h in January and −4 h in July).
 @Suite("Zone-less dates")
 struct ZonelessDateTests {
+    /// The time `parser` gives `line` (nil when it is no event).
+    func time(_ line: String, by parser: inout some LineParser) -> Double? {
+        guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
+        return e.timestamp
+    }
+
     func syslogTime(_ line: String, zone: String?) -> Double? {
         var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
         options.localTimeZone = zone.flatMap(TimeZone.init(identifier:))
         var parser = SyslogParser(options: options)
-        let result = line.utf8CString.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UInt8.self) { parser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) }
-        }
-        guard case .event(let e) = result else { return nil }
-        return e.timestamp
+        return time(line, by: &parser)
     }
 
     func utc(_ iso: String) -> Double { ISO8601DateFormatter().date(from: iso)!.timeIntervalSince1970 }
@@ -191,9 +193,8 @@ struct ZonelessDateTests {
             var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
             options.localTimeZone = zone.flatMap(TimeZone.init(identifier:))
             var parser = EVEParser(options: options)
-            let line = #"{"timestamp":"\#(ts)","event_type":"alert","src_ip":"10.0.0.5","dest_ip":"203.0.113.9","alert":{"signature_id":1,"signature":"x","severity":2}}"#
-            guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
-            return e.timestamp
+            return time(#"{"timestamp":"\#(ts)","event_type":"alert","src_ip":"10.0.0.5","dest_ip":"203.0.113.9","alert":{"signature_id":1,"signature":"x","severity":2}}"#,
+                        by: &parser)
         }
         #expect(eveTime("2026-07-15T09:00:00.000000", zone: "America/New_York") == utc("2026-07-15T13:00:00Z"))
         #expect(eveTime("2026-01-15T09:00:00.000000", zone: "America/New_York") == utc("2026-01-15T14:00:00Z"))
@@ -211,17 +212,14 @@ struct ZonelessDateTests {
         #expect(e.timestamp == utc("2026-11-22T00:30:00Z"))
     }
 
-    /// Dates without a year: the year nearest to the stream's previous date (at first, to
-    /// when the stream was opened), so a followed file crosses New Year.
+    /// Dates without a year follow the stream: a followed file crosses New Year into the
+    /// next year, and its first date is not read more than a month after it was opened.
     @Test func yearlessDatesCrossNewYear() {
         func times(_ lines: [String], year: Int, openedAt opened: String) -> [Double?] {
             var options = ParserOptions(syslogYear: year, localUTCOffsetSeconds: 0)
             options.yearReference = utc(opened)
             var parser = SyslogParser(options: options)
-            return lines.map { line in
-                guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
-                return e.timestamp
-            }
+            return lines.map { time($0, by: &parser) }
         }
         // Followed from New Year's Eve into January.
         let crossing = times(["<13>Dec 31 23:59:58 fw01 kernel: a", "<13>Jan  1 00:00:03 fw01 kernel: b", "<13>Mar  3 10:00:00 fw01 kernel: c"],
@@ -240,10 +238,7 @@ struct ZonelessDateTests {
         var options = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 0)
         options.yearReference = utc("2026-11-22T00:00:00Z")
         var parser = CEFParser(options: options)
-        func time(_ line: String) -> Double? {
-            guard case .event(let e) = Array(line.utf8).withUnsafeBufferPointer({ parser.parse($0) }) else { return nil }
-            return e.timestamp
-        }
+        func time(_ line: String) -> Double? { self.time(line, by: &parser) }
         #expect(time("CEF:0|V|NDR|1.0|100|Old|8|src=10.0.0.5 rt=Mar 05 2020 10:00:00") == utc("2020-03-05T10:00:00Z"))
         #expect(time("<13>Nov 22 09:30:00 fw01 CEF:0|V|NDR|1.0|101|New|8|src=10.0.0.5") == utc("2026-11-22T09:30:00Z"))
         #expect(time("CEF:0|V|NDR|1.0|102|Yearless|8|src=10.0.0.5 rt=Nov 22 09:31:00") == utc("2026-11-22T09:31:00Z"))
