@@ -38,14 +38,39 @@ public struct SourceCheckpoint: Sendable, Equatable, Hashable {
     public var inode: UInt64
     public var fingerprint: UInt64
     public var offset: Int64
+    /// Where the source's context (endpoint activity) is stored up to, when that is behind
+    /// `offset`, with the file's fingerprint there (it covers the bytes before the offset).
+    /// Context is written every few seconds, not with every batch, so after a crash the
+    /// lines from here to `offset` are read again for their context only. Nil: at `offset`.
+    public var contextOffset: Int64?
+    public var contextFingerprint: UInt64?
 
-    public init(sourceID: String, path: String, device: UInt64, inode: UInt64, fingerprint: UInt64, offset: Int64) {
+    public init(sourceID: String, path: String, device: UInt64, inode: UInt64, fingerprint: UInt64, offset: Int64,
+                contextOffset: Int64? = nil, contextFingerprint: UInt64? = nil) {
         self.sourceID = sourceID
         self.path = path
         self.device = device
         self.inode = inode
         self.fingerprint = fingerprint
         self.offset = offset
+        if let contextOffset, contextOffset < offset {
+            self.contextOffset = contextOffset
+            self.contextFingerprint = contextFingerprint
+        }
+    }
+
+    /// Where reading resumes after a restart: the context position, else `offset`.
+    public var resumePoint: SourceCheckpoint {
+        guard let contextOffset else { return self }
+        return SourceCheckpoint(sourceID: sourceID, path: path, device: device, inode: inode,
+                                fingerprint: contextFingerprint ?? fingerprint, offset: contextOffset)
+    }
+
+    /// This position with its context stored up to `context` (same file), or up to
+    /// `offset` when `context` is nil or not behind it.
+    public func withContext(at context: SourceCheckpoint?) -> SourceCheckpoint {
+        SourceCheckpoint(sourceID: sourceID, path: path, device: device, inode: inode, fingerprint: fingerprint, offset: offset,
+                         contextOffset: context?.offset, contextFingerprint: context?.fingerprint)
     }
 }
 

@@ -4,6 +4,10 @@ import TobanCore
 /// Gathers one batch: folds repeated detections within the aggregation window (so a burst
 /// of 10,000 identical alerts becomes one row with count 10,000 before the store sees it),
 /// and context events into per-endpoint hourly buckets.
+///
+/// Context outlives a batch: its buckets keep filling until a batch takes them along
+/// (`take(checkpoints:context:)`), every few seconds. Written with every batch, a followed
+/// file's small batches made nearly one stored row per context event.
 public struct BatchAccumulator: Sendable {
     public let aggregationWindow: TimeInterval
     private var detections: [Detection] = []
@@ -25,9 +29,12 @@ public struct BatchAccumulator: Sendable {
     }
 
     public var detectionCount: Int { detections.count }
+    /// Context held for a later batch: buckets, and the examples they keep.
     public var bucketCount: Int { buckets.count }
-    /// Nothing gathered since the last `take`.
-    public var isEmpty: Bool { detections.isEmpty && buckets.isEmpty && health.isEmpty && counters == IngestCounters() }
+    public private(set) var sampleCount = 0
+    public var hasContext: Bool { !buckets.isEmpty }
+    /// Nothing but context gathered since the last `take`.
+    public var isEmpty: Bool { detections.isEmpty && health.isEmpty && counters == IngestCounters() }
 
     public mutating func add(detection: Detection) {
         counters.detections += 1
@@ -45,9 +52,10 @@ public struct BatchAccumulator: Sendable {
 
     /// `makeSample` is only called while the bucket still has room for examples, so the
     /// common case (a full bucket) builds no strings.
-    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date,
+    /// `counted` false for an event counted before (read again after a restart).
+    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, counted: Bool = true,
                              makeSample: () -> ContextSample?) {
-        counters.contextEvents += 1
+        if counted { counters.contextEvents += 1 }
         let bucketStart = ContextBucket.bucketStart(for: time)
         let key = BucketKey(customerID: customerID, endpoint: endpoint, bucket: Int64(bucketStart.timeIntervalSince1970))
         let i: Int
@@ -59,7 +67,9 @@ public struct BatchAccumulator: Sendable {
             bucketIndex[key] = i
         }
         let sample = buckets[i].samples.count < ContextBucket.sampleLimit ? makeSample() : nil
+        let kept = buckets[i].samples.count
         buckets[i].add(kind: kind, sample: sample)
+        sampleCount += buckets[i].samples.count - kept
     }
 
     /// Remembers the latest sign of life per sensor (heartbeat or any event). Called for
@@ -79,17 +89,22 @@ public struct BatchAccumulator: Sendable {
         counters.unassigned += unassigned
     }
 
-    /// The batch so far, with the checkpoints it reaches; the accumulator starts empty again.
-    public mutating func take(checkpoints: [SourceCheckpoint]) -> IngestBatch {
-        let batch = IngestBatch(detections: detections, context: buckets,
+    /// The batch so far, with the checkpoints it reaches, and the context held so far when
+    /// `context` (the checkpoints must then say that context is stored up to them). What
+    /// was taken starts empty again.
+    public mutating func take(checkpoints: [SourceCheckpoint], context: Bool) -> IngestBatch {
+        let batch = IngestBatch(detections: detections, context: context ? buckets : [],
                                 sensorHealth: health.values.sorted { $0.sensor < $1.sensor },
                                 checkpoints: checkpoints, counters: counters)
         detections = []
         openByKey = [:]
-        buckets = []
-        bucketIndex = [:]
         health = [:]
         counters = IngestCounters()
+        if context {
+            buckets = []
+            bucketIndex = [:]
+            sampleCount = 0
+        }
         return batch
     }
 }

@@ -15,6 +15,12 @@ public struct IngestOptions: Sendable {
     public var batchBytes: Int?
     public var maxBatchDetections: Int
     public var maxBatchAge: Duration
+    /// Context (endpoint activity) is held across batches and stored this often, or once
+    /// this many examples or buckets are held, whichever comes first: one stored part per
+    /// bucket per interval instead of one per batch (a followed file's batches are small).
+    public var contextFlushInterval: Duration
+    public var maxHeldContextSamples: Int
+    public var maxHeldContextBuckets: Int
     public var pollInterval: Duration
     public var contextRetention: TimeInterval
     public var silenceCheckInterval: TimeInterval
@@ -25,6 +31,7 @@ public struct IngestOptions: Sendable {
 
     public init(settings: IngestSettings = IngestSettings(), batchLines: Int = 20_000, batchBytes: Int? = nil,
                 maxBatchDetections: Int = 50_000, maxBatchAge: Duration = .milliseconds(500), pollInterval: Duration = .milliseconds(100),
+                contextFlushInterval: Duration = .seconds(10), maxHeldContextSamples: Int = 50_000, maxHeldContextBuckets: Int = 20_000,
                 silenceCheckInterval: TimeInterval = 60, quarantinePath: String? = nil, backfillCompressed: Bool = true,
                 parser: ParserOptions = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 9 * 3600)) {
         self.aggregationWindow = TimeInterval(settings.aggregationWindowMinutes * 60)
@@ -34,6 +41,9 @@ public struct IngestOptions: Sendable {
         self.batchBytes = batchBytes
         self.maxBatchDetections = maxBatchDetections
         self.maxBatchAge = maxBatchAge
+        self.contextFlushInterval = contextFlushInterval
+        self.maxHeldContextSamples = maxHeldContextSamples
+        self.maxHeldContextBuckets = maxHeldContextBuckets
         self.pollInterval = pollInterval
         self.contextRetention = TimeInterval(settings.contextRetentionHours * 3600)
         self.silenceCheckInterval = silenceCheckInterval

@@ -32,6 +32,21 @@ public final class IngestPipeline {
     public private(set) var summary = IngestSummary()
     private var lastSilenceCheck = Date.distantPast
     private var lastPrune = Date.distantPast
+
+    /// Context is held across batches and stored every `contextFlushInterval` (or sooner
+    /// when much is held) by one batch that takes it along, its checkpoints saying that
+    /// context is stored up to them. Other batches store their rows and say, per source,
+    /// where stored context still ends: `contextFrom`, as of the last batch that took it.
+    private var contextFrom: [String: SourceCheckpoint] = [:]
+    private var lastContextFlush = ContinuousClock.now
+    /// A file was rotated, truncated, finished…: the next batch takes the context, so held
+    /// context never spans two files of a source.
+    private var contextFlushWanted = false
+    /// After a restart, sources whose context was stored behind their rows resume at the
+    /// context position; lines before `until` were committed already, so they are read for
+    /// their context only. Armed when the follower confirms it resumed at `from`.
+    private var replayCandidates: [String: (from: Int64, until: Int64)] = [:]
+    private var replayUntil: [String: Int64] = [:]
     /// Progress callback (lines so far, bytes so far), called after each batch.
     public var onBatch: ((IngestSummary) -> Void)?
 
@@ -72,9 +87,14 @@ public final class IngestPipeline {
         self.quarantine = try QuarantineWriter(path: options.quarantinePath)
         self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         let checkpoints = try sink.checkpoints()
+        for checkpoint in checkpoints {
+            contextFrom[checkpoint.sourceID] = checkpoint.resumePoint
+            if let from = checkpoint.contextOffset { replayCandidates[checkpoint.sourceID] = (from, checkpoint.offset) }
+        }
         let followerOptions = FollowerOptions(reader: LineReaderOptions(maxLineBytes: options.maxLineBytes),
                                               backfillCompressed: options.backfillCompressed)
-        let followers = sources.map { FileFollower(source: $0, checkpoints: checkpoints, options: followerOptions) }
+        let resumePoints = checkpoints.map(\.resumePoint)
+        let followers = sources.map { FileFollower(source: $0, checkpoints: resumePoints, options: followerOptions) }
         self.loop = FollowLoop(followers: followers, pollInterval: options.pollInterval,
                                maxLinesPerPoll: options.batchLines, stopSignal: stopSignal)
     }
@@ -93,7 +113,7 @@ public final class IngestPipeline {
         defer { committer.close() }
         try loop.runOnce({ follower, item in self.handle(item, source: follower.source) },
                          afterPoll: { follower, poll in try self.afterPoll(follower, poll) })
-        try commitGathered()
+        try commitRemaining()
         try committer.drain()
         return summary
     }
@@ -107,15 +127,15 @@ public final class IngestPipeline {
                          try self.afterPoll(follower, poll)
                          try self.housekeeping()
                      })
-        try commitGathered()
+        try commitRemaining()
         try committer.drain()
     }
 
-    /// Commits what a batch gathered over several polls still holds (stopped mid-way).
-    private func commitGathered() throws {
-        if !accumulator.isEmpty, loop.followers.count == 1, let follower = loop.followers.first {
-            try commit(follower)
-        }
+    /// Commits what is still held: rows a batch gathered over several polls (stopped
+    /// mid-way), and context.
+    private func commitRemaining() throws {
+        guard !accumulator.isEmpty || accumulator.hasContext else { return }
+        try commitTakingContext()
     }
 
     // MARK: Lines
@@ -125,24 +145,72 @@ public final class IngestPipeline {
         case .line(let line):
             handle(line: line, source: source)
         case .event(let event):
-            if case .oversized(let offset, let length) = event.kind {
+            switch event.kind {
+            case .oversized(let offset, let length):
+                if let until = replayUntil[event.sourceID], offset < until { return } // quarantined before the restart
                 accumulator.count(lines: 1, quarantined: 1)
                 quarantine.record(path: event.path, offset: offset, length: Int(length),
                                   reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
                                   line: nil, at: clock())
+            case .appeared(let start, let resumed):
+                if let replay = replayCandidates.removeValue(forKey: event.sourceID), resumed, start == replay.from {
+                    replayUntil[event.sourceID] = replay.until
+                }
+            default:
+                replayCandidates[event.sourceID] = nil
+                replayUntil[event.sourceID] = nil
+                contextFlushWanted = true
             }
         }
     }
 
     private func handle(line: FollowedLine, source: SourceSettings) {
+        if !replayUntil.isEmpty, let until = replayUntil[line.sourceID] {
+            if line.start < until {
+                replayContext(of: line, source: source)
+                return
+            }
+            replayUntil[line.sourceID] = nil
+        }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
+        guard let (i, result) = parse(line, source: source) else { return }
+        let format = files[i].slot.format!
+        switch result {
+        case .skip:
+            return
+        case .invalid(let reason):
+            quarantineLine(line, reason: reason)
+        case .event(let event):
+            accept(event, line: line, source: source, format: format, file: i)
+        }
+    }
+
+    /// A line committed before a restart whose context was not stored yet: its context
+    /// only (its rows, counts and quarantine entry are stored already).
+    private func replayContext(of line: FollowedLine, source: SourceSettings) {
+        guard let (_, result) = parse(line, source: source), case .event(let event) = result,
+              case .context(let kind) = event.kind else { return }
+        let now = clock()
+        let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
+        let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
+                                                     source: event.sourceIP, destination: event.destinationIP,
+                                                     deriveFromSensor: derivedCustomer(sensor:))
+        guard let endpoint = assignment.endpoint else { return }
+        addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: now, counted: false)
+    }
+
+    /// The line's file and what its parser made of the line; nil for a line that tells
+    /// nothing (blank before the first record) or was quarantined (format unknown).
+    private func parse(_ line: FollowedLine, source: SourceSettings) -> (Int, LineResult)? {
         let i = file(line.sourceID, source: source)
         if files[i].slot.parser == nil {
             guard let format = files[i].slot.format ?? FormatDetector.detect(line: line.bytes) else {
-                if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return } // blank lines before the first record
-                quarantineLine(line, reason: "format not recognised (set `format` for this source)")
-                return
+                if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil } // blank lines before the first record
+                if replayUntil[line.sourceID] == nil {
+                    quarantineLine(line, reason: "format not recognised (set `format` for this source)")
+                }
+                return nil
             }
             files[i].slot.format = format
             var parserOptions = options.parser
@@ -157,16 +225,7 @@ public final class IngestPipeline {
             parserOptions.yearReference = opened.timeIntervalSince1970
             files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }
-        let result = files[i].slot.parser!.parse(line.bytes)
-        let format = files[i].slot.format!
-        switch result {
-        case .skip:
-            return
-        case .invalid(let reason):
-            quarantineLine(line, reason: reason)
-        case .event(let event):
-            accept(event, line: line, source: source, format: format, file: i)
-        }
+        return (i, files[i].slot.parser!.parse(line.bytes))
     }
 
     private func quarantineLine(_ line: FollowedLine, reason: String) {
@@ -202,16 +261,20 @@ public final class IngestPipeline {
                 accumulator.count() // counted as a line; no internal host to attach it to
                 return
             }
-            let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
-            accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time) {
-                EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
-            }
+            addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: now, counted: true)
             accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now, isHeartbeat: false))
         case .health:
             summary.healthEvents += 1
             accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now,
                                                      kernelPackets: event.packets.map { Int64(clamping: $0) },
                                                      kernelDrops: event.drops.map { Int64(clamping: $0) }, isHeartbeat: true))
+        }
+    }
+
+    private func addContext(_ event: ParsedEvent, kind: ContextKind, customerID: String, endpoint: IPAddress, now: Date, counted: Bool) {
+        let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
+        accumulator.add(context: kind, customerID: customerID, endpoint: endpoint, time: time, counted: counted) {
+            EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
         }
     }
 
@@ -239,9 +302,41 @@ public final class IngestPipeline {
     }
 
     private func commit(_ follower: FileFollower) throws {
+        let checkpoints = follower.checkpoints
+        if contextIsDue(checkpoints) { return try commitTakingContext() }
+        // Each source's stored context still ends where the last batch that took it left it.
+        try submit(accumulator.take(checkpoints: checkpoints.map { $0.withContext(at: contextFrom[$0.sourceID]) }, context: false))
+    }
+
+    /// Whether this batch takes the held context along: when nothing is held (free, and
+    /// keeps the context position up with the rows), when it is old or big enough, and
+    /// when a source's file changed since the context position (held context must cover
+    /// one file per source, the one the batch's checkpoint names, to be read again after
+    /// a crash).
+    private func contextIsDue(_ checkpoints: [SourceCheckpoint]) -> Bool {
+        if !accumulator.hasContext || contextFlushWanted { return true }
+        if ContinuousClock.now - lastContextFlush >= options.contextFlushInterval { return true }
+        if accumulator.sampleCount >= options.maxHeldContextSamples || accumulator.bucketCount >= options.maxHeldContextBuckets { return true }
+        return checkpoints.contains { c in
+            guard let from = contextFrom[c.sourceID] else { return true }
+            return from.device != c.device || from.inode != c.inode || from.offset > c.offset
+        }
+    }
+
+    /// A batch with the held context and every source's checkpoint (each source's lines
+    /// so far are in this batch or committed before it, so context is stored up to there).
+    private func commitTakingContext() throws {
+        let checkpoints = loop.followers.flatMap(\.checkpoints)
+        let batch = accumulator.take(checkpoints: checkpoints, context: true)
+        contextFlushWanted = false
+        lastContextFlush = .now
+        for c in checkpoints { contextFrom[c.sourceID] = c }
+        try submit(batch)
+    }
+
+    private func submit(_ batch: IngestBatch) throws {
         batchStartBytes = summary.bytes
         defer { batchStartedAt = .now } // after any wait for the committer
-        let batch = accumulator.take(checkpoints: follower.checkpoints)
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
         try quarantine.flush()
         try committer.submit(batch)
@@ -260,7 +355,7 @@ public final class IngestPipeline {
             let gaps = SilenceMonitor.gaps(lastSeen: try sink.sensorLastSeen(), directory: normaliser.directory, now: now)
             if !gaps.isEmpty {
                 for gap in gaps { accumulator.add(detection: HealthDetections.monitoringGap(gap, now: now)) }
-                let batch = accumulator.take(checkpoints: [])
+                let batch = accumulator.take(checkpoints: [], context: false)
                 try committer.submit(batch)
                 summary.add(batch.counters)
             }

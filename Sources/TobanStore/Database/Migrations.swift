@@ -25,6 +25,14 @@ enum StoreMigrations {
         migrator.registerMigration("v4-context-parts") { db in
             try db.execute(sql: schemaV4)
         }
+        // Context is written every few seconds rather than with each batch: a source's
+        // checkpoint also says how far its context is stored (NULL: as far as its rows).
+        migrator.registerMigration("v5-context-checkpoint") { db in
+            try db.execute(sql: """
+                ALTER TABLE ingest_checkpoints ADD COLUMN context_offset INTEGER;
+                ALTER TABLE ingest_checkpoints ADD COLUMN context_fingerprint INTEGER;
+                """)
+        }
         return migrator
     }
 

@@ -72,7 +72,9 @@ extension TobanStore {
     static func checkpoint(row: Row) -> SourceCheckpoint {
         SourceCheckpoint(sourceID: row["source_id"], path: row["path"],
                          device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]),
-                         fingerprint: UInt64(bitPattern: row["fingerprint"]), offset: row["offset"])
+                         fingerprint: UInt64(bitPattern: row["fingerprint"]), offset: row["offset"],
+                         contextOffset: row["context_offset"],
+                         contextFingerprint: (row["context_fingerprint"] as Int64?).map { UInt64(bitPattern: $0) })
     }
 
     /// Deletes context buckets (all their parts) that started before `now - retention`,

@@ -122,13 +122,13 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
         acc.add(detection: detection("1", at: 1099 + 601)) // past the window: a new row
         acc.add(detection: detection("2", at: 1050))
         acc.add(detection: detection("1", at: 1050, src: "10.0.0.6"))
-        let batch = acc.take(checkpoints: [])
+        let batch = acc.take(checkpoints: [], context: false)
         #expect(batch.detections.count == 4)
         #expect(batch.detections[0].count == 100)
         #expect(batch.detections[0].firstSeen == Date(timeIntervalSince1970: 1000))
         #expect(batch.detections[0].lastSeen == Date(timeIntervalSince1970: 1099))
         #expect(batch.counters.detections == 103)
-        #expect(acc.take(checkpoints: []).detections.isEmpty)
+        #expect(acc.take(checkpoints: [], context: false).detections.isEmpty)
     }
 
     @Test func contextGoesIntoHourlyBucketsPerEndpoint() {
@@ -140,11 +140,36 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
             }
         }
         acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600)) { nil }
-        let batch = acc.take(checkpoints: [])
+        let batch = acc.take(checkpoints: [], context: true)
         #expect(batch.context.count == 2)
         #expect(batch.context[0].counts[.dns] == 50)
         #expect(batch.context[0].samples.count == ContextBucket.sampleLimit)
         #expect(batch.context[1].bucketStart == Date(timeIntervalSince1970: t0 + 3600))
         #expect(batch.counters.contextEvents == 51)
+        #expect(!acc.hasContext && acc.sampleCount == 0)
+    }
+
+    /// Context is held across batches until one takes it: its events are counted by the
+    /// batch they arrived in, its buckets go with the batch that takes the context.
+    @Test func contextWaitsForTheBatchThatTakesIt() {
+        var acc = BatchAccumulator(aggregationWindow: 600)
+        func dns(_ i: Int) {
+            let time = Date(timeIntervalSince1970: 7200 + Double(i))
+            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: time) {
+                ContextSample(time: time, kind: .dns, peer: nil, summary: "A host\(i).example")
+            }
+        }
+        dns(0); dns(1)
+        acc.add(detection: detection("1", at: 7201))
+        let first = acc.take(checkpoints: [], context: false)
+        #expect(first.context.isEmpty && first.detections.count == 1 && first.counters.contextEvents == 2)
+        #expect(acc.isEmpty && acc.hasContext && acc.sampleCount == 2)
+        dns(2); dns(1)
+        let second = acc.take(checkpoints: [], context: true)
+        #expect(second.counters.contextEvents == 2)
+        #expect(second.context.count == 1)
+        #expect(second.context[0].counts[.dns] == 4)
+        #expect(second.context[0].samples.map(\.summary) == ["A host0.example", "A host1.example", "A host2.example"])
+        #expect(!acc.hasContext)
     }
 }

@@ -25,6 +25,16 @@ final class MemorySink: IngestSink {
     func sensorLastSeen() throws -> [String: Date] { lastSeen }
     func pruneContext(olderThan date: Date) throws {}
 
+    /// Context events per endpoint and kind, and the examples kept, over every batch.
+    var contextCounts: [String: Int] {
+        var out: [String: Int] = [:]
+        for b in committed { for bucket in b.context { for (kind, n) in bucket.counts { out["\(bucket.endpoint) \(kind)", default: 0] += n } } }
+        return out
+    }
+    var contextSamples: [String] {
+        committed.flatMap { $0.context.flatMap { $0.samples.map { "\($0.time.timeIntervalSince1970) \($0.summary)" } } }.sorted()
+    }
+
     /// Detection occurrences per signature, summed over every batch.
     var occurrences: [String: Int] {
         var out: [String: Int] = [:]
@@ -107,6 +117,30 @@ final class MemorySink: IngestSink {
         #expect(crashy.occurrences == clean.occurrences)
         #expect(crashy.occurrences.values.reduce(0, +) == alerts)
         #expect(Set(crashy.saved.values.map(\.offset)) == Set(clean.saved.values.map(\.offset)))
+        // Context held across batches and lost with a failed one is read again from the
+        // stored context position: the same events and examples, each once.
+        let dnsLines = 1000 - alerts
+        #expect(clean.contextCounts.values.reduce(0, +) == dnsLines)
+        #expect(crashy.contextCounts == clean.contextCounts)
+        #expect(crashy.contextSamples == clean.contextSamples)
+        #expect(crashy.committed.map(\.counters.contextEvents).reduce(0, +) == dnsLines)
+        #expect(crashy.saved.values.allSatisfy { $0.contextOffset == nil })
+    }
+
+    /// Context is not stored with every batch: the 27 batches of this file store it twice
+    /// (the first batch, which finds no context position yet, and the last).
+    @Test func contextIsStoredByFewBatches() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        _ = try writeLog(lines: 1000, to: log)
+        let sink = MemorySink()
+        _ = try pipeline(log.path, sink: sink, batchLines: 37).runOnce()
+        #expect(sink.committed.count > 20)
+        #expect(sink.committed.filter { !$0.context.isEmpty }.count == 2)
+        // Batches in between say where stored context ends: behind their rows.
+        let middle = sink.committed[sink.committed.count / 2].checkpoints[0]
+        #expect(middle.contextOffset != nil && middle.contextOffset! < middle.offset)
     }
 
     @Test func unknownSensorsAreUnassignedNotDropped() throws {
