@@ -185,6 +185,23 @@ import TobanCore
         #expect(try f.count("SELECT lines FROM ingest_counters") == 4)
     }
 
+    /// A checkpoint says how far the source's context is stored when that is behind its
+    /// rows, and reading resumes there; a later checkpoint with context stored up to it
+    /// clears it.
+    @Test func checkpointKeepsWhereStoredContextEnds() throws {
+        let f = try StoreFixture()
+        var behind = checkpoint(offset: 300)
+        behind.contextOffset = 120
+        behind.contextFingerprint = 0xABC
+        try f.store.commit(IngestBatch(checkpoints: [behind]), customers: [acme], now: t0)
+        let stored = try #require(try f.store.checkpoint(sourceID: "eve"))
+        #expect(stored == behind)
+        #expect(stored.resumePoint.offset == 120 && stored.resumePoint.fingerprint == 0xABC && stored.resumePoint.contextOffset == nil)
+        try f.store.commit(IngestBatch(checkpoints: [checkpoint(offset: 400)]), customers: [acme], now: t0)
+        #expect(try f.store.checkpoint(sourceID: "eve") == checkpoint(offset: 400))
+        #expect(try f.store.checkpoints().map(\.resumePoint.offset) == [400])
+    }
+
     @Test func ingestHealthReportsLagCountersAndSilentSensors() throws {
         let f = try StoreFixture()
         var quiet = beta

@@ -42,6 +42,28 @@ import TobanCore
         #expect(a.samples.first?.summary == "A \"host0\".example")
     }
 
+    /// A bucket met by batch after batch keeps few parts: past `compactAfterParts` they are
+    /// merged into one, with the same counts and examples (a cached writer, and one that
+    /// restarts before every batch, alike).
+    @Test func aBucketMetByManyBatchesKeepsFewParts() throws {
+        let cached = try StoreFixture(), restarting = try StoreFixture()
+        let cache = IngestWriteCache()
+        for i in 0..<30 {
+            let batch = IngestBatch(context: [bucket(.dns, 2, samples: i..<i + 1), bucket(.flow, 1, samples: 100 + i ..< 101 + i)])
+            try cached.store.commit(batch, customers: [acme], now: t0, cache: cache)
+            try restarting.store.commit(batch, customers: [acme], now: t0, cache: IngestWriteCache())
+        }
+        for f in [cached, restarting] {
+            let parts = try f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM context_parts") }
+            #expect(parts! <= BatchWriter.compactAfterParts)
+            let b = try #require(try stored(f))
+            #expect(b.counts == [.dns: 60, .flow: 30])
+            // The first 32 distinct examples, in the order the batches gave them.
+            let expected = (0..<16).flatMap { ["A \"host\($0)\".example", "A \"host\(100 + $0)\".example"] }
+            #expect(b.samples.map(\.summary).sorted() == expected.sorted())
+        }
+    }
+
     /// A writer that starts while the store already holds buckets of the hour (a restart)
     /// reads each one back before adding examples; an hour it meets first is known to hold
     /// nothing, so its buckets are written without a lookup and still merge correctly.

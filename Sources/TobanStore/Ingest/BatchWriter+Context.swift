@@ -6,7 +6,8 @@ extension BatchWriter {
     /// Adds the batch's context to its buckets as one part per bucket: the batch's counts
     /// and the examples the bucket still has room for and has not seen. What a bucket
     /// already holds (its examples' identities, its next part number) is known from the
-    /// cache, or read back once when it is not.
+    /// cache, or read back once when it is not. A bucket that has gathered
+    /// `compactAfterParts` parts is rewritten as one (`compact`).
     func mergeContext(_ buckets: [PreparedIngestBatch.Bucket]) throws -> Int {
         guard !buckets.isEmpty else { return 0 }
         let selectParts = try db.cachedStatement(sql: """
@@ -45,8 +46,13 @@ extension BatchWriter {
                 slot = cache.buckets.index(forKey: key)!
             }
             let part = cache.buckets.values[slot].nextPart
-            cache.buckets.values[slot].nextPart += 1
             cache.buckets.values[slot].takeSamples(of: bucket, into: &json)
+            if part >= Self.compactAfterParts {
+                try compact(bucket, adding: json)
+                cache.buckets.values[slot].nextPart = 1
+                continue
+            }
+            cache.buckets.values[slot].nextPart += 1
             insertPart.bind(key.customerID); insertPart.bind(bucket.endpointText); insertPart.bind(key.start)
             insertPart.bind(part)
             for n in bucket.counts { insertPart.bind(n) }
@@ -54,6 +60,38 @@ extension BatchWriter {
             try insertPart.run()
         }
         return buckets.count
+    }
+
+    /// Parts a bucket may gather before they are merged into one. A host that is busy all
+    /// hour, followed live, gets a part per context flush (every few seconds); readers sum
+    /// a bucket's parts, so they are kept few.
+    static let compactAfterParts = 8
+
+    /// Replaces the stored parts of `bucket` by one part 0: their counts summed with the
+    /// batch's, their examples in part order followed by the batch's new ones (`samples`,
+    /// a JSON array).
+    private func compact(_ bucket: PreparedIngestBatch.Bucket, adding samples: JSONBytes) throws {
+        let key = bucket.key
+        let arguments: StatementArguments = [key.start, key.customerID, bucket.endpointText]
+        var counts = bucket.counts
+        var arrays: [String] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT samples, \(ContextColumns.names) FROM context_parts
+            WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? ORDER BY part
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            for i in counts.indices { counts[i] += row[i + 1] as Int }
+            arrays.append(row[0])
+        }
+        arrays.append(String(decoding: samples.bytes, as: UTF8.self))
+        // Each is `[…]` or `[]`: the union is their insides joined by commas.
+        let inside = arrays.compactMap { $0.count > 2 ? $0.dropFirst().dropLast() : nil }
+        try db.execute(sql: "DELETE FROM context_parts WHERE bucket_start = ? AND customer_id = ? AND endpoint = ?", arguments: arguments)
+        try db.execute(sql: """
+            INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
+            VALUES (?, ?, ?, 0\(String(repeating: ", ?", count: ContextColumns.kinds.count)), ?)
+            """, arguments: [key.customerID, bucket.endpointText, key.start] + StatementArguments(counts)
+                + [("[" + inside.joined(separator: ",") + "]")])
     }
 }
 
