@@ -43,10 +43,11 @@ public final class IngestPipeline {
     /// context never spans two files of a source.
     private var contextFlushWanted = false
     /// After a restart, sources whose context was stored behind their rows resume at the
-    /// context position; lines before `until` were committed already, so they are read for
-    /// their context only. Armed when the follower confirms it resumed at `from`.
-    private var replayCandidates: [String: (from: Int64, until: Int64)] = [:]
-    private var replayUntil: [String: Int64] = [:]
+    /// context position; lines before the rows' checkpoint were committed already, so they
+    /// are read for their context only. Armed when the follower confirms it resumed at the
+    /// context position. Until they are read, a batch still names the rows' checkpoint.
+    private var replayCandidates: [String: SourceCheckpoint] = [:]
+    private var replaying: [String: SourceCheckpoint] = [:]
     /// Progress callback (lines so far, bytes so far), called after each batch.
     public var onBatch: ((IngestSummary) -> Void)?
 
@@ -89,7 +90,7 @@ public final class IngestPipeline {
         let checkpoints = try sink.checkpoints()
         for checkpoint in checkpoints {
             contextFrom[checkpoint.sourceID] = checkpoint.resumePoint
-            if let from = checkpoint.contextOffset { replayCandidates[checkpoint.sourceID] = (from, checkpoint.offset) }
+            if checkpoint.contextOffset != nil { replayCandidates[checkpoint.sourceID] = checkpoint }
         }
         let followerOptions = FollowerOptions(reader: LineReaderOptions(maxLineBytes: options.maxLineBytes),
                                               backfillCompressed: options.backfillCompressed)
@@ -147,30 +148,30 @@ public final class IngestPipeline {
         case .event(let event):
             switch event.kind {
             case .oversized(let offset, let length):
-                if let until = replayUntil[event.sourceID], offset < until { return } // quarantined before the restart
+                if let rows = replaying[event.sourceID], offset < rows.offset { return } // quarantined before the restart
                 accumulator.count(lines: 1, quarantined: 1)
                 quarantine.record(path: event.path, offset: offset, length: Int(length),
                                   reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
                                   line: nil, at: clock())
             case .appeared(let start, let resumed):
-                if let replay = replayCandidates.removeValue(forKey: event.sourceID), resumed, start == replay.from {
-                    replayUntil[event.sourceID] = replay.until
+                if let rows = replayCandidates.removeValue(forKey: event.sourceID), resumed, start == rows.resumePoint.offset {
+                    replaying[event.sourceID] = rows
                 }
             default:
                 replayCandidates[event.sourceID] = nil
-                replayUntil[event.sourceID] = nil
+                replaying[event.sourceID] = nil
                 contextFlushWanted = true
             }
         }
     }
 
     private func handle(line: FollowedLine, source: SourceSettings) {
-        if !replayUntil.isEmpty, let until = replayUntil[line.sourceID] {
-            if line.start < until {
+        if !replaying.isEmpty, let rows = replaying[line.sourceID] {
+            if line.start < rows.offset {
                 replayContext(of: line, source: source)
                 return
             }
-            replayUntil[line.sourceID] = nil
+            replaying[line.sourceID] = nil
         }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
@@ -207,7 +208,7 @@ public final class IngestPipeline {
         if files[i].slot.parser == nil {
             guard let format = files[i].slot.format ?? FormatDetector.detect(line: line.bytes) else {
                 if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil } // blank lines before the first record
-                if replayUntil[line.sourceID] == nil {
+                if replaying[line.sourceID] == nil {
                     quarantineLine(line, reason: "format not recognised (set `format` for this source)")
                 }
                 return nil
@@ -305,7 +306,15 @@ public final class IngestPipeline {
         let checkpoints = follower.checkpoints
         if contextIsDue(checkpoints) { return try commitTakingContext() }
         // Each source's stored context still ends where the last batch that took it left it.
-        try submit(accumulator.take(checkpoints: checkpoints.map { $0.withContext(at: contextFrom[$0.sourceID]) }, context: false))
+        try submit(accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: contextFrom[$0.sourceID]) }, context: false))
+    }
+
+    /// What a batch says of a source now at `checkpoint`, with context stored up to
+    /// `contextAt`: where its rows are stored up to is `checkpoint` itself, except while
+    /// lines committed before a restart are read again (the rows' checkpoint stays).
+    private func position(_ checkpoint: SourceCheckpoint, contextAt: SourceCheckpoint?) -> SourceCheckpoint {
+        if let rows = replaying[checkpoint.sourceID], checkpoint.offset < rows.offset { return rows.withContext(at: contextAt) }
+        return checkpoint.withContext(at: contextAt)
     }
 
     /// Whether this batch takes the held context along: when nothing is held (free, and
@@ -327,7 +336,7 @@ public final class IngestPipeline {
     /// so far are in this batch or committed before it, so context is stored up to there).
     private func commitTakingContext() throws {
         let checkpoints = loop.followers.flatMap(\.checkpoints)
-        let batch = accumulator.take(checkpoints: checkpoints, context: true)
+        let batch = accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: $0) }, context: true)
         contextFlushWanted = false
         lastContextFlush = .now
         for c in checkpoints { contextFrom[c.sourceID] = c }
