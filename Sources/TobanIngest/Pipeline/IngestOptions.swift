@@ -31,7 +31,7 @@ public struct IngestOptions: Sendable {
 
     public init(settings: IngestSettings = IngestSettings(), batchLines: Int = 20_000, batchBytes: Int? = nil,
                 maxBatchDetections: Int = 50_000, maxBatchAge: Duration = .milliseconds(500), pollInterval: Duration = .milliseconds(100),
-                contextFlushInterval: Duration = .seconds(10), maxHeldContextSamples: Int = 50_000, maxHeldContextBuckets: Int = 20_000,
+                contextFlushInterval: Duration = .seconds(10), maxHeldContextSamples: Int = 20_000, maxHeldContextBuckets: Int = 10_000,
                 silenceCheckInterval: TimeInterval = 60, quarantinePath: String? = nil, backfillCompressed: Bool = true,
                 parser: ParserOptions = ParserOptions(syslogYear: 2026, localUTCOffsetSeconds: 9 * 3600)) {
         self.aggregationWindow = TimeInterval(settings.aggregationWindowMinutes * 60)
