@@ -18,7 +18,7 @@ import TobanCore
     }
 
     func decodedKeys(_ text: String) -> [Int] {
-        ContextMerge.samples(chunks: [text]).map { ContextMerge.sampleKey(kind: $0.kind, summary: $0.summary) }
+        ContextMerge.samples(chunks: [text]).map { ContextSample.identity(kind: $0.kind, summary: $0.summary) }
     }
 
     @Test func writerChunksScanToTheDecodersKeys() throws {
@@ -47,6 +47,6 @@ import TobanCore
             #expect(StoredSampleScan.keys(text) == nil, "\(text)")
         }
         let reordered = #"[{"s":"x","k":"dns","p":null,"t":1}]"#
-        #expect(ContextMerge.sampleKeys(chunks: [reordered]) == [ContextMerge.sampleKey(kind: .dns, summary: "x")])
+        #expect(ContextMerge.sampleKeys(chunks: [reordered]) == [ContextSample.identity(kind: .dns, summary: "x")])
     }
 }

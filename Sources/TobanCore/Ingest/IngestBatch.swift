@@ -121,8 +121,7 @@ public struct ContextBucket: Sendable, Equatable {
     /// Adds one event, keeping the sample list bounded and distinct.
     public mutating func add(kind: ContextKind, sample: ContextSample?) {
         counts[kind, default: 0] += 1
-        if let sample, samples.count < ContextBucket.sampleLimit,
-           !samples.contains(where: { $0.kind == sample.kind && $0.summary == sample.summary }) {
+        if let sample, samples.count < ContextBucket.sampleLimit, !samples.contains(where: { $0.isSameExample(as: sample) }) {
             samples.append(sample)
         }
     }
@@ -134,16 +133,41 @@ public enum ContextKind: String, Sendable, Codable, CaseIterable {
 
 public struct ContextSample: Sendable, Equatable, Codable {
     public var time: Date
-    public var kind: ContextKind
+    public var kind: ContextKind { didSet { identity = Self.identity(kind: kind, summary: summary) } }
     public var peer: IPAddress?
     /// e.g. "A example.org", "GET cdn1.example.net/download/update.exe", "sni login.example.com".
-    public var summary: String
+    public var summary: String { didSet { identity = Self.identity(kind: kind, summary: summary) } }
+    /// What makes two examples the same (kind and summary), hashed once: a bucket compares
+    /// each new example with the ones it keeps, and the store with the ones it stored.
+    /// Valid within this process only (`Hasher` is seeded per process).
+    public private(set) var identity: Int
 
     public init(time: Date, kind: ContextKind, peer: IPAddress?, summary: String) {
         self.time = time
         self.kind = kind
         self.peer = peer
         self.summary = summary
+        self.identity = Self.identity(kind: kind, summary: summary)
+    }
+
+    /// Same kind and summary.
+    public func isSameExample(as other: ContextSample) -> Bool {
+        identity == other.identity && kind == other.kind && summary == other.summary
+    }
+
+    /// The identity of an example of `kind` whose summary is `summaryBytes` (UTF-8). The
+    /// bytes are hashed as bytes: hashing a `String` normalises it, which cost more than
+    /// the rest of an example's handling, and the bytes are what the store compares.
+    public static func identity(kind: ContextKind, summaryBytes: UnsafeRawBufferPointer) -> Int {
+        var h = Hasher()
+        h.combine(kind)
+        h.combine(bytes: summaryBytes)
+        return h.finalize()
+    }
+
+    public static func identity(kind: ContextKind, summary: String) -> Int {
+        var text = summary
+        return text.withUTF8 { identity(kind: kind, summaryBytes: UnsafeRawBufferPointer($0)) }
     }
 
     enum CodingKeys: String, CodingKey { case time = "t", kind = "k", peer = "p", summary = "s" }
@@ -154,6 +178,7 @@ public struct ContextSample: Sendable, Equatable, Codable {
         kind = try c.decode(ContextKind.self, forKey: .kind)
         peer = try c.decodeIfPresent(String.self, forKey: .peer).flatMap { IPAddress($0) }
         summary = try c.decode(String.self, forKey: .summary)
+        identity = Self.identity(kind: kind, summary: summary)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -120,20 +120,9 @@ enum ContextMerge {
         return buckets
     }
 
-    /// Identity of a sample for distinctness (kind and summary), within this process.
-    /// The summary's UTF-8 bytes are hashed as bytes: hashing a `String` normalises it
-    /// (Unicode-equal strings hash alike), which costs more than the rest of the sample's
-    /// handling, and two samples' bytes are what the store compares anyway.
-    static func sampleKey(kind: ContextKind, summary: String) -> Int {
-        var text = summary
-        return text.withUTF8 { sampleKey(kind: kind, summaryBytes: UnsafeRawBufferPointer($0)) }
-    }
-
+    /// Identity of a stored sample for distinctness: `ContextSample.identity`.
     static func sampleKey(kind: ContextKind, summaryBytes: UnsafeRawBufferPointer) -> Int {
-        var h = Hasher()
-        h.combine(kind)
-        h.combine(bytes: summaryBytes)
-        return h.finalize()
+        ContextSample.identity(kind: kind, summaryBytes: summaryBytes)
     }
 
     /// The keys of stored samples, in order. Chunks in the writer's own layout are scanned
@@ -146,7 +135,7 @@ enum ContextMerge {
             if let scanned = StoredSampleScan.keys(chunk) {
                 keys += scanned
             } else {
-                keys += samples(chunks: [chunk]).map { sampleKey(kind: $0.kind, summary: $0.summary) }
+                keys += samples(chunks: [chunk]).map(\.identity)
             }
         }
         return keys

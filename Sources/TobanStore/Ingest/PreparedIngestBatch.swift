@@ -88,7 +88,7 @@ extension TobanStore {
             ends.reserveCapacity(samples.count)
             json.reset()
             for s in samples {
-                let k = ContextMerge.sampleKey(kind: s.kind, summary: s.summary)
+                let k = s.identity
                 if keys.contains(k) { continue }
                 keys.append(k)
                 ContextMerge.encode(s, into: &json)
