@@ -129,6 +129,21 @@ public struct ContextBucket: Sendable, Equatable {
 
 public enum ContextKind: String, Sendable, Codable, CaseIterable {
     case dns, http, tls, fileinfo, flow, smtp, ssh, conn, other
+
+    /// Position in `allCases`, without a search.
+    public var ordinal: Int {
+        switch self {
+        case .dns: 0
+        case .http: 1
+        case .tls: 2
+        case .fileinfo: 3
+        case .flow: 4
+        case .smtp: 5
+        case .ssh: 6
+        case .conn: 7
+        case .other: 8
+        }
+    }
 }
 
 public struct ContextSample: Sendable, Equatable, Codable {
@@ -139,7 +154,6 @@ public struct ContextSample: Sendable, Equatable, Codable {
     public var summary: String { didSet { identity = Self.identity(kind: kind, summary: summary) } }
     /// What makes two examples the same (kind and summary), hashed once: a bucket compares
     /// each new example with the ones it keeps, and the store with the ones it stored.
-    /// Valid within this process only (`Hasher` is seeded per process).
     public private(set) var identity: Int
 
     public init(time: Date, kind: ContextKind, peer: IPAddress?, summary: String) {
@@ -155,14 +169,36 @@ public struct ContextSample: Sendable, Equatable, Codable {
         identity == other.identity && kind == other.kind && summary == other.summary
     }
 
-    /// The identity of an example of `kind` whose summary is `summaryBytes` (UTF-8). The
-    /// bytes are hashed as bytes: hashing a `String` normalises it, which cost more than
-    /// the rest of an example's handling, and the bytes are what the store compares.
+    /// The identity of an example of `kind` whose summary is `summaryBytes` (UTF-8): a
+    /// 64-bit hash of the bytes, eight at a time. Nearly every context event becomes an
+    /// example, and `Hasher` (SipHash, seeded per process for dictionaries that face
+    /// untrusted keys) cost ~600 instructions for a 30-byte summary; these identities are
+    /// only compared in short lists, where a collision at worst keeps one example fewer.
     public static func identity(kind: ContextKind, summaryBytes: UnsafeRawBufferPointer) -> Int {
-        var h = Hasher()
-        h.combine(kind)
-        h.combine(bytes: summaryBytes)
-        return h.finalize()
+        let multiplier: UInt64 = 0x9FB2_1C65_1E98_DF25
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ (UInt64(kind.ordinal) &* multiplier)
+        let n = summaryBytes.count
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ summaryBytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* multiplier
+            h ^= h >> 32
+            i += 8
+        }
+        var tail = UInt64(truncatingIfNeeded: n) << 56
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(summaryBytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* multiplier
+        // Final mix (MurmurHash3's), so every input bit reaches every output bit.
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return Int(bitPattern: UInt(h))
     }
 
     public static func identity(kind: ContextKind, summary: String) -> Int {

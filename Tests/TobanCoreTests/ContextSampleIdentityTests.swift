@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+import TobanCore
+
+/// An example's identity decides which examples a context bucket keeps: the same kind and
+/// summary must give the same identity, anything else (almost surely) another one.
+@Suite struct ContextSampleIdentityTests {
+    @Test func ordinalIsThePositionInAllCases() {
+        #expect(ContextKind.allCases.map(\.ordinal) == Array(ContextKind.allCases.indices))
+    }
+
+    @Test func sameKindAndSummaryGiveTheSameIdentity() {
+        let a = ContextSample(time: Date(timeIntervalSince1970: 1), kind: .dns, peer: nil, summary: "dns host1.example.org")
+        let b = ContextSample(time: Date(timeIntervalSince1970: 99), kind: .dns, peer: IPAddress("10.0.0.1"), summary: "dns host1.example.org")
+        #expect(a.identity == b.identity)
+        #expect(a.isSameExample(as: b))
+        #expect(a.identity == ContextSample.identity(kind: .dns, summary: "dns host1.example.org"))
+        var c = a
+        c.kind = .tls
+        #expect(c.identity != a.identity && !c.isSameExample(as: a))
+        c.kind = .dns
+        #expect(c.identity == a.identity)
+        c.summary = "dns host2.example.org"
+        #expect(c.identity != a.identity && !c.isSameExample(as: a))
+    }
+
+    /// Every length up to three words (the tail is hashed apart from whole words), a
+    /// trailing NUL, and 20,000 summaries like the benchmark's: no two alike.
+    @Test func differentSummariesGetDifferentIdentities() {
+        var seen: [Int: String] = [:]
+        func add(_ kind: ContextKind, _ summary: String) {
+            let id = ContextSample.identity(kind: kind, summary: summary)
+            let key = "\(kind) \(summary)"
+            if let other = seen[id] { Issue.record("\(key) and \(other) share an identity") }
+            seen[id] = key
+        }
+        for n in 0...24 { add(.dns, String(repeating: "a", count: n)) }
+        add(.dns, "ab\u{0}")
+        add(.dns, "ab")
+        for i in 0..<10_000 {
+            add(.dns, "dns host\(i).example.org")
+            add(.http, "http www.example.com/p/\(i) UA=Mozilla/5.0")
+        }
+        for kind in ContextKind.allCases where kind != .dns { add(kind, "") }
+        #expect(seen.count == 25 + 2 + 20_000 + ContextKind.allCases.count - 1)
+    }
+}
