@@ -154,12 +154,18 @@ public final class IngestPipeline {
                                   reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
                                   line: nil, at: clock())
             case .appeared(let start, let resumed):
-                if let rows = replayCandidates.removeValue(forKey: event.sourceID), resumed, start == rows.resumePoint.offset {
+                // Only the file the checkpoint names is resumed (its identity was checked);
+                // a rotated file's successor appears under the same source id, not resumed.
+                if resumed, let rows = replayCandidates[event.sourceID], start == rows.resumePoint.offset {
+                    replayCandidates[event.sourceID] = nil
                     replaying[event.sourceID] = rows
                 }
-            default:
-                replayCandidates[event.sourceID] = nil
+            case .truncated, .finished, .failed:
+                // Offsets start again, or the file is done: nothing more to read again.
                 replaying[event.sourceID] = nil
+                contextFlushWanted = true
+            case .rotated, .vanished, .checkpointRejected:
+                // The file being read is still read to its end (a rotated one is drained).
                 contextFlushWanted = true
             }
         }

@@ -145,6 +145,43 @@ final class MemorySink: IngestSink {
         #expect(middle.contextOffset != nil && middle.contextOffset! < middle.offset)
     }
 
+    /// A file rotated by rename between runs, with lines appended to the rotated file and
+    /// a new one at the path, read by runs that fail part-way: context held across their
+    /// batches is read again after each failure, and nothing is counted twice.
+    @Test func failuresAroundARotationLoseAndDuplicateNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        func lines(_ range: Range<Int>) -> String { range.map { Self.eveLine($0, alert: $0 % 4 == 0) + "\n" }.joined() }
+        func ingest(into sinks: [MemorySink]) throws {
+            try lines(0..<200).write(to: log, atomically: false, encoding: .utf8)
+            for sink in sinks { _ = try pipeline(log.path, sink: sink, batchLines: 37).runOnce() }
+            // Rotation: the file is renamed, gets a few more lines, and a new file takes its path.
+            try FileManager.default.moveItem(at: log, to: dir.appendingPathComponent("eve.json.1"))
+            let rotated = try FileHandle(forWritingTo: dir.appendingPathComponent("eve.json.1"))
+            try rotated.seekToEnd()
+            try rotated.write(contentsOf: Data(lines(200..<260).utf8))
+            try rotated.close()
+            try lines(260..<500).write(to: log, atomically: false, encoding: .utf8)
+        }
+        let clean = MemorySink(), crashy = MemorySink()
+        try ingest(into: [clean, crashy])
+        _ = try pipeline(log.path, sink: clean, batchLines: 37).runOnce()
+        for (failAt, batchLines) in [(4, 11), (2, 7), (6, 29)] {
+            crashy.commits = 0
+            crashy.failOnCommit = failAt
+            #expect(throws: MemorySink.InjectedFailure.self) { try pipeline(log.path, sink: crashy, batchLines: batchLines).runOnce() }
+        }
+        crashy.failOnCommit = nil
+        _ = try pipeline(log.path, sink: crashy, batchLines: 37).runOnce()
+        let alerts = (0..<500).filter { $0 % 4 == 0 }.count
+        #expect(clean.occurrences.values.reduce(0, +) == alerts)
+        #expect(crashy.occurrences == clean.occurrences)
+        #expect(clean.contextCounts.values.reduce(0, +) == 500 - alerts)
+        #expect(crashy.contextCounts == clean.contextCounts)
+        #expect(crashy.contextSamples == clean.contextSamples)
+    }
+
     @Test func unknownSensorsAreUnassignedNotDropped() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
