@@ -14,12 +14,25 @@ final class MemorySink: IngestSink {
 
     struct InjectedFailure: Error {}
 
+    /// Commits come from the pipeline's commit thread; a test that follows a file reads
+    /// `contextBatches` meanwhile.
+    private let lock = NSLock()
+
     func commit(_ batch: IngestBatch) throws {
+        lock.lock()
+        defer { lock.unlock() }
         commits += 1
         if commits == failOnCommit { throw InjectedFailure() }
         committed.append(batch)
         for c in batch.checkpoints { saved[c.sourceID] = c }
         for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
+    }
+
+    /// Committed batches that carried context, so far.
+    var contextBatches: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return committed.filter { !$0.context.isEmpty }.count
     }
     func checkpoints() throws -> [SourceCheckpoint] { Array(saved.values) }
     func sensorLastSeen() throws -> [String: Date] { lastSeen }
@@ -180,6 +193,40 @@ final class MemorySink: IngestSink {
         #expect(clean.contextCounts.values.reduce(0, +) == 500 - alerts)
         #expect(crashy.contextCounts == clean.contextCounts)
         #expect(crashy.contextSamples == clean.contextSamples)
+    }
+
+    /// Following a file, held context is stored once `contextFlushInterval` has passed,
+    /// while the follower keeps running (not only when it stops).
+    @Test func followedContextIsStoredWithinTheFlushInterval() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        try "".write(to: log, atomically: true, encoding: .utf8)
+        let sink = MemorySink()
+        let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
+        let pipeline = try IngestPipeline(sources: [SourceSettings(path: log.path)], directory: CustomerDirectory(customers: [acme]),
+                                          rules: .default, options: IngestOptions(pollInterval: .milliseconds(20),
+                                                                                  contextFlushInterval: .milliseconds(300)), sink: sink)
+        // The pipeline runs on a thread of its own; this test only touches its stop signal
+        // (thread-safe) while it runs.
+        final class Running: @unchecked Sendable { let pipeline: IngestPipeline; init(_ p: IngestPipeline) { pipeline = p } }
+        let running = Running(pipeline)
+        let done = DispatchSemaphore(value: 0)
+        Thread { try? running.pipeline.run(); done.signal() }.start()
+        defer { pipeline.stopSignal.stop(); done.wait() }
+        // Context arrives in a stream of small batches: the first is stored at once (there
+        // is no context position yet), the rest once the interval has passed.
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        for i in 0..<10 {
+            try handle.write(contentsOf: Data((Self.eveLine(i, alert: false) + "\n").utf8))
+            usleep(50_000)
+        }
+        // Stored with every batch, ten lines written 50 ms apart would make about ten.
+        #expect(sink.contextBatches <= 4)
+        let deadline = Date().addingTimeInterval(5)
+        while sink.contextBatches < 2 && Date() < deadline { usleep(20_000) }
+        #expect(sink.contextBatches >= 2)
     }
 
     @Test func unknownSensorsAreUnassignedNotDropped() throws {
