@@ -60,6 +60,9 @@ public struct SourceCheckpoint: Sendable, Equatable, Hashable {
     }
 
     /// Where reading resumes after a restart: the context position, else `offset`.
+    public var resumeOffset: Int64 { contextOffset ?? offset }
+
+    /// The context position as a checkpoint of its own (its offset and fingerprint).
     public var resumePoint: SourceCheckpoint {
         guard let contextOffset else { return self }
         return SourceCheckpoint(sourceID: sourceID, path: path, device: device, inode: inode,

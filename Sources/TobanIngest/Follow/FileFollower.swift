@@ -14,7 +14,9 @@ import TobanCore
 ///
 /// Each tracked file has one checkpoint, keyed `sourceID(source:path:)`. Files are matched
 /// to saved checkpoints by device and inode, then validated by fingerprint (see
-/// `FileIdentity`); a mismatch reads the file from 0.
+/// `FileIdentity`); a mismatch reads the file from 0. A checkpoint whose context is stored
+/// behind its rows (`SourceCheckpoint.contextOffset`) is checked at its offset and resumed
+/// at its context position, so the lines between are delivered again.
 ///
 /// Rotation: when the path names a new file (rename, delete and recreate), the old
 /// descriptor is read to its end first (see `FollowerOptions.rotationGrace`), then the new
@@ -313,7 +315,7 @@ public final class FileFollower {
             } else if FileIdentity.fingerprint(fileDescriptor: fd, consumedUpTo: checkpoint.offset) != checkpoint.fingerprint {
                 rejection = "fingerprint differs: same inode, different file"
             } else {
-                start = checkpoint.offset
+                start = checkpoint.resumeOffset
                 resumed = true
             }
         } else if let stale = saved.firstIndex(where: { $0.path == path }) {
@@ -376,11 +378,12 @@ public final class FileFollower {
                     break
                 }
                 saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
-                let reader = LineReader(fileDescriptor: fd, startOffset: checkpoint.offset, input: .positional, options: options.reader)
+                let start = checkpoint.resumeOffset
+                let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
-                                        compressedFingerprint: nil, offset: checkpoint.offset, sequence: nextSequence(), now: clock.now)
+                                        compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: clock.now)
                 entries[key] = entry
-                try emit(entry, checkpoint.path, .appeared(startOffset: checkpoint.offset, resumed: true), &summary)
+                try emit(entry, checkpoint.path, .appeared(startOffset: start, resumed: true), &summary)
                 break
             }
         }
@@ -401,7 +404,8 @@ public final class FileFollower {
             if let checkpoint = takeCheckpoint(for: file, path: path) {
                 if checkpoint.fingerprint != fingerprint {
                     rejection = "fingerprint differs: same inode, different file"
-                } else if let size = GzipStream.trailerSize(compressedFileDescriptor: fd, fileSize: status.size),
+                } else if checkpoint.contextOffset == nil,
+                          let size = GzipStream.trailerSize(compressedFileDescriptor: fd, fileSize: status.size),
                           UInt32(truncatingIfNeeded: checkpoint.offset) == size {
                     // Already read to its end: keep its checkpoint without decompressing again.
                     _ = Glibc.close(fd)
@@ -412,7 +416,7 @@ public final class FileFollower {
                     entries[key] = entry
                     continue
                 } else {
-                    start = checkpoint.offset
+                    start = checkpoint.resumeOffset
                     resumed = true
                 }
             }

@@ -94,8 +94,9 @@ public final class IngestPipeline {
         }
         let followerOptions = FollowerOptions(reader: LineReaderOptions(maxLineBytes: options.maxLineBytes),
                                               backfillCompressed: options.backfillCompressed)
-        let resumePoints = checkpoints.map(\.resumePoint)
-        let followers = sources.map { FileFollower(source: $0, checkpoints: resumePoints, options: followerOptions) }
+        // Followers check a file against where its rows are stored (offset, fingerprint) and
+        // resume where its context is stored.
+        let followers = sources.map { FileFollower(source: $0, checkpoints: checkpoints, options: followerOptions) }
         self.loop = FollowLoop(followers: followers, pollInterval: options.pollInterval,
                                maxLinesPerPoll: options.batchLines, stopSignal: stopSignal)
     }
@@ -156,7 +157,7 @@ public final class IngestPipeline {
             case .appeared(let start, let resumed):
                 // Only the file the checkpoint names is resumed (its identity was checked);
                 // a rotated file's successor appears under the same source id, not resumed.
-                if resumed, let rows = replayCandidates[event.sourceID], start == rows.resumePoint.offset {
+                if resumed, let rows = replayCandidates[event.sourceID], start == rows.resumeOffset {
                     replayCandidates[event.sourceID] = nil
                     replaying[event.sourceID] = rows
                 }

@@ -339,6 +339,31 @@ struct FileFollowerTests {
         #expect(try pollOnce(FileFollower(path: path, checkpoints: [valid])).texts == ["1", "new content 2"])
     }
 
+    /// A checkpoint with context stored behind its rows resumes at the context position,
+    /// but is only accepted where its rows' position is: a file now shorter than that
+    /// (truncated and rewritten while stopped) is read from 0.
+    @Test func checkpointResumesAtItsContextPositionIfItsRowsPositionHolds() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("eve.json")
+        writeFile(path, "line 1\nline 2\nline 3\n")
+        let status = try #require(FileStatus.of(path: path))
+        let key = FileFollower.sourceID(source: path, path: path)
+        func checkpoint(offset: Int64, context: Int64) -> SourceCheckpoint {
+            SourceCheckpoint(sourceID: key, path: path, device: status.device, inode: status.inode,
+                             fingerprint: FileIdentity.fnv1a64(Array("line 1\nline 2\nline 3\n".utf8.prefix(Int(offset)))),
+                             offset: offset, contextOffset: context,
+                             contextFingerprint: FileIdentity.fnv1a64(Array("line 1\n".utf8.prefix(Int(context)))))
+        }
+        let resumed = try pollOnce(FileFollower(path: path, checkpoints: [checkpoint(offset: 14, context: 7)]))
+        #expect(resumed.texts == ["line 2", "line 3"])
+        #expect(resumed.kinds == [.appeared(startOffset: 7, resumed: true)])
+        // The rows' position lies past the end of the file now.
+        writeFile(path, "line 1\n")
+        let short = try pollOnce(FileFollower(path: path, checkpoints: [checkpoint(offset: 14, context: 7)]))
+        #expect(short.texts == ["line 1"])
+        #expect(short.kinds.last == .appeared(startOffset: 0, resumed: false))
+    }
+
     @Test func checkpointForAnotherFileAtThePathIsRejected() throws {
         let dir = TemporaryDirectory()
         let path = dir.file("eve.json")
