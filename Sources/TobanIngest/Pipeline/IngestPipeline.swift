@@ -17,7 +17,7 @@ public final class IngestPipeline {
     /// Commits on its own thread while this one reads on (see `BatchCommitter`).
     private let committer: BatchCommitter
     /// Customer derived from each sensor name (`CustomerDirectory.customerID(fromSensor:)`), memoised.
-    private var derivedCustomers: [String: String?] = [:]
+    private var derivedCustomers = RecentStrings<String?>()
     /// Input bytes and start of the batch being gathered (`IngestOptions.batchBytes`).
     private var batchStartBytes: Int64 = 0
     private var batchStartedAt = ContinuousClock.now
@@ -287,11 +287,8 @@ public final class IngestPipeline {
     }
 
     private func derivedCustomer(sensor: String) -> String? {
-        if let known = derivedCustomers[sensor] { return known }
-        let derived = CustomerDirectory.customerID(fromSensor: sensor)
-        if derivedCustomers.count > 10_000 { derivedCustomers = [:] }
-        derivedCustomers[sensor] = derived
-        return derived
+        if derivedCustomers.count > 10_000 { derivedCustomers = RecentStrings() }
+        return derivedCustomers.value(for: sensor) { _ in CustomerDirectory.customerID(fromSensor: sensor) }
     }
 
     // MARK: Batches

@@ -173,3 +173,24 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
         #expect(!acc.hasContext)
     }
 }
+
+/// The short list in front of the dictionary must not change what a key maps to, whether
+/// the key is among the last few or long gone from them.
+@Suite struct RecentStringsTests {
+    @Test func keysKeepTheirFirstValue() {
+        var map = RecentStrings<Int>()
+        var made = 0
+        for round in 0..<3 {
+            for i in 0..<40 {
+                let value = map.value(for: "sensor-\(i)") { n in made += 1; return n }
+                #expect(value == i, "round \(round), key \(i)")
+            }
+        }
+        #expect(made == 40 && map.count == 40)
+        // Interleaved with a recent key, far keys still find their value.
+        for i in stride(from: 39, through: 0, by: -7) {
+            #expect(map.value(for: "sensor-3") { _ in -1 } == 3)
+            #expect(map.value(for: "sensor-\(i)") { _ in -1 } == i)
+        }
+    }
+}
