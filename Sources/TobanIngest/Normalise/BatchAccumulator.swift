@@ -65,6 +65,8 @@ public struct BatchAccumulator: Sendable {
     /// `makeSample` is only called while the bucket still has room for examples, so the
     /// common case (a full bucket) builds no strings.
     /// `counted` false for an event counted before (read again after a restart).
+    /// Inlined, so `makeSample`'s captures (the whole parsed event) are not copied.
+    @inline(__always)
     public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, counted: Bool = true,
                              makeSample: () -> ContextSample?) {
         if counted { counters.contextEvents += 1 }

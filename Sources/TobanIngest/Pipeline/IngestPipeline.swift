@@ -205,7 +205,10 @@ public final class IngestPipeline {
                                                      source: event.sourceIP, destination: event.destinationIP,
                                                      deriveFromSensor: derivedCustomer(sensor:))
         guard let endpoint = assignment.endpoint else { return }
-        addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: now, counted: false)
+        let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
+        accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time, counted: false) {
+            EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
+        }
     }
 
     /// The line's file and what its parser made of the line; nil for a line that tells
@@ -269,20 +272,18 @@ public final class IngestPipeline {
                 accumulator.count() // counted as a line; no internal host to attach it to
                 return
             }
-            addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: now, counted: true)
+            // Spelled out, not `addContext`: through it, each event was copied for the
+            // closure that makes the example (every string in it retained and released).
+            let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
+            accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time) {
+                EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
+            }
             accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now, isHeartbeat: false))
         case .health:
             summary.healthEvents += 1
             accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now,
                                                      kernelPackets: event.packets.map { Int64(clamping: $0) },
                                                      kernelDrops: event.drops.map { Int64(clamping: $0) }, isHeartbeat: true))
-        }
-    }
-
-    private func addContext(_ event: ParsedEvent, kind: ContextKind, customerID: String, endpoint: IPAddress, now: Date, counted: Bool) {
-        let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
-        accumulator.add(context: kind, customerID: customerID, endpoint: endpoint, time: time, counted: counted) {
-            EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
         }
     }
 
