@@ -48,6 +48,9 @@ public final class IngestPipeline {
     /// context position. Until they are read, a batch still names the rows' checkpoint.
     private var replayCandidates: [String: SourceCheckpoint] = [:]
     private var replaying: [String: SourceCheckpoint] = [:]
+    /// The checkpoints last handed to the committer, per source: a batch that would only
+    /// repeat them is not committed (see `submit`).
+    private var submittedCheckpoints: [String: SourceCheckpoint] = [:]
     /// Progress callback (lines so far, bytes so far), called after each batch.
     public var onBatch: ((IngestSummary) -> Void)?
 
@@ -352,6 +355,14 @@ public final class IngestPipeline {
         batchStartBytes = summary.bytes
         defer { batchStartedAt = .now } // after any wait for the committer
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
+        // A follower polls every 100 ms; committing its unchanged checkpoints each time
+        // made ten write transactions a second on an idle file, and each one makes every
+        // console watching the store reload what it shows.
+        if batch.detections.isEmpty, batch.context.isEmpty, batch.sensorHealth.isEmpty, batch.counters == IngestCounters(),
+           batch.checkpoints.allSatisfy({ submittedCheckpoints[$0.sourceID] == $0 }) {
+            return
+        }
+        for c in batch.checkpoints { submittedCheckpoints[c.sourceID] = c }
         try quarantine.flush()
         try committer.submit(batch)
         summary.add(batch.counters)

@@ -28,6 +28,13 @@ final class MemorySink: IngestSink {
         for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
     }
 
+    /// Commits so far.
+    var commitCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return commits
+    }
+
     /// Committed batches that carried context, so far.
     var contextBatches: Int {
         lock.lock()
@@ -227,6 +234,38 @@ final class MemorySink: IngestSink {
         let deadline = Date().addingTimeInterval(5)
         while sink.contextBatches < 2 && Date() < deadline { usleep(20_000) }
         #expect(sink.contextBatches >= 2)
+    }
+
+    /// A followed file that stays quiet is not committed again and again: its unchanged
+    /// checkpoint would be a write transaction per poll, waking every console each time.
+    @Test func aQuietFollowedFileCommitsNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = dir.appendingPathComponent("eve.json")
+        try (Self.eveLine(0, alert: true) + "\n" + Self.eveLine(1, alert: false) + "\n").write(to: log, atomically: true, encoding: .utf8)
+        let sink = MemorySink()
+        let pipeline = try IngestPipeline(sources: [SourceSettings(path: log.path)], directory: CustomerDirectory(customers: []),
+                                          rules: .default, options: IngestOptions(pollInterval: .milliseconds(10)), sink: sink)
+        final class Running: @unchecked Sendable { let pipeline: IngestPipeline; init(_ p: IngestPipeline) { pipeline = p } }
+        let running = Running(pipeline)
+        let done = DispatchSemaphore(value: 0)
+        Thread { try? running.pipeline.run(); done.signal() }.start()
+        let deadline = Date().addingTimeInterval(5)
+        while sink.commitCount == 0 && Date() < deadline { usleep(10_000) }
+        usleep(200_000)
+        let settled = sink.commitCount
+        usleep(500_000) // some 50 polls of a file that does not change
+        #expect(sink.commitCount == settled)
+        // A new line is committed as before.
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((Self.eveLine(2, alert: true) + "\n").utf8))
+        try handle.close()
+        while sink.commitCount == settled && Date() < deadline { usleep(10_000) }
+        pipeline.stopSignal.stop()
+        done.wait()
+        #expect(sink.commitCount > settled)
+        #expect(sink.occurrences.values.reduce(0, +) == 2)
     }
 
     @Test func unknownSensorsAreUnassignedNotDropped() throws {
