@@ -124,8 +124,6 @@ extension ConsoleTmuxTests {
         #expect(suspect, "marking suspect did not reach the store")
 
         try tmux.keys("Escape", "Escape", "q")
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(100_000) }
-        #expect((try? String(contentsOfFile: marker, encoding: .utf8))?.hasPrefix("0") == true, "the console did not exit cleanly over ssh")
+        #expect(ConsoleTmuxTests.Tmux.exitStatus(marker: marker) == "0", "the console did not exit cleanly over ssh")
     }
 }

@@ -63,6 +63,18 @@ struct ConsoleTmuxTests {
         }
 
         func kill() { _ = try? run(["kill-server"]) }
+
+        /// The exit status the pane's shell writes to `marker` after the console ends, or ""
+        /// after `timeout`. The shell creates the file before writing into it, so the file
+        /// existing is not enough: a test that read it then found it empty.
+        static func exitStatus(marker: String, timeout: TimeInterval = 10) -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            while true {
+                let status = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !status.isEmpty || Date() >= deadline { return status }
+                usleep(100_000)
+            }
+        }
     }
 
     @Test("queue, detail, filter, endpoints, resize and quit in a real terminal")
@@ -130,10 +142,7 @@ struct ConsoleTmuxTests {
         #expect(!screen.contains("Terminal too small"))
 
         try tmux.keys("q")
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: marker) && Date() < deadline { usleep(100_000) }
-        let status = try? String(contentsOfFile: marker, encoding: .utf8)
-        #expect(status?.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "the console did not exit after q")
+        #expect(Tmux.exitStatus(marker: marker) == "0", "the console did not exit after q")
     }
 
     @Test("a missing store is a clear error, not a crash")
