@@ -202,14 +202,26 @@ public final class IngestPipeline {
     private func replayContext(of line: FollowedLine, source: SourceSettings) {
         guard let (_, result) = parse(line, source: source), case .event(let event) = result,
               case .context(let kind) = event.kind else { return }
-        let now = clock()
-        let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
-        let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
-                                                     source: event.sourceIP, destination: event.destinationIP,
-                                                     deriveFromSensor: derivedCustomer(sensor:))
+        let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
+        addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: clock(), counted: false)
+    }
+
+    /// The event's sensor, and the customer and endpoint it belongs to.
+    private func assign(_ event: ParsedEvent, source: SourceSettings, path: String) -> (sensor: String, CustomerDirectory.Assignment) {
+        let sensor = EventNormaliser.sensorName(event, source: source, path: path)
+        return (sensor, normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
+                                                    source: event.sourceIP, destination: event.destinationIP,
+                                                    deriveFromSensor: derivedCustomer(sensor:)))
+    }
+
+    /// Adds a context event to its endpoint's bucket (`counted` false when it was counted
+    /// before a restart). Inlined, like `BatchAccumulator.add(context:)`, so the closure that
+    /// makes the example does not copy the parsed event.
+    @inline(__always)
+    private func addContext(_ event: ParsedEvent, kind: ContextKind, customerID: String, endpoint: IPAddress, now: Date, counted: Bool) {
         let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
-        accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time, counted: false) {
+        accumulator.add(context: kind, customerID: customerID, endpoint: endpoint, time: time, counted: counted) {
             EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
         }
     }
@@ -249,10 +261,7 @@ public final class IngestPipeline {
 
     private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
         let now = clock()
-        let sensor = EventNormaliser.sensorName(event, source: source, path: line.path)
-        let assignment = normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
-                                                     source: event.sourceIP, destination: event.destinationIP,
-                                                     deriveFromSensor: derivedCustomer(sensor:))
+        let (sensor, assignment) = assign(event, source: source, path: line.path)
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
         let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
@@ -275,12 +284,7 @@ public final class IngestPipeline {
                 accumulator.count() // counted as a line; no internal host to attach it to
                 return
             }
-            // Spelled out, not `addContext`: through it, each event was copied for the
-            // closure that makes the example (every string in it retained and released).
-            let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
-            accumulator.add(context: kind, customerID: assignment.customerID, endpoint: endpoint, time: time) {
-                EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time)
-            }
+            addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: now, counted: true)
             accumulator.sawSensor(SensorHealthSample(sensor: sensor, customerID: assignment.customerID, at: now, isHeartbeat: false))
         case .health:
             summary.healthEvents += 1

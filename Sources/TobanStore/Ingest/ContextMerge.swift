@@ -14,9 +14,8 @@ enum ContextMerge {
     static func merge(_ a: ContextBucket, _ b: ContextBucket) -> ContextBucket {
         var out = a
         for (kind, n) in b.counts { out.counts[kind, default: 0] += n }
-        var seen = Set(a.samples.map { "\($0.kind.rawValue)|\($0.summary)" })
         var samples = a.samples
-        for s in b.samples where seen.insert("\(s.kind.rawValue)|\(s.summary)").inserted { samples.append(s) }
+        for s in b.samples where !samples.contains(where: { $0.isSameExample(as: s) }) { samples.append(s) }
         samples.sort { $0.time < $1.time }
         out.samples = Array(samples.prefix(ContextBucket.sampleLimit))
         return out
@@ -118,11 +117,6 @@ enum ContextMerge {
             """, arguments: arguments) ?? 0
         try db.execute(sql: "DELETE FROM context_parts WHERE \(condition)", arguments: arguments)
         return buckets
-    }
-
-    /// Identity of a stored sample for distinctness: `ContextSample.identity`.
-    static func sampleKey(kind: ContextKind, summaryBytes: UnsafeRawBufferPointer) -> Int {
-        ContextSample.identity(kind: kind, summaryBytes: summaryBytes)
     }
 
     /// The keys of stored samples, in order. Chunks in the writer's own layout are scanned

@@ -21,7 +21,7 @@ public final class IngestWriteCache: @unchecked Sendable {
     }
 
     struct BucketState {
-        /// `ContextMerge.sampleKey` of each stored sample.
+        /// `ContextSample.identity` of each stored sample.
         var sampleKeys: [Int]
         /// The number the bucket's next part gets.
         var nextPart: Int

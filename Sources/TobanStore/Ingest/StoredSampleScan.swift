@@ -18,7 +18,7 @@ enum StoredSampleScan {
                       scan.take(",\"p\":"), scan.skipPeer(), scan.take(",\"s\":\""),
                       let summary = scan.plainBytes(), scan.take(",\"t\":"), scan.skipNumber(), scan.take(0x7D)
                 else { return nil }
-                keys.append(ContextMerge.sampleKey(kind: kind, summaryBytes: summary))
+                keys.append(ContextSample.identity(kind: kind, summaryBytes: summary))
             } while scan.take(0x2C)
             return scan.take(0x5D) && scan.atEnd ? keys : nil
         }
