@@ -62,8 +62,10 @@ let package = Package(
 
         .executableTarget(name: "toban-bench", dependencies: [
             "TobanIngest", "TobanCore", "TobanStore", "TobanConsole",
-            // Bulk seeding of the console benchmark's store with one INSERT … SELECT.
+            // Bulk seeding of the console benchmark's store with one INSERT … SELECT, and
+            // the store floor's inserts through SQLite's C API.
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
         .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),

@@ -4,6 +4,7 @@
 //   toban-bench console [--detections N] [--store PATH]   (see ConsoleBench.swift)
 //   toban-bench ingest [--runs 3] FILE [FILE…]            (see IngestBench.swift)
 //   toban-bench follow --background FILE [--rate N]        (see FollowBench.swift)
+//   toban-bench store-floor [--rows N] [FILE…]             (see StoreFloorBench.swift)
 //
 // Each file is read with read(2) in 8 MiB chunks (no mmap), split into lines, format-detected
 // from its first chunk, and parsed single-threaded. Prints counts, time, lines/s and peak RSS.
@@ -58,11 +59,21 @@ func currentYear() -> Int {
     return Int(tmv.tm_year) + 1900
 }
 
+/// Parses `path` to its end, single-threaded, and counts what it holds; nil (after saying
+/// why) if it cannot be opened or read.
+func countEvents(path: String, format override: SourceFormat?) -> Counts? {
+    countEvents(path: path, format: override, report: false)
+}
+
 func run(path: String, format override: SourceFormat?) -> Bool {
+    countEvents(path: path, format: override, report: true) != nil
+}
+
+func countEvents(path: String, format override: SourceFormat?, report: Bool) -> Counts? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
         FileHandle.standardError.write("toban-bench: cannot open \(path)\n".data(using: .utf8)!)
-        return false
+        return nil
     }
     defer { close(fd) }
     let chunk = 8 << 20
@@ -98,7 +109,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
         let got = buffer.withUnsafeMutableBytes { raw in
             read(fd, raw.baseAddress! + carried, chunk)
         }
-        if got < 0 { perror("read"); return false }
+        if got < 0 { perror("read"); return nil }
         let filled = carried + got
         let eof = got == 0
         buffer.withUnsafeBufferPointer { all in
@@ -134,6 +145,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let rate = Double(counts.lines) / seconds
     let cpu = cpuSeconds() - cpuStart
+    guard report else { return counts }
     print("""
     \(path)
       format      \(detected?.rawValue ?? "-")
@@ -149,7 +161,7 @@ func run(path: String, format override: SourceFormat?) -> Bool {
       MB/s        \(String(format: "%.1f", Double(counts.bytes) / seconds / 1e6))
       peak RSS    \(peakRSS())
     """)
-    return true
+    return counts
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -162,11 +174,15 @@ if args.first == "ingest" {
 if args.first == "follow" {
     exit(FollowBench.main(Array(args.dropFirst())))
 }
+if args.first == "store-floor" {
+    exit(StoreFloorBench.main(Array(args.dropFirst())))
+}
 guard args.first == "parse", args.count >= 2 else {
     print("usage: toban-bench parse [--format eve|zeek-json|zeek-tsv|cef|syslog] FILE [FILE…]")
     print("       toban-bench console [--detections N] [--store PATH]")
     print("       toban-bench ingest [--runs 3] FILE [FILE…]")
     print("       toban-bench follow --background FILE [--rate 5000] [--probes 100] [--interval-ms 200]")
+    print("       toban-bench store-floor [--rows 100000] [--runs 3] [FILE…]")
     exit(2)
 }
 args.removeFirst()
