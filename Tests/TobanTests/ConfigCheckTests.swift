@@ -78,6 +78,10 @@ import Testing
          name = "A"
          notify = { P1 = "digest:00" }
          """, "customers[0].notify.P1: P1 (★★★) must be notified immediately"),
+        ("quarantine bound of zero", """
+         [ingest]
+         quarantine_max_mb = 0
+         """, "ingest.quarantine_max_mb: 0 is outside 1…1048576"),
         ("bad notify rule", """
          [[customers]]
          id = "a"

@@ -82,10 +82,14 @@ public struct IngestSettings: Sendable, Equatable {
     public var maxLineBytes: Int
     public var contextRetentionHours: Int
     public var quarantinePath: String?
+    /// Past this size the quarantine file names unusable lines (source, offset, length,
+    /// count) without their bytes, so garbage from a sensor cannot fill the store's disk.
+    public var quarantineMaxMegabytes: Int
     /// Events per second per source above which context events are sampled.
     public var floodEventsPerSecond: Int
     public init(aggregationWindowMinutes: Int = 10, maxLineBytes: Int = 1 << 20, contextRetentionHours: Int = 72,
-                quarantinePath: String? = nil, floodEventsPerSecond: Int = 50_000) {
+                quarantinePath: String? = nil, quarantineMaxMegabytes: Int = 256, floodEventsPerSecond: Int = 50_000) {
+        self.quarantineMaxMegabytes = quarantineMaxMegabytes
         self.aggregationWindowMinutes = aggregationWindowMinutes
         self.maxLineBytes = maxLineBytes
         self.contextRetentionHours = contextRetentionHours

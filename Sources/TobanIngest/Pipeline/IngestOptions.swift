@@ -26,6 +26,8 @@ public struct IngestOptions: Sendable {
     public var silenceCheckInterval: TimeInterval
     /// Quarantine file (JSON Lines); nil keeps counts only.
     public var quarantinePath: String?
+    /// Size past which quarantine records name lines without their bytes (`QuarantineWriter`).
+    public var quarantineMaxBytes: Int64
     public var backfillCompressed: Bool
     public var parser: ParserOptions
 
@@ -48,6 +50,7 @@ public struct IngestOptions: Sendable {
         self.contextRetention = TimeInterval(settings.contextRetentionHours * 3600)
         self.silenceCheckInterval = silenceCheckInterval
         self.quarantinePath = quarantinePath ?? settings.quarantinePath
+        self.quarantineMaxBytes = Int64(settings.quarantineMaxMegabytes) << 20
         self.backfillCompressed = backfillCompressed
         var parser = parser
         parser.maxLineLength = settings.maxLineBytes

@@ -88,7 +88,7 @@ public final class IngestPipeline {
         self.sink = sink
         self.committer = BatchCommitter(sink: sink, capacity: 1)
         self.clock = clock
-        self.quarantine = try QuarantineWriter(path: options.quarantinePath)
+        self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes)
         self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         let checkpoints = try sink.checkpoints()
         for checkpoint in checkpoints {
