@@ -145,7 +145,7 @@ enum StoreFloorBench {
     /// The same rows on every run: internal sources of five customers, random external
     /// destinations, ten signatures, a 500-byte raw line each.
     static func makeRows(_ count: Int) -> [Row] {
-        var generator = SplitMix(seed: 7)
+        var generator = FloorRandom(seed: 7)
         let filler = String(repeating: "x", count: 430)
         return (0..<count).map { k in
             let customer = Int(generator.next() % 5)
@@ -176,15 +176,12 @@ enum StoreFloorBench {
 /// SQLite copies the bound text (the Swift string's storage is not kept alive past the call).
 private let SQLITE_TRANSIENT_FLOOR = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-/// A small deterministic generator, so every run inserts the same rows.
-struct SplitMix {
+/// Knuth's MMIX linear congruential generator (high bits): every run inserts the same rows.
+struct FloorRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state >> 24
     }
 }
