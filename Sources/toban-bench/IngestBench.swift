@@ -61,34 +61,52 @@ enum IngestBench {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = directory.appendingPathComponent("bench.sqlite").path
-        let cpuBefore = childrenCPU().seconds
-        let output = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toban)
-        process.arguments = ["ingest", "--once", "--store", store, file]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
         let start = Date()
-        do { try process.run() } catch {
-            FileHandle.standardError.write(Data("toban-bench ingest: cannot run \(toban): \(error)\n".utf8))
+        guard let child = spawnAndWait(toban, ["ingest", "--once", "--store", store, file]) else {
+            FileHandle.standardError.write(Data("toban-bench ingest: cannot run \(toban)\n".utf8))
             return nil
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
-        guard process.terminationStatus == 0 else {
-            FileHandle.standardError.write(Data("toban-bench ingest: toban exited \(process.terminationStatus) on \(file)\n".utf8))
+        guard child.status == 0 else {
+            FileHandle.standardError.write(Data("toban-bench ingest: toban exited \(child.status) on \(file)\n".utf8))
             return nil
         }
-        let lines = Int(text.split(separator: " ").dropFirst(1).first ?? "") ?? 0 // "ingested N lines: …"
-        let after = childrenCPU()
-        return Run(seconds: seconds, cpu: after.seconds - cpuBefore, peakKiB: after.peakKiB, lines: lines)
+        let lines = Int(child.output.split(separator: " ").dropFirst(1).first ?? "") ?? 0 // "ingested N lines: …"
+        return Run(seconds: seconds, cpu: child.cpuSeconds, peakKiB: child.peakKiB, lines: lines)
     }
 
-    /// CPU seconds of every child waited for so far (each run takes the difference), and the
-    /// largest child's peak RSS.
-    static func childrenCPU() -> (seconds: Double, peakKiB: Int) {
-        let usage = resourceUsage(children: true)
-        return (usage.cpuSeconds, usage.peakKiB)
+    /// Runs `path` with `arguments` (standard error discarded) and waits for it with
+    /// `wait4`, so CPU time and peak RSS are that child's own. `RUSAGE_CHILDREN` reports
+    /// the largest of all children ever waited for, and survives `exec`: run after
+    /// another command in the same shell, this benchmark printed that command's peak.
+    static func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, output: String, cpuSeconds: Double, peakKiB: Int)? {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return nil }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(fds[1])
+        defer { close(fds[0]) }
+        guard spawned == 0 else { return nil }
+        var output = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = read(fds[0], &chunk, chunk.count)
+            if n > 0 { output.append(contentsOf: chunk[0..<n]) } else if n == 0 || errno != EINTR { break }
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exit, String(decoding: output, as: UTF8.self), secs(usage.ru_utime) + secs(usage.ru_stime), Int(usage.ru_maxrss))
     }
 }
