@@ -89,11 +89,11 @@ public struct IngestSettings: Sendable, Equatable {
     public var floodEventsPerSecond: Int
     public init(aggregationWindowMinutes: Int = 10, maxLineBytes: Int = 1 << 20, contextRetentionHours: Int = 72,
                 quarantinePath: String? = nil, quarantineMaxMegabytes: Int = 256, floodEventsPerSecond: Int = 50_000) {
-        self.quarantineMaxMegabytes = quarantineMaxMegabytes
         self.aggregationWindowMinutes = aggregationWindowMinutes
         self.maxLineBytes = maxLineBytes
         self.contextRetentionHours = contextRetentionHours
         self.quarantinePath = quarantinePath
+        self.quarantineMaxMegabytes = quarantineMaxMegabytes
         self.floodEventsPerSecond = floodEventsPerSecond
     }
 }

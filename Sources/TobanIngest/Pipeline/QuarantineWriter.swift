@@ -1,4 +1,5 @@
 import Foundation
+import TobanCore
 
 /// Lines ingest could not use, kept with where they came from so nothing is lost silently:
 /// one JSON object per line (source path, byte offset, length, reason, the line as base64,
@@ -15,7 +16,7 @@ public final class QuarantineWriter {
     private let handle: FileHandle?
     private let maxBytes: Int64
     private var written: Int64 = 0
-    private var pending = Data()
+    private var pending: [UInt8] = []
     /// A run of byte-less records not yet written, grown while lines keep following it.
     private var run: Run?
 
@@ -26,7 +27,6 @@ public final class QuarantineWriter {
         var end: Int64
         var lines: Int
         var reason: String
-        var kind: Substring
     }
 
     /// "invalid JSON: expected an object at byte 1" → "invalid JSON".
@@ -60,14 +60,15 @@ public final class QuarantineWriter {
         let end = offset + Int64(length)
         // The next line starts after this one's newline (LF, or CR LF).
         let kind = Self.kind(of: reason)
-        if var current = run, current.source == path, current.kind == kind, offset >= current.end, offset <= current.end + 2 {
+        if var current = run, current.source == path, Self.kind(of: current.reason) == kind,
+           offset >= current.end, offset <= current.end + 2 {
             current.end = end
             current.lines += 1
             run = current
             return
         }
         endRun()
-        run = Run(at: time, source: path, offset: offset, end: end, lines: 1, reason: reason, kind: kind)
+        run = Run(at: time, source: path, offset: offset, end: end, lines: 1, reason: reason)
     }
 
     /// Written before the batch that counts these lines is committed, so a crash can
@@ -97,28 +98,11 @@ public final class QuarantineWriter {
         if let line { text += ",\"line_base64\":\"" + Data(line).base64EncodedString() + "\"" }
         if let lines { text += ",\"lines\":\(lines)" }
         text += ",\"offset\":\(offset),\"reason\":"
-        Self.appendJSONString(reason, to: &text)
-        text += ",\"source\":"
-        Self.appendJSONString(source, to: &text)
-        text += "}\n"
         pending.append(contentsOf: text.utf8)
-    }
-
-    static func appendJSONString(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        JSONStringLiteral.append(reason, to: &pending)
+        pending.append(contentsOf: ",\"source\":".utf8)
+        JSONStringLiteral.append(source, to: &pending)
+        pending.append(contentsOf: "}\n".utf8)
     }
 
     deinit { try? handle?.close() }

@@ -18,39 +18,9 @@ struct JSONBytes {
 
     mutating func append(_ slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
 
-    /// A JSON string literal: quotes, backslash and control characters escaped; all other
-    /// text (UTF-8, already valid in a Swift string) copied as is.
-    /// Appends `text` as a JSON string literal: runs of bytes that need no escape (all of
-    /// them, usually) are copied in one piece.
+    /// Appends `text` as a JSON string literal (see `JSONStringLiteral`).
     mutating func appendQuoted(_ text: String) {
-        bytes.append(0x22)
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for i in 0 ..< utf8.count {
-                let b = utf8[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start ..< i]))
-                appendEscaped(b)
-                start = i + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(0x22)
-    }
-
-    private mutating func appendEscaped(_ b: UInt8) {
-        switch b {
-        case 0x22: bytes.append(0x5C); bytes.append(0x22)
-        case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-        case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-        case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-        case 0x09: bytes.append(0x5C); bytes.append(0x74)
-        default:
-            append("\\u00")
-            bytes.append(Self.hex[Int(b >> 4)])
-            bytes.append(Self.hex[Int(b & 0xF)])
-        }
+        JSONStringLiteral.append(text, to: &bytes)
     }
 
     mutating func appendDecimal(_ value: Int64) {
@@ -110,5 +80,4 @@ struct JSONBytes {
         if written == nil { appendQuoted(address.description) }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
