@@ -105,8 +105,7 @@ enum IngestBench {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (exit, String(decoding: output, as: UTF8.self), secs(usage.ru_utime) + secs(usage.ru_stime), Int(usage.ru_maxrss))
+        return (exit, String(decoding: output, as: UTF8.self), cpuSeconds(usage), Int(usage.ru_maxrss))
     }
 }

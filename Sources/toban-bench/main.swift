@@ -36,20 +36,21 @@ func peakRSS() -> String {
     return "n/a"
 }
 
-/// User + system CPU seconds of this process so far (less sensitive than wall time to other load).
-func cpuSeconds() -> Double { resourceUsage(children: false).cpuSeconds }
+/// User + system CPU seconds in `usage`.
+func cpuSeconds(_ usage: rusage) -> Double {
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
 
-/// CPU seconds (user + system) and peak RSS (KiB) of this process, or of all its children
-/// waited for so far (their peak is the largest child's).
-func resourceUsage(children: Bool) -> (cpuSeconds: Double, peakKiB: Int) {
+/// User + system CPU seconds of this process so far (less sensitive than wall time to other load).
+func cpuSeconds() -> Double {
     var usage = rusage()
     #if canImport(Glibc)
-    getrusage((children ? RUSAGE_CHILDREN : RUSAGE_SELF).rawValue, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     #else
-    getrusage(children ? RUSAGE_CHILDREN : RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF, &usage)
     #endif
-    func secs(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return (secs(usage.ru_utime) + secs(usage.ru_stime), Int(usage.ru_maxrss))
+    return cpuSeconds(usage)
 }
 
 func currentYear() -> Int {
@@ -59,17 +60,9 @@ func currentYear() -> Int {
     return Int(tmv.tm_year) + 1900
 }
 
-/// Parses `path` to its end, single-threaded, and counts what it holds; nil (after saying
-/// why) if it cannot be opened or read.
-func countEvents(path: String, format override: SourceFormat?) -> Counts? {
-    countEvents(path: path, format: override, report: false)
-}
-
-func run(path: String, format override: SourceFormat?) -> Bool {
-    countEvents(path: path, format: override, report: true) != nil
-}
-
-func countEvents(path: String, format override: SourceFormat?, report: Bool) -> Counts? {
+/// Parses `path` to its end, single-threaded, and counts what it holds, printing the figures
+/// when `report`; nil (after saying why) if it cannot be opened or read.
+func countEvents(path: String, format override: SourceFormat?, report: Bool = false) -> Counts? {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
         FileHandle.standardError.write("toban-bench: cannot open \(path)\n".data(using: .utf8)!)
@@ -192,5 +185,5 @@ if args.first == "--format", args.count >= 2 {
     args.removeFirst(2)
 }
 var ok = true
-for path in args where !run(path: path, format: format) { ok = false }
+for path in args where countEvents(path: path, format: format, report: true) == nil { ok = false }
 exit(ok ? 0 : 1)
