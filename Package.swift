@@ -10,7 +10,7 @@ import PackageDescription
 
 let package = Package(
     name: "Toban",
-    platforms: [.macOS(.v13)],
+    // Linux only: the followers and the terminal call Glibc directly.
     products: [
         .executable(name: "toban", targets: ["toban"]),
     ],
@@ -67,13 +67,23 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore"]),
-        .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore"]),
-        .testTarget(name: "TobanStoreTests", dependencies: ["TobanStore", "TobanCore"]),
-        .testTarget(name: "TobanNotifyTests", dependencies: ["TobanNotify", "TobanStore", "TobanCore"]),
-        .testTarget(name: "TobanConsoleTests", dependencies: ["TobanConsole", "TobanStore", "TobanCore"]),
+        // Test doubles and helpers every test target shares (as swift-nio's NIOEmbedded):
+        // the manual clock, fixtures, temporary directories, the binary runner, MemorySink.
+        .target(name: "TobanTestSupport", dependencies: ["TobanCore", "TobanIngest"], path: "Tests/TobanTestSupport"),
+
+        .testTarget(name: "TobanCoreTests", dependencies: ["TobanCore", "TobanTestSupport"]),
+        .testTarget(name: "TobanIngestTests", dependencies: ["TobanIngest", "TobanCore", "TobanTestSupport"]),
+        .testTarget(name: "TobanStoreTests", dependencies: [
+            "TobanStore", "TobanCore", "TobanTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "TobanNotifyTests", dependencies: ["TobanNotify", "TobanStore", "TobanCore", "TobanTestSupport"]),
+        .testTarget(name: "TobanConsoleTests", dependencies: ["TobanConsole", "TobanStore", "TobanCore", "TobanTestSupport"]),
         // End-to-end tests of the built `toban` binary (runs it as a subprocess).
-        .testTarget(name: "TobanTests", dependencies: ["toban", "TobanStore", "TobanCore"]),
+        .testTarget(name: "TobanTests", dependencies: [
+            "toban", "TobanIngest", "TobanStore", "TobanCore", "TobanTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,7 +113,7 @@ enum ConsoleBench {
         var firstFrame = CellGrid(width: 1, height: 1)
         let tFirst = try seconds {
             store = try TobanStore(path: path)
-            let env = ConsoleEnvironment(store: store, analyst: "bench", clock: { now })
+            let env = ConsoleEnvironment(store: store, analyst: "bench", clock: BenchClock(startingAt: now))
             var model = ConsoleModel(environment: env)
             let inbox = Inbox<ConsoleMessage>()
             // Run only the queue load, the last effect of the first update; the header data
@@ -137,7 +137,7 @@ enum ConsoleBench {
             }
         })
 
-        let env = ConsoleEnvironment(store: store, analyst: "bench", clock: { now })
+        let env = ConsoleEnvironment(store: store, analyst: "bench", clock: BenchClock(startingAt: now))
         let runner = SyncRunner(ConsoleModel(environment: env), size: size)
         var previous = runner.frame()
         func keystroke(_ keys: [Key]) -> Double {

@@ -130,7 +130,7 @@ final class BackgroundWriter: @unchecked Sendable {
     private(set) var commitSeconds: [Double] = []
     private let done = DispatchSemaphore(value: 0)
 
-    func start(path: String, perSecond: Int, batch: Int, clock: @escaping @Sendable () -> Date) {
+    func start(path: String, perSecond: Int, batch: Int, clock: any TobanClock) {
         let thread = Thread { [self] in
             defer { done.signal() }
             guard let store = try? TobanStore(path: path) else { return }
@@ -140,7 +140,7 @@ final class BackgroundWriter: @unchecked Sendable {
             var next = Date()
             var n = 0
             while !isStopped {
-                let now = clock()
+                let now = clock.now
                 let detections = (0..<batch).map { k -> Detection in
                     let i = n + k
                     // A burst comes from a few noisy hosts (ten per customer): the commit's
@@ -193,13 +193,12 @@ enum LiveBench {
         print("live: the event loop on a headless terminal while a writer commits 5,000 detections/s (batches of 1,000 every 200 ms)")
         let store = try TobanStore(path: path)
         defer { try? store.close() }
-        let started = Date()
-        let clock: @Sendable () -> Date = { base.addingTimeInterval(Date().timeIntervalSince(started)) }
+        let clock = BenchClock(startingAt: base)
         let probe = FrameProbe()
         let terminal = BenchTerminal(probe: probe)
         var app = ProbedConsole(model: ConsoleModel(environment: ConsoleEnvironment(store: store, analyst: "bench", clock: clock)), probe: probe)
         let runtime = ConsoleRuntime<ProbedConsole>(idleTimeoutMs: 100)
-        let poller = StorePoller(store: store, inbox: runtime.inbox)
+        let poller = StorePoller(store: store, inbox: runtime.inbox, clock: clock)
         let writer = BackgroundWriter()
 
         final class Results: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TobanConsole
+import TobanTestSupport
 
 @Suite struct DisplayWidthTests {
     @Test func asciiIsOneCellEach() {

@@ -1,6 +1,7 @@
 import Testing
 import TobanCore
 @testable import TobanConsole
+import TobanTestSupport
 
 @Suite struct KeyNotationTests {
     @Test func parsesSingleNamedAndMultiKeys() {

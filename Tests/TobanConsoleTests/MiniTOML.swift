@@ -1,4 +1,5 @@
 import TobanCore
+import TobanTestSupport
 
 /// Just enough TOML to read the shipped theme files in tests (the console module itself
 /// never parses TOML; the executable does, with a real library). Supports comments,

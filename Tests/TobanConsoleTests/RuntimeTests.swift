@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanConsole
+import TobanTestSupport
 
 /// A small app in the shape the real screens will have: keys through the keymap and the
 /// sequence matcher, messages from background work, a list with a selection.
@@ -165,13 +166,19 @@ struct CounterApp: ConsoleApp {
         #expect(inbox.isEmpty)
     }
 
-    @Test func tickerPostsRepeatedly() async throws {
+    /// The ticker waits on its clock: nothing before time passes, one post per interval.
+    @Test func tickerPostsAtEachIntervalOfItsClock() {
+        let clock = ManualClock()
         let inbox = Inbox<Int>()
-        let ticker = Ticker(every: .milliseconds(10), inbox: inbox) { 7 }
-        try await Task.sleep(for: .milliseconds(200))
+        let ticker = Ticker(every: .milliseconds(10), clock: clock, inbox: inbox) { 7 }
+        #expect(eventually { clock.waiters == 1 })
+        #expect(inbox.drain().isEmpty)
+        for _ in 0..<3 {
+            let waits = clock.waitsBegun
+            clock.advance(by: .milliseconds(10))
+            #expect(eventually { clock.waitsBegun > waits })
+        }
         ticker.cancel()
-        let got = inbox.drain()
-        #expect(got.count >= 3)
-        #expect(got.allSatisfy { $0 == 7 })
+        #expect(inbox.drain() == [7, 7, 7])
     }
 }

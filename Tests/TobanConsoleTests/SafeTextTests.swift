@@ -1,5 +1,7 @@
 import Testing
 @testable import TobanConsole
+import TobanCore
+import TobanTestSupport
 
 /// No scalar that a terminal would interpret may survive.
 func expectInert(_ s: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -4,6 +4,7 @@ import Testing
 import Glibc
 #endif
 @testable import TobanConsole
+import TobanTestSupport
 
 @Suite struct WakePipeTests {
     /// A pipe standing in for the terminal's input: readable only when written to.

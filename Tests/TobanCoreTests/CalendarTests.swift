@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanCore
+import TobanTestSupport
 
 /// Parses "2026-03-06T18:30:00Z"-style instants for readable tests.
 func instant(_ text: String) -> Date {

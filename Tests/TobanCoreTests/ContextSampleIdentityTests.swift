@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TobanCore
+import TobanTestSupport
 
 /// An example's identity decides which examples a context bucket keeps: the same kind and
 /// summary must give the same identity, anything else (almost surely) another one.

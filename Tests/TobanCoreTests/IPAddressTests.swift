@@ -1,5 +1,6 @@
 import Testing
 @testable import TobanCore
+import TobanTestSupport
 
 @Suite struct IPAddressTests {
     @Test func parsesIPv4AndPrintsIt() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TobanCore
+import TobanTestSupport
 
 /// The one JSON string writer both hand-built JSON writers (store examples, quarantine
 /// file) use: what JSON requires is escaped, terminal escapes included; the rest is copied.

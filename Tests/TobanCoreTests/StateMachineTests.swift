@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanCore
+import TobanTestSupport
 
 @Suite struct StateMachineTests {
     @Test func detectionStatusMovesForwardOnly() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanCore
+import TobanTestSupport
 
 /// The memo must never change an assessment: every combination below is evaluated both
 /// ways, twice through the memo (the second time from memory), and must agree exactly.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanCore
+import TobanTestSupport
 
 @Suite struct UrgencyTests {
     @Test func baseFollowsVendorSeverity() {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 private func detect(_ text: String) -> SourceFormat? {
     Array(text.utf8).withUnsafeBufferPointer { FormatDetector.detect(sample: $0) }

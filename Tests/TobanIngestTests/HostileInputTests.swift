@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
 struct SplitMix {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanIngest
+import TobanTestSupport
 
 /// Reads `{"k": <string>}` and returns the decoded string, or the error reason.
 private func decodeString(_ json: String) -> Result<String, ParseError> {

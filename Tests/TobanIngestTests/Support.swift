@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 /// The shared corpus lives beside the repository: `<package root>/../shared/corpus`.
 let corpusRoot: URL? = {

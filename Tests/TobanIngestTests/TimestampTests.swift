@@ -1,5 +1,6 @@
 import Testing
 @testable import TobanIngest
+import TobanTestSupport
 
 private func iso(_ s: String, _ off: Int = 0) -> Double? {
     Array(s.utf8).withUnsafeBufferPointer { Timestamps.iso8601($0.baseAddress!, $0.count, defaultOffset: off) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 @Suite("Zeek JSON")
 struct ZeekJSONTests {

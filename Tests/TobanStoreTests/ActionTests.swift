@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct ActionTests {
     static func seeded(_ n: Int = 3) throws -> (StoreFixture, [Int64]) {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct BatchCommitTests {
     let rules = UrgencyRules(base: UrgencyRules.default.base, raisingCategories: UrgencyRules.default.raisingCategories,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct ConcurrencyTests {
     /// Ingest and a console on one file through two separate pools: the reader never fails
@@ -11,7 +12,16 @@ import TobanCore
         let console = try TobanStore(path: f.path)
         let batches = 30, size = 200
         let writer = f.store
-        let writing = Task { try await onThread {
+        /// Set when the writer ends, by success or by error: the reader stops then too, so
+        /// a failing writer fails the test instead of leaving the reader waiting forever.
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var value = false
+            var isSet: Bool { lock.withLock { value } }
+            func set() { lock.withLock { value = true } }
+        }
+        let writerEnded = Flag()
+        let writing = Task { defer { writerEnded.set() }; try await onThread {
             for b in 0..<batches {
                 let detections = (0..<size).map { i in
                     makeDetection(signature: "sig-\(b)-\(i)", src: "172.16.\(b).\(i)", endpoint: "10.0.0.\(i % 20 + 1)", at: t0 + Double(b))
@@ -23,6 +33,7 @@ import TobanCore
         let reading = Task { try await onThread { () throws -> (Int, Int, Bool) in
             var last = 0, reads = 0, overlapped = false
             while true {
+                let writerHadEnded = writerEnded.isSet
                 let n = try console.countNewer(than: 0)
                 let page = try console.detections(limit: 50)
                 let offset = try console.checkpoint(sourceID: "eve")?.offset ?? 0
@@ -33,7 +44,7 @@ import TobanCore
                 last = n
                 reads += 1
                 if n > 0 && n < batches * size { overlapped = true }
-                if n == batches * size { return (last, reads, overlapped) }
+                if n == batches * size || writerHadEnded { return (last, reads, overlapped) }
             }
         } }
         try await writing.value

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 /// The writer's hand-rolled texts must be exactly what the readers parse back.
 @Suite struct FastTextTests {

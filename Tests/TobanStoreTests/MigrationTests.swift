@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct MigrationTests {
     @Test func freshStoreIsMigratedWithWALAndPragmas() throws {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct QueuePagingTests {
     /// 100,000 distinct detections with many ties on (urgency, last_seen), so paging must
@@ -142,14 +143,14 @@ import TobanCore
             (DetectionFilter(signature: "sig-42"), { $0.signature.id == "sig-42" }),
             (DetectionFilter(signature: "signature"), { _ in true }),
             (DetectionFilter(signature: "no such thing"), { _ in false }),
-            (DetectionFilter(maxAge: 3 * 3600, now: now), { $0.lastSeen >= now - 3 * 3600 }),
+            (DetectionFilter(seenSince: now.addingTimeInterval(-3 * 3600)), { $0.lastSeen >= now - 3 * 3600 }),
             (DetectionFilter(customers: ["beta"]), { $0.customerID == "beta" }),
             // An endpoint group's members (one endpoint of one customer), through the endpoint index.
             ({ var f = DetectionFilter(customers: ["acme"]); f.endpoint = "10.0.1.7"; return f }(),
              { $0.customerID == "acme" && $0.endpoint == ip("10.0.1.7") }),
-            (DetectionFilter(customers: ["acme", "beta"], urgencies: .p1 ... .p2, maxAge: 86400, now: now),
+            (DetectionFilter(customers: ["acme", "beta"], urgencies: .p1 ... .p2, seenSince: now.addingTimeInterval(-86400)),
              { (.p1 ... .p2).contains($0.urgency) && $0.lastSeen >= now - 86400 }),
-            (DetectionFilter(customers: ["beta"], urgencies: .p2 ... .p4, signature: "signature 1", maxAge: 86400, now: now),
+            (DetectionFilter(customers: ["beta"], urgencies: .p2 ... .p4, signature: "signature 1", seenSince: now.addingTimeInterval(-86400)),
              { $0.customerID == "beta" && (.p2 ... .p4).contains($0.urgency) && $0.signature.name.contains("signature 1") && $0.lastSeen >= now - 86400 }),
         ]
         for (filter, predicate) in filters {
@@ -173,7 +174,7 @@ import TobanCore
                 #expect(plan.contains("SEARCH detections USING"), "\(plan)")
                 #expect(!plan.contains("SCAN detections"), "\(plan)")
                 #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
-                if filter.maxAge != nil { #expect(plan.contains("last_seen>") || plan.contains("last_seen="), "age is a seek: \(plan)") }
+                if filter.seenSince != nil { #expect(plan.contains("last_seen>") || plan.contains("last_seen="), "age is a seek: \(plan)") }
             }
         }
         var endpointGroup = DetectionFilter(customers: ["beta"])

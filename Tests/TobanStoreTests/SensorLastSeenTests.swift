@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 @Suite struct SensorLastSeenTests {
     /// A sensor that only sends heartbeats (`stats`) on a quiet network is alive, and the

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 /// Reading stored samples' identities without decoding must give exactly the decoder's
 /// keys, and must decline (not misread) anything it does not recognise.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 /// The ingest writer's cache: batches after the first append to what they wrote without
 /// reading it back, and anything else written to the store makes the cache start over.

@@ -2,13 +2,14 @@ import Foundation
 import Testing
 import TobanCore
 import TobanStore
+import TobanTestSupport
 
 /// One writer (this process, through TobanStore) and two `toban query` reader processes on
 /// the same file at once: readers never fail with SQLITE_BUSY / locked, and only ever see
 /// whole batches, in growing numbers.
 @Suite struct ConcurrentReadersTests {
     @Test func readersInOtherProcessesNeverFailWhileIngestWrites() async throws {
-        let dir = try TempDirectory()
+        let dir = TemporaryDirectory()
         let store = try TobanStore(path: dir.storePath)
         defer { try? store.close() }
         let batches = 20, size = 1000

@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+import TobanTestSupport
 
 /// `toban config check` against real TOML files: every kind of mistake is reported with
 /// file, key and a plain reason, all of them in one run, and the exit status is non-zero.
 @Suite struct ConfigCheckTests {
     func check(_ toml: String) throws -> TobanBinary.Result {
-        let dir = try TobanBinary.temporaryDirectory()
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let file = dir.appendingPathComponent("toban.toml")
         try toml.write(to: file, atomically: true, encoding: .utf8)
         return try TobanBinary.run(["config", "check", "--config", file.path])
@@ -155,10 +157,11 @@ import Testing
     }
 
     @Test func environmentVariableIsUsedWhenNoFlag() throws {
-        let dir = try TobanBinary.temporaryDirectory()
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let file = dir.appendingPathComponent("env.toml")
         try "[ingest]\ncontext_retention_hours = 0\n".write(to: file, atomically: true, encoding: .utf8)
-        let r = try TobanBinary.run(["config", "check"], environment: ["TOBAN_CONFIG": file.path], currentDirectory: dir)
+        let r = try TobanBinary.run(["config", "check"], in: dir, environment: ["TOBAN_CONFIG": file.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("env.toml: ingest.context_retention_hours: 0 is outside 1…8760"))
     }

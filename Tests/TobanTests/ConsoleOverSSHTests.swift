@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TobanStore
+import TobanTestSupport
 
 /// The way analysts really work: the console in tmux, over a plain `ssh` to localhost.
 /// A private sshd is started on loopback for this test (host key, authorized key and
@@ -21,25 +22,39 @@ extension ConsoleTmuxTests {
             && geteuid() == 0 // sshd's privilege separation needs root; CI runs as root
     }
 
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func listening(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
     static func spawnChecked(_ path: String, _ args: [String]) throws {
         let status = try Spawn.run([path] + args).status
         try #require(status == 0, "\(path) \(args) failed")
     }
 
-    static func queryJSON(_ what: String, store: String, dir: URL) throws -> [[String: Any]] {
-        let output = try Spawn.run([TobanBinary.url.path, "query", what, "--store", store, "--json", "--limit", "1000"]).output
-        return output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    static func queryJSON(_ what: String, store: String) throws -> [[String: Any]] {
+        let result = try TobanBinary.run(["query", what, "--store", store, "--json", "--limit", "1000"])
+        try #require(result.status == 0, "toban query \(what): \(result.stderr)")
+        return try result.lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
     }
 
-    @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note")
+    @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note",
+          .enabled(if: Self.sshAvailable, "needs tmux, openssh-server and root"))
     func triageOverSSH() throws {
-        guard Self.sshAvailable else {
-            print("triageOverSSH: skipped — needs tmux, openssh-server and root")
-            return
-        }
-        let dir = try TobanBinary.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = dir.appendingPathComponent("toban.sqlite").path
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
+        let store = scratch.storePath
         let config = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
         let seeded = try TobanBinary.run(["ingest", "--once", "--config", config, "--store", store], in: TobanBinary.packageRoot)
         try #require(seeded.status == 0, "\(seeded.stderr)")
@@ -64,9 +79,9 @@ extension ConsoleTmuxTests {
             """.write(to: dir.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
         let daemon = try Spawn.start([Self.sshdPath, "-D", "-e", "-f", dir.appendingPathComponent("sshd_config").path])
         defer { kill(daemon, SIGTERM); Spawn.wait(daemon) }
-        usleep(500_000)
+        #expect(eventually { Self.listening(port: port) }, "sshd did not start listening")
 
-        let tmux = ConsoleTmuxTests.Tmux(path: ConsoleTmuxTests.tmuxPath!)
+        let tmux = ConsoleTmuxTests.Tmux(path: try #require(ConsoleTmuxTests.tmuxPath))
         defer { tmux.kill() }
         let marker = dir.appendingPathComponent("exited").path
         let remote = "cd '\(TobanBinary.packageRoot.path)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' --store '\(store)' --config '\(config)'; echo \\$? > '\(marker)'"
@@ -75,13 +90,11 @@ extension ConsoleTmuxTests {
         _ = try tmux.wait("the queue over ssh", timeout: 20) { $0.contains("★★★") && $0.contains("株式会社アクメ") }
 
         // Claim the top detection: assigned to the login user, in triage.
-        let top = try #require(try Self.queryJSON("detections", store: store, dir: dir).first)
+        let top = try #require(try Self.queryJSON("detections", store: store).first)
         try tmux.keys("c")
-        var claimed = false
-        for _ in 0..<50 where !claimed {
-            let row = try Self.queryJSON("detections", store: store, dir: dir).first { ($0["id"] as? Int) == (top["id"] as? Int) }
-            claimed = row?["assignee"] as? String == "root" && row?["status"] as? String == "in_triage"
-            if !claimed { usleep(100_000) }
+        let claimed = try eventually(timeout: 5, every: 0.1) {
+            let row = try Self.queryJSON("detections", store: store).first { ($0["id"] as? Int) == (top["id"] as? Int) }
+            return row?["assignee"] as? String == "root" && row?["status"] as? String == "in_triage"
         }
         #expect(claimed, "claim did not reach the store")
 
@@ -95,15 +108,11 @@ extension ConsoleTmuxTests {
         // `toban query` per poll can take seconds on a loaded CI machine).
         _ = try tmux.wait("the escalation confirmed") { $0.contains("escalated") && $0.contains("u to undo") }
         let reader = try TobanStore(path: store)
-        defer { try? reader.close() }
+        defer { _ = try? reader.close() } // cleanup: the assertions below say what matters
         #expect(try reader.incidents().count == 1, "escalation did not create an incident")
         try tmux.keys("u")
         let afterUndo = try tmux.wait("the undo confirmed") { $0.contains("undone:") || $0.contains("undo refused") }
-        var undone = false
-        for _ in 0..<100 where !undone {
-            undone = try reader.incidents().isEmpty
-            if !undone { usleep(100_000) }
-        }
+        let undone = try eventually(timeout: 10, every: 0.1) { try reader.incidents().isEmpty }
         #expect(undone, "undo did not remove the incident; the screen:\n\(afterUndo)")
 
         // Endpoints: the riskiest host, marked suspect (被疑) with a note.
@@ -116,10 +125,8 @@ extension ConsoleTmuxTests {
         _ = try tmux.wait("the note prompt") { $0.lowercased().contains("note") }
         try tmux.keys("-l", "isolate please")
         try tmux.keys("Enter")
-        var suspect = false
-        for _ in 0..<50 where !suspect {
-            suspect = try Self.queryJSON("endpoints", store: store, dir: dir).contains { $0["status"] as? String == "suspect" }
-            if !suspect { usleep(100_000) }
+        let suspect = try eventually(timeout: 5, every: 0.1) {
+            try Self.queryJSON("endpoints", store: store).contains { $0["status"] as? String == "suspect" }
         }
         #expect(suspect, "marking suspect did not reach the store")
 

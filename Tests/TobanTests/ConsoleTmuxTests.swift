@@ -5,32 +5,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TobanTestSupport
 
 /// The console end to end: the built `toban` in a real terminal (tmux), driven by keys.
 @Suite("Console in tmux", .serialized)
 struct ConsoleTmuxTests {
     static let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }()
-
-    static var binary: URL {
-        var candidates: [URL] = []
-        for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
-            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("toban"))
-        }
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("toban"))
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("toban"))
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/toban"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
 
     /// One tmux server on its own socket; always killed.
     final class Tmux {
@@ -51,59 +32,49 @@ struct ConsoleTmuxTests {
 
         /// Polls the pane until `predicate` holds (the console repaints asynchronously).
         func wait(_ what: String, timeout: TimeInterval = 30, _ predicate: (String) -> Bool) throws -> String {
-            let deadline = Date().addingTimeInterval(timeout)
             var screen = ""
-            while Date() < deadline {
+            let shown = try eventually(timeout: timeout, every: 0.1) {
                 screen = try capture()
-                if predicate(screen) { return screen }
-                usleep(100_000)
+                return predicate(screen)
             }
-            Issue.record("timed out waiting for \(what); screen:\n\(screen)")
+            if !shown { Issue.record("timed out waiting for \(what); screen:\n\(screen)") }
             return screen
         }
 
+        /// Stops the server (cleanup: a server already gone is fine).
         func kill() { _ = try? run(["kill-server"]) }
 
         /// The exit status the pane's shell writes to `marker` after the console ends, or ""
         /// after `timeout`. The shell creates the file before writing into it, so the file
         /// existing is not enough: a test that read it then found it empty.
         static func exitStatus(marker: String, timeout: TimeInterval = 10) -> String {
-            let deadline = Date().addingTimeInterval(timeout)
-            while true {
-                let status = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                if !status.isEmpty || Date() >= deadline { return status }
-                usleep(100_000)
+            var status = ""
+            _ = eventually(timeout: timeout, every: 0.1) {
+                let data = FileManager.default.contents(atPath: marker) ?? Data()
+                status = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return !status.isEmpty
             }
+            return status
         }
     }
 
-    @Test("queue, detail, filter, endpoints, resize and quit in a real terminal")
+    @Test("queue, detail, filter, endpoints, resize and quit in a real terminal",
+          .enabled(if: Self.tmuxPath != nil, "tmux is not installed"))
     func endToEnd() throws {
-        guard let tmuxPath = Self.tmuxPath else {
-            print("ConsoleTmuxTests: skipped — tmux is not installed")
-            return
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-tmux-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = dir.appendingPathComponent("toban.sqlite").path
-        let config = Self.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
+        let tmuxPath = try #require(Self.tmuxPath)
+        let scratch = TemporaryDirectory(prefix: "toban-tmux")
+        let dir = scratch.url
+        let store = scratch.storePath
+        let config = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
 
         // Seed from sample-logs with the built binary (the config's source paths are relative to the repository).
-        let ingest = Process()
-        ingest.executableURL = Self.binary
-        ingest.arguments = ["ingest", "--once", "--config", config, "--store", store]
-        ingest.currentDirectoryURL = Self.packageRoot
-        ingest.standardOutput = Pipe()
-        ingest.standardError = Pipe()
-        try ingest.run()
-        ingest.waitUntilExit()
-        try #require(ingest.terminationStatus == 0)
+        let ingest = try TobanBinary.run(["ingest", "--once", "--config", config, "--store", store], in: TobanBinary.packageRoot)
+        try #require(ingest.status == 0, "\(ingest.stderr)")
 
         let tmux = Tmux(path: tmuxPath)
         defer { tmux.kill() }
         let marker = dir.appendingPathComponent("exited").path
-        let command = "cd '\(Self.packageRoot.path)' && TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(Self.binary.path)' --store '\(store)' --config '\(config)'; echo $? > '\(marker)'; sleep 30"
+        let command = "cd '\(TobanBinary.packageRoot.path)' && TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' --store '\(store)' --config '\(config)'; echo $? > '\(marker)'; sleep 30"
         try tmux.run(["new-session", "-d", "-s", "console", "-x", "80", "-y", "24", command])
 
         var screen = try tmux.wait("the queue") { $0.contains("★★★") && $0.contains("株式会社アクメ") }
@@ -147,16 +118,8 @@ struct ConsoleTmuxTests {
 
     @Test("a missing store is a clear error, not a crash")
     func missingStore() throws {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = ["console", "--store", "/nonexistent/dir/toban.sqlite"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = Pipe()
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus != 0)
-        #expect(String(decoding: data, as: UTF8.self).contains("no store at /nonexistent/dir/toban.sqlite"))
+        let r = try TobanBinary.run(["console", "--store", "/nonexistent/dir/toban.sqlite"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("no store at /nonexistent/dir/toban.sqlite"))
     }
 }

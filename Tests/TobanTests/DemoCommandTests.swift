@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TobanTestSupport
 
 /// The README's demo command, without a terminal: the sample logs are replayed into a
 /// scratch store and the top of the queue is printed, with log text neutralised.
 @Suite struct DemoCommandTests {
     @Test func demoIngestsTheSampleStoryAndPrintsTheQueueSafely() throws {
-        let dir = try TobanBinary.temporaryDirectory()
-        let scratch = dir.appendingPathComponent("demo")
+        let temporary = TemporaryDirectory()
+        let scratch = temporary.url.appendingPathComponent("demo")
         let r = try TobanBinary.run(["demo", "--no-console", "--dir", scratch.path], in: TobanBinary.packageRoot)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.lines
@@ -26,7 +27,8 @@ import Testing
 /// `toban query`'s table prints log text to a terminal: nothing in it may act as a control.
 @Suite struct QueryTableSafetyTests {
     @Test func tableOutputNeutralisesC1AndBidiFromLogs() throws {
-        let dir = try TobanBinary.temporaryDirectory()
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         // \u009b is a one-byte CSI on some terminals; \u202e reverses the text that follows.
         let line = #"{"timestamp":"2026-11-20T21:00:00.000000+0900","event_type":"alert","host":"sensor-acme-0","src_ip":"10.0.0.5","src_port":1,"dest_ip":"203.0.113.9","dest_port":80,"proto":"TCP","alert":{"signature_id":1,"signature":"bad \u009b2J \u202etxt.exe \u001b]0;x\u0007","category":"x","severity":1}}"#

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanIngest
 @testable import toban
+import TobanTestSupport
 
 /// Zone-less dates of a source without a `timezone` are read in the ingest host's zone:
 /// per date where that zone keeps daylight saving, by its fixed offset where it keeps none.

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
+import TobanTestSupport
 
 /// Exactly once, proved the hard way: a real `toban ingest` process is killed with SIGKILL
 /// at random moments, restarted each time, and the store it ends with must equal the
@@ -56,7 +57,8 @@ import TobanCore
     }
 
     @Test func killNineAtAnyMomentLosesAndDuplicatesNothing() throws {
-        let dir = try TobanBinary.temporaryDirectory()
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         try Self.writeEVE(lines: 60_000, to: log)
         let clean = dir.appendingPathComponent("clean.sqlite").path
@@ -69,19 +71,11 @@ import TobanCore
         var generator = SystemRandomNumberGenerator()
         var killedMidStream = 0
         for _ in 0..<12 {
-            let process = Process()
-            process.executableURL = TobanBinary.url
-            process.arguments = args + ["--store", killed]
-            process.currentDirectoryURL = dir
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let pid = try TobanBinary.start(args + ["--store", killed], in: dir)
+            // The kill falls at a random moment of the run: that is the point of the test.
             usleep(UInt32.random(in: 30_000...400_000, using: &generator))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killedMidStream += 1
-            }
-            process.waitUntilExit()
+            kill(pid, SIGKILL) // a run that already ended exits 0 below and is not counted
+            if Spawn.wait(pid) == 128 + SIGKILL { killedMidStream += 1 }
         }
         let finish = try TobanBinary.run(args + ["--store", killed], in: dir)
         #expect(finish.status == 0, "\(finish.stderr)")
@@ -92,8 +86,8 @@ import TobanCore
         #expect(!expected.isEmpty)
         #expect(actual.count == expected.count)
         #expect(actual == expected)
-        let total = expected.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["count"] as? Int
+        let total = try expected.map { line in
+            try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["count"] as? Int, "no count: \(line)")
         }.reduce(0, +)
         #expect(total == 15_000) // every alert line counted exactly once
         // Context too: every DNS line counted once, the same examples kept.
@@ -103,39 +97,31 @@ import TobanCore
     }
 
     @Test func restartResumesAndFollowModeStopsCleanlyOnSIGTERM() throws {
-        let dir = try TobanBinary.temporaryDirectory()
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         try Self.writeEVE(lines: 400, to: log)
         let store = dir.appendingPathComponent("s.sqlite").path
-        let process = Process()
-        process.executableURL = TobanBinary.url
-        process.arguments = ["ingest", "--store", store, log.path]
-        process.currentDirectoryURL = dir
-        process.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        // A line appended while following becomes a queryable detection within a second.
-        var found = false
+        let stderrPath = scratch.file("ingest.stderr")
+        let pid = try TobanBinary.start(["ingest", "--store", store, log.path], in: dir, stderrPath: stderrPath)
+        // A line appended while following becomes a queryable detection within two seconds.
         let appended = #"{"timestamp":"2026-11-20T23:59:59.000000+0900","event_type":"alert","host":"sensor-acme-0","src_ip":"10.9.9.9","src_port":1,"dest_ip":"203.0.113.200","dest_port":80,"proto":"TCP","alert":{"signature_id":9999999,"signature":"APPENDED","category":"x","severity":1}}"#
-        usleep(800_000)
+        // Following: the file's lines are in the store.
+        let followed = try eventually(timeout: 30, every: 0.05) {
+            try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: dir).status == 0
+        }
+        try #require(followed, "ingest never committed the file")
         let handle = try FileHandle(forWritingTo: log)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((appended + "\n").utf8))
         try handle.close()
-        let deadline = Date().addingTimeInterval(5)
-        let appendedAt = Date()
-        var latency = 0.0
-        while Date() < deadline && !found {
-            let r = try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: dir)
-            if r.stdout.contains("APPENDED") { found = true; latency = Date().timeIntervalSince(appendedAt) } else { usleep(50_000) }
+        let found = try eventually(timeout: 2, every: 0.05) {
+            try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: dir).stdout.contains("APPENDED")
         }
-        #expect(found)
-        #expect(latency < 2.0, "appended line took \(latency) s to become queryable")
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(found, "the appended line did not become queryable within 2 s")
+        kill(pid, SIGTERM)
+        #expect(Spawn.wait(pid) == 0, "SIGTERM is a clean stop")
+        let stderr = String(decoding: FileManager.default.contents(atPath: stderrPath) ?? Data(), as: UTF8.self)
         #expect(stderr.contains("ingested"))
         // Restarting reads nothing twice.
         let again = try TobanBinary.run(["ingest", "--once", "--store", store, log.path], in: dir)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 import TobanStore
+import TobanTestSupport
 
 @Suite struct QueryCommandTests {
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000.123)
@@ -14,8 +15,8 @@ import TobanStore
     }
 
     /// acme: a P2, a P3 (closed), a P5 without endpoint; beta: a P2.
-    static func seeded() throws -> (TempDirectory, TobanStore) {
-        let dir = try TempDirectory()
+    static func seeded() throws -> (TemporaryDirectory, TobanStore) {
+        let dir = TemporaryDirectory()
         let store = try TobanStore(path: dir.storePath)
         let customers = [Customer(id: "acme", displayName: "ACME"), Customer(id: "beta", displayName: "Beta")]
         try store.commit(IngestBatch(detections: [

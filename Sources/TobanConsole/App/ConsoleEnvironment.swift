@@ -14,7 +14,8 @@ public struct ConsoleEnvironment {
     /// The analyst's login: every action is audited under this name.
     public var analyst: String
     public var keymap: Keymap
-    public var clock: @Sendable () -> Date
+    /// Stamps actions and undo windows; the time on screen comes through `tick`.
+    public var clock: any TobanClock
     /// Block glyphs and stars are safe to draw (UTF-8 locale).
     public var unicode: Bool
     public var borders: BorderSet
@@ -29,8 +30,7 @@ public struct ConsoleEnvironment {
     /// Theme names offered by `:theme` completion.
     public var themeNames: [String]
 
-    public init(store: TobanStore, analyst: String, keymap: Keymap = .defaults,
-                clock: @escaping @Sendable () -> Date = { Date() }, unicode: Bool = true,
+    public init(store: TobanStore, analyst: String, clock: any TobanClock, keymap: Keymap = .defaults, unicode: Bool = true,
                 borders: BorderSet = .boxDrawing, pageSize: Int = 200, windowLimit: Int = 600,
                 undoWindow: TimeInterval = 10, switchTheme: ((String) -> String?)? = nil,
                 themeNames: [String] = ["dark", "light", "high-contrast", "mono"]) {

@@ -51,8 +51,8 @@ public struct ActionOutcome: Sendable, Equatable {
 
 /// Messages posted by background work and effects.
 public enum ConsoleMessage: Sendable {
-    /// One second passed (clock in the footer, ages).
-    case tick
+    /// One second passed: the time the footer and the ages show from now on.
+    case tick(Date)
     /// Another connection committed (data_version moved).
     case storeChanged
     case overview(Overview)

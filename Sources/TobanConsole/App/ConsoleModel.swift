@@ -18,10 +18,13 @@ public struct ConsoleModel: ConsoleApp {
 
     public init(environment: ConsoleEnvironment) {
         self.environment = environment
-        state = ConsoleState(root: .queue(QueueScreen(token: 1, title: "Queue", baseFilter: DetectionFilter())))
+        state = ConsoleState(root: .queue(QueueScreen(token: 1, title: "Queue", baseFilter: DetectionFilter())),
+                             now: environment.clock.now)
     }
 
-    var now: Date { environment.clock() }
+    /// When an action happens (audit rows, undo windows, `age:` filters): read when the
+    /// analyst acts, not at the last tick.
+    var now: Date { environment.clock.now }
     var store: TobanStore { environment.store }
 
     // MARK: - Update
@@ -270,8 +273,9 @@ public struct ConsoleModel: ConsoleApp {
 
     mutating func handle(message: ConsoleMessage) -> [Effect] {
         switch message {
-        case .tick:
+        case .tick(let time):
             state.ticks += 1
+            state.now = time
             if let asked = state.overviewRequestedAt, state.ticks - asked < Self.overviewTimeoutTicks { return [] }
             if state.overviewStale || state.ticks % Self.overviewEveryTicks == 0 { return loadOverview() }
             return []
@@ -361,6 +365,6 @@ public struct ConsoleModel: ConsoleApp {
     // MARK: View
 
     public func render(into grid: inout CellGrid) {
-        ConsoleView.render(state, environment: environment, now: now, into: &grid)
+        ConsoleView.render(state, environment: environment, now: state.now, into: &grid)
     }
 }

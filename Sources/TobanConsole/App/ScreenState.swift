@@ -169,12 +169,17 @@ public struct ConsoleState: Equatable, Sendable {
     public var matcher = KeySequenceMatcher()
     public var nextToken = 1
     public var ticks = 0
+    /// The time shown (footer clocks, ages): the last tick's, so a frame never reads a clock.
+    public var now: Date
     /// The store changed since the header data was last requested.
     public var overviewStale = false
     /// The tick at which the header data in flight was requested (nil: none in flight).
     public var overviewRequestedAt: Int?
 
-    public init(root: Screen) { stack = [root] }
+    public init(root: Screen, now: Date) {
+        stack = [root]
+        self.now = now
+    }
 
     public var top: Screen { stack[stack.count - 1] }
 

@@ -1,31 +1,32 @@
 import Foundation
+import TobanCore
 import TobanStore
 
-/// Watches the store from a background queue: posts `storeChanged` when `PRAGMA
-/// data_version` moves (another analyst or ingest committed) and `tick` once a second.
-public final class StorePoller: @unchecked Sendable {
-    // @unchecked: `last` and `elapsed` are touched only on the serial timer queue.
-    private let timer: DispatchSourceTimer
-    private var last: Int64?
-    private var elapsed = 0
+/// Watches the store from a background thread: posts `storeChanged` when `PRAGMA
+/// data_version` moves (another analyst or ingest committed) and `tick` with the clock's
+/// time once a second.
+public final class StorePoller: Sendable {
+    private let ticker: Ticker
 
-    public init(store: TobanStore, inbox: Inbox<ConsoleMessage>, intervalMs: Int = 250) {
-        let queue = DispatchQueue(label: "toban.console.poller", qos: .utility)
-        timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + .milliseconds(intervalMs), repeating: .milliseconds(intervalMs), leeway: .milliseconds(20))
+    public init(store: TobanStore, inbox: Inbox<ConsoleMessage>, clock: any TobanClock, intervalMs: Int = 250) {
         let ticksPerSecond = max(1, 1000 / intervalMs)
-        timer.setEventHandler { [unowned self] in
+        let seen = Seen()
+        ticker = Ticker(every: .milliseconds(intervalMs), clock: clock) {
             if let v = try? store.dataVersion() {
-                if let last = self.last, v != last { inbox.post(.storeChanged) }
-                self.last = v
+                if let last = seen.version, v != last { inbox.post(.storeChanged) }
+                seen.version = v
             }
-            self.elapsed += 1
-            if self.elapsed % ticksPerSecond == 0 { inbox.post(.tick) }
+            seen.polls += 1
+            if seen.polls % ticksPerSecond == 0 { inbox.post(.tick(clock.now)) }
         }
-        timer.resume()
     }
 
-    public func cancel() { timer.cancel() }
+    public func cancel() { ticker.cancel() }
 
-    deinit { timer.cancel() }
+    /// The last data_version seen and the polls so far.
+    private final class Seen: @unchecked Sendable {
+        // @unchecked: touched only on the ticker's thread.
+        var version: Int64?
+        var polls = 0
+    }
 }

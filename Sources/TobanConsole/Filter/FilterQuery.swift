@@ -107,7 +107,7 @@ public struct FilterQuery: Equatable, Sendable {
         if let signature { f.signature = signature }
         if let address { f.address = address }
         if let sensor { f.sensor = sensor }
-        if let maxAge { f.maxAge = maxAge; f.now = now }
+        if let maxAge { f.seenSince = now.addingTimeInterval(-maxAge) }
         if let assignee { f.assignee = assignee }
         return f
     }

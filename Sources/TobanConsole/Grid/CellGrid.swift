@@ -1,3 +1,5 @@
+import TobanCore
+
 /// The whole screen as values: views draw here, tests read it back as text, and the
 /// terminal driver flushes only the cells that changed since the previous frame.
 ///

@@ -100,25 +100,3 @@ public final class ConsoleRuntime<App: ConsoleApp> {
         return quit
     }
 }
-
-/// Posts a message to an inbox at a fixed interval from a background queue (clock ticks,
-/// store polling). Stops when cancelled or released.
-public final class Ticker: @unchecked Sendable {
-    // @unchecked: the timer source is created once and only cancelled afterwards.
-    private let timer: DispatchSourceTimer
-
-    public init<Message: Sendable>(every interval: Duration, inbox: Inbox<Message>,
-                                   message: @escaping @Sendable () -> Message) {
-        let (seconds, attoseconds) = interval.components
-        let nanos = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
-        // Leeway lets the kernel batch wake-ups; a clock on screen does not need precision.
-        timer.schedule(deadline: .now() + .nanoseconds(nanos), repeating: .nanoseconds(nanos), leeway: .milliseconds(50))
-        timer.setEventHandler { inbox.post(message()) }
-        timer.resume()
-    }
-
-    public func cancel() { timer.cancel() }
-
-    deinit { timer.cancel() }
-}

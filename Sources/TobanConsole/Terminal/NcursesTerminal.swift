@@ -1,5 +1,6 @@
 import CNcursesw
 import Foundation
+import TobanCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,10 +41,13 @@ public final class NcursesTerminal: TerminalDriver {
     private let decoder = KeyDecoder()
     private let directColor: Bool
     private let wakePipe = WakePipe()
+    /// Measures how long a read waited (a hung-up terminal returns at once).
+    private let clock: any TobanClock
 
     /// Starts curses on the controlling terminal and resolves `theme` for it.
-    public init(theme: Theme = BuiltinThemes.dark,
+    public init(theme: Theme = BuiltinThemes.dark, clock: any TobanClock,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.clock = clock
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         // Wide characters need the user's (UTF-8) locale before curses starts.
         setlocale(LC_ALL, "")
@@ -76,6 +80,11 @@ public final class NcursesTerminal: TerminalDriver {
     }
 
     deinit { shutdown() }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
 
     public func shutdown() {
         guard active else { return }
@@ -182,10 +191,10 @@ public final class NcursesTerminal: TerminalDriver {
             var value: wint_t = 0
             let status = toban_get_wch(&value)
             if status != toban_err() { return decoded(status: status, value: value, screen: screen) }
-            let started = DispatchTime.now().uptimeNanoseconds
+            let started = clock.uptime
             if wakePipe.wait(input: STDIN_FILENO, timeoutMs: timeoutMs) { return nil }
             if SignalGuard.hasPendingSignal() { return nil }
-            let elapsedMs = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            let elapsedMs = Self.milliseconds(clock.uptime - started)
             let left = timeoutMs - elapsedMs
             // Input is ready (or gone): read it, with enough time for an escape sequence.
             timeoutMs = left <= 0 ? 0 : max(left, 20)
@@ -193,7 +202,7 @@ public final class NcursesTerminal: TerminalDriver {
         wtimeout(screen, Int32(max(0, timeoutMs)))
         var value: wint_t = 0
         toban_clear_errno()
-        let started = DispatchTime.now().uptimeNanoseconds
+        let started = clock.uptime
         let status = toban_get_wch(&value)
         if status == toban_err() {
             let err = toban_errno()
@@ -201,7 +210,7 @@ public final class NcursesTerminal: TerminalDriver {
             if err == toban_eio() { return .eof }
             // A hung-up pty makes every read return at once. A timeout that returns long
             // before it should, again and again, means the input is gone.
-            let elapsedMs = Int((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000)
+            let elapsedMs = Self.milliseconds(clock.uptime - started)
             if timeoutMs >= 20 && elapsedMs < timeoutMs / 2 {
                 quickErrors += 1
                 if quickErrors >= 5 || isatty(STDIN_FILENO) != 1 || getppid() == 1 { return .eof }

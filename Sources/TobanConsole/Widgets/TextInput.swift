@@ -1,3 +1,4 @@
+import TobanCore
 /// A one-line editor for the `/` filter and the `:` command line.
 ///
 /// Emacs/readline keys, because that is what analysts' shells taught their fingers.

@@ -200,15 +200,43 @@ public enum ConfigurationDecoder {
     static let customerKeys: Set<String> = ["id", "name", "timezone", "language", "business_hours", "holidays", "extra_holidays",
                                             "networks", "sensors", "critical_assets", "contacts", "maintenance", "contract", "notify"]
 
+    /// Sections are decoded in a fixed order because that is the order their problems are
+    /// reported in, and because `contract.end` is resolved on the customer's own calendar
+    /// (time zone, business hours, holidays, maintenance), which must be complete by then.
     static func decodeCustomer(_ t: [String: ConfigValue], key: String, _ r: ConfigReader) -> Customer? {
         r.rejectUnknownKeys(t, known: customerKeys, at: key)
+        guard var c = decodeCustomerIdentity(t, key: key, r) else { return nil }
+        decodeCustomerLocale(t, key: key, into: &c, r)
+        decodeCustomerCalendar(t, key: key, into: &c, r)
+        decodeCustomerNetworks(t, key: key, into: &c, r)
+        if let items = r.array(t["contacts"], at: "\(key).contacts") {
+            c.contacts.append(contentsOf: decodeContacts(items, key: "\(key).contacts", r))
+        }
+        if let items = r.array(t["maintenance"], at: "\(key).maintenance") {
+            c.maintenanceWindows.append(contentsOf: decodeMaintenanceWindows(items, key: "\(key).maintenance", r))
+        }
+        if let contract = r.table(t["contract"], at: "\(key).contract") {
+            decodeContract(contract, key: "\(key).contract", into: &c, r)
+        }
+        if let notify = r.table(t["notify"], at: "\(key).notify") {
+            c.notificationPolicy = decodeNotificationPolicy(notify, key: "\(key).notify", r)
+        }
+        return c
+    }
+
+    /// `id` and `name`. Without an id there is no customer to build; a malformed id is only
+    /// reported, so the rest of the entry is still checked.
+    static func decodeCustomerIdentity(_ t: [String: ConfigValue], key: String, _ r: ConfigReader) -> Customer? {
         guard let id = r.string(t["id"], at: "\(key).id", required: true) else { return nil }
         if id.isEmpty || id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             r.problem("\(key).id", "'\(id)' must be non-empty letters, digits, '-' or '_'")
         }
         let name = r.string(t["name"], at: "\(key).name", required: true) ?? id
-        var c = Customer(id: id, displayName: name)
+        return Customer(id: id, displayName: name)
+    }
 
+    /// `timezone` and `language`.
+    static func decodeCustomerLocale(_ t: [String: ConfigValue], key: String, into c: inout Customer, _ r: ConfigReader) {
         if let tz = r.string(t["timezone"], at: "\(key).timezone") {
             if let zone = TimeZone(identifier: tz), tz.contains("/") || tz == "UTC" { c.timeZone = zone } else {
                 r.problem("\(key).timezone", "unknown time zone '\(tz)' (use an IANA name such as Asia/Tokyo)")
@@ -217,6 +245,11 @@ public enum ConfigurationDecoder {
         if let lang = r.string(t["language"], at: "\(key).language") {
             if let l = Language(rawValue: lang) { c.language = l } else { r.problem("\(key).language", "unknown language '\(lang)' (use ja or en)") }
         }
+    }
+
+    /// `business_hours`, `holidays` and `extra_holidays`. Extra dates are added after the
+    /// calendar is chosen, so they extend whichever calendar `holidays` names.
+    static func decodeCustomerCalendar(_ t: [String: ConfigValue], key: String, into c: inout Customer, _ r: ConfigReader) {
         if let bh = r.table(t["business_hours"], at: "\(key).business_hours") {
             c.businessHours = decodeBusinessHours(bh, key: "\(key).business_hours", r) ?? c.businessHours
         }
@@ -234,76 +267,95 @@ public enum ConfigurationDecoder {
             }
             c.holidays = c.holidays.adding(dates)
         }
+    }
+
+    /// `networks`, `sensors` and `critical_assets`: what ties an event to this customer.
+    static func decodeCustomerNetworks(_ t: [String: ConfigValue], key: String, into c: inout Customer, _ r: ConfigReader) {
         if let nets = r.strings(t["networks"], at: "\(key).networks") {
             c.networks = cidrs(nets, key: "\(key).networks", r)
         }
         if let sensors = r.strings(t["sensors"], at: "\(key).sensors") { c.sensors = sensors }
         if let assets = r.array(t["critical_assets"], at: "\(key).critical_assets") {
-            for (i, a) in assets.enumerated() {
-                let k = "\(key).critical_assets[\(i)]"
-                guard let at = r.table(a, at: k) else { continue }
-                r.rejectUnknownKeys(at, known: ["address", "weight", "label"], at: k)
-                guard let address = r.string(at["address"], at: "\(k).address", required: true) else { continue }
-                let weight = r.integer(at["weight"], at: "\(k).weight", range: 1...10) ?? 5
-                do {
-                    c.criticalAssets.append(CriticalAsset(network: try CIDR(parsing: address), weight: weight,
-                                                          label: r.string(at["label"], at: "\(k).label") ?? ""))
-                } catch { r.problem("\(k).address", error.description) }
+            c.criticalAssets.append(contentsOf: decodeCriticalAssets(assets, key: "\(key).critical_assets", r))
+        }
+    }
+
+    static func decodeCriticalAssets(_ items: [ConfigValue], key: String, _ r: ConfigReader) -> [CriticalAsset] {
+        var out: [CriticalAsset] = []
+        for (i, a) in items.enumerated() {
+            let k = "\(key)[\(i)]"
+            guard let at = r.table(a, at: k) else { continue }
+            r.rejectUnknownKeys(at, known: ["address", "weight", "label"], at: k)
+            guard let address = r.string(at["address"], at: "\(k).address", required: true) else { continue }
+            let weight = r.integer(at["weight"], at: "\(k).weight", range: 1...10) ?? 5
+            do {
+                out.append(CriticalAsset(network: try CIDR(parsing: address), weight: weight,
+                                         label: r.string(at["label"], at: "\(k).label") ?? ""))
+            } catch { r.problem("\(k).address", error.description) }
+        }
+        return out
+    }
+
+    static func decodeContacts(_ items: [ConfigValue], key: String, _ r: ConfigReader) -> [Contact] {
+        var out: [Contact] = []
+        for (i, item) in items.enumerated() {
+            let k = "\(key)[\(i)]"
+            guard let ct = r.table(item, at: k) else { continue }
+            r.rejectUnknownKeys(ct, known: ["name", "email", "phone", "urgencies"], at: k)
+            var contact = Contact(name: r.string(ct["name"], at: "\(k).name", required: true) ?? "")
+            if let email = r.string(ct["email"], at: "\(k).email") {
+                if let reason = EmailAddress.problem(email) { r.problem("\(k).email", reason) } else { contact.email = email }
+            }
+            contact.phone = r.string(ct["phone"], at: "\(k).phone")
+            if let u = urgencies(ct["urgencies"], at: "\(k).urgencies", r) { contact.urgencies = u }
+            if contact.email == nil && contact.phone == nil { r.problem(k, "a contact needs an email or a phone") }
+            out.append(contact)
+        }
+        return out
+    }
+
+    static func decodeMaintenanceWindows(_ items: [ConfigValue], key: String, _ r: ConfigReader) -> [MaintenanceWindow] {
+        var out: [MaintenanceWindow] = []
+        for (i, item) in items.enumerated() {
+            let k = "\(key)[\(i)]"
+            if let mt = r.table(item, at: k), let w = decodeMaintenance(mt, key: k, r) { out.append(w) }
+        }
+        return out
+    }
+
+    /// Takes the whole customer because the contract end is the close of its end date in the
+    /// customer's own calendar.
+    static func decodeContract(_ t: [String: ConfigValue], key k: String, into c: inout Customer, _ r: ConfigReader) {
+        r.rejectUnknownKeys(t, known: ["throttle_events_per_second", "send_without_confirmation", "end", "silence_minutes"], at: k)
+        c.contract.throttleEventsPerSecond = r.integer(t["throttle_events_per_second"], at: "\(k).throttle_events_per_second", range: 1...10_000_000)
+        if let u = urgencies(t["send_without_confirmation"], at: "\(k).send_without_confirmation", r) { c.contract.sendWithoutConfirmation = u }
+        if let end = r.string(t["end"], at: "\(k).end") {
+            if let d = LocalDate(text: end) {
+                c.contract.contractEnd = CustomerCalendar(customer: c).instant(d, TimeOfDay(hour: 24, minute: 0))
+            } else { r.problem("\(k).end", "'\(end)' is not a date (YYYY-MM-DD)") }
+        }
+        if let m = r.integer(t["silence_minutes"], at: "\(k).silence_minutes", range: 1...10_080) { c.contract.silenceMinutes = m }
+    }
+
+    /// Keys are urgency labels (plus `business_hours_from`), walked in sorted order so problems
+    /// come out the same on every run.
+    static func decodeNotificationPolicy(_ t: [String: ConfigValue], key k: String, _ r: ConfigReader) -> NotificationPolicy {
+        var policy = NotificationPolicy.standard
+        for (name, v) in t.sorted(by: { $0.key < $1.key }) {
+            if name == "business_hours_from" {
+                if let u = urgency(v, at: "\(k).\(name)", r) { policy.respectBusinessHoursFrom = u }
+                continue
+            }
+            guard let u = Urgency(label: name) else { r.problem("\(k).\(name)", "unknown urgency '\(name)' (use P1 … P5 or business_hours_from)"); continue }
+            guard let text = r.string(v, at: "\(k).\(name)") else { continue }
+            if let rule = NotificationRule(text: text) { policy.rules[u] = rule } else {
+                r.problem("\(k).\(name)", "'\(text)' is not a rule (use immediate, within:30m, digest:00,30, next-business-day, none)")
             }
         }
-        if let contacts = r.array(t["contacts"], at: "\(key).contacts") {
-            for (i, item) in contacts.enumerated() {
-                let k = "\(key).contacts[\(i)]"
-                guard let ct = r.table(item, at: k) else { continue }
-                r.rejectUnknownKeys(ct, known: ["name", "email", "phone", "urgencies"], at: k)
-                var contact = Contact(name: r.string(ct["name"], at: "\(k).name", required: true) ?? "")
-                if let email = r.string(ct["email"], at: "\(k).email") {
-                    if let reason = EmailAddress.problem(email) { r.problem("\(k).email", reason) } else { contact.email = email }
-                }
-                contact.phone = r.string(ct["phone"], at: "\(k).phone")
-                if let u = urgencies(ct["urgencies"], at: "\(k).urgencies", r) { contact.urgencies = u }
-                if contact.email == nil && contact.phone == nil { r.problem(k, "a contact needs an email or a phone") }
-                c.contacts.append(contact)
-            }
+        if policy.rule(for: .p1) != .immediate {
+            r.problem("\(k).P1", "P1 (★★★) must be notified immediately under the service terms")
         }
-        if let windows = r.array(t["maintenance"], at: "\(key).maintenance") {
-            for (i, item) in windows.enumerated() {
-                let k = "\(key).maintenance[\(i)]"
-                if let mt = r.table(item, at: k), let w = decodeMaintenance(mt, key: k, r) { c.maintenanceWindows.append(w) }
-            }
-        }
-        if let contract = r.table(t["contract"], at: "\(key).contract") {
-            let k = "\(key).contract"
-            r.rejectUnknownKeys(contract, known: ["throttle_events_per_second", "send_without_confirmation", "end", "silence_minutes"], at: k)
-            c.contract.throttleEventsPerSecond = r.integer(contract["throttle_events_per_second"], at: "\(k).throttle_events_per_second", range: 1...10_000_000)
-            if let u = urgencies(contract["send_without_confirmation"], at: "\(k).send_without_confirmation", r) { c.contract.sendWithoutConfirmation = u }
-            if let end = r.string(contract["end"], at: "\(k).end") {
-                if let d = LocalDate(text: end) {
-                    c.contract.contractEnd = CustomerCalendar(customer: c).instant(d, TimeOfDay(hour: 24, minute: 0))
-                } else { r.problem("\(k).end", "'\(end)' is not a date (YYYY-MM-DD)") }
-            }
-            if let m = r.integer(contract["silence_minutes"], at: "\(k).silence_minutes", range: 1...10_080) { c.contract.silenceMinutes = m }
-        }
-        if let notify = r.table(t["notify"], at: "\(key).notify") {
-            let k = "\(key).notify"
-            var policy = NotificationPolicy.standard
-            for (name, v) in notify.sorted(by: { $0.key < $1.key }) {
-                if name == "business_hours_from" {
-                    if let u = urgency(v, at: "\(k).\(name)", r) { policy.respectBusinessHoursFrom = u }
-                    continue
-                }
-                guard let u = Urgency(label: name) else { r.problem("\(k).\(name)", "unknown urgency '\(name)' (use P1 … P5 or business_hours_from)"); continue }
-                guard let text = r.string(v, at: "\(k).\(name)") else { continue }
-                if let rule = NotificationRule(text: text) { policy.rules[u] = rule } else {
-                    r.problem("\(k).\(name)", "'\(text)' is not a rule (use immediate, within:30m, digest:00,30, next-business-day, none)")
-                }
-            }
-            if policy.rule(for: .p1) != .immediate {
-                r.problem("\(k).P1", "P1 (★★★) must be notified immediately under the service terms")
-            }
-            c.notificationPolicy = policy
-        }
-        return c
+        return policy
     }
 
     static func cidrs(_ texts: [String], key: String, _ r: ConfigReader) -> [CIDR] {

@@ -30,6 +30,9 @@ public enum NotificationRule: Sendable, Equatable, CustomStringConvertible {
     case nextBusinessDay
     case none
 
+    /// The longest `within:` deadline: one week.
+    static let maxWithinMinutes = 7 * 24 * 60
+
     /// `immediate`, `within:30m`, `digest:00,30`, `next-business-day`, `none`.
     public init?(text: String) {
         let t = text.trimmingSpaces.lowercased()
@@ -40,7 +43,9 @@ public enum NotificationRule: Sendable, Equatable, CustomStringConvertible {
             var n = String(t.dropFirst(7))
             var factor = 1
             if n.hasSuffix("m") { n.removeLast() } else if n.hasSuffix("h") { n.removeLast(); factor = 60 }
-            guard let v = Int(n), v > 0, v <= 7 * 24 * 60 else { return nil }
+            // The one-week bound is on the resulting minutes; comparing against the bound
+            // divided by the factor also keeps `v * factor` from overflowing.
+            guard let v = Int(n), v > 0, v <= Self.maxWithinMinutes / factor else { return nil }
             self = .within(minutes: v * factor)
             return
         }

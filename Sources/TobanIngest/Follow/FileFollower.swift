@@ -36,7 +36,8 @@ public final class FileFollower {
     private var reportedFailures: Set<String> = []
     private var pollCount = 0
     private var sequence = 0
-    private let clock = ContinuousClock()
+    /// Monotonic time of the poll under way (`poll(at:)`): when files were last active.
+    private var pollTime: Duration = .zero
 
     /// - Parameters:
     ///   - checkpoints: saved checkpoints; those whose `sourceID` does not belong to this
@@ -83,11 +84,14 @@ public final class FileFollower {
     ///     `limitReached` and the next poll continues exactly where this one stopped.
     ///   - atEndOfInput: the input is declared complete (`--once`): a final line without a
     ///     newline is delivered (`terminated == false`) and the checkpoint moves past it.
+    ///   - uptime: the caller's monotonic time (`TobanClock.uptime`), against which a
+    ///     rotated file's quiet time is measured (`FollowerOptions.rotationGrace`).
     /// - Throws: what `body` throws. The line it threw on is not counted as delivered; the
     ///   next poll delivers it again. Events are not repeated.
     @discardableResult
-    public func poll(maxLines: Int = .max, atEndOfInput: Bool = false,
+    public func poll(maxLines: Int = .max, atEndOfInput: Bool = false, at uptime: Duration,
                      _ body: (FollowItem) throws -> Void) throws -> PollSummary {
+        pollTime = uptime
         let firstPoll = pollCount == 0
         pollCount += 1
         var summary = PollSummary()
@@ -161,7 +165,7 @@ public final class FileFollower {
             return false
         }
         summary.bytesRead += result.bytesRead
-        let now = clock.now
+        let now = pollTime
         if result.bytesRead > 0 { entry.lastActivity = now }
         entry.refreshReference()
         if result.status == .limitReached {
@@ -267,7 +271,7 @@ public final class FileFollower {
     private func startDraining(_ entry: TrackedFile, renamedTo: String?, _ summary: inout PollSummary,
                                _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
         entry.state = .draining
-        entry.lastActivity = clock.now
+        entry.lastActivity = pollTime
         let kind: FollowEvent.Kind = FileStatus.of(path: entry.path) == nil ? .vanished : .rotated(renamedTo: renamedTo)
         try emit(entry, entry.path, kind, &summary)
     }
@@ -328,7 +332,7 @@ public final class FileFollower {
         if let skipFrom { reader.skipCurrentLine(startedAt: skipFrom) }
         let key = FileFollower.sourceID(source: source.path, path: path)
         let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: nil,
-                                compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: clock.now)
+                                compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
         entries[key] = entry
         if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
         try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)
@@ -381,7 +385,7 @@ public final class FileFollower {
                 let start = checkpoint.resumeOffset
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
-                                        compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: clock.now)
+                                        compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
                 entries[key] = entry
                 try emit(entry, checkpoint.path, .appeared(startOffset: start, resumed: true), &summary)
                 break
@@ -411,7 +415,7 @@ public final class FileFollower {
                     _ = Glibc.close(fd)
                     let entry = TrackedFile(key: key, path: path, fd: -1, file: file, reader: nil, gzip: nil,
                                             compressedFingerprint: fingerprint, offset: checkpoint.offset,
-                                            sequence: nextSequence(), now: clock.now)
+                                            sequence: nextSequence(), now: pollTime)
                     entry.state = .finished
                     entries[key] = entry
                     continue
@@ -430,7 +434,7 @@ public final class FileFollower {
             }
             let reader = LineReader(fileDescriptor: gzip.fileDescriptor, startOffset: start, input: .stream, options: options.reader)
             let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: gzip,
-                                    compressedFingerprint: fingerprint, offset: start, sequence: nextSequence(), now: clock.now)
+                                    compressedFingerprint: fingerprint, offset: start, sequence: nextSequence(), now: pollTime)
             entries[key] = entry
             if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
             try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)

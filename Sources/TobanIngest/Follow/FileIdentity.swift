@@ -112,6 +112,4 @@ struct FileStatus: Sendable, Equatable {
         guard fstat(fd, &st) == 0 else { return nil }
         return FileStatus(st)
     }
-
-    func sameFile(as other: FileStatus) -> Bool { device == other.device && inode == other.inode }
 }

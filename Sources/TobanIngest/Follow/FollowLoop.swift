@@ -1,4 +1,5 @@
 import Foundation
+import TobanCore
 
 /// A stop request shared across threads: `stop()` may be called from anywhere (e.g. the
 /// executable's signal handling thread) and wakes a sleeping `FollowLoop` at once.
@@ -22,14 +23,15 @@ public final class FollowStopSignal: @unchecked Sendable {
         return stopped
     }
 
-    /// Sleeps up to `duration`; returns true if stopped.
-    func wait(_ duration: Duration) -> Bool {
-        let (seconds, attoseconds) = duration.components
-        let deadline = Date().addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+    /// Sleeps up to `duration` of `clock`'s time; returns true if stopped.
+    public func wait(_ duration: Duration, clock: any TobanClock) -> Bool {
+        let deadline = clock.uptime + duration
         condition.lock()
         defer { condition.unlock() }
         while !stopped {
-            if !condition.wait(until: deadline) { break }
+            let left = deadline - clock.uptime
+            if left <= .zero { break }
+            _ = clock.wait(on: condition, for: left)
         }
         return stopped
     }
@@ -46,10 +48,13 @@ public final class FollowLoop {
     public let maxLinesPerPoll: Int
     /// Hand this to other threads; calling `stop()` on it ends `run`.
     public let stopSignal: FollowStopSignal
+    /// Times the pauses between polls and tells followers how long a rotated file was quiet.
+    public let clock: any TobanClock
 
-    public init(followers: [FileFollower], pollInterval: Duration = .milliseconds(100),
+    public init(followers: [FileFollower], clock: any TobanClock, pollInterval: Duration = .milliseconds(100),
                 maxLinesPerPoll: Int = 10_000, stopSignal: FollowStopSignal = FollowStopSignal()) {
         self.followers = followers
+        self.clock = clock
         self.pollInterval = pollInterval
         self.maxLinesPerPoll = maxLinesPerPoll
         self.stopSignal = stopSignal
@@ -65,7 +70,7 @@ public final class FollowLoop {
                     afterPoll: (FileFollower, PollSummary) throws -> Void) throws {
         while !stopSignal.isStopped {
             let morePending = try pollAll(atEndOfInput: false, body, afterPoll: afterPoll)
-            if !morePending && stopSignal.wait(pollInterval) { break }
+            if !morePending && stopSignal.wait(pollInterval, clock: clock) { break }
         }
     }
 
@@ -82,7 +87,7 @@ public final class FollowLoop {
         var morePending = false
         for follower in followers {
             if stopSignal.isStopped { return false }
-            let summary = try follower.poll(maxLines: maxLinesPerPoll, atEndOfInput: atEndOfInput) { item in
+            let summary = try follower.poll(maxLines: maxLinesPerPoll, atEndOfInput: atEndOfInput, at: clock.uptime) { item in
                 try body(follower, item)
             }
             try afterPoll(follower, summary)

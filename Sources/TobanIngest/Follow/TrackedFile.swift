@@ -35,7 +35,7 @@ final class TrackedFile {
     let compressed: Bool
     let sequence: Int
     var state: State = .live
-    var lastActivity: ContinuousClock.Instant
+    var lastActivity: Duration
 
     private(set) var fd: Int32
     private(set) var reader: LineReader?
@@ -48,7 +48,7 @@ final class TrackedFile {
     private let compressedFingerprint: UInt64
 
     init(key: String, path: String, fd: Int32, file: FileKey, reader: LineReader?, gzip: GzipStream?,
-         compressedFingerprint: UInt64?, offset: Int64, sequence: Int, now: ContinuousClock.Instant) {
+         compressedFingerprint: UInt64?, offset: Int64, sequence: Int, now: Duration) {
         self.key = key
         self.path = path
         self.fd = fd

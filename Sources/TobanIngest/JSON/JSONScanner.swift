@@ -276,9 +276,6 @@ struct JSONScanner {
         return ((hasQuote | hasSlash | hasControl) & ~w | w) & highs
     }
 
-    @inline(__always)
-    static func needsAttention(_ w: UInt64) -> Bool { attentionMask(w) != 0 }
-
     /// Positioned at `"`: validates the string and returns its raw extent.
     @inline(__always)
     mutating func scanString() throws(ParseError) -> Str {

@@ -6,7 +6,6 @@ import TobanCore
 public enum HealthDetections {
     public static let monitoringGapID = "toban:monitoring-gap"
     public static let floodID = "toban:flood"
-    public static let quarantineID = "toban:quarantined-lines"
 
     public static func monitoringGap(_ gap: SilenceMonitor.Gap, now: Date) -> Detection {
         Detection(customerID: gap.customerID, sensor: gap.sensor, sourceFormat: .syslog,

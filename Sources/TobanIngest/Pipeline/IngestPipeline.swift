@@ -11,7 +11,7 @@ public final class IngestPipeline {
     public let options: IngestOptions
     private var normaliser: EventNormaliser
     private let sink: IngestSink
-    private let clock: () -> Date
+    private let clock: any TobanClock
     private let quarantine: QuarantineWriter
     private let loop: FollowLoop
     /// Commits on its own thread while this one reads on (see `BatchCommitter`).
@@ -20,7 +20,7 @@ public final class IngestPipeline {
     private var derivedCustomers = RecentStrings<String?>()
     /// Input bytes and start of the batch being gathered (`IngestOptions.batchBytes`).
     private var batchStartBytes: Int64 = 0
-    private var batchStartedAt = ContinuousClock.now
+    private var batchStartedAt: Duration
 
     /// Per followed file (by source id): its parser and flood meter. Lines come in runs
     /// from one file, so the last file's index is remembered rather than hashed per line.
@@ -38,7 +38,7 @@ public final class IngestPipeline {
     /// context is stored up to them. Other batches store their rows and say, per source,
     /// where stored context still ends: `contextFrom`, as of the last batch that took it.
     private var contextFrom: [String: SourceCheckpoint] = [:]
-    private var lastContextFlush = ContinuousClock.now
+    private var lastContextFlush: Duration
     /// A file was rotated, truncated, finished…: the next batch takes the context, so held
     /// context never spans two files of a source.
     private var contextFlushWanted = false
@@ -81,13 +81,15 @@ public final class IngestPipeline {
     }
 
     public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
-                sink: IngestSink, clock: @escaping () -> Date = Date.init, stopSignal: FollowStopSignal = FollowStopSignal()) throws {
+                sink: IngestSink, clock: any TobanClock, stopSignal: FollowStopSignal = FollowStopSignal()) throws {
         self.sources = sources
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
         self.committer = BatchCommitter(sink: sink, capacity: 1)
         self.clock = clock
+        self.batchStartedAt = clock.uptime
+        self.lastContextFlush = clock.uptime
         self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes)
         self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         let checkpoints = try sink.checkpoints()
@@ -100,7 +102,7 @@ public final class IngestPipeline {
         // Followers check a file against where its rows are stored (offset, fingerprint) and
         // resume where its context is stored.
         let followers = sources.map { FileFollower(source: $0, checkpoints: checkpoints, options: followerOptions) }
-        self.loop = FollowLoop(followers: followers, pollInterval: options.pollInterval,
+        self.loop = FollowLoop(followers: followers, clock: clock, pollInterval: options.pollInterval,
                                maxLinesPerPoll: options.batchLines, stopSignal: stopSignal)
     }
 
@@ -156,7 +158,7 @@ public final class IngestPipeline {
                 accumulator.count(lines: 1, quarantined: 1)
                 quarantine.record(path: event.path, offset: offset, length: Int(length),
                                   reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
-                                  line: nil, at: clock())
+                                  line: nil, at: clock.now)
             case .appeared(let start, let resumed):
                 // Only the file the checkpoint names is resumed (its identity was checked);
                 // a rotated file's successor appears under the same source id, not resumed.
@@ -204,7 +206,7 @@ public final class IngestPipeline {
               case .context(let kind) = event.kind else { return }
         let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
-        addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: clock(), counted: false)
+        addContext(event, kind: kind, customerID: assignment.customerID, endpoint: endpoint, now: clock.now, counted: false)
     }
 
     /// The event's sensor, and the customer and endpoint it belongs to.
@@ -246,7 +248,7 @@ public final class IngestPipeline {
             // Dates without a year are read near now when the file is opened, then near the
             // file's previous one: a run that lasts past New Year, or a December file read
             // in January, keeps the right year (`ParserOptions.yearless`).
-            let opened = clock()
+            let opened = clock.now
             parserOptions.syslogYear = Self.utcCalendar.component(.year, from: opened)
             parserOptions.yearReference = opened.timeIntervalSince1970
             files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
@@ -256,11 +258,11 @@ public final class IngestPipeline {
 
     private func quarantineLine(_ line: FollowedLine, reason: String) {
         accumulator.count(quarantined: 1)
-        quarantine.record(path: line.path, offset: line.start, length: Int(line.end - line.start), reason: reason, line: line.bytes, at: clock())
+        quarantine.record(path: line.path, offset: line.start, length: Int(line.end - line.start), reason: reason, line: line.bytes, at: clock.now)
     }
 
     private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
-        let now = clock()
+        let now = clock.now
         let (sensor, assignment) = assign(event, source: source, path: line.path)
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
@@ -308,7 +310,7 @@ public final class IngestPipeline {
         committer.reclaim()
         if let budget = options.batchBytes, loop.followers.count == 1, poll.limitReached,
            summary.bytes - batchStartBytes < Int64(budget), accumulator.detectionCount < options.maxBatchDetections,
-           ContinuousClock.now - batchStartedAt < options.maxBatchAge {
+           clock.uptime - batchStartedAt < options.maxBatchAge {
             return
         }
         try commit(follower)
@@ -336,7 +338,7 @@ public final class IngestPipeline {
     /// a crash).
     private func contextIsDue(_ checkpoints: [SourceCheckpoint]) -> Bool {
         if !accumulator.hasContext || contextFlushWanted { return true }
-        if ContinuousClock.now - lastContextFlush >= options.contextFlushInterval { return true }
+        if clock.uptime - lastContextFlush >= options.contextFlushInterval { return true }
         if accumulator.sampleCount >= options.maxHeldContextSamples || accumulator.bucketCount >= options.maxHeldContextBuckets { return true }
         return checkpoints.contains { c in
             guard let from = contextFrom[c.sourceID] else { return true }
@@ -350,14 +352,14 @@ public final class IngestPipeline {
         let checkpoints = loop.followers.flatMap(\.checkpoints)
         let batch = accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: $0) }, context: true)
         contextFlushWanted = false
-        lastContextFlush = .now
+        lastContextFlush = clock.uptime
         for c in checkpoints { contextFrom[c.sourceID] = c }
         try submit(batch)
     }
 
     private func submit(_ batch: IngestBatch) throws {
         batchStartBytes = summary.bytes
-        defer { batchStartedAt = .now } // after any wait for the committer
+        defer { batchStartedAt = clock.uptime } // after any wait for the committer
         guard !batch.isEmpty || batch.counters.lines > 0 else { return }
         // A follower polls every 100 ms; committing its unchanged checkpoints each time
         // made ten write transactions a second on an idle file, and each one makes every
@@ -377,7 +379,7 @@ public final class IngestPipeline {
     private func housekeeping() throws {
         // Only between batches: a gathered batch's rows must commit with their checkpoints.
         guard accumulator.isEmpty else { return }
-        let now = clock()
+        let now = clock.now
         if now.timeIntervalSince(lastSilenceCheck) >= options.silenceCheckInterval {
             lastSilenceCheck = now
             try committer.drain()

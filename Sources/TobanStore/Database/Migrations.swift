@@ -3,6 +3,10 @@ import GRDB
 /// Versioned schema. Times are INTEGER milliseconds since 1970 (UTC) everywhere; IP
 /// addresses are their canonical text (`IPAddress.description`); enums are their raw
 /// values (urgency and severity as integers 1–5, so they sort); JSON is compact text.
+///
+/// A migration is history: its SQL is literal text, never built from live code (such as
+/// `ContextColumns` or `QueueAggregatesSchema`), so changing that code cannot change what
+/// an old migration did on a store created later. The schema texts follow in version order.
 enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -16,9 +20,9 @@ enum StoreMigrations {
         // Keep this one registered last (after any "v2-…"): it backfills from the final
         // detections table and adds the triggers that keep its tables exact.
         migrator.registerMigration("v3-queue-aggregates") { db in
-            try db.execute(sql: QueueAggregatesSchema.tables)
-            try db.execute(sql: QueueAggregatesSchema.backfill)
-            try db.execute(sql: QueueAggregatesSchema.triggerSQL)
+            try db.execute(sql: schemaV3Tables)
+            try db.execute(sql: schemaV3Backfill)
+            try db.execute(sql: schemaV3Triggers)
             // The sparkline reads `detection_arrivals` now: one index less per inserted row.
             try db.execute(sql: "DROP INDEX IF EXISTS detections_ingest_time")
         }
@@ -44,82 +48,9 @@ enum StoreMigrations {
         static let aggregation = "detections_aggregation"
         static let signature = "detections_signature"
         static let endpointRisk = "endpoints_risk"
-        static let auditSubject = "audit_subject"
         static let signatureQueue = "detections_signature_queue"
         static let customerQueue = "detections_customer_queue"
     }
-
-    /// The ingest writer's hot path, made cheaper:
-    /// - detections are folded by an integer hash of their aggregation key (8 bytes in the
-    ///   index instead of ~80, and only open rows indexed); the key text stays in the row so
-    ///   a hash collision is caught by comparing it, never folded into a stranger's row;
-    /// - a context bucket's counts are integer columns added to in place (no JSON to
-    ///   rewrite), and its examples are appended as small chunks in `context_samples`
-    ///   (one row per bucket and batch, written only while the bucket has room), so a
-    ///   batch never rewrites what earlier batches stored. Both are keyed by bucket start
-    ///   first: a batch's writes land together at the young end of the tree (a few hot
-    ///   pages, not one page per endpoint all over the file), pruning cuts off the old end,
-    ///   and a timeline reads its dozen buckets by point lookups.
-    static let schemaV2 = """
-    ALTER TABLE detections ADD COLUMN aggregation_hash INTEGER NOT NULL DEFAULT 0;
-    UPDATE detections SET aggregation_hash = toban_aggregation_hash(aggregation_key);
-    DROP INDEX detections_aggregation;
-    CREATE INDEX detections_aggregation ON detections (aggregation_hash, last_seen) WHERE status <> 'closed';
-
-    CREATE TABLE context_counts (
-        customer_id TEXT NOT NULL,
-        endpoint TEXT NOT NULL,
-        bucket_start INTEGER NOT NULL,
-        \(ContextColumns.definitions)
-        PRIMARY KEY (bucket_start, customer_id, endpoint)
-    ) WITHOUT ROWID;
-    INSERT INTO context_counts (customer_id, endpoint, bucket_start, \(ContextColumns.names))
-        SELECT customer_id, endpoint, bucket_start, \(ContextColumns.fromJSON("counts")) FROM context_buckets;
-    CREATE TABLE context_samples (
-        customer_id TEXT NOT NULL,
-        endpoint TEXT NOT NULL,
-        bucket_start INTEGER NOT NULL,
-        -- how many samples the bucket held before this chunk (orders the chunks)
-        seq INTEGER NOT NULL,
-        -- a JSON array of ContextSample objects
-        samples TEXT NOT NULL,
-        PRIMARY KEY (bucket_start, customer_id, endpoint, seq)
-    ) WITHOUT ROWID;
-    INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples)
-        SELECT customer_id, endpoint, bucket_start, 0, samples FROM context_buckets WHERE samples <> '[]';
-    DROP TABLE context_buckets;
-    ALTER TABLE context_counts RENAME TO context_buckets;
-    """
-
-    /// A context bucket is stored as parts, one per batch that touched it: the batch's
-    /// counts and the examples it added (the bucket is their sum and union). A batch
-    /// writes one row per bucket, where it used to update the bucket's counts and append
-    /// a chunk of examples: two random writes for every bucket a batch touched, and an
-    /// hour's endpoints are touched by every batch of that hour. Readers sum a bucket's
-    /// parts (a handful) in `part` order.
-    static let schemaV4 = """
-    CREATE TABLE context_parts (
-        customer_id TEXT NOT NULL,
-        endpoint TEXT NOT NULL,
-        bucket_start INTEGER NOT NULL,
-        -- orders a bucket's parts (its examples in the order they were kept)
-        part INTEGER NOT NULL,
-        \(ContextColumns.definitions)
-        -- a JSON array of the ContextSample objects this part added
-        samples TEXT NOT NULL,
-        PRIMARY KEY (bucket_start, customer_id, endpoint, part)
-    ) WITHOUT ROWID;
-    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, samples)
-        SELECT customer_id, endpoint, bucket_start, seq, samples FROM context_samples;
-    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
-        SELECT b.customer_id, b.endpoint, b.bucket_start,
-               coalesce((SELECT max(s.seq) + 1 FROM context_samples s WHERE s.bucket_start = b.bucket_start
-                         AND s.customer_id = b.customer_id AND s.endpoint = b.endpoint), 0),
-               \(ContextColumns.kinds.map { "b." + $0.rawValue }.joined(separator: ", ")), '[]'
-        FROM context_buckets b;
-    DROP TABLE context_samples;
-    DROP TABLE context_buckets;
-    """
 
     static let schemaV1 = """
     CREATE TABLE customers (
@@ -291,5 +222,319 @@ enum StoreMigrations {
         last_event_at INTEGER,
         updated_at INTEGER NOT NULL
     );
+    """
+
+    /// The ingest writer's hot path, made cheaper:
+    /// - detections are folded by an integer hash of their aggregation key (8 bytes in the
+    ///   index instead of ~80, and only open rows indexed); the key text stays in the row so
+    ///   a hash collision is caught by comparing it, never folded into a stranger's row;
+    /// - a context bucket's counts are integer columns added to in place (no JSON to
+    ///   rewrite), and its examples are appended as small chunks in `context_samples`
+    ///   (one row per bucket and batch, written only while the bucket has room), so a
+    ///   batch never rewrites what earlier batches stored. Both are keyed by bucket start
+    ///   first: a batch's writes land together at the young end of the tree (a few hot
+    ///   pages, not one page per endpoint all over the file), pruning cuts off the old end,
+    ///   and a timeline reads its dozen buckets by point lookups.
+    static let schemaV2 = """
+    ALTER TABLE detections ADD COLUMN aggregation_hash INTEGER NOT NULL DEFAULT 0;
+    UPDATE detections SET aggregation_hash = toban_aggregation_hash(aggregation_key);
+    DROP INDEX detections_aggregation;
+    CREATE INDEX detections_aggregation ON detections (aggregation_hash, last_seen) WHERE status <> 'closed';
+
+    CREATE TABLE context_counts (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        dns INTEGER NOT NULL DEFAULT 0,
+        http INTEGER NOT NULL DEFAULT 0,
+        tls INTEGER NOT NULL DEFAULT 0,
+        fileinfo INTEGER NOT NULL DEFAULT 0,
+        flow INTEGER NOT NULL DEFAULT 0,
+        smtp INTEGER NOT NULL DEFAULT 0,
+        ssh INTEGER NOT NULL DEFAULT 0,
+        conn INTEGER NOT NULL DEFAULT 0,
+        other INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (bucket_start, customer_id, endpoint)
+    ) WITHOUT ROWID;
+    INSERT INTO context_counts (customer_id, endpoint, bucket_start, dns, http, tls, fileinfo, flow, smtp, ssh, conn, other)
+        SELECT customer_id, endpoint, bucket_start,
+               coalesce(json_extract(counts, '$.dns'), 0),
+               coalesce(json_extract(counts, '$.http'), 0),
+               coalesce(json_extract(counts, '$.tls'), 0),
+               coalesce(json_extract(counts, '$.fileinfo'), 0),
+               coalesce(json_extract(counts, '$.flow'), 0),
+               coalesce(json_extract(counts, '$.smtp'), 0),
+               coalesce(json_extract(counts, '$.ssh'), 0),
+               coalesce(json_extract(counts, '$.conn'), 0),
+               coalesce(json_extract(counts, '$.other'), 0)
+        FROM context_buckets;
+    CREATE TABLE context_samples (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        -- how many samples the bucket held before this chunk (orders the chunks)
+        seq INTEGER NOT NULL,
+        -- a JSON array of ContextSample objects
+        samples TEXT NOT NULL,
+        PRIMARY KEY (bucket_start, customer_id, endpoint, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO context_samples (customer_id, endpoint, bucket_start, seq, samples)
+        SELECT customer_id, endpoint, bucket_start, 0, samples FROM context_buckets WHERE samples <> '[]';
+    DROP TABLE context_buckets;
+    ALTER TABLE context_counts RENAME TO context_buckets;
+    """
+
+    /// Migration "v3-queue-aggregates" (the tables, backfill and triggers are explained in
+    /// `QueueAggregatesSchema`), written out so that later changes to that type, whose
+    /// backfill also serves `rebuildQueueAggregates`, cannot change what this migration does.
+    static let schemaV3Tables = """
+    CREATE TABLE queue_aggregates (
+        dimension TEXT NOT NULL,
+        key TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        urgency INTEGER NOT NULL,
+        open_count INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (dimension, key, customer_id, urgency)
+    ) WITHOUT ROWID;
+    CREATE INDEX queue_aggregates_customer ON queue_aggregates (dimension, customer_id, urgency);
+
+    -- The same per (dimension, key, customer) over all urgencies: the group list without a
+    -- GROUP BY over every endpoint × urgency row. Kept alongside queue_aggregates by the
+    -- same writers (arrivals only add, so an upsert; departures recompute the group).
+    CREATE TABLE queue_group_totals (
+        dimension TEXT NOT NULL,
+        key TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        open_count INTEGER NOT NULL,
+        urgency INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (dimension, key, customer_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE signature_names (
+        signature_id TEXT NOT NULL,
+        signature_name TEXT NOT NULL,
+        PRIMARY KEY (signature_id, signature_name)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE detection_arrivals (
+        minute INTEGER PRIMARY KEY NOT NULL,
+        count INTEGER NOT NULL
+    );
+
+    CREATE INDEX detections_signature_queue ON detections (signature_id, urgency, last_seen DESC, id DESC) WHERE status <> 'closed';
+    CREATE INDEX detections_customer_queue ON detections (customer_id, urgency, last_seen DESC, id DESC) WHERE status <> 'closed';
+    """
+
+    static let schemaV3Backfill = """
+    DELETE FROM queue_aggregates;
+    DELETE FROM signature_names;
+    DELETE FROM detection_arrivals;
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        SELECT 'signature', signature_id, customer_id, urgency, COUNT(*), MAX(last_seen), MAX(signature_name)
+        FROM detections WHERE status <> 'closed' GROUP BY signature_id, customer_id, urgency;
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        SELECT 'endpoint', COALESCE(endpoint, '-'), customer_id, urgency, COUNT(*), MAX(last_seen), COALESCE(endpoint, '-')
+        FROM detections WHERE status <> 'closed' GROUP BY endpoint, customer_id, urgency;
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        SELECT 'customer', customer_id, customer_id, urgency, COUNT(*), MAX(last_seen), customer_id
+        FROM detections WHERE status <> 'closed' GROUP BY customer_id, urgency;
+    DELETE FROM queue_group_totals;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        GROUP BY dimension, key, customer_id;
+    INSERT INTO signature_names (signature_id, signature_name) SELECT DISTINCT signature_id, signature_name FROM detections;
+    INSERT INTO detection_arrivals (minute, count) SELECT CAST(ingest_time / 60000 AS INTEGER), COUNT(*) FROM detections GROUP BY 1;
+    """
+
+    /// Triggers keeping the v3 tables exact when a detection is closed, reopened, changes
+    /// urgency while open, or is deleted; one block per grouping (signature, endpoint, customer).
+    static let schemaV3Triggers = """
+    CREATE TRIGGER queue_aggregates_close AFTER UPDATE OF status ON detections
+    WHEN old.status <> 'closed' AND new.status = 'closed'
+    BEGIN
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE signature_id = old.signature_id AND urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE customer_id = old.customer_id AND endpoint IS old.endpoint AND urgency = old.urgency AND status <> 'closed'), last_seen)
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    END;
+    CREATE TRIGGER queue_aggregates_reopen AFTER UPDATE OF status ON detections
+    WHEN old.status = 'closed' AND new.status <> 'closed'
+    BEGIN
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('signature', new.signature_id, new.customer_id, new.urgency, 1, new.last_seen, new.signature_name)
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('signature', new.signature_id, new.customer_id, 1, new.urgency, new.last_seen, new.signature_name)
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('endpoint', COALESCE(new.endpoint, '-'), new.customer_id, new.urgency, 1, new.last_seen, COALESCE(new.endpoint, '-'))
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('endpoint', COALESCE(new.endpoint, '-'), new.customer_id, 1, new.urgency, new.last_seen, COALESCE(new.endpoint, '-'))
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('customer', new.customer_id, new.customer_id, new.urgency, 1, new.last_seen, new.customer_id)
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('customer', new.customer_id, new.customer_id, 1, new.urgency, new.last_seen, new.customer_id)
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    END;
+    CREATE TRIGGER queue_aggregates_urgency AFTER UPDATE OF urgency ON detections
+    WHEN old.urgency <> new.urgency AND old.status <> 'closed' AND new.status <> 'closed'
+    BEGIN
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE signature_id = old.signature_id AND urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE customer_id = old.customer_id AND endpoint IS old.endpoint AND urgency = old.urgency AND status <> 'closed'), last_seen)
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('signature', new.signature_id, new.customer_id, new.urgency, 1, new.last_seen, new.signature_name)
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('signature', new.signature_id, new.customer_id, 1, new.urgency, new.last_seen, new.signature_name)
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('endpoint', COALESCE(new.endpoint, '-'), new.customer_id, new.urgency, 1, new.last_seen, COALESCE(new.endpoint, '-'))
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('endpoint', COALESCE(new.endpoint, '-'), new.customer_id, 1, new.urgency, new.last_seen, COALESCE(new.endpoint, '-'))
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_aggregates (dimension, key, customer_id, urgency, open_count, last_seen, label)
+        VALUES ('customer', new.customer_id, new.customer_id, new.urgency, 1, new.last_seen, new.customer_id)
+        ON CONFLICT (dimension, key, customer_id, urgency) DO UPDATE SET open_count = open_count + 1,
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        VALUES ('customer', new.customer_id, new.customer_id, 1, new.urgency, new.last_seen, new.customer_id)
+        ON CONFLICT (dimension, key, customer_id) DO UPDATE SET open_count = open_count + 1, urgency = min(urgency, excluded.urgency),
+            last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label);
+    END;
+    CREATE TRIGGER queue_aggregates_delete AFTER DELETE ON detections
+    WHEN old.status <> 'closed'
+    BEGIN
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE signature_id = old.signature_id AND urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'signature' AND key = old.signature_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE customer_id = old.customer_id AND endpoint IS old.endpoint AND urgency = old.urgency AND status <> 'closed'), last_seen)
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'endpoint' AND key = COALESCE(old.endpoint, '-') AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    UPDATE queue_aggregates SET open_count = open_count - 1 WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency;
+    DELETE FROM queue_aggregates WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND open_count <= 0;
+    UPDATE queue_aggregates SET last_seen = coalesce((SELECT max(last_seen) FROM detections
+            WHERE urgency = old.urgency AND customer_id = old.customer_id AND status <> 'closed'), last_seen)
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id AND urgency = old.urgency AND last_seen <= old.last_seen;
+    DELETE FROM queue_group_totals WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id;
+    INSERT INTO queue_group_totals (dimension, key, customer_id, open_count, urgency, last_seen, label)
+        SELECT dimension, key, customer_id, SUM(open_count), MIN(urgency), MAX(last_seen), MAX(label) FROM queue_aggregates
+        WHERE dimension = 'customer' AND key = old.customer_id AND customer_id = old.customer_id GROUP BY dimension, key, customer_id;
+    END;
+    """
+
+    /// A context bucket is stored as parts, one per batch that touched it: the batch's
+    /// counts and the examples it added (the bucket is their sum and union). A batch
+    /// writes one row per bucket, where it used to update the bucket's counts and append
+    /// a chunk of examples: two random writes for every bucket a batch touched, and an
+    /// hour's endpoints are touched by every batch of that hour. Readers sum a bucket's
+    /// parts (a handful) in `part` order.
+    static let schemaV4 = """
+    CREATE TABLE context_parts (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        -- orders a bucket's parts (its examples in the order they were kept)
+        part INTEGER NOT NULL,
+        dns INTEGER NOT NULL DEFAULT 0,
+        http INTEGER NOT NULL DEFAULT 0,
+        tls INTEGER NOT NULL DEFAULT 0,
+        fileinfo INTEGER NOT NULL DEFAULT 0,
+        flow INTEGER NOT NULL DEFAULT 0,
+        smtp INTEGER NOT NULL DEFAULT 0,
+        ssh INTEGER NOT NULL DEFAULT 0,
+        conn INTEGER NOT NULL DEFAULT 0,
+        other INTEGER NOT NULL DEFAULT 0,
+        -- a JSON array of the ContextSample objects this part added
+        samples TEXT NOT NULL,
+        PRIMARY KEY (bucket_start, customer_id, endpoint, part)
+    ) WITHOUT ROWID;
+    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, samples)
+        SELECT customer_id, endpoint, bucket_start, seq, samples FROM context_samples;
+    INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, dns, http, tls, fileinfo, flow, smtp, ssh, conn, other, samples)
+        SELECT b.customer_id, b.endpoint, b.bucket_start,
+               coalesce((SELECT max(s.seq) + 1 FROM context_samples s WHERE s.bucket_start = b.bucket_start
+                         AND s.customer_id = b.customer_id AND s.endpoint = b.endpoint), 0),
+               b.dns, b.http, b.tls, b.fileinfo, b.flow, b.smtp, b.ssh, b.conn, b.other, '[]'
+        FROM context_buckets b;
+    DROP TABLE context_samples;
+    DROP TABLE context_buckets;
     """
 }

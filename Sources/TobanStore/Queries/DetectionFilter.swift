@@ -49,9 +49,9 @@ public struct DetectionFilter: Sendable, Equatable {
     public var signature: String?
     public var address: AddressFilter?
     public var sensor: String?
-    /// Only detections active within this long before `now`.
-    public var maxAge: TimeInterval?
-    public var now: Date?
+    /// Only detections last seen at or after this time (`age:<2h` is "since two hours
+    /// before now", worked out by the caller, who holds the clock).
+    public var seenSince: Date?
     public var assignee: String?
     /// Exactly this endpoint (its address text; "-" for detections without one): an
     /// endpoint group's members. Unlike `address`, source and destination do not count.
@@ -61,7 +61,7 @@ public struct DetectionFilter: Sendable, Equatable {
 
     public init(customers: Set<String> = [], urgencies: ClosedRange<Urgency>? = nil,
                 statuses: Set<DetectionStatus> = DetectionFilter.openStatuses, signature: String? = nil,
-                address: AddressFilter? = nil, sensor: String? = nil, maxAge: TimeInterval? = nil, now: Date? = nil,
+                address: AddressFilter? = nil, sensor: String? = nil, seenSince: Date? = nil,
                 assignee: String? = nil) {
         self.customers = customers
         self.urgencies = urgencies
@@ -69,8 +69,7 @@ public struct DetectionFilter: Sendable, Equatable {
         self.signature = signature
         self.address = address
         self.sensor = sensor
-        self.maxAge = maxAge
-        self.now = now
+        self.seenSince = seenSince
         self.assignee = assignee
     }
 
@@ -87,17 +86,17 @@ public struct DetectionFilter: Sendable, Equatable {
         if onlyOpen { terms.append("status <> 'closed'") }
         if !statuses.isEmpty && statuses.count < DetectionStatus.allCases.count && statuses != DetectionFilter.openStatuses {
             let sorted = statuses.map(\.rawValue).sorted()
-            terms.append("status IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("status IN (\([String].marks(sorted.count)))")
             args += sorted as [any DatabaseValueConvertible]
         }
         if !customers.isEmpty {
             let sorted = customers.sorted()
-            terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("customer_id IN (\([String].marks(sorted.count)))")
             args += sorted as [any DatabaseValueConvertible]
         }
         if let signature, !signature.isEmpty {
             if let signatureIDs {
-                terms.append("signature_id IN (\(signatureIDs.map { _ in "?" }.joined(separator: ",")))")
+                terms.append("signature_id IN (\([String].marks(signatureIDs.count)))")
                 args += signatureIDs as [any DatabaseValueConvertible]
             }
             terms.append("(signature_name LIKE ? ESCAPE '\\' OR signature_id = ?)")
@@ -113,9 +112,9 @@ public struct DetectionFilter: Sendable, Equatable {
             terms.append("sensor = ?")
             args.append(sensor)
         }
-        if let maxAge {
+        if let seenSince {
             terms.append("last_seen >= ?")
-            args.append((now ?? Date()).addingTimeInterval(-maxAge).storeMilliseconds)
+            args.append(seenSince.storeMilliseconds)
         }
         if let assignee {
             terms.append("assignee = ?")

@@ -86,7 +86,7 @@ extension TobanStore {
     static func aggregateGroupQuery(_ db: Database, by grouping: DetectionGrouping, filter: DetectionFilter,
                                     limit: Int) throws -> (String, [any DatabaseValueConvertible])? {
         guard filter.statuses == DetectionFilter.openStatuses, filter.address == nil, filter.sensor?.isEmpty ?? true,
-              filter.maxAge == nil, filter.assignee == nil, filter.endpoint == nil else { return nil }
+              filter.seenSince == nil, filter.assignee == nil, filter.endpoint == nil else { return nil }
         var terms = ["dimension = ?"]
         var args: [any DatabaseValueConvertible] = [grouping.rawValue]
         if let text = filter.signature, !text.isEmpty {
@@ -94,12 +94,12 @@ extension TobanStore {
             let match = try SignatureMatch.resolve(db, text)
             // A signature whose names only partly match would need the per-row name test.
             guard match.ids.count == match.wholly.count else { return nil }
-            terms.append("key IN (\(match.ids.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("key IN (\([String].marks(match.ids.count)))")
             args += match.ids as [any DatabaseValueConvertible]
         }
         if !filter.customers.isEmpty {
             let sorted = filter.customers.sorted()
-            terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("customer_id IN (\([String].marks(sorted.count)))")
             args += sorted as [any DatabaseValueConvertible]
         }
         if let range = filter.urgencies {

@@ -124,7 +124,7 @@ extension TobanStore {
         var out: [Detection] = []
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
-            out += try Row.fetchAll(db, sql: "SELECT \(DetectionRow.columns) FROM detections WHERE id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
+            out += try Row.fetchAll(db, sql: "SELECT \(DetectionRow.columns) FROM detections WHERE id IN (\([Int64].marks(part.count)))",
                                     arguments: StatementArguments(part)).map(DetectionRow.detection)
         }
         return out

@@ -52,12 +52,12 @@ extension TobanStore {
         var args: [any DatabaseValueConvertible] = []
         if !filter.customers.isEmpty {
             let sorted = filter.customers.sorted()
-            terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("customer_id IN (\([String].marks(sorted.count)))")
             args += sorted as [any DatabaseValueConvertible]
         }
         if !filter.statuses.isEmpty {
             let sorted = filter.statuses.map(\.rawValue).sorted()
-            terms.append("status IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+            terms.append("status IN (\([String].marks(sorted.count)))")
             args += sorted as [any DatabaseValueConvertible]
         }
         if let address = filter.address {

@@ -31,11 +31,11 @@ private func listConditions(customers: Set<String>, states: [String], urgencies:
     var args: [any DatabaseValueConvertible] = []
     if !customers.isEmpty {
         let sorted = customers.sorted()
-        terms.append("customer_id IN (\(sorted.map { _ in "?" }.joined(separator: ",")))")
+        terms.append("customer_id IN (\([String].marks(sorted.count)))")
         args += sorted as [any DatabaseValueConvertible]
     }
     if !states.isEmpty {
-        terms.append("\(stateColumn) IN (\(states.map { _ in "?" }.joined(separator: ",")))")
+        terms.append("\(stateColumn) IN (\([String].marks(states.count)))")
         args += states.sorted() as [any DatabaseValueConvertible]
     }
     if let urgencies {

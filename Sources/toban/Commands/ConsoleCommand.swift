@@ -55,8 +55,9 @@ struct ConsoleCommand: ParsableCommand {
         for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP] { sigaddset(&unblock, sig) }
         sigprocmask(SIG_UNBLOCK, &unblock, nil)
 
+        let clock = SystemClock()
         let terminal: NcursesTerminal
-        do { terminal = try NcursesTerminal(theme: chosen, environment: environment) } catch {
+        do { terminal = try NcursesTerminal(theme: chosen, clock: clock, environment: environment) } catch {
             throw ValidationError("\(error)")
         }
         let unicode = terminal.borders.isUnicode
@@ -66,11 +67,11 @@ struct ConsoleCommand: ParsableCommand {
             terminal.palette = t.palette(for: terminal.depth)
             return nil
         }
-        let env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), keymap: keymap,
+        let env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), clock: clock, keymap: keymap,
                                      unicode: unicode, borders: terminal.borders, switchTheme: switchTheme)
         var model = ConsoleModel(environment: env)
         let runtime = ConsoleRuntime<ConsoleModel>(idleTimeoutMs: 100)
-        let poller = StorePoller(store: store, inbox: runtime.inbox)
+        let poller = StorePoller(store: store, inbox: runtime.inbox, clock: clock)
         let reason = runtime.run(&model, on: terminal) // restores the terminal on every exit path
         poller.cancel()
         if case .signal(let s) = reason, s != SIGINT { throw ExitCode(128 + s) }

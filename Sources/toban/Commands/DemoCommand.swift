@@ -35,7 +35,8 @@ struct DemoCommand: ParsableCommand {
         let config = try ConfigLoader.load(path: configPath).require()
         let storePath = scratch.appendingPathComponent("toban.sqlite").path
 
-        let feed = try DemoFeed(samples: samples, into: scratch, now: Date())
+        let clock = SystemClock()
+        let feed = try DemoFeed(samples: samples, into: scratch, now: clock.now)
         // The example config names its sources under sample-logs/; the demo follows the replayed copies.
         let sources = config.sources.map { source -> SourceSettings in
             var s = source
@@ -43,14 +44,14 @@ struct DemoCommand: ParsableCommand {
             return s
         }
         let store = try TobanStore(path: storePath)
-        try store.saveCustomers(config.customers, at: Date())
+        try store.saveCustomers(config.customers, at: clock.now)
         let sink = StoreSink(store: store, customers: config.customers, rules: config.urgencyRules,
-                             aggregationWindow: TimeInterval(config.ingest.aggregationWindowMinutes * 60))
+                             aggregationWindow: TimeInterval(config.ingest.aggregationWindowMinutes * 60), clock: clock)
         let pipeline = try IngestPipeline(
             sources: sources, directory: CustomerDirectory(customers: config.customers), rules: config.urgencyRules,
             options: IngestOptions(settings: config.ingest, batchLines: 5_000,
                                    quarantinePath: scratch.appendingPathComponent("quarantine.jsonl").path),
-            sink: sink)
+            sink: sink, clock: clock)
         let backlog = try pipeline.runOnce()
 
         if noConsole {

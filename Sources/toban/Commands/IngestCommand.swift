@@ -57,11 +57,12 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("no customer with id '\(customer)' in the configuration")
         }
 
+        let clock = SystemClock()
         let store = try TobanStore(path: storePath)
         let customers = config?.customers ?? []
-        try store.saveCustomers(customers, at: Date())
+        try store.saveCustomers(customers, at: clock.now)
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
-                             aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60))
+                             aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60), clock: clock)
         let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
         // Default: read 5,000 lines per poll and gather polls into one transaction of up to
         // `defaultBatchBytes` of input or `defaultMaxBatchDetections` detections; a caught-up
@@ -77,7 +78,7 @@ struct IngestCommand: ParsableCommand {
                                           quarantinePath: quarantine ?? settings.quarantinePath ?? storePath + ".quarantine.jsonl",
                                           parser: Self.parserOptions(hostZone: .current))
         let pipeline = try IngestPipeline(sources: sources, directory: directory, rules: config?.urgencyRules ?? .default,
-                                          options: ingestOptions, sink: sink)
+                                          options: ingestOptions, sink: sink, clock: clock)
         let signals = StopOnSignals(pipeline.stopSignal)
         defer { withExtendedLifetime(signals) {} }
 

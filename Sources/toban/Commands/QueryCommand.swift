@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TobanConsole
 import TobanCore
 import TobanStore
 

@@ -11,9 +11,11 @@ final class StoreSink: IngestSink {
     let aggregationWindow: TimeInterval
     /// What earlier batches wrote, so later ones need not read it back.
     let cache = IngestWriteCache()
+    let clock: any TobanClock
 
-    init(store: TobanStore, customers: [Customer], rules: UrgencyRules, aggregationWindow: TimeInterval) {
+    init(store: TobanStore, customers: [Customer], rules: UrgencyRules, aggregationWindow: TimeInterval, clock: any TobanClock) {
         self.store = store
+        self.clock = clock
         self.customers = customers
         self.rules = rules
         self.aggregationWindow = aggregationWindow
@@ -24,7 +26,7 @@ final class StoreSink: IngestSink {
     }
 
     func commit(_ batch: IngestBatch) throws {
-        try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: Date(), cache: cache)
+        try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: clock.now, cache: cache)
     }
 
     func checkpoints() throws -> [SourceCheckpoint] { try store.checkpoints() }
@@ -33,6 +35,7 @@ final class StoreSink: IngestSink {
 
     func pruneContext(olderThan date: Date) throws {
         cache.invalidate()
-        try store.pruneContext(retention: Date().timeIntervalSince(date), now: Date())
+        let now = clock.now
+        try store.pruneContext(retention: now.timeIntervalSince(date), now: now)
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import TobanCore
 import TobanStore
 @testable import TobanConsole
+import TobanTestSupport
 
 @Suite struct LoadingAndHeaderTests {
     /// Runs the background effects the way the runtime would, later: returns the messages.
@@ -61,20 +62,20 @@ import TobanStore
         let other = try TobanStore(path: f.path)
         for i in 0..<3 {
             try other.commit(IngestBatch(detections: [
-                consoleDetection(signature: "20500\(i)", name: "ET INFO arrival \(i)", severity: .low, src: "10.0.0.9\(i)",
-                                 endpoint: "10.0.0.9\(i)", at: consoleT0.addingTimeInterval(500 + Double(i))),
-            ]), customers: [acmeCustomer, betaCustomer], now: f.clock.now)
+                makeDetection(signature: "20500\(i)", name: "ET INFO arrival \(i)", severity: .low, src: "10.0.0.9\(i)",
+                                 endpoint: "10.0.0.9\(i)", at: t0.addingTimeInterval(500 + Double(i))),
+            ]), customers: [acme, beta], now: f.clock.now)
             r.post(.storeChanged)
         }
         // The rows on screen and the "+N new" follow each change; the header waits.
         #expect(r.queue?.newCount == 3)
         #expect(r.app.state.overview.openCounts.map(\.count).reduce(0, +) == openBefore)
-        r.post(.tick)
+        r.post(.tick(f.clock.now))
         #expect(r.app.state.overview.openCounts.map(\.count).reduce(0, +) == openBefore + 3)
         #expect(r.app.state.overview.rate.reduce(0, +) == 15)
         // Nothing changed since: the next ticks do not re-read it (until the periodic refresh).
         var model = r.app
-        #expect(model.update(.message(.tick)).isEmpty)
+        #expect(model.update(.message(.tick(f.clock.now))).isEmpty)
         try other.close()
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import TobanConsole
 import TobanCore
 import TobanStore
+import TobanTestSupport
 
 @Suite("Detail, endpoints, endpoint page and help screens")
 struct OtherScreensTests {
@@ -39,9 +40,9 @@ struct OtherScreensTests {
     @Test("endpoints ranked by risk; enter opens the page; s asks for a note and marks 被疑")
     func endpoints() throws {
         let f = try ConsoleFixture()
-        try f.commit([], context: [ContextBucket(customerID: "acme", endpoint: addr("10.0.0.5"), bucketStart: ContextBucket.bucketStart(for: consoleT0),
+        try f.commit([], context: [ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: ContextBucket.bucketStart(for: t0),
                                                  counts: [.dns: 12, .tls: 3],
-                                                 samples: [ContextSample(time: consoleT0, kind: .dns, peer: addr("198.51.100.53"), summary: "A cdn.bad.example")])])
+                                                 samples: [ContextSample(time: t0, kind: .dns, peer: ip("198.51.100.53"), summary: "A cdn.bad.example")])])
         let r = f.runner(width: 110, height: 40)
         r.send(.character("e"))
         guard case .endpoints(let e) = r.app.state.top else { Issue.record("not on endpoints"); return }
@@ -51,11 +52,11 @@ struct OtherScreensTests {
         let list = r.frame().snapshot()
         #expect(list.contains("Endpoints 被疑端末"))
         #expect(list.contains("Risk") && list.contains("Why"))
-        let index = try #require(e.rows.firstIndex { $0.address == addr("10.0.0.5") })
+        let index = try #require(e.rows.firstIndex { $0.address == ip("10.0.0.5") })
         r.send(Array(repeating: Key.character("j"), count: index))
         r.send(.enter)
         guard case .endpointPage(let p) = r.app.state.top else { Issue.record("not on endpoint page"); return }
-        #expect(p.address == addr("10.0.0.5"))
+        #expect(p.address == ip("10.0.0.5"))
         let page = r.frame().snapshot()
         #expect(page.contains("Timeline (JST)"))
         #expect(page.contains("Cobalt Strike"))
@@ -67,7 +68,7 @@ struct OtherScreensTests {
         #expect(r.frame().rowText(39).hasPrefix("Note (被疑):"))
         r.type("beacon to known C2; customer asked to isolate")
         r.send(.enter)
-        let ep = try #require(try f.store.endpoint(customer: "acme", address: addr("10.0.0.5")))
+        let ep = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
         #expect(ep.status == .suspect)
         #expect(ep.statusNote == "beacon to known C2; customer asked to isolate")
         let audit = try f.store.audit(subject: .endpoint, id: "acme|10.0.0.5")
@@ -130,7 +131,7 @@ struct OtherScreensTests {
         #expect(f.address == AddressFilter("10.0.0.0/8"))
         #expect(f.statuses == [.new])
         #expect(f.sensor == "x")
-        #expect(f.maxAge == 3600)
+        #expect(f.seenSince == now.addingTimeInterval(-3600))
         #expect(FilterQuery.parse("urg:P9").error == "unknown urgency P9")
         #expect(FilterQuery.parse("urg:P1..P7").error == "unknown urgency P7")
         #expect(FilterQuery.parse("cust:nope", customers: ["acme": "acme"]).error == "unknown customer nope")

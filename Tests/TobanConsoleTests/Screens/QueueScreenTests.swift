@@ -3,6 +3,7 @@ import Testing
 import TobanConsole
 import TobanCore
 import TobanStore
+import TobanTestSupport
 
 /// Every scalar that must never reach the terminal from log content.
 func containsUnsafeScalar(_ grid: CellGrid) -> Bool {
@@ -95,8 +96,8 @@ struct QueueScreenTests {
         let f = try ConsoleFixture(seed: false)
         var list: [Detection] = []
         for i in 0..<400 {
-            list.append(consoleDetection(signature: "s\(i)", name: "sig \(i)", src: "10.0.\(i / 200).\(i % 200 + 1)",
-                                         endpoint: "10.0.\(i / 200).\(i % 200 + 1)", at: consoleT0.addingTimeInterval(Double(i))))
+            list.append(makeDetection(signature: "s\(i)", name: "sig \(i)", src: "10.0.\(i / 200).\(i % 200 + 1)",
+                                         endpoint: "10.0.\(i / 200).\(i % 200 + 1)", at: t0.addingTimeInterval(Double(i))))
         }
         try f.commit(list)
         let r = f.runner(pageSize: 20, windowLimit: 60)

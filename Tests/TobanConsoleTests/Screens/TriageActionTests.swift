@@ -3,6 +3,7 @@ import Testing
 import TobanConsole
 import TobanCore
 import TobanStore
+import TobanTestSupport
 
 @Suite("Triage actions from the keyboard")
 struct TriageActionTests {
@@ -79,7 +80,7 @@ struct TriageActionTests {
         let id = try #require(r.selectedID)
         r.send(.function(1))
         #expect(try f.store.detection(id: id)?.status == .closed)
-        f.clock.advance(5)
+        f.clock.advance(seconds: 5)
         r.send(.character("u"))
         #expect(try f.store.detection(id: id)?.status == .new)
         #expect(r.queue?.rows.contains { $0.id == id } == true)
@@ -88,7 +89,7 @@ struct TriageActionTests {
         let next = try #require(r.selectedID)
         r.send(.function(2))
         #expect(try f.store.detection(id: next)?.status == .closed)
-        f.clock.advance(11)
+        f.clock.advance(seconds: 11)
         r.send(.character("u"))
         #expect(try f.store.detection(id: next)?.status == .closed)
         #expect(r.app.state.messageIsError)
@@ -107,9 +108,9 @@ struct TriageActionTests {
         // Another writer (ingest) commits a P1, which sorts above everything.
         let other = try TobanStore(path: f.path)
         try other.commit(IngestBatch(detections: [
-            consoleDetection(signature: "2040001", name: "ET EXPLOIT new arrival", severity: .critical, src: "10.0.0.77",
-                             endpoint: "10.0.0.77", at: consoleT0.addingTimeInterval(590)),
-        ]), customers: [acmeCustomer, betaCustomer], now: f.clock.now)
+            makeDetection(signature: "2040001", name: "ET EXPLOIT new arrival", severity: .critical, src: "10.0.0.77",
+                             endpoint: "10.0.0.77", at: t0.addingTimeInterval(590)),
+        ]), customers: [acme, beta], now: f.clock.now)
         r.post(.storeChanged)
         #expect(r.queue?.rows.map(\.id) == before)
         #expect(r.selectedID == selected)

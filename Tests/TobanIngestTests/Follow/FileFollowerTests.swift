@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 @Suite("FileFollower")
 struct FileFollowerTests {
@@ -43,7 +44,7 @@ struct FileFollowerTests {
         writeFile(path, "one\ntwo\nthree\n")
         let follower = FileFollower(path: path)
         var offsets: [Int64] = []
-        try follower.poll { item in
+        try follower.poll(at: .zero) { item in
             if case .line(let line) = item, let cp = follower.checkpoint(after: line) {
                 offsets.append(cp.offset)
                 #expect(cp.fingerprint == FileIdentity.fnv1a64(Array("one\ntwo\nthree\n".utf8).prefix(Int(line.end))))
@@ -129,6 +130,23 @@ struct FileFollowerTests {
         #expect(checkpoint(follower, path)?.offset == 2)
         // Declared end of input needs no grace.
         #expect(try pollOnce(follower, atEndOfInput: true).texts == ["b"])
+    }
+
+    /// The grace is measured on the caller's monotonic time: the old file is drained once
+    /// it has been quiet that long, and then the new file is read.
+    @Test func aRotatedFileIsDrainedOnceItsGraceHasPassed() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("eve.json")
+        writeFile(path, "a\n")
+        let follower = FileFollower(path: path, options: FollowerOptions(rotationGrace: .seconds(60)))
+        try pollOnce(follower, at: .zero)
+        rename(path, dir.file("eve.json.1"))
+        writeFile(path, "b\n")
+        #expect(try pollOnce(follower, at: .seconds(1)).kinds == [.rotated(renamedTo: nil)])
+        #expect(try pollOnce(follower, at: .seconds(59)).lines.isEmpty)
+        let drained = try pollOnce(follower, at: .seconds(62))
+        let next = try pollOnce(follower, at: .seconds(62))
+        #expect(drained.texts + next.texts == ["b"])
     }
 
     @Test func copytruncateRestartsAtZeroAndReportsIt() throws {

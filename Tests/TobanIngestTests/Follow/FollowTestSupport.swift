@@ -4,22 +4,7 @@ import Glibc
 import Foundation
 import TobanCore
 @testable import TobanIngest
-
-/// A scratch directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        var template = Array((NSTemporaryDirectory() + "toban-follow-XXXXXX").utf8CString)
-        let result = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(result != nil, "mkdtemp failed")
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-}
+import TobanTestSupport
 
 func writeFile(_ path: String, _ text: String) { writeFile(path, Array(text.utf8)) }
 
@@ -77,11 +62,12 @@ struct Collected {
     var kinds: [FollowEvent.Kind] { events.map(\.kind) }
 }
 
-/// One poll, copying what it delivers.
+/// One poll at monotonic time `uptime` (a rotated file's grace is measured against it),
+/// copying what it delivers.
 @discardableResult
-func pollOnce(_ follower: FileFollower, maxLines: Int = .max, atEndOfInput: Bool = false) throws -> Collected {
+func pollOnce(_ follower: FileFollower, maxLines: Int = .max, atEndOfInput: Bool = false, at uptime: Duration = .zero) throws -> Collected {
     var collected = Collected()
-    collected.summary = try follower.poll(maxLines: maxLines, atEndOfInput: atEndOfInput) { item in
+    collected.summary = try follower.poll(maxLines: maxLines, atEndOfInput: atEndOfInput, at: uptime) { item in
         switch item {
         case .line(let line):
             collected.lines.append(Got(path: line.path, start: line.start, end: line.end, bytes: Array(line.bytes),

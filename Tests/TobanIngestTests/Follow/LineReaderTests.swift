@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import TobanIngest
+import TobanTestSupport
 
 /// Reads everything currently available from `reader`, copying lines.
 private func drain(_ reader: LineReader, maxItems: Int = .max, atEndOfInput: Bool = false)

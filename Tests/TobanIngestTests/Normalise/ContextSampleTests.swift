@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 /// The one-line examples an endpoint's timeline shows, per kind of context event: what
 /// the endpoint did, seen from the endpoint (the peer is the other side, and its port).

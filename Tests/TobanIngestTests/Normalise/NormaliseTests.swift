@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
 private func ip(_ s: String) -> IPAddress { IPAddress(s)! }
 

@@ -2,67 +2,10 @@ import Foundation
 import Testing
 import TobanCore
 @testable import TobanIngest
+import TobanTestSupport
 
-/// A sink that keeps what it is given in memory, and can be told to fail a commit
-/// (the in-process stand-in for a crash between two transactions).
-final class MemorySink: IngestSink {
-    var committed: [IngestBatch] = []
-    var saved: [String: SourceCheckpoint] = [:]
-    var failOnCommit: Int?
-    var commits = 0
-    var lastSeen: [String: Date] = [:]
-
-    struct InjectedFailure: Error {}
-
-    /// Commits come from the pipeline's commit thread; a test that follows a file reads
-    /// `contextBatches` meanwhile.
-    private let lock = NSLock()
-
-    func commit(_ batch: IngestBatch) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        commits += 1
-        if commits == failOnCommit { throw InjectedFailure() }
-        committed.append(batch)
-        for c in batch.checkpoints { saved[c.sourceID] = c }
-        for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
-    }
-
-    /// Commits so far.
-    var commitCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return commits
-    }
-
-    /// Committed batches that carried context, so far.
-    var contextBatches: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return committed.filter { !$0.context.isEmpty }.count
-    }
-    func checkpoints() throws -> [SourceCheckpoint] { Array(saved.values) }
-    func sensorLastSeen() throws -> [String: Date] { lastSeen }
-    func pruneContext(olderThan date: Date) throws {}
-
-    /// Context events per endpoint and kind, and the examples kept, over every batch.
-    var contextCounts: [String: Int] {
-        var out: [String: Int] = [:]
-        for b in committed { for bucket in b.context { for (kind, n) in bucket.counts { out["\(bucket.endpoint) \(kind)", default: 0] += n } } }
-        return out
-    }
-    var contextSamples: [String] {
-        committed.flatMap { $0.context.flatMap { $0.samples.map { "\($0.time.timeIntervalSince1970) \($0.summary)" } } }.sorted()
-    }
-
-    /// Detection occurrences per signature, summed over every batch.
-    var occurrences: [String: Int] {
-        var out: [String: Int] = [:]
-        for b in committed { for d in b.detections { out[d.signature.id, default: 0] += d.count } }
-        return out
-    }
-}
-
+/// The pipeline against `MemorySink`, which can be told to fail a commit (the in-process
+/// stand-in for a crash between two transactions).
 @Suite struct IngestPipelineTests {
     static func eveLine(_ i: Int, alert: Bool, sensor: String = "sensor-acme-0") -> String {
         let ts = String(format: "2026-11-20T21:%02d:%02d.000000+0900", (i / 60) % 60, i % 60)
@@ -89,12 +32,13 @@ final class MemorySink: IngestSink {
     func pipeline(_ path: String, sink: MemorySink, batchLines: Int, quarantine: String? = nil) throws -> IngestPipeline {
         let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
         return try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [acme]),
-                                  rules: .default, options: IngestOptions(batchLines: batchLines, quarantinePath: quarantine), sink: sink)
+                                  rules: .default, options: IngestOptions(batchLines: batchLines, quarantinePath: quarantine), sink: sink,
+                                  clock: ManualClock())
     }
 
     @Test func onceReadsEverythingAndQuarantinesBadLines() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         let alerts = try writeLog(lines: 400, to: log)
         let sink = MemorySink()
@@ -118,8 +62,8 @@ final class MemorySink: IngestSink {
     }
 
     @Test func failedCommitLosesNothingAndDuplicatesNothingOnResume() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         let alerts = try writeLog(lines: 1000, to: log)
 
@@ -130,7 +74,7 @@ final class MemorySink: IngestSink {
         // Batch sizes differ between runs, so a run's first batches end inside the lines the
         // previous run committed and that are now read again for their context.
         for (failAt, batchLines) in [(3, 37), (2, 11), (5, 23), (9, 23)] {
-            crashy.commits = 0
+            crashy.commitCount = 0
             crashy.failOnCommit = failAt
             #expect(throws: MemorySink.InjectedFailure.self) { try pipeline(log.path, sink: crashy, batchLines: batchLines).runOnce() }
         }
@@ -152,8 +96,8 @@ final class MemorySink: IngestSink {
     /// Context is not stored with every batch: the 27 batches of this file store it twice
     /// (the first batch, which finds no context position yet, and the last).
     @Test func contextIsStoredByFewBatches() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         _ = try writeLog(lines: 1000, to: log)
         let sink = MemorySink()
@@ -169,8 +113,8 @@ final class MemorySink: IngestSink {
     /// a new one at the path, read by runs that fail part-way: context held across their
     /// batches is read again after each failure, and nothing is counted twice.
     @Test func failuresAroundARotationLoseAndDuplicateNothing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         func lines(_ range: Range<Int>) -> String { range.map { Self.eveLine($0, alert: $0 % 4 == 0) + "\n" }.joined() }
         func ingest(into sinks: [MemorySink]) throws {
@@ -188,7 +132,7 @@ final class MemorySink: IngestSink {
         try ingest(into: [clean, crashy])
         _ = try pipeline(log.path, sink: clean, batchLines: 37).runOnce()
         for (failAt, batchLines) in [(4, 11), (2, 7), (6, 29)] {
-            crashy.commits = 0
+            crashy.commitCount = 0
             crashy.failOnCommit = failAt
             #expect(throws: MemorySink.InjectedFailure.self) { try pipeline(log.path, sink: crashy, batchLines: batchLines).runOnce() }
         }
@@ -202,75 +146,101 @@ final class MemorySink: IngestSink {
         #expect(crashy.contextSamples == clean.contextSamples)
     }
 
+    /// Runs `pipeline.run()` on a thread of its own; the test touches only the pipeline's
+    /// stop signal (thread-safe) while it runs, and `stop()` waits for it to end.
+    final class Following: @unchecked Sendable {
+        let pipeline: IngestPipeline
+        private let done = DispatchSemaphore(value: 0)
+        private(set) var error: Error?
+
+        init(_ pipeline: IngestPipeline) {
+            self.pipeline = pipeline
+            Thread { [self] in
+                do { try self.pipeline.run() } catch { self.error = error }
+                done.signal()
+            }.start()
+        }
+
+        func stop() {
+            pipeline.stopSignal.stop()
+            done.wait()
+        }
+    }
+
+    /// Lets `duration` pass on `clock` and waits until the follow loop has used it (it is
+    /// waiting on the clock again).
+    func pass(_ duration: Duration, on clock: ManualClock) -> Bool {
+        let waits = clock.waitsBegun
+        clock.advance(by: duration)
+        return eventually { clock.waitsBegun > waits }
+    }
+
+    func linesCommitted(_ sink: MemorySink) -> Int { sink.committed.reduce(0) { $0 + $1.counters.lines } }
+
     /// Following a file, held context is stored once `contextFlushInterval` has passed,
     /// while the follower keeps running (not only when it stops).
     @Test func followedContextIsStoredWithinTheFlushInterval() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let log = dir.appendingPathComponent("eve.json")
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let log = scratch.url.appendingPathComponent("eve.json")
         try "".write(to: log, atomically: true, encoding: .utf8)
         let sink = MemorySink()
+        let clock = ManualClock()
         let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
         let pipeline = try IngestPipeline(sources: [SourceSettings(path: log.path)], directory: CustomerDirectory(customers: [acme]),
                                           rules: .default, options: IngestOptions(pollInterval: .milliseconds(20),
-                                                                                  contextFlushInterval: .milliseconds(300)), sink: sink)
-        // The pipeline runs on a thread of its own; this test only touches its stop signal
-        // (thread-safe) while it runs.
-        final class Running: @unchecked Sendable { let pipeline: IngestPipeline; init(_ p: IngestPipeline) { pipeline = p } }
-        let running = Running(pipeline)
-        let done = DispatchSemaphore(value: 0)
-        Thread { try? running.pipeline.run(); done.signal() }.start()
-        defer { pipeline.stopSignal.stop(); done.wait() }
+                                                                                  contextFlushInterval: .milliseconds(300)),
+                                          sink: sink, clock: clock)
+        let following = Following(pipeline)
+        defer { following.stop() }
+        #expect(eventually { clock.waiters > 0 })
         // Context arrives in a stream of small batches: the first is stored at once (there
         // is no context position yet), the rest once the interval has passed.
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         for i in 0..<10 {
             try handle.write(contentsOf: Data((Self.eveLine(i, alert: false) + "\n").utf8))
-            usleep(50_000)
+            #expect(pass(.milliseconds(50), on: clock))
+            #expect(eventually { linesCommitted(sink) == i + 1 }, "line \(i) committed")
         }
-        // Stored with every batch, ten lines written 50 ms apart would make about ten.
-        #expect(sink.contextBatches <= 4)
-        let deadline = Date().addingTimeInterval(5)
-        while sink.contextBatches < 2 && Date() < deadline { usleep(20_000) }
-        #expect(sink.contextBatches >= 2)
+        // Stored with every batch, ten lines written 50 ms apart would make ten; in 500 ms
+        // with a 300 ms interval it is the first batch and one more.
+        #expect(sink.contextBatches <= 3)
+        #expect(pass(.seconds(1), on: clock))
+        #expect(eventually { sink.contextBatches >= 2 })
+        #expect(following.error == nil)
     }
 
     /// A followed file that stays quiet is not committed again and again: its unchanged
     /// checkpoint would be a write transaction per poll, waking every console each time.
     @Test func aQuietFollowedFileCommitsNothing() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let log = dir.appendingPathComponent("eve.json")
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let log = scratch.url.appendingPathComponent("eve.json")
         try (Self.eveLine(0, alert: true) + "\n" + Self.eveLine(1, alert: false) + "\n").write(to: log, atomically: true, encoding: .utf8)
         let sink = MemorySink()
+        let clock = ManualClock()
         let pipeline = try IngestPipeline(sources: [SourceSettings(path: log.path)], directory: CustomerDirectory(customers: []),
-                                          rules: .default, options: IngestOptions(pollInterval: .milliseconds(10)), sink: sink)
-        final class Running: @unchecked Sendable { let pipeline: IngestPipeline; init(_ p: IngestPipeline) { pipeline = p } }
-        let running = Running(pipeline)
-        let done = DispatchSemaphore(value: 0)
-        Thread { try? running.pipeline.run(); done.signal() }.start()
-        let deadline = Date().addingTimeInterval(5)
-        while sink.commitCount == 0 && Date() < deadline { usleep(10_000) }
-        usleep(200_000)
+                                          rules: .default, options: IngestOptions(pollInterval: .milliseconds(10)), sink: sink, clock: clock)
+        let following = Following(pipeline)
+        #expect(eventually { sink.commitCount > 0 && clock.waiters > 0 })
+        #expect(pass(.milliseconds(10), on: clock))
         let settled = sink.commitCount
-        usleep(500_000) // some 50 polls of a file that does not change
+        for _ in 0..<50 { #expect(pass(.milliseconds(10), on: clock)) } // 50 polls of a file that does not change
         #expect(sink.commitCount == settled)
         // A new line is committed as before.
         let handle = try FileHandle(forWritingTo: log)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((Self.eveLine(2, alert: true) + "\n").utf8))
         try handle.close()
-        while sink.commitCount == settled && Date() < deadline { usleep(10_000) }
-        pipeline.stopSignal.stop()
-        done.wait()
-        #expect(sink.commitCount > settled)
+        #expect(pass(.milliseconds(10), on: clock))
+        #expect(eventually { sink.commitCount > settled })
+        following.stop()
+        #expect(following.error == nil)
         #expect(sink.occurrences.values.reduce(0, +) == 2)
     }
 
     @Test func unknownSensorsAreUnassignedNotDropped() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-pipe-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
         try (Self.eveLine(0, alert: true, sensor: "stranger").replacingOccurrences(of: "10.0.0.2", with: "192.168.9.9") + "\n")
             .write(to: log, atomically: true, encoding: .utf8)

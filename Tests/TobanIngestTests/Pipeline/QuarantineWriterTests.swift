@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TobanIngest
+import TobanTestSupport
 
 /// The quarantine file keeps every unusable line's bytes until it reaches its bound; past
 /// it, records name the lines (source, offset, length, count) without their bytes, and a
@@ -9,11 +10,9 @@ import Testing
 @Suite struct QuarantineWriterTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toban-quarantine-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("quarantine.jsonl").path
-    }
+    /// A quarantine file's path in a directory that lives as long as the test.
+    let directory = TemporaryDirectory(prefix: "toban-quarantine")
+    func scratch() throws -> String { directory.file("quarantine.jsonl") }
 
     func records(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {

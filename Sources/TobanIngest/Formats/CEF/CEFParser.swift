@@ -167,6 +167,57 @@ public struct CEFParser: LineParser {
         return nil
     }
 
+    /// The event field an extension key sets.
+    enum ExtensionField {
+        case sourceIP, destinationIP, sourcePort, destinationPort, transport
+        case sourceHostname, destinationHostname, sourceMAC, destinationMAC
+        case url, userAgent, fileName, fileHash, message, action, category
+        case receiptTime, startTime, sensor
+    }
+
+    typealias ExtensionEntry = (key: StaticString, field: ExtensionField)
+
+    /// Extension keys, short and long forms. A key not listed here may still be a
+    /// custom-field slot (`cs1`, `deviceCustomString1Label`, ...).
+    static let extensionFields: [ExtensionEntry] = [
+        ("src", .sourceIP), ("sourceAddress", .sourceIP),
+        ("dst", .destinationIP), ("destinationAddress", .destinationIP),
+        ("spt", .sourcePort), ("sourcePort", .sourcePort),
+        ("dpt", .destinationPort), ("destinationPort", .destinationPort),
+        ("proto", .transport), ("transportProtocol", .transport),
+        ("shost", .sourceHostname), ("sourceHostName", .sourceHostname),
+        ("dhost", .destinationHostname), ("destinationHostName", .destinationHostname),
+        ("smac", .sourceMAC), ("sourceMacAddress", .sourceMAC),
+        ("dmac", .destinationMAC), ("destinationMacAddress", .destinationMAC),
+        ("request", .url), ("requestUrl", .url),
+        ("requestClientApplication", .userAgent),
+        ("fname", .fileName), ("fileName", .fileName), ("filename", .fileName),
+        ("fileHash", .fileHash),
+        ("msg", .message), ("message", .message),
+        ("act", .action), ("deviceAction", .action),
+        ("cat", .category), ("deviceEventCategory", .category),
+        ("rt", .receiptTime), ("deviceReceiptTime", .receiptTime),
+        ("start", .startTime), ("startTime", .startTime),
+        ("dvchost", .sensor), ("deviceHostName", .sensor),
+    ]
+
+    /// `extensionFields` bucketed by key length, so a lookup compares bytes against only the
+    /// few keys of the same length; this runs once per extension key on the ingest path.
+    static let extensionFieldsByLength: [[ExtensionEntry]] = {
+        let longest = extensionFields.map { $0.key.utf8CodeUnitCount }.max() ?? 0
+        var buckets = [[ExtensionEntry]](repeating: [], count: longest + 1)
+        for entry in extensionFields { buckets[entry.key.utf8CodeUnitCount].append(entry) }
+        return buckets
+    }()
+
+    /// The field for the key bytes `[p, p + n)`, or nil; compares bytes, builds no String.
+    @inline(__always)
+    static func extensionField(_ p: UnsafePointer<UInt8>, _ n: Int) -> ExtensionField? {
+        guard n < extensionFieldsByLength.count else { return nil }
+        for entry in extensionFieldsByLength[n] where bytesEqual(p, n, entry.key) { return entry.field }
+        return nil
+    }
+
     static func parseExtension(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ e: inout ParsedEvent,
                                options: inout ParserOptions) throws(ParseError) {
         var n = end
@@ -209,44 +260,28 @@ public struct CEFParser: LineParser {
             if ve <= vs { continue }
             let vp = p + vs
             let vn = ve - vs
-            if bytesEqual(kp, kn, "src") || bytesEqual(kp, kn, "sourceAddress") {
-                e.sourceIP = parseIP(vp, vn)
-            } else if bytesEqual(kp, kn, "dst") || bytesEqual(kp, kn, "destinationAddress") {
-                e.destinationIP = parseIP(vp, vn)
-            } else if bytesEqual(kp, kn, "spt") || bytesEqual(kp, kn, "sourcePort") {
-                e.sourcePort = parsePort(vp, vn)
-            } else if bytesEqual(kp, kn, "dpt") || bytesEqual(kp, kn, "destinationPort") {
-                e.destinationPort = parsePort(vp, vn)
-            } else if bytesEqual(kp, kn, "proto") || bytesEqual(kp, kn, "transportProtocol") {
-                e.transport = transportName(vp, vn)
-            } else if bytesEqual(kp, kn, "shost") || bytesEqual(kp, kn, "sourceHostName") {
-                e.sourceHostname = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "dhost") || bytesEqual(kp, kn, "destinationHostName") {
-                e.destinationHostname = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "smac") || bytesEqual(kp, kn, "sourceMacAddress") {
-                e.sourceMAC = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "dmac") || bytesEqual(kp, kn, "destinationMacAddress") {
-                e.destinationMAC = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "request") || bytesEqual(kp, kn, "requestUrl") {
-                e.url = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "requestClientApplication") {
-                e.userAgent = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "fname") || bytesEqual(kp, kn, "fileName") || bytesEqual(kp, kn, "filename") {
-                e.fileName = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "fileHash") {
-                e.fileHash = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "msg") || bytesEqual(kp, kn, "message") {
-                e.message = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "act") || bytesEqual(kp, kn, "deviceAction") {
-                e.action = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "cat") || bytesEqual(kp, kn, "deviceEventCategory") {
-                e.category = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "rt") || bytesEqual(kp, kn, "deviceReceiptTime") {
-                rt = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "start") || bytesEqual(kp, kn, "startTime") {
-                startTime = valueText(p, vs, ve)
-            } else if bytesEqual(kp, kn, "dvchost") || bytesEqual(kp, kn, "deviceHostName") {
-                e.sensor = valueText(p, vs, ve)
+            if let field = extensionField(kp, kn) {
+                switch field {
+                case .sourceIP: e.sourceIP = parseIP(vp, vn)
+                case .destinationIP: e.destinationIP = parseIP(vp, vn)
+                case .sourcePort: e.sourcePort = parsePort(vp, vn)
+                case .destinationPort: e.destinationPort = parsePort(vp, vn)
+                case .transport: e.transport = transportName(vp, vn)
+                case .sourceHostname: e.sourceHostname = valueText(p, vs, ve)
+                case .destinationHostname: e.destinationHostname = valueText(p, vs, ve)
+                case .sourceMAC: e.sourceMAC = valueText(p, vs, ve)
+                case .destinationMAC: e.destinationMAC = valueText(p, vs, ve)
+                case .url: e.url = valueText(p, vs, ve)
+                case .userAgent: e.userAgent = valueText(p, vs, ve)
+                case .fileName: e.fileName = valueText(p, vs, ve)
+                case .fileHash: e.fileHash = valueText(p, vs, ve)
+                case .message: e.message = valueText(p, vs, ve)
+                case .action: e.action = valueText(p, vs, ve)
+                case .category: e.category = valueText(p, vs, ve)
+                case .receiptTime: rt = valueText(p, vs, ve)
+                case .startTime: startTime = valueText(p, vs, ve)
+                case .sensor: e.sensor = valueText(p, vs, ve)
+                }
             } else if p[ks] == 0x63 || p[ks] == 0x64 || p[ks] == 0x66 {
                 // c…, d…, f…: custom-field slots
                 let key = makeString(p, ks, ke)

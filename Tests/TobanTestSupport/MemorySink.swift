@@ -1,0 +1,79 @@
+import Foundation
+import TobanCore
+import TobanIngest
+
+/// An ingest sink that keeps every committed batch in memory. Commits come from the
+/// pipeline's commit thread while a test reads, so every read takes the commit's lock.
+public final class MemorySink: IngestSink, @unchecked Sendable {
+    // @unchecked: every field below is touched with `lock` held.
+    private let lock = NSLock()
+    private var batches: [IngestBatch] = []
+    private var checkpointsBySource: [String: SourceCheckpoint] = [:]
+    private var commits = 0
+    private var lastSeen: [String: Date] = [:]
+    private var failing: Int?
+
+    public struct InjectedFailure: Error {}
+
+    public init() {}
+
+    /// The commit with this number (1 = the first) throws `InjectedFailure`.
+    public var failOnCommit: Int? {
+        get { locked { failing } }
+        set { locked { failing = newValue } }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    public func commit(_ batch: IngestBatch) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        commits += 1
+        if commits == failing { throw InjectedFailure() }
+        batches.append(batch)
+        for c in batch.checkpoints { checkpointsBySource[c.sourceID] = c }
+        for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
+    }
+
+    public func checkpoints() throws -> [SourceCheckpoint] { locked { Array(checkpointsBySource.values) } }
+    public func sensorLastSeen() throws -> [String: Date] { locked { lastSeen } }
+    public func pruneContext(olderThan date: Date) throws {}
+
+    /// Batches committed so far.
+    public var committed: [IngestBatch] { locked { batches } }
+
+    /// Commits so far, failed ones included (a test sets it back to count a new run's).
+    public var commitCount: Int {
+        get { locked { commits } }
+        set { locked { commits = newValue } }
+    }
+
+    /// The last checkpoint committed per source.
+    public var saved: [String: SourceCheckpoint] { locked { checkpointsBySource } }
+
+    /// Committed batches that carried context, so far.
+    public var contextBatches: Int { committed.filter { !$0.context.isEmpty }.count }
+
+    /// Context events per endpoint and kind, over every batch.
+    public var contextCounts: [String: Int] {
+        var out: [String: Int] = [:]
+        for b in committed { for bucket in b.context { for (kind, n) in bucket.counts { out["\(bucket.endpoint) \(kind)", default: 0] += n } } }
+        return out
+    }
+
+    /// The context examples kept, over every batch, as "time summary" lines.
+    public var contextSamples: [String] {
+        committed.flatMap { $0.context.flatMap { $0.samples.map { "\($0.time.timeIntervalSince1970) \($0.summary)" } } }.sorted()
+    }
+
+    /// Detection occurrences per signature, summed over every batch.
+    public var occurrences: [String: Int] {
+        var out: [String: Int] = [:]
+        for b in committed { for d in b.detections { out[d.signature.id, default: 0] += d.count } }
+        return out
+    }
+}
