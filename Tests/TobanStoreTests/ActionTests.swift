@@ -157,11 +157,19 @@ import TobanTestSupport
         #expect(throws: StoreError.invalidTransition(subject: .notification, id: "\(n.id)", from: "draft", to: "sent")) {
             try f.store.setNotificationState(id: n.id, to: .sent, actor: "y", at: t0)
         }
+        // An approval can be undone (back to draft) and given again.
+        let approval = try f.store.setNotificationState(id: n.id, to: .approved, actor: "yamada", at: t0 + 1)
+        try f.store.undo(group: approval, actor: "yamada", at: t0 + 1)
+        #expect(try f.store.notification(id: n.id)?.state == .draft)
         try f.store.setNotificationState(id: n.id, to: .approved, actor: "yamada", at: t0 + 1)
-        try f.store.setNotificationState(id: n.id, to: .sending, actor: "notify", at: t0 + 2)
+        let attempt = try f.store.setNotificationState(id: n.id, to: .sending, actor: "notify", at: t0 + 2)
         try f.store.setNotificationState(id: n.id, to: .failed, actor: "notify", at: t0 + 3, error: "421 try later")
         try f.store.setNotificationState(id: n.id, to: .sending, actor: "notify", at: t0 + 4)
-        try f.store.setNotificationState(id: n.id, to: .sent, actor: "notify", at: t0 + 5)
+        let delivery = try f.store.setNotificationState(id: n.id, to: .sent, actor: "notify", at: t0 + 5)
+        // Nothing undoes a delivery, nor the attempts that led to it.
+        for group in [delivery, attempt] {
+            #expect(throws: StoreError.self) { try f.store.undo(group: group, actor: "yamada", at: t0 + 6) }
+        }
         let sent = try #require(try f.store.notification(id: n.id))
         #expect(sent.state == .sent && sent.attempts == 2 && sent.sentAt == t0 + 5 && sent.lastError == "421 try later")
         #expect(sent.subject == "【緊急】不審通信" && sent.recipients == ["soc@acme.example"])

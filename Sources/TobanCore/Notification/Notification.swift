@@ -74,6 +74,15 @@ public enum NotificationState: String, Codable, Sendable, CaseIterable {
     }
 
     public var isFinal: Bool { self == .sent || self == .dead || self == .cancelled }
+
+    /// Reached by trying to deliver: what it records happened outside the store (the
+    /// customer may have the message), so no undo may take it back.
+    public var followsDeliveryAttempt: Bool {
+        switch self {
+        case .sending, .sent, .failed, .dead: return true
+        case .draft, .approved, .cancelled: return false
+        }
+    }
 }
 
 public enum Language: String, Codable, Sendable, CaseIterable {

@@ -54,6 +54,9 @@ public final class FileFollower {
         self.init(source: SourceSettings(path: path), checkpoints: checkpoints, options: options)
     }
 
+    /// Reports a follow event about a file (nil: one not tracked) into a poll's summary.
+    typealias Emit = (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void
+
     /// The checkpoint key of a file of a source: `"<configured path>#<file path>"`.
     public static func sourceID(source: String, path: String) -> String { source + "#" + path }
 
@@ -95,7 +98,7 @@ public final class FileFollower {
         let firstPoll = pollCount == 0
         pollCount += 1
         var summary = PollSummary()
-        let emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void = { entry, path, kind, summary in
+        let emit: Emit = { entry, path, kind, summary in
             let key = entry?.key ?? FileFollower.sourceID(source: self.source.path, path: path)
             try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind)))
             summary.events += 1
@@ -141,7 +144,7 @@ public final class FileFollower {
     /// for a plain file, removed).
     private func read(_ entry: TrackedFile, maxLines: Int, atEndOfInput: Bool, _ summary: inout PollSummary,
                       _ body: (FollowItem) throws -> Void,
-                      _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> Bool {
+                      _ emit: Emit) throws -> Bool {
         guard let reader = entry.reader else { return false }
         if let previous = entry.restartIfTruncated() {
             try emit(entry, entry.path, .truncated(previousOffset: previous), &summary)
@@ -187,7 +190,7 @@ public final class FileFollower {
     }
 
     private func finishDraining(_ entry: TrackedFile, _ summary: inout PollSummary,
-                                _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+                                _ emit: Emit) throws {
         entry.close()
         entry.state = .finished
         if entries[entry.key] === entry { entries[entry.key] = nil }
@@ -195,7 +198,7 @@ public final class FileFollower {
     }
 
     private func reportFailure(_ path: String, _ message: String, _ summary: inout PollSummary,
-                               _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+                               _ emit: Emit) throws {
         guard reportedFailures.insert(path + "\u{0}" + message).inserted else { return }
         try emit(entries[FileFollower.sourceID(source: source.path, path: path)], path, .failed(message), &summary)
     }
@@ -204,72 +207,109 @@ public final class FileFollower {
 
     /// Notices files that left their path (rotated, moved, deleted) and opens new ones.
     private func reconcile(firstPoll: Bool, atEndOfInput: Bool, _ summary: inout PollSummary,
-                           _ body: (FollowItem) throws -> Void,
-                           _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
-        let paths = discovery.livePaths()
-        var statusByPath: [String: FileStatus] = [:]
-        var pathByFile: [FileKey: String] = [:]
-        for path in paths {
-            guard let status = FileStatus.of(path: path) else { continue }
-            statusByPath[path] = status
-            if pathByFile[FileKey(status)] == nil { pathByFile[FileKey(status)] = path }
-        }
+                           _ body: (FollowItem) throws -> Void, _ emit: Emit) throws {
+        let live = LivePaths(discovery.livePaths())
+        let movers = try departures(from: live, &summary, emit)
+        try applyRenames(movers, atEndOfInput: atEndOfInput, &summary, body, emit)
+        try openNewFiles(live, firstPoll: firstPoll, &summary, emit)
+    }
 
-        var movers: [(entry: TrackedFile, to: String)] = []
+    /// The paths the source matches now, with what each names.
+    private struct LivePaths {
+        var paths: [String]
+        var statusByPath: [String: FileStatus] = [:]
+        /// The first path naming each file.
+        var pathByFile: [FileKey: String] = [:]
+
+        init(_ paths: [String]) {
+            self.paths = paths
+            for path in paths {
+                guard let status = FileStatus.of(path: path) else { continue }
+                statusByPath[path] = status
+                if pathByFile[FileKey(status)] == nil { pathByFile[FileKey(status)] = path }
+            }
+        }
+    }
+
+    /// Live files no longer at their path: those renamed to another matched path are
+    /// returned (to move), the others start draining (rotated away or deleted).
+    private func departures(from live: LivePaths, _ summary: inout PollSummary, _ emit: Emit) throws -> [Move] {
+        var movers: [Move] = []
         for entry in entries.values.sorted(by: { $0.path < $1.path }) where !entry.compressed && entry.state == .live {
-            if let status = statusByPath[entry.path], FileKey(status) == entry.file { continue }
-            if let destination = pathByFile[entry.file], destination != entry.path {
-                movers.append((entry, destination))
+            if let status = live.statusByPath[entry.path], FileKey(status) == entry.file { continue }
+            if let destination = live.pathByFile[entry.file], destination != entry.path {
+                movers.append(Move(entry: entry, to: destination))
             } else {
                 try startDraining(entry, renamedTo: nil, &summary, emit)
             }
         }
-        // Renames inside the source move a file to its new path's key, keeping its offset.
+        return movers
+    }
+
+    /// A tracked file renamed to another path the source matches.
+    private struct Move {
+        let entry: TrackedFile
+        let to: String
+    }
+
+    /// Renames inside the source move a file to its new path's key, keeping its offset. A
+    /// move waits while its destination's occupant is itself moving away; moves that can
+    /// never proceed (a cycle) drain instead.
+    private func applyRenames(_ movers: [Move], atEndOfInput: Bool, _ summary: inout PollSummary,
+                              _ body: (FollowItem) throws -> Void, _ emit: Emit) throws {
         var pending = movers
         while !pending.isEmpty {
-            var waiting: [(entry: TrackedFile, to: String)] = []
+            var waiting: [Move] = []
             var progressed = false
-            for (entry, destination) in pending {
-                let destinationKey = FileFollower.sourceID(source: source.path, path: destination)
-                if let occupant = entries[destinationKey] {
-                    if pending.contains(where: { $0.entry === occupant }) {
-                        waiting.append((entry, destination))
-                        continue
-                    }
-                    if occupant.state == .draining {
-                        // The file it replaces is gone from every matched path: read it to its end now.
-                        _ = try read(occupant, maxLines: .max, atEndOfInput: atEndOfInput, &summary, body, emit)
-                        if occupant.state != .finished { try finishDraining(occupant, &summary, emit) }
-                    } else {
-                        try startDraining(entry, renamedTo: destination, &summary, emit)
-                        progressed = true
-                        continue
-                    }
+            for move in pending {
+                let destinationKey = FileFollower.sourceID(source: source.path, path: move.to)
+                if let occupant = entries[destinationKey], pending.contains(where: { $0.entry === occupant }) {
+                    waiting.append(move)
+                    continue
                 }
-                try emit(entry, entry.path, .rotated(renamedTo: destination), &summary)
-                entries[entry.key] = nil
-                entry.key = destinationKey
-                entry.path = destination
-                entries[destinationKey] = entry
+                try apply(move, destinationKey: destinationKey, atEndOfInput: atEndOfInput, &summary, body, emit)
                 progressed = true
             }
             if !progressed {
-                for (entry, destination) in waiting { try startDraining(entry, renamedTo: destination, &summary, emit) }
+                for move in waiting { try startDraining(move.entry, renamedTo: move.to, &summary, emit) }
                 break
             }
             pending = waiting
         }
+    }
 
+    /// One move whose destination is free, or held by a file that is not moving.
+    private func apply(_ move: Move, destinationKey: String, atEndOfInput: Bool, _ summary: inout PollSummary,
+                       _ body: (FollowItem) throws -> Void, _ emit: Emit) throws {
+        let entry = move.entry
+        if let occupant = entries[destinationKey] {
+            guard occupant.state == .draining else {
+                try startDraining(entry, renamedTo: move.to, &summary, emit)
+                return
+            }
+            // The file it replaces is gone from every matched path: read it to its end now.
+            _ = try read(occupant, maxLines: .max, atEndOfInput: atEndOfInput, &summary, body, emit)
+            if occupant.state != .finished { try finishDraining(occupant, &summary, emit) }
+        }
+        try emit(entry, entry.path, .rotated(renamedTo: move.to), &summary)
+        entries[entry.key] = nil
+        entry.key = destinationKey
+        entry.path = move.to
+        entries[destinationKey] = entry
+    }
+
+    /// Opens matched paths whose file is not tracked yet.
+    private func openNewFiles(_ live: LivePaths, firstPoll: Bool, _ summary: inout PollSummary, _ emit: Emit) throws {
         let trackedFiles = Set(entries.values.filter { $0.state != .finished }.map(\.file))
-        for path in paths {
+        for path in live.paths {
             guard entries[FileFollower.sourceID(source: source.path, path: path)] == nil,
-                  let status = statusByPath[path], !trackedFiles.contains(FileKey(status)) else { continue }
+                  let status = live.statusByPath[path], !trackedFiles.contains(FileKey(status)) else { continue }
             _ = try openPlain(path: path, firstPoll: firstPoll, &summary, emit)
         }
     }
 
     private func startDraining(_ entry: TrackedFile, renamedTo: String?, _ summary: inout PollSummary,
-                               _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+                               _ emit: Emit) throws {
         entry.state = .draining
         entry.lastActivity = pollTime
         let kind: FollowEvent.Kind = FileStatus.of(path: entry.path) == nil ? .vanished : .rotated(renamedTo: renamedTo)
@@ -290,15 +330,15 @@ public final class FileFollower {
     }
 
     private func openReadOnly(_ path: String, _ summary: inout PollSummary,
-                              _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> (Int32, FileStatus)? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+                              _ emit: Emit) throws -> (Int32, FileStatus)? {
+        let fd = System.openReadOnly(path)
         guard fd >= 0 else {
             let code = errno
             if code != ENOENT { try reportFailure(path, FollowError(operation: "open", path: path, code: code).description, &summary, emit) }
             return nil
         }
         guard let status = FileStatus.of(fileDescriptor: fd), status.isRegular else {
-            _ = Glibc.close(fd)
+            System.close(fd)
             return nil
         }
         return (fd, status)
@@ -306,7 +346,7 @@ public final class FileFollower {
 
     /// Opens a plain file found at `path` and decides where to start.
     private func openPlain(path: String, firstPoll: Bool, _ summary: inout PollSummary,
-                           _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws -> TrackedFile? {
+                           _ emit: Emit) throws -> TrackedFile? {
         guard let (fd, status) = try openReadOnly(path, &summary, emit) else { return nil }
         let file = FileKey(status)
         var start: Int64 = 0
@@ -350,7 +390,7 @@ public final class FileFollower {
         while upper > size - window {
             let lower = max(size - window, upper - Int64(step))
             let count = Int(upper - lower)
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(lower)) }
+            let n = buffer.withUnsafeMutableBytes { System.pread(fd, into: $0.baseAddress, count: count, at: lower) }
             guard n == count else { return (0, nil) }
             if let index = buffer[0..<count].lastIndex(of: 0x0A) { return (lower + Int64(index) + 1, nil) }
             upper = lower
@@ -362,7 +402,7 @@ public final class FileFollower {
     /// for its inode next to that path (the file was rotated while we were stopped) and
     /// read it to its end before the new file.
     private func recoverRotatedWhileStopped(_ summary: inout PollSummary,
-                                            _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+                                            _ emit: Emit) throws {
         for checkpoint in saved.sorted(by: { $0.path < $1.path }) where !SourceDiscovery.isCompressed(checkpoint.path) {
             let key = FileFollower.sourceID(source: source.path, path: checkpoint.path)
             guard entries[key] == nil, checkpoint.offset > 0 else { continue }
@@ -374,11 +414,11 @@ public final class FileFollower {
                 let candidate = directory.isEmpty ? name : directory + "/" + name
                 guard let status = FileStatus.of(path: candidate), status.isRegular, FileKey(status) == wanted,
                       status.size >= checkpoint.offset else { continue }
-                let fd = Glibc.open(candidate, O_RDONLY | O_CLOEXEC)
+                let fd = System.openReadOnly(candidate)
                 guard fd >= 0 else { break }
                 guard let opened = FileStatus.of(fileDescriptor: fd), FileKey(opened) == wanted,
                       FileIdentity.fingerprint(fileDescriptor: fd, consumedUpTo: checkpoint.offset) == checkpoint.fingerprint else {
-                    _ = Glibc.close(fd)
+                    System.close(fd)
                     break
                 }
                 saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
@@ -395,7 +435,7 @@ public final class FileFollower {
 
     /// First poll with `backfillCompressed`: `.gz` siblings, oldest first.
     private func openCompressedSiblings(_ summary: inout PollSummary,
-                                        _ emit: (TrackedFile?, String, FollowEvent.Kind, inout PollSummary) throws -> Void) throws {
+                                        _ emit: Emit) throws {
         for path in discovery.compressedPaths() {
             let key = FileFollower.sourceID(source: source.path, path: path)
             guard entries[key] == nil, let (fd, status) = try openReadOnly(path, &summary, emit) else { continue }
@@ -412,7 +452,7 @@ public final class FileFollower {
                           let size = GzipStream.trailerSize(compressedFileDescriptor: fd, fileSize: status.size),
                           UInt32(truncatingIfNeeded: checkpoint.offset) == size {
                     // Already read to its end: keep its checkpoint without decompressing again.
-                    _ = Glibc.close(fd)
+                    System.close(fd)
                     let entry = TrackedFile(key: key, path: path, fd: -1, file: file, reader: nil, gzip: nil,
                                             compressedFingerprint: fingerprint, offset: checkpoint.offset,
                                             sequence: nextSequence(), now: pollTime)
@@ -428,7 +468,7 @@ public final class FileFollower {
             do {
                 gzip = try GzipStream(compressedFileDescriptor: fd, gzipPath: options.gzipPath)
             } catch {
-                _ = Glibc.close(fd)
+                System.close(fd)
                 try reportFailure(path, "cannot run \(options.gzipPath): \(error)", &summary, emit)
                 continue
             }

@@ -63,12 +63,8 @@ public struct FileIdentity: Sendable, Hashable, CustomStringConvertible {
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer -> UInt64? in
             var filled = 0
             while filled < length {
-                let n = pread(fd, buffer.baseAddress! + filled, length - filled, off_t(filled))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return nil
-                }
-                if n == 0 { return nil }
+                let n = System.pread(fd, into: buffer.baseAddress! + filled, count: length - filled, at: Int64(filled))
+                if n <= 0 { return nil }
                 filled += n
             }
             return fnv1a64(UnsafeBufferPointer(buffer))
@@ -102,14 +98,10 @@ struct FileStatus: Sendable, Equatable {
 
     /// `stat` (following symlinks); nil when the path does not exist or cannot be stat'ed.
     static func of(path: String) -> FileStatus? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return FileStatus(st)
+        System.status(path: path).map(FileStatus.init)
     }
 
     static func of(fileDescriptor fd: Int32) -> FileStatus? {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        return FileStatus(st)
+        System.status(fileDescriptor: fd).map(FileStatus.init)
     }
 }

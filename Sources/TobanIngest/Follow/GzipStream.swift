@@ -48,7 +48,7 @@ final class GzipStream {
     static func trailerSize(compressedFileDescriptor fd: Int32, fileSize: Int64) -> UInt32? {
         guard fileSize >= 18 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 4)
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, off_t(fileSize - 4)) }
+        let n = bytes.withUnsafeMutableBytes { System.pread(fd, into: $0.baseAddress, count: 4, at: fileSize - 4) }
         guard n == 4 else { return nil }
         return UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
     }

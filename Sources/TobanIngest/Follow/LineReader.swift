@@ -246,21 +246,18 @@ public final class LineReader {
 
     private func readSome(into pointer: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int64) throws -> Int {
         if input == .stream && reachedEndOfStream { return 0 }
-        while true {
-            let n: Int
-            switch input {
-            case .positional: n = pread(fileDescriptor, pointer, count, off_t(offset))
-            case .stream: n = Glibc.read(fileDescriptor, pointer, count)
-            }
-            if n >= 0 {
-                if n == 0 && input == .stream { reachedEndOfStream = true }
-                return n
-            }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EAGAIN || code == EWOULDBLOCK { return 0 }
-            throw FollowError(operation: input == .positional ? "pread" : "read", path: "fd \(fileDescriptor)", code: code)
+        let n: Int
+        switch input {
+        case .positional: n = System.pread(fileDescriptor, into: pointer, count: count, at: offset)
+        case .stream: n = System.read(fileDescriptor, into: pointer, count: count)
         }
+        if n >= 0 {
+            if n == 0 && input == .stream { reachedEndOfStream = true }
+            return n
+        }
+        let code = errno
+        if code == EAGAIN || code == EWOULDBLOCK { return 0 }
+        throw FollowError(operation: input == .positional ? "pread" : "read", path: "fd \(fileDescriptor)", code: code)
     }
 
     /// `.stream` input resuming at an offset: read and drop bytes until it is reached.

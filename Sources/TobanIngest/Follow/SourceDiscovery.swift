@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// Lists the files a configured source path stands for, at the time of the call: a plain
@@ -25,7 +22,7 @@ struct SourceDiscovery {
         let candidates: [String]
         switch shape {
         case .file: candidates = [pattern]
-        case .glob: candidates = Self.glob(pattern)
+        case .glob: candidates = System.glob(pattern)
         case .directory: candidates = directoryEntries()
         }
         return candidates.filter { !Self.isCompressed($0) && FileStatus.of(path: $0)?.isRegular == true }.sorted()
@@ -35,8 +32,8 @@ struct SourceDiscovery {
     func compressedPaths() -> [String] {
         let candidates: [String]
         switch shape {
-        case .file: candidates = Self.glob(Self.escapeGlob(pattern) + "*.gz")
-        case .glob: candidates = Self.glob(pattern + "*.gz") + Self.glob(pattern).filter { $0.hasSuffix(".gz") }
+        case .file: candidates = System.glob(Self.escapeGlob(pattern) + "*.gz")
+        case .glob: candidates = System.glob(pattern + "*.gz") + System.glob(pattern).filter { $0.hasSuffix(".gz") }
         case .directory: candidates = directoryEntries().filter { $0.hasSuffix(".gz") }
         }
         let files = Set(candidates).compactMap { path -> (String, FileStatus)? in
@@ -58,17 +55,6 @@ struct SourceDiscovery {
             out.append(ch)
         }
         return out
-    }
-
-    static func glob(_ pattern: String) -> [String] {
-        var g = glob_t()
-        defer { globfree(&g) }
-        guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
-        var paths: [String] = []
-        for i in 0..<Int(g.gl_pathc) {
-            if let p = g.gl_pathv[i] { paths.append(String(cString: p)) }
-        }
-        return paths
     }
 
     private func directoryEntries() -> [String] {

@@ -114,7 +114,7 @@ final class TrackedFile {
         reader = nil
         gzip = nil
         if fd >= 0 {
-            _ = Glibc.close(fd)
+            System.close(fd)
             fd = -1
         }
     }

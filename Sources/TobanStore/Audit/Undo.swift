@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import TobanCore
 
-/// Where each audited subject lives and which of its columns actions may change (and undo
-/// may restore). Column names from audit JSON are checked against these lists before they
-/// reach SQL.
+/// Where each audited subject lives and which of its columns undo may restore. Column
+/// names from audit JSON are checked against these lists before they reach SQL; audited
+/// columns not listed (a notification's attempts, sent time, last error) are facts about
+/// the world that no undo can take back.
 enum AuditedTable {
     case detection, endpoint, incident, notification
 
@@ -27,13 +28,23 @@ enum AuditedTable {
         }
     }
 
-    var columns: Set<String> {
+    var restorable: Set<String> {
         switch self {
         case .detection: return ["status", "disposition", "assignee"]
         case .endpoint: return ["status", "status_note"]
         case .incident: return ["state", "outcome", "owner", "escalated_to"]
-        case .notification: return ["state", "attempts", "sent_at", "last_error"]
+        case .notification: return ["state"]
         }
+    }
+
+    /// Whether an action that left the subject with `after` may be undone at all. Nothing
+    /// undoes a delivery: once a notification was handed to the mail program or a webhook
+    /// (sending, and what follows from it), the customer may have read it.
+    func mayUndo(leaving after: AuditFields) -> Bool {
+        guard self == .notification else { return true }
+        guard let text = after.values["state"].flatMap({ String.fromDatabaseValue($0) }),
+              let state = NotificationState(rawValue: text) else { return false }
+        return !state.followsDeliveryAttempt
     }
 
     /// WHERE clause and arguments locating the subject.
@@ -69,10 +80,9 @@ extension TobanStore {
                       let after = AuditFields(json: e.after) else {
                     throw StoreError.notUndoable(subject: e.subject, id: e.subjectID, action: e.action)
                 }
-                let before = AuditFields(json: e.before)
-                let columns = Array(after.values.keys).sorted()
-                guard columns.allSatisfy(spec.columns.contains),
-                      before.map({ $0.values.keys.allSatisfy(spec.columns.contains) }) ?? true else {
+                let before = AuditFields(json: e.before).map { AuditFields($0.values.filter { spec.restorable.contains($0.key) }) }
+                let columns = after.values.keys.filter(spec.restorable.contains).sorted()
+                guard !columns.isEmpty, spec.mayUndo(leaving: after) else {
                     throw StoreError.notUndoable(subject: e.subject, id: e.subjectID, action: e.action)
                 }
                 guard let current = try Row.fetchOne(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(spec.table) WHERE \(keySQL)",

@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+import TobanCore
+
+extension TobanStore {
+    /// Sets an analyst's verdict on an endpoint (被疑, cleared, contained) with a note.
+    @discardableResult
+    public func setEndpointStatus(customer: String, address: IPAddress, status: EndpointStatus, note: String?,
+                                  actor: String, at now: Date) throws -> String {
+        try write { db in
+            let subjectID = EndpointRow.subjectID(customer: customer, address: address)
+            guard let row = try Row.fetchOne(db, sql: "SELECT status, status_note FROM endpoints WHERE customer_id = ? AND ip = ?",
+                                             arguments: [customer, address.description]) else {
+                throw StoreError.notFound(subject: .endpoint, id: subjectID)
+            }
+            let current = EndpointStatus(rawValue: row["status"]) ?? .none
+            guard current.canMove(to: status) else {
+                throw StoreError.invalidTransition(subject: .endpoint, id: subjectID, from: current.rawValue, to: status.rawValue)
+            }
+            try db.execute(sql: "UPDATE endpoints SET status = ?, status_note = ? WHERE customer_id = ? AND ip = ?",
+                           arguments: [status.rawValue, note, customer, address.description])
+            let group = AuditLog.newGroupID()
+            try AuditLog.insert(db, at: now, actor: actor, action: "endpoint status", subject: .endpoint, subjectID: subjectID,
+                                customerID: customer,
+                                before: AuditFields(["status": current.rawValue, "status_note": row["status_note"] as String?]),
+                                after: AuditFields(["status": status.rawValue, "status_note": note]), comment: note, groupID: group)
+            return group
+        }
+    }
+}
