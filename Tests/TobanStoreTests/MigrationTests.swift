@@ -114,18 +114,15 @@ import TobanTestSupport
 
 /// A store file left at an earlier schema version with some rows, removed when this goes.
 private final class EarlierStore {
-    let directory: URL
+    let directory: TemporaryDirectory
     let path: String
 
     init(upTo version: String, _ fill: (Database) throws -> Void) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-\(version)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("toban.sqlite").path
+        directory = TemporaryDirectory(prefix: "toban-\(version)")
+        path = directory.storePath
         let queue = try DatabaseQueue(path: path)
         try StoreMigrations.migrator.migrate(queue, upTo: version)
         try queue.write(fill)
         try queue.close()
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 }

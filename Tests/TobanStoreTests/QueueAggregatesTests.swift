@@ -122,10 +122,8 @@ import TobanTestSupport
 
     @Test func theMigrationBackfillsAStoreThatHadOnlyTheFirstSchema() throws {
         // A store written before this migration: v1 only, with rows (some closed).
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-agg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("old.sqlite").path
+        let directory = TemporaryDirectory(prefix: "toban-agg")
+        let path = directory.file("old.sqlite")
         do {
             let store = try TobanStore(path: path)
             try store.commit(IngestBatch(detections: Self.batch(at: t0, offset: 0)), customers: [acme, beta], now: t0)

@@ -8,10 +8,9 @@ import TobanTestSupport
     static let t0 = Date(timeIntervalSince1970: 1_790_000_000.123)
 
     static func detection(_ customer: String, _ signature: String, _ severity: Severity, src: String, endpoint: String?, at: Date) -> Detection {
-        Detection(customerID: customer, sensor: "sensor-\(customer)", sourceFormat: .suricataEVE, sourcePosition: SourcePosition(source: "eve", offset: 0),
-                  eventTime: at, ingestTime: at, signature: Signature(id: signature, name: "ET TEST \(signature) \"quoted\"", category: "Misc"),
-                  vendorSeverity: "2", severity: severity, sourceIP: IPAddress(src), sourcePort: 51000, destinationIP: IPAddress("203.0.113.80"),
-                  destinationPort: 80, transport: "TCP", endpoint: endpoint.flatMap { IPAddress($0) })
+        makeDetection(customer: customer, sensor: "sensor-\(customer)", signature: signature, name: "ET TEST \(signature) \"quoted\"",
+                      category: "Misc", severity: severity, src: src, srcPort: 51000, dst: "203.0.113.80", dstPort: 80,
+                      endpoint: endpoint, at: at, raw: "")
     }
 
     /// acme: a P2, a P3 (closed), a P5 without endpoint; beta: a P2.

@@ -274,11 +274,7 @@ public struct ConsoleModel: ConsoleApp {
     mutating func handle(message: ConsoleMessage) -> [Effect] {
         switch message {
         case .tick(let time):
-            state.ticks += 1
-            state.now = time
-            if let asked = state.overviewRequestedAt, state.ticks - asked < Self.overviewTimeoutTicks { return [] }
-            if state.overviewStale || state.ticks % Self.overviewEveryTicks == 0 { return loadOverview() }
-            return []
+            return tick(at: time)
         case .storeChanged:
             // The header follows at the next tick: under a steady ingest the store changes
             // several times a second, and the header needs re-reading at most once a second.
@@ -292,34 +288,10 @@ public struct ConsoleModel: ConsoleApp {
             applyQueuePage(token: token, generation: generation, placement: placement, rows: rows, selectID: selectID, full: full)
             return drillIfPending(token)
         case let .queueGroups(token, generation, groups, latestID):
-            state.withQueue(token) { q in
-                guard q.generation == generation else { return }
-                q.groups = groups
-                q.loading = false
-                q.loadedOnce = true
-                q.latestIDAtLoad = latestID
-                q.newCount = 0
-                q.selected = min(q.selected, max(0, groups.count - 1))
-            }
+            applyQueueGroups(token: token, generation: generation, groups: groups, latestID: latestID)
             return drillIfPending(token)
         case let .queueRefresh(token, rows, groups, newCount):
-            state.withQueue(token) { q in
-                let fresh = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                for i in q.rows.indices { if let f = fresh[q.rows[i].id] { q.rows[i] = f } }
-                if let groups, q.isGrouped {
-                    let byKey = Dictionary(groups.map { ("\($0.customerID ?? "")|\($0.key)", $0) }, uniquingKeysWith: { a, _ in a })
-                    for i in q.groups.indices {
-                        if let g = byKey["\(q.groups[i].customerID ?? "")|\(q.groups[i].key)"] {
-                            q.groups[i].count = g.count
-                            q.groups[i].lastSeen = g.lastSeen
-                            q.groups[i].urgency = g.urgency
-                        } else {
-                            q.groups[i].count = 0
-                        }
-                    }
-                }
-                q.newCount = newCount
-            }
+            applyQueueRefresh(token: token, rows: rows, groups: groups, newCount: newCount)
             return []
         case let .detail(token, data):
             if let i = state.index(of: token), case .detail(var d) = state.stack[i] {
@@ -328,17 +300,12 @@ public struct ConsoleModel: ConsoleApp {
             }
             return []
         case let .endpoints(token, generation, rows, append, full):
-            state.withEndpoints(token) { s in
-                guard s.generation == generation else { return }
-                if append { s.rows += rows } else { s.rows = rows; s.selected = min(s.selected, max(0, rows.count - 1)) }
-                s.atEnd = !full
-                s.loading = false
-            }
+            applyEndpoints(token: token, generation: generation, rows: rows, append: append, full: full)
             return []
         case let .endpointsRefresh(token, rows):
             state.withEndpoints(token) { s in
-                let fresh = Dictionary(rows.map { ("\($0.customerID)|\($0.address)", $0) }, uniquingKeysWith: { a, _ in a })
-                for i in s.rows.indices { if let f = fresh["\(s.rows[i].customerID)|\(s.rows[i].address)"] { s.rows[i] = f } }
+                let fresh = Dictionary(rows.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
+                for i in s.rows.indices { if let f = fresh[s.rows[i].identity] { s.rows[i] = f } }
             }
             return []
         case let .endpointPage(token, data):
@@ -352,6 +319,59 @@ public struct ConsoleModel: ConsoleApp {
         case .failed(let text):
             setMessage(text, error: true)
             return []
+        }
+    }
+
+    /// A second passed: the time shown moves, and the header is re-read when the store
+    /// changed or every `overviewEveryTicks` (lag grows with time even when nothing changes).
+    mutating func tick(at time: Date) -> [Effect] {
+        state.ticks += 1
+        state.now = time
+        if let asked = state.overviewRequestedAt, state.ticks - asked < Self.overviewTimeoutTicks { return [] }
+        if state.overviewStale || state.ticks % Self.overviewEveryTicks == 0 { return loadOverview() }
+        return []
+    }
+
+    mutating func applyQueueGroups(token: Int, generation: Int, groups: [DetectionGroup], latestID: Int64) {
+        state.withQueue(token) { q in
+            guard q.generation == generation else { return }
+            q.groups = groups
+            q.loading = false
+            q.loadedOnce = true
+            q.latestIDAtLoad = latestID
+            q.newCount = 0
+            q.selected = min(q.selected, max(0, groups.count - 1))
+        }
+    }
+
+    /// Fresh values for the rows and groups on screen, which keep their places; a group
+    /// that emptied stays, at zero, until the analyst reloads.
+    mutating func applyQueueRefresh(token: Int, rows: [Detection], groups: [DetectionGroup]?, newCount: Int) {
+        state.withQueue(token) { q in
+            let fresh = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for i in q.rows.indices { if let f = fresh[q.rows[i].id] { q.rows[i] = f } }
+            if let groups, q.isGrouped {
+                let byIdentity = Dictionary(groups.map { ($0.identity, $0) }, uniquingKeysWith: { a, _ in a })
+                for i in q.groups.indices {
+                    if let g = byIdentity[q.groups[i].identity] {
+                        q.groups[i].count = g.count
+                        q.groups[i].lastSeen = g.lastSeen
+                        q.groups[i].urgency = g.urgency
+                    } else {
+                        q.groups[i].count = 0
+                    }
+                }
+            }
+            q.newCount = newCount
+        }
+    }
+
+    mutating func applyEndpoints(token: Int, generation: Int, rows: [Endpoint], append: Bool, full: Bool) {
+        state.withEndpoints(token) { s in
+            guard s.generation == generation else { return }
+            if append { s.rows += rows } else { s.rows = rows; s.selected = min(s.selected, max(0, rows.count - 1)) }
+            s.atEnd = !full
+            s.loading = false
         }
     }
 

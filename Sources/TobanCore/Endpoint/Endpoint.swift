@@ -5,6 +5,14 @@ import Foundation
 public struct Endpoint: Sendable, Equatable {
     public var customerID: String
     public var address: IPAddress
+
+    /// An address is one host only within one customer's network.
+    public struct Identity: Hashable, Sendable {
+        public var customerID: String
+        public var address: IPAddress
+    }
+
+    public var identity: Identity { Identity(customerID: customerID, address: address) }
     public var mac: String?
     public var hostname: String?
     public var riskScore: Double

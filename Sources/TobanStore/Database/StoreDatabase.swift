@@ -37,7 +37,13 @@ public final class TobanStore: Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         let migrator = StoreMigrations.migrator
         let current = try pool.read { db in try migrator.hasCompletedMigrations(db) }
-        if !current { try migrator.migrate(pool) }
+        if !current {
+            let pool = self.pool
+            try MigrationLock.holding(directoryOf: path) {
+                // Another process may have migrated while this one waited for the lock.
+                if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(pool) }
+            }
+        }
     }
 
     /// Identifiers of the migrations applied to this file, in order.

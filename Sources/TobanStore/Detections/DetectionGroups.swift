@@ -21,6 +21,14 @@ public struct DetectionGroup: Sendable, Equatable, Hashable {
     public var urgency: Urgency
     public var lastSeen: Date
 
+    /// Which group this is, whatever its count: the same group in two reads.
+    public struct Identity: Hashable, Sendable {
+        public var customerID: String?
+        public var key: String
+    }
+
+    public var identity: Identity { Identity(customerID: customerID, key: key) }
+
     public init(grouping: DetectionGrouping, key: String, customerID: String?, label: String, count: Int,
                 urgency: Urgency, lastSeen: Date) {
         self.grouping = grouping
