@@ -8,7 +8,8 @@ struct Toban: ParsableCommand {
         commandName: "toban",
         abstract: "当番 Toban — the on-duty console of a managed NDR monitoring service.",
         version: TobanCore.version,
-        subcommands: [ConsoleCommand.self, DemoCommand.self, IngestCommand.self, QueryCommand.self, ConfigCommand.self],
+        subcommands: [ConsoleCommand.self, DemoCommand.self, IngestCommand.self, NotifyCommand.self, OutboxCommand.self,
+                      ReportCommand.self, QueryCommand.self, ConfigCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -45,17 +45,6 @@ public enum ConfigurationDecoder {
         return s
     }
 
-    static func decodeNotify(_ value: ConfigValue?, _ r: ConfigReader) -> NotifySettings {
-        var s = NotifySettings()
-        guard let t = r.table(value, at: "notify") else { return s }
-        r.rejectUnknownKeys(t, known: ["sendmail", "from"], at: "notify")
-        if let v = r.string(t["sendmail"], at: "notify.sendmail") { s.sendmailPath = v }
-        if let v = r.string(t["from"], at: "notify.from") {
-            if let reason = EmailAddress.problem(v) { r.problem("notify.from", reason) } else { s.fromAddress = v }
-        }
-        return s
-    }
-
     static func decodeUrgency(_ value: ConfigValue?, _ r: ConfigReader) -> UrgencyRules {
         var rules = UrgencyRules.default
         guard let t = r.table(value, at: "urgency") else { return rules }
@@ -198,7 +187,8 @@ public enum ConfigurationDecoder {
     }
 
     static let customerKeys: Set<String> = ["id", "name", "timezone", "language", "business_hours", "holidays", "extra_holidays",
-                                            "networks", "sensors", "critical_assets", "contacts", "maintenance", "contract", "notify"]
+                                            "networks", "sensors", "critical_assets", "contacts", "maintenance", "contract", "notify",
+                                            "notify_options", "webhooks"]
 
     /// Sections are decoded in a fixed order because that is the order their problems are
     /// reported in, and because `contract.end` is resolved on the customer's own calendar
@@ -221,6 +211,7 @@ public enum ConfigurationDecoder {
         if let notify = r.table(t["notify"], at: "\(key).notify") {
             c.notificationPolicy = decodeNotificationPolicy(notify, key: "\(key).notify", r)
         }
+        decodeCustomerNotifyOptions(t, key: key, into: &c.notificationPolicy, r)
         return c
     }
 

@@ -99,11 +99,34 @@ public struct IngestSettings: Sendable, Equatable {
 }
 
 public struct NotifySettings: Sendable, Equatable {
+    /// A sendmail-compatible program (sendmail, msmtp, postfix's sendmail…).
     public var sendmailPath: String
     public var fromAddress: String
-    public init(sendmailPath: String = "/usr/sbin/sendmail", fromAddress: String = "soc@localhost") {
+    /// How customers reach the SOC, printed at the end of every message.
+    public var socContact: String
+    /// Templates that override the built-in ones (`single.ja.mustache` …); then
+    /// `$XDG_CONFIG_HOME/toban/templates/`, then the built-in ones.
+    public var templatesDirectory: String?
+    /// Storm control and deadlines for every customer (each may override them).
+    public var tuning: NotificationTuning
+    /// The SOC's own channels: every notification of the urgencies each names.
+    public var webhooks: [WebhookChannel]
+    /// Longest wait between two delivery attempts (the backoff doubles up to it).
+    public var maxRetrySeconds: Int
+    /// Attempts before a temporarily failing notification is declared dead and shown.
+    public var maxAttempts: Int
+
+    public init(sendmailPath: String = "/usr/sbin/sendmail", fromAddress: String = "soc@localhost",
+                socContact: String = "", templatesDirectory: String? = nil, tuning: NotificationTuning = .standard,
+                webhooks: [WebhookChannel] = [], maxRetrySeconds: Int = 600, maxAttempts: Int = 12) {
         self.sendmailPath = sendmailPath
         self.fromAddress = fromAddress
+        self.socContact = socContact
+        self.templatesDirectory = templatesDirectory
+        self.tuning = tuning
+        self.webhooks = webhooks
+        self.maxRetrySeconds = maxRetrySeconds
+        self.maxAttempts = maxAttempts
     }
 }
 

@@ -3,6 +3,16 @@ import Foundation
 /// Detections escalated into a case that is worked with the customer.
 /// open → investigating → customer notified → contained → closed (with an outcome).
 public struct Incident: Sendable, Equatable, Identifiable {
+    /// How analysts and customers name an incident: INC-2026-0042 (the year it was opened,
+    /// in UTC, and its number).
+    public static func displayID(id: Int64, createdAt: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let year = calendar.component(.year, from: createdAt)
+        let number = String(id)
+        return "INC-\(year)-" + String(repeating: "0", count: max(0, 4 - number.count)) + number
+    }
+
     public var id: Int64
     public var customerID: String
     public var title: String

@@ -4,10 +4,20 @@ public struct NotificationPolicy: Sendable, Equatable {
     public var rules: [Urgency: NotificationRule]
     /// Lower urgencies (digests, next-business-day) wait for the contact desk's hours.
     public var respectBusinessHoursFrom: Urgency
+    /// What this customer changes of the `[notify]` storm control and deadlines.
+    public var tuning: NotificationTuningOverride?
+    /// Copied on every mail to this customer.
+    public var cc: [String]
+    /// The customer's own webhooks (its SIEM, chat, paging service).
+    public var webhooks: [WebhookChannel]
 
-    public init(rules: [Urgency: NotificationRule], respectBusinessHoursFrom: Urgency = .p4) {
+    public init(rules: [Urgency: NotificationRule], respectBusinessHoursFrom: Urgency = .p4,
+                tuning: NotificationTuningOverride? = nil, cc: [String] = [], webhooks: [WebhookChannel] = []) {
         self.rules = rules
         self.respectBusinessHoursFrom = respectBusinessHoursFrom
+        self.tuning = tuning
+        self.cc = cc
+        self.webhooks = webhooks
     }
 
     public func rule(for urgency: Urgency) -> NotificationRule { rules[urgency] ?? .none }

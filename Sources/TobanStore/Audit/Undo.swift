@@ -33,7 +33,7 @@ enum AuditedTable {
         case .detection: return ["status", "disposition", "assignee"]
         case .endpoint: return ["status", "status_note"]
         case .incident: return ["state", "outcome", "owner", "escalated_to"]
-        case .notification: return ["state"]
+        case .notification: return ["state", "held_reason", "due_at"]
         }
     }
 
@@ -109,6 +109,7 @@ extension TobanStore {
                 if e.subject == .detection, let id = Int64(e.subjectID) { touchedDetections.append(id) }
             }
             try EndpointScoring.rescoreEndpoints(ofDetections: touchedDetections, db, now: now)
+            try OutboxItems.cancel(db, group: group, actor: actor, at: now)
             return undoGroup
         }
     }

@@ -37,6 +37,9 @@ enum StoreMigrations {
                 ALTER TABLE ingest_checkpoints ADD COLUMN context_fingerprint INTEGER;
                 """)
         }
+        migrator.registerMigration("v6-outbox") { db in
+            try db.execute(sql: schemaV6Outbox)
+        }
         return migrator
     }
 
@@ -536,5 +539,54 @@ enum StoreMigrations {
         FROM context_buckets b;
     DROP TABLE context_samples;
     DROP TABLE context_buckets;
+    """
+
+    /// The transactional outbox. An item is what an analyst confirmed (or what the contract
+    /// sends unconfirmed), written in the confirmation's transaction with the audit group
+    /// that undo cancels it by; the dispatcher assembles pending items into notifications,
+    /// one per channel (mail to the contacts, each webhook), grouped by customer and
+    /// delivery class, and delivers them with a lease, committing each attempt before it
+    /// is made and its result after.
+    static let schemaV6Outbox = """
+    CREATE TABLE notification_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        customer_id TEXT NOT NULL,
+        incident_id INTEGER,
+        kind TEXT NOT NULL,
+        urgency INTEGER NOT NULL,
+        arrived_at INTEGER NOT NULL,
+        confirmed_at INTEGER NOT NULL,
+        confirmed_by TEXT NOT NULL,
+        state TEXT NOT NULL,
+        deadline_at INTEGER,
+        content TEXT NOT NULL,
+        audit_group TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX notification_items_state ON notification_items (state, id);
+    CREATE INDEX notification_items_customer ON notification_items (customer_id, id);
+    CREATE INDEX notification_items_group ON notification_items (audit_group);
+
+    CREATE TABLE notification_links (
+        notification_id INTEGER NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES notification_items(id) ON DELETE CASCADE,
+        PRIMARY KEY (notification_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX notification_links_item ON notification_links (item_id);
+
+    ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT 'single';
+    ALTER TABLE notifications ADD COLUMN delivery_class TEXT NOT NULL DEFAULT 'prompt';
+    ALTER TABLE notifications ADD COLUMN target TEXT NOT NULL DEFAULT 'mail';
+    ALTER TABLE notifications ADD COLUMN message_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE notifications ADD COLUMN in_reply_to TEXT;
+    ALTER TABLE notifications ADD COLUMN deadline_at INTEGER;
+    ALTER TABLE notifications ADD COLUMN held_reason TEXT;
+    ALTER TABLE notifications ADD COLUMN lease_owner TEXT;
+    ALTER TABLE notifications ADD COLUMN lease_until INTEGER;
+    ALTER TABLE notifications ADD COLUMN next_attempt_at INTEGER;
+    ALTER TABLE notifications ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notifications ADD COLUMN last_response TEXT;
+    CREATE INDEX notifications_open ON notifications (customer_id, target, delivery_class, state);
+    CREATE INDEX notifications_sent ON notifications (customer_id, target, sent_at);
     """
 }

@@ -47,7 +47,9 @@ extension TobanStore {
     }
 
     /// Escalates detections (one customer) into a new open incident that carries them and
-    /// their endpoints; the detections become `escalated`. Returns the incident and the group.
+    /// their endpoints; the detections become `escalated`, and the customer's notification
+    /// is written to the outbox with them (undo cancels it while it has not gone out).
+    /// Returns the incident and the group.
     @discardableResult
     public func escalate(_ ids: [Int64], comment: String, actor: String, at now: Date, to escalatedTo: String? = nil,
                          acknowledgeBy: Date? = nil) throws -> (incident: Incident, result: ActionResult) {
@@ -85,6 +87,11 @@ extension TobanStore {
                                 comment: comment, groupID: group)
             let changed = try DetectionChange.apply(db, ids: unique, action: "escalate", actor: actor, at: now, comment: comment, group: group) { d in
                 (.escalated, d.disposition, d.assignee ?? actor)
+            }
+            // Escalating is the analyst's confirmation: the customer is told, in this transaction.
+            if let item = OutboxItems.item(kind: .incident, detections: detections, incidentID: incident.id, actor: actor,
+                                           note: comment.isEmpty ? nil : comment, at: now) {
+                try OutboxItems.insert(db, item, group: group, at: now)
             }
             return (incident, ActionResult(groupID: group, detectionIDs: changed))
         }

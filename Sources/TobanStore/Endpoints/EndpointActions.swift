@@ -3,7 +3,8 @@ import GRDB
 import TobanCore
 
 extension TobanStore {
-    /// Sets an analyst's verdict on an endpoint (被疑, cleared, contained) with a note.
+    /// Sets an analyst's verdict on an endpoint (被疑, cleared, contained) with a note. Marking
+    /// it suspect writes the customer's notification to the outbox in the same transaction.
     @discardableResult
     public func setEndpointStatus(customer: String, address: IPAddress, status: EndpointStatus, note: String?,
                                   actor: String, at now: Date) throws -> String {
@@ -24,6 +25,11 @@ extension TobanStore {
                                 customerID: customer,
                                 before: AuditFields(["status": current.rawValue, "status_note": row["status_note"] as String?]),
                                 after: AuditFields(["status": status.rawValue, "status_note": note]), comment: note, groupID: group)
+            // Marking a host suspect (被疑) confirms it to the customer.
+            if status == .suspect, current != .suspect,
+               let item = try OutboxItems.endpointItem(db, customer: customer, address: address, actor: actor, note: note, at: now) {
+                try OutboxItems.insert(db, item, group: group, at: now)
+            }
             return group
         }
     }

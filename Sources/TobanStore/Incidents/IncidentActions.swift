@@ -24,6 +24,12 @@ extension TobanStore {
             try AuditLog.insert(db, at: now, actor: actor, action: "incident \(next.rawValue)", subject: .incident, subjectID: "\(id)",
                                 customerID: incident.customerID, before: fields(before), after: fields(incident), comment: comment, groupID: group)
             if next == .closed {
+                // A paging service resolves the event it opened for the incident.
+                let resolved = NotificationItem(customerID: incident.customerID, kind: .resolved, urgency: incident.urgency,
+                                                incidentID: id, detectionIDs: incident.detectionIDs, signature: incident.title,
+                                                firstSeen: incident.createdAt, lastSeen: now, arrivedAt: incident.createdAt,
+                                                confirmedAt: now, confirmedBy: actor, note: comment)
+                try OutboxItems.insert(db, resolved, group: group, at: now)
                 let derived: Disposition? = disposition ?? {
                     switch outcome {
                     case .falsePositive: return .falsePositive

@@ -8,15 +8,7 @@ extension TobanStore {
     @discardableResult
     public func createNotification(_ notification: CustomerNotification, actor: String, at now: Date) throws -> CustomerNotification {
         try write { db in
-            var n = notification
-            try db.execute(sql: """
-                INSERT INTO notifications (customer_id, incident_id, detection_ids, urgency, channel, recipients, language, subject, body,
-                                           state, due_at, sent_at, attempts, last_error, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [n.customerID, n.incidentID, JSONText.encode(n.detectionIDs), n.urgency.rawValue, n.channel.rawValue,
-                                 JSONText.encode(n.recipients), n.language.rawValue, n.subject, n.body, n.state.rawValue,
-                                 n.dueAt.storeMilliseconds, n.sentAt?.storeMilliseconds, n.attempts, n.lastError, n.createdAt.storeMilliseconds])
-            n.id = db.lastInsertedRowID
+            let n = try NotificationRow.insert(db, notification)
             try AuditLog.insert(db, at: now, actor: actor, action: "create", subject: .notification, subjectID: "\(n.id)",
                                 customerID: n.customerID, before: nil, after: NotificationChange.fields(n), comment: nil,
                                 groupID: AuditLog.newGroupID())
@@ -52,6 +44,7 @@ extension TobanStore {
 
 enum NotificationChange {
     static func fields(_ n: CustomerNotification) -> AuditFields {
-        AuditFields(["state": n.state.rawValue, "attempts": n.attempts, "sent_at": n.sentAt?.storeMilliseconds, "last_error": n.lastError])
+        AuditFields(["state": n.state.rawValue, "attempts": n.attempts, "sent_at": n.sentAt?.storeMilliseconds, "last_error": n.lastError,
+                     "held_reason": n.heldReason, "due_at": n.dueAt.storeMilliseconds])
     }
 }

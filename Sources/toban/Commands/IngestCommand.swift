@@ -79,7 +79,8 @@ struct IngestCommand: ParsableCommand {
                                           parser: Self.parserOptions(hostZone: .current))
         let pipeline = try IngestPipeline(sources: sources, directory: directory, rules: config?.urgencyRules ?? .default,
                                           options: ingestOptions, sink: sink, clock: clock)
-        let signals = StopOnSignals(pipeline.stopSignal)
+        let stopSignal = pipeline.stopSignal
+        let signals = StopOnSignals { stopSignal.stop() }
         defer { withExtendedLifetime(signals) {} }
 
         let started = Date()
@@ -122,23 +123,6 @@ struct IngestCommand: ParsableCommand {
             return total + (size ?? 0)
         }
     }
-}
-
-/// SIGTERM/SIGINT stop the loop; it commits what it has and returns.
-final class StopOnSignals {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ stop: FollowStopSignal) {
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.stop() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    deinit { sources.forEach { $0.cancel() } }
 }
 
 /// A one-line progress bar on standard error, only when it is a terminal.

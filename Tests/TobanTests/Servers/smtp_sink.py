@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""smtp_sink.py -- a real SMTP server (aiosmtpd) that stores what it receives, for end-to-end tests.
+
+What it is for
+    Toban hands e-mail notifications to a mail program (e.g. msmtp).  End-to-end
+    tests point that program at this sink and then inspect the files it writes.
+    The sink can also refuse deliveries, temporarily (451) or permanently (550),
+    so retry and failure paths can be tested against a real SMTP conversation.
+
+How a test uses it
+    1. Make a fresh, empty directory DIR.
+    2. Start:  python3 smtp_sink.py --port 0 --dir DIR --parent <test pid>
+               [--tempfail N] [--reject] [--idle-exit SECONDS]
+    3. Poll until DIR/port exists; it holds the bound port as decimal text
+       (written atomically, so whenever it exists it is complete).  The server
+       only listens on 127.0.0.1.
+    4. Send mail, e.g.  msmtp --host=127.0.0.1 --port=<port> --from=a@b.example -- c@d.example
+    5. For every accepted message n = 1, 2, 3, ... the sink writes
+         DIR/msg-<n>.eml   the exact message bytes received (after SMTP
+                           dot-unstuffing; CRLF line endings as sent on the wire)
+         DIR/msg-<n>.json  {"mail_from": "...", "rcpt_tos": ["..."], "seq": n}
+       The .json is written last, by rename, so once a reader sees msg-<n>.json
+       the matching .eml is complete.  Both files exist before the client gets
+       its 250 reply.
+       Every refused DATA appends one line to DIR/refused.log (before the reply
+       is sent), so the test can count refused attempts.
+    6. Stop it with SIGTERM (exit status 0).  It also exits by itself when no
+       client has been connected for --idle-exit seconds, or when the --parent
+       process is gone (checked every second), so it can never outlive or hang
+       a test run.
+
+Refusal options
+    --tempfail N   answer "451 4.3.0 try again later" to the first N DATA commands
+    --reject       answer "550 5.7.1 rejected" to every DATA (after any --tempfail ones)
+    Messages that are refused are not stored and do not use up a seq number.
+    Note for msmtp users: msmtp 1.8.x exits 69 (EX_UNAVAILABLE) for ANY
+    non-250 reply to the end of DATA, 451 and 550 alike; it exits 75
+    (EX_TEMPFAIL) only when it cannot connect at all (e.g. sink not running).
+
+Exit status: 0 on SIGTERM/SIGINT/SIGHUP, idle exit or parent exit; 1 if it
+cannot start (e.g. the port is taken); 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+try:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+except ImportError:  # pragma: no cover - environment problem, say so clearly
+    sys.stderr.write("smtp_sink.py: the 'aiosmtpd' package is required (pip install aiosmtpd)\n")
+    sys.exit(1)
+
+HOST = "127.0.0.1"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write data to path so that readers see either nothing or the whole file."""
+    directory, name = os.path.split(path)
+    tmp = os.path.join(directory, f".{name}.tmp.{os.getpid()}.{threading.get_ident()}")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def append_line(path: str, line: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8", "backslashreplace"))
+    finally:
+        os.close(fd)
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # exists, owned by someone else
+    except OSError:
+        return False
+    # A dead but not yet reaped process still answers kill(0); look for zombies on Linux.
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+        if state in (b"Z", b"X"):
+            return False
+    except (OSError, IndexError):
+        pass
+    return True
+
+
+class Activity:
+    """Tracks open connections and when the last one ended (for --idle-exit)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open = 0
+        self._last = time.monotonic()
+
+    def opened(self) -> None:
+        with self._lock:
+            self._open += 1
+            self._last = time.monotonic()
+
+    def closed(self) -> None:
+        with self._lock:
+            self._open = max(0, self._open - 1)
+            self._last = time.monotonic()
+
+    def idle_for(self) -> float:
+        with self._lock:
+            if self._open:
+                return 0.0
+            return time.monotonic() - self._last
+
+
+# --------------------------------------------------------------------------- SMTP side
+
+class SinkHandler:
+    def __init__(self, directory: str, tempfail: int, reject: bool) -> None:
+        self.directory = directory
+        self.tempfail_left = tempfail
+        self.reject = reject
+        self.seq = 0
+        self.refused = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _text(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "surrogateescape").encode("utf-8", "backslashreplace").decode()
+        return str(value)
+
+    async def handle_DATA(self, server, session, envelope):
+        mail_from = self._text(envelope.mail_from)
+        rcpt_tos = [self._text(r) for r in (envelope.rcpt_tos or [])]
+        try:
+            with self.lock:
+                if self.tempfail_left > 0:
+                    self.tempfail_left -= 1
+                    reply = "451 4.3.0 try again later"
+                elif self.reject:
+                    reply = "550 5.7.1 rejected"
+                else:
+                    reply = None
+                if reply is not None:
+                    self.refused += 1
+                    append_line(
+                        os.path.join(self.directory, "refused.log"),
+                        f"{reply[:3]} attempt={self.refused} from=<{mail_from}> to={','.join('<%s>' % r for r in rcpt_tos)}",
+                    )
+                    return reply
+
+                self.seq += 1
+                seq = self.seq
+                content = getattr(envelope, "original_content", None)
+                if content is None:
+                    content = envelope.content
+                if isinstance(content, str):  # only if decode_data were on; keep bytes otherwise
+                    content = content.encode("utf-8", "surrogateescape")
+                atomic_write(os.path.join(self.directory, f"msg-{seq}.eml"), bytes(content))
+                meta = {"mail_from": mail_from, "rcpt_tos": rcpt_tos, "seq": seq}
+                atomic_write(
+                    os.path.join(self.directory, f"msg-{seq}.json"),
+                    (json.dumps(meta, indent=2) + "\n").encode("utf-8"),
+                )
+            return "250 2.0.0 OK stored as msg-%d" % seq
+        except Exception as e:  # never crash the server on a disk error; tell the client
+            sys.stderr.write(f"smtp_sink.py: failed to store message: {e!r}\n")
+            return "451 4.3.0 sink could not store message"
+
+
+class SinkController(Controller):
+    """aiosmtpd Controller serving on a socket we bound ourselves (so --port 0 works)."""
+
+    def __init__(self, handler, sock: socket.socket, activity: Activity, smtp_timeout: float):
+        self._sink_sock = sock
+        self._activity = activity
+        self._smtp_timeout = smtp_timeout
+        super().__init__(
+            handler,
+            hostname=HOST,
+            port=sock.getsockname()[1],
+            server_hostname="smtp-sink.localhost",  # avoid a slow getfqdn() lookup
+            ready_timeout=10.0,
+        )
+
+    def factory(self):
+        activity = self._activity
+
+        class TrackingSMTP(SMTP):
+            def connection_made(self, transport):
+                activity.opened()
+                super().connection_made(transport)
+
+            def connection_lost(self, error):
+                try:
+                    super().connection_lost(error)
+                finally:
+                    activity.closed()
+
+        return TrackingSMTP(self.handler, timeout=self._smtp_timeout, **self.SMTP_kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._sink_sock, backlog=64)
+
+
+# --------------------------------------------------------------------------- main
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="SMTP sink for end-to-end tests (listens on 127.0.0.1 only).")
+    p.add_argument("--port", type=int, default=0, help="TCP port, 0 = pick a free one (default 0)")
+    p.add_argument("--dir", required=True, help="directory for port, msg-<n>.eml/.json, refused.log")
+    p.add_argument("--tempfail", type=int, default=0, metavar="N",
+                   help="answer 451 4.3.0 to the first N DATA commands")
+    p.add_argument("--reject", action="store_true", help="answer 550 5.7.1 to every DATA")
+    p.add_argument("--idle-exit", type=float, default=120.0, metavar="SECONDS",
+                   help="exit when no client has been connected for this long (default 120, 0 = never)")
+    p.add_argument("--parent", type=int, default=None, metavar="PID",
+                   help="exit when this process is gone (checked every second)")
+    a = p.parse_args(argv)
+    if not 0 <= a.port <= 65535:
+        p.error("--port must be 0..65535")
+    if a.tempfail < 0:
+        p.error("--tempfail must be >= 0")
+    if a.idle_exit < 0:
+        p.error("--idle-exit must be >= 0")
+    return a
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.ERROR, format="smtp_sink.py: %(name)s: %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+
+    directory = os.path.abspath(args.dir)
+    os.makedirs(directory, exist_ok=True)
+    port_file = os.path.join(directory, "port")
+    try:
+        os.unlink(port_file)  # never let a test read a stale port from an earlier run
+    except FileNotFoundError:
+        pass
+
+    stop = {"reason": None}
+
+    def on_signal(signum, _frame):
+        stop["reason"] = signal.Signals(signum).name
+
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, on_signal)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, args.port))
+        sock.listen(64)
+    except OSError as e:
+        sock.close()
+        sys.stderr.write(f"smtp_sink.py: cannot listen on {HOST}:{args.port}: {e}\n")
+        return 1
+    port = sock.getsockname()[1]
+
+    activity = Activity()
+    handler = SinkHandler(directory, args.tempfail, args.reject)
+    # A silent client is dropped after this long, so it cannot block the idle exit forever.
+    smtp_timeout = min(args.idle_exit, 300.0) if args.idle_exit > 0 else 300.0
+    controller = SinkController(handler, sock, activity, max(smtp_timeout, 1.0))
+    try:
+        controller.start()
+    except Exception as e:
+        sys.stderr.write(f"smtp_sink.py: cannot start SMTP server: {e!r}\n")
+        try:
+            controller.stop(no_assert=True)
+        except Exception:
+            pass
+        sock.close()
+        return 1
+
+    parent = args.parent
+    original_ppid = os.getppid()
+    try:
+        atomic_write(port_file, f"{port}\n".encode())
+        next_parent_check = 0.0
+        while stop["reason"] is None:
+            time.sleep(0.2)
+            now = time.monotonic()
+            if parent is not None and now >= next_parent_check:
+                next_parent_check = now + 1.0
+                gone = not process_alive(parent)
+                if parent == original_ppid and os.getppid() != original_ppid:
+                    gone = True  # we were re-parented: our parent died
+                if gone:
+                    stop["reason"] = f"parent {parent} gone"
+                    break
+            if args.idle_exit > 0 and activity.idle_for() >= args.idle_exit:
+                stop["reason"] = f"idle for {args.idle_exit:g}s"
+    except Exception as e:
+        sys.stderr.write(f"smtp_sink.py: {e!r}\n")
+        stop["reason"] = "error"
+    finally:
+        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)  # do not get interrupted while shutting down
+        try:
+            controller.stop(no_assert=True)
+        except Exception:
+            pass
+        try:
+            sock.close()
+        except OSError:
+            pass
+    if stop["reason"] and stop["reason"].startswith(("idle", "parent")):
+        sys.stderr.write(f"smtp_sink.py: exiting ({stop['reason']})\n")
+    return 1 if stop["reason"] == "error" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
