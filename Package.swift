@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(name: "TobanTests", dependencies: [
             "toban", "TobanIngest", "TobanStore", "TobanCore", "TobanTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Servers"]),
     ],
     swiftLanguageModes: [.v6]

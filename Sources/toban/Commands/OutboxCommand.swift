@@ -12,8 +12,8 @@ struct OutboxCommand: ParsableCommand {
         commandName: "outbox",
         abstract: "List customer notifications, or act on one: preview, send, hold, release, cancel, retry.",
         discussion: """
-            Without an action: every notification that is not final, then those sent in the last
-            24 hours, most urgent first. Actions are audited under your login name:
+            Without an action: every notification that is not final (dead ones included, until an
+            analyst acts), then those sent in the last 24 hours, most urgent first. Actions are audited under your login name:
               toban outbox preview ID          what will be sent, headers and body
               toban outbox send ID             send at the next dispatcher pass (a dead one is retried)
               toban outbox hold ID --reason T  keep it from going out until released
@@ -75,7 +75,7 @@ struct OutboxCommand: ParsableCommand {
 
     func list(_ store: TobanStore, now: Date) throws {
         let all = try store.notifications(NotificationFilter(), before: nil, limit: 5000)
-        let shown = all.filter { !$0.state.isFinal || ($0.sentAt.map { now.timeIntervalSince($0) < 86_400 } ?? false) }
+        let shown = all.filter { !$0.state.isFinal || $0.state == .dead || ($0.sentAt.map { now.timeIntervalSince($0) < 86_400 } ?? false) }
             .sorted { ($0.state.isFinal ? 1 : 0, $0.urgency, $0.nextDue ?? $0.dueAt) < ($1.state.isFinal ? 1 : 0, $1.urgency, $1.nextDue ?? $1.dueAt) }
         if json {
             for n in shown { print(Self.jsonLine(n)) }

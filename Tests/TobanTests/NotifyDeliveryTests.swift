@@ -1,0 +1,238 @@
+import Crypto
+import Foundation
+import Testing
+import TobanCore
+import TobanStore
+import TobanTestSupport
+
+/// Customer notifications end to end: the real `toban notify` with msmtp as its sendmail
+/// program in front of a real SMTP server (aiosmtpd) on loopback, and webhooks against a
+/// local HTTP listener. Confirmations are made through the store, as the console makes
+/// them; each `toban notify --once --at T` is one dispatcher pass of a simulated day.
+@Suite("Notifications delivered", .serialized)
+struct NotifyDeliveryTests {
+    static let msmtp = "/usr/bin/msmtp"
+    static let servers = TobanBinary.packageRoot.appendingPathComponent("Tests/TobanTests/Servers").path
+
+    static let pythonHasAiosmtpd: Bool = {
+        (try? Spawn.run(["/usr/bin/env", "python3", "-c", "import aiosmtpd"]).status) == 0
+    }()
+    static var smtpAvailable: Bool { FileManager.default.isExecutableFile(atPath: msmtp) && pythonHasAiosmtpd }
+    static var pythonAvailable: Bool { (try? Spawn.run(["/usr/bin/env", "python3", "-c", "pass"]).status) == 0 }
+
+    /// One of the test servers, on a free loopback port, stopped when released (and by
+    /// itself if this process dies).
+    final class Server {
+        let pid: pid_t
+        let directory: String
+        let port: Int
+
+        init(script: String, directory: String, arguments: [String] = []) throws {
+            self.directory = directory
+            pid = try Spawn.start(["/usr/bin/env", "python3", NotifyDeliveryTests.servers + "/" + script, "--dir", directory,
+                                   "--parent", "\(getpid())", "--idle-exit", "120"] + arguments,
+                                  errPath: directory + ".stderr")
+            var port = 0
+            _ = eventually(timeout: 20) {
+                port = Int((try? String(contentsOfFile: directory + "/port", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+                return port > 0
+            }
+            self.port = port
+        }
+
+        deinit {
+            kill(pid, SIGTERM)
+            Spawn.wait(pid)
+        }
+
+        /// Files named `prefix-N.json`, in order.
+        func records(_ prefix: String) throws -> [[String: Any]] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".json") }
+                .sorted { Int($0.dropFirst(prefix.count + 1).dropLast(5))! < Int($1.dropFirst(prefix.count + 1).dropLast(5))! }
+            return try names.map { name in
+                try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))) as? [String: Any])
+            }
+        }
+    }
+
+    /// A received mail: envelope, headers (subject decoded) and body (base64 decoded).
+    struct Mail {
+        var recipients: [String]
+        var headers: [(String, String)]
+        var subject: String
+        var body: String
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    static func mails(_ server: Server) throws -> [Mail] {
+        try server.records("msg").map { record in
+            let seq = try #require(record["seq"] as? Int)
+            let text = try String(contentsOfFile: server.directory + "/msg-\(seq).eml", encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+            let parts = text.components(separatedBy: "\n\n")
+            var headers: [(String, String)] = []
+            for line in parts[0].components(separatedBy: "\n") {
+                if line.hasPrefix(" "), !headers.isEmpty { headers[headers.count - 1].1 += "\n" + line; continue }
+                let kv = line.split(separator: ":", maxSplits: 1).map(String.init)
+                headers.append((kv[0], kv.count > 1 ? String(kv[1].dropFirst()) : ""))
+            }
+            let rawSubject = headers.first { $0.0 == "Subject" }?.1 ?? ""
+            let subject = rawSubject.components(separatedBy: "\n ").map { word -> String in
+                guard word.hasPrefix("=?UTF-8?B?"), word.hasSuffix("?="), let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return word }
+                return String(decoding: data, as: UTF8.self)
+            }.joined()
+            let body = String(decoding: Data(base64Encoded: parts.dropFirst().joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "")) ?? Data(),
+                              as: UTF8.self)
+            return Mail(recipients: record["rcpt_tos"] as? [String] ?? [], headers: headers, subject: subject, body: body)
+        }
+    }
+
+    /// A configuration with customer acme (Tokyo, contacts for P1–P4, the standard policy).
+    static func configuration(in dir: TemporaryDirectory, sendmail: String, extra: String = "") throws -> String {
+        let path = dir.file("toban.toml")
+        try """
+            [store]
+            path = "\(dir.storePath)"
+
+            [notify]
+            sendmail = "\(sendmail)"
+            from = "soc@soc.example"
+            contact = "SOC 03-0000-0000"
+            \(extra)
+
+            [[customers]]
+            id = "acme"
+            name = "株式会社アクメ"
+            timezone = "Asia/Tokyo"
+            networks = ["10.0.0.0/8"]
+            sensors = ["s1"]
+            contacts = [ { name = "山田", email = "security@acme.example", urgencies = ["P1", "P2", "P3", "P4"] } ]
+            notify = { P1 = "immediate", P2 = "within:30m", P3 = "digest:00,30", P4 = "next-business-day", P5 = "none" }
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let acmeCustomer = Customer(id: "acme", displayName: "株式会社アクメ", networks: [try! CIDR(parsing: "10.0.0.0/8")], sensors: ["s1"])
+    static let severities: [Urgency: Severity] = [.p1: .critical, .p2: .high, .p3: .medium, .p4: .low]
+
+    static func jst(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+09:00")! }
+
+    /// A detection arriving at `at`, escalated (confirmed) at `confirmedAt`.
+    static func confirm(_ store: TobanStore, _ urgency: Urgency, at: Date, confirmedAt: Date, signature: String, endpoint: String, n: Int64,
+                        customer: Customer = acmeCustomer) throws {
+        let d = makeDetection(customer: customer.id, sensor: customer.sensors.first ?? "s1", signature: "\(3_000_000 + n)", name: signature,
+                              severity: severities[urgency]!, src: endpoint, dst: "203.0.113.\(n % 200)", endpoint: endpoint, at: at, offset: n)
+        try store.commit(IngestBatch(detections: [d]), customers: [customer], now: at)
+        try store.escalate([try store.latestDetectionID()], comment: "確認済み", actor: "tanaka", at: confirmedAt)
+    }
+
+    static func notify(config: String, at: Date) throws -> TobanBinary.Result {
+        let iso = ISO8601DateFormatter()
+        let r = try TobanBinary.run(["notify", "--once", "--at", iso.string(from: at), "--config", config])
+        try #require(r.status == 0, "toban notify: \(r.stderr)")
+        return r
+    }
+
+    @Test("a simulated day through msmtp and a real SMTP server", .enabled(if: smtpAvailable, "needs msmtp and python3 with aiosmtpd"))
+    func simulatedDayOverSMTP() throws {
+        let dir = TemporaryDirectory(prefix: "toban-smtp")
+        let server = try Server(script: "smtp_sink.py", directory: dir.file("sink"))
+        try #require(server.port > 0, "the SMTP server did not start")
+        let wrapper = dir.file("sendmail")
+        try "#!/bin/sh\nexec \(Self.msmtp) --host=127.0.0.1 --port=\(server.port) \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        let config = try Self.configuration(in: dir, sendmail: wrapper)
+        let store = try TobanStore(path: dir.storePath)
+        let jst = Self.jst
+        // Friday 2027-01-08. A P1 whose signature carries CR/LF + Bcc: and terminal escapes.
+        let hostile = "ET TROJAN Beacon\r\nBcc: attacker@evil.example\r\n\u{1B}]0;owned\u{07}\u{1B}[2J"
+        try Self.confirm(store, .p1, at: jst("2027-01-08T10:00:00"), confirmedAt: jst("2027-01-08T10:02:00"), signature: hostile, endpoint: "10.0.0.10", n: 1)
+        try Self.confirm(store, .p3, at: jst("2027-01-08T10:05:00"), confirmedAt: jst("2027-01-08T10:07:00"), signature: "ET SCAN probe", endpoint: "10.0.0.30", n: 2)
+        try Self.confirm(store, .p4, at: jst("2027-01-08T15:00:00"), confirmedAt: jst("2027-01-08T15:05:00"), signature: "ET POLICY low", endpoint: "10.0.0.40", n: 3)
+        try store.close()
+
+        _ = try Self.notify(config: config, at: jst("2027-01-08T10:02:05"))
+        var mails = try Self.mails(server)
+        try #require(mails.count == 1)
+        #expect(mails[0].subject.hasPrefix("★★★【緊急】"))
+        #expect(mails[0].recipients == ["security@acme.example"])
+        #expect(mails[0].header("Bcc") == nil && !mails[0].headers.contains { $0.0.lowercased().hasPrefix("x-") })
+        #expect(!mails[0].subject.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(mails[0].body.contains("␛[2J") && !mails[0].body.unicodeScalars.contains { $0.value == 0x1B })
+        #expect(mails[0].header("Auto-Submitted") == "auto-generated")
+        #expect(mails[0].header("Date") == "Fri, 8 Jan 2027 10:02:05 +0900")
+        let firstID = try #require(mails[0].header("Message-ID"))
+
+        // The P3 waits for the 10:30 digest; nothing goes at 11:00 (nothing to say).
+        for t in ["2027-01-08T10:10:00", "2027-01-08T10:29:00"] { _ = try Self.notify(config: config, at: jst(t)) }
+        #expect(try Self.mails(server).count == 1)
+        _ = try Self.notify(config: config, at: jst("2027-01-08T10:30:00"))
+        _ = try Self.notify(config: config, at: jst("2027-01-08T11:00:00"))
+        mails = try Self.mails(server)
+        try #require(mails.count == 2)
+        #expect(mails[1].subject.contains("定時報告"))
+
+        // The P4: not Saturday, not Monday 成人の日, Tuesday 09:00.
+        for t in ["2027-01-09T09:00:00", "2027-01-11T09:00:00"] { _ = try Self.notify(config: config, at: jst(t)) }
+        #expect(try Self.mails(server).count == 2)
+        _ = try Self.notify(config: config, at: jst("2027-01-12T09:00:00"))
+        mails = try Self.mails(server)
+        try #require(mails.count == 3)
+        #expect(mails[2].subject.contains("日次報告"))
+        #expect(mails[2].header("Date") == "Tue, 12 Jan 2027 09:00:00 +0900")
+        // Nothing twice, no recipient but the contact, one Message-ID each.
+        #expect(Set(mails.compactMap { $0.header("Message-ID") }).count == 3)
+        #expect(mails.allSatisfy { $0.recipients == ["security@acme.example"] })
+        #expect(mails[0].header("Message-ID") == firstID)
+        let outbox = try TobanBinary.run(["outbox", "--json", "--config", config])
+        #expect(outbox.status == 0)
+        #expect(outbox.lines.count == 3, "\(outbox.stdout)")
+    }
+
+    @Test("webhooks: signed, retried with one id, 4xx dead", .enabled(if: pythonAvailable, "needs python3"))
+    func webhooks() throws {
+        let dir = TemporaryDirectory(prefix: "toban-hook")
+        let flaky = try Server(script: "webhook_sink.py", directory: dir.file("flaky"), arguments: ["--script", "500,200"])
+        let refusing = try Server(script: "webhook_sink.py", directory: dir.file("refusing"), arguments: ["--script", "400"])
+        try #require(flaky.port > 0 && refusing.port > 0)
+        let secret = "whsec_" + Data("a secret of the SOC".utf8).base64EncodedString()
+        let config = try Self.configuration(in: dir, sendmail: "/bin/true", extra: """
+            webhooks = [
+              { name = "siem", url = "http://127.0.0.1:\(flaky.port)/hook", kind = "standard", secret = "\(secret)", urgencies = ["P1"] },
+              { name = "chat", url = "http://127.0.0.1:\(refusing.port)/slack", kind = "slack", urgencies = ["P1"] },
+            ]
+            """)
+        let store = try TobanStore(path: dir.storePath)
+        let at = Self.jst("2027-01-08T10:00:00")
+        try Self.confirm(store, .p1, at: at, confirmedAt: at + 60, signature: "ET TROJAN Beacon", endpoint: "10.0.0.10", n: 1)
+        _ = try Self.notify(config: config, at: at + 61)
+        _ = try Self.notify(config: config, at: at + 61 + 31) // after the 30 s backoff
+        let requests = try flaky.records("req")
+        try #require(requests.count == 2)
+        #expect(requests.map { $0["status"] as? Int } == [500, 200])
+        let ids = requests.compactMap { ($0["headers"] as? [String: String])?["webhook-id"] }
+        #expect(ids.count == 2 && ids[0] == ids[1])
+        for request in requests {
+            let headers = try #require(request["headers"] as? [String: String])
+            let encoded = try #require(request["body_base64"] as? String)
+            let body = try #require(Data(base64Encoded: encoded))
+            let id = try #require(headers["webhook-id"])
+            let timestamp = try #require(headers["webhook-timestamp"])
+            var signed = Data("\(id).\(timestamp).".utf8)
+            signed.append(body)
+            let key = SymmetricKey(data: Data("a secret of the SOC".utf8))
+            let expected = "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: key)).base64EncodedString()
+            #expect(headers["webhook-signature"] == expected)
+            let json = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            #expect((json["type"] as? String)?.hasPrefix("toban.notification") == true)
+        }
+        #expect(try refusing.records("req").count == 1)
+        let listed = try TobanBinary.run(["outbox", "--json", "--config", config]).lines
+        let states = listed.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .reduce(into: [String: String]()) { $0[$1["target"] as? String ?? ""] = $1["state"] as? String }
+        #expect(states["webhook:soc/siem"] == "sent")
+        #expect(states["webhook:soc/chat"] == "dead")
+        // The mail (through /bin/true) went too.
+        #expect(states["mail"] == "sent")
+    }
+}
