@@ -163,4 +163,24 @@ import TobanTestSupport
         #expect(mail.body.contains("␛[2J"))
         #expect(f.webhooks.sent.first?.notification.target == "webhook:acme/siem")
     }
+
+    /// Urgencies the contract sends without confirmation go at once, from ingest alone;
+    /// the others still wait for an analyst.
+    @Test func theContractCanSendAnUrgencyWithoutConfirmation() throws {
+        let f = try NotifyFixture()
+        f.customer.contract.sendWithoutConfirmation = [.p1]
+        try f.store.saveCustomers([f.customer], at: t0)
+        let d = try f.dispatcher()
+        let at = NotifyFixture.jst("2027-01-08T03:00:00")
+        try f.detection(.p1, at: at, confirmedAt: nil, signature: "ET TROJAN at night")
+        try f.detection(.p2, at: at + 1, confirmedAt: nil, signature: "ET POLICY", endpoint: "10.0.0.77")
+        try d.pass(at: at + 2)
+        #expect(f.mail.sent.count == 1)
+        #expect(f.mail.sent.first?.items.first?.confirmedBy == "contract (no confirmation)")
+        #expect(f.mail.sent.first?.notification.urgency == .p1)
+        // The P2 was not sent: it waits for an analyst.
+        try d.pass(at: at + 3600)
+        #expect(f.mail.sent.count == 1)
+        #expect(try f.store.pendingOutboxItems().isEmpty)
+    }
 }

@@ -236,3 +236,73 @@ struct NotifyDeliveryTests {
         #expect(states["mail"] == "sent")
     }
 }
+
+extension NotifyDeliveryTests {
+    /// The daemon is SIGKILLed 20 times at random moments while it sends through a slowed
+    /// mail program. Every notification is delivered; a repeat carries the same Message-ID;
+    /// repeats never outnumber the kills.
+    @Test("kill -9 while sending loses nothing and repeats at most once per kill", .enabled(if: smtpAvailable, "needs msmtp and python3 with aiosmtpd"))
+    func killNineWhileSending() throws {
+        let dir = TemporaryDirectory(prefix: "toban-notify-kill")
+        let server = try Server(script: "smtp_sink.py", directory: dir.file("sink"))
+        try #require(server.port > 0)
+        let wrapper = dir.file("sendmail")
+        try "#!/bin/sh\nsleep 0.05\nexec \(Self.msmtp) --host=127.0.0.1 --port=\(server.port) \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        chmod(wrapper, 0o755)
+        // 24 customers, one P1 each: 24 messages (one customer's would be grouped).
+        let customers = (0..<24).map { i in
+            Customer(id: "c\(i)", displayName: "Customer \(i)", networks: [try! CIDR(parsing: "10.\(i).0.0/16")], sensors: ["s\(i)"],
+                     contacts: [Contact(name: "desk", email: "desk@c\(i).example")])
+        }
+        let customerTOML = customers.enumerated().map { i, c in
+            """
+            [[customers]]
+            id = "\(c.id)"
+            name = "\(c.displayName)"
+            networks = ["10.\(i).0.0/16"]
+            sensors = ["s\(i)"]
+            contacts = [ { name = "desk", email = "desk@c\(i).example" } ]
+            """
+        }.joined(separator: "\n\n")
+        let config = dir.file("toban.toml")
+        try """
+            [store]
+            path = "\(dir.storePath)"
+
+            [notify]
+            sendmail = "\(wrapper)"
+            from = "soc@soc.example"
+            lease_seconds = 1
+
+            \(customerTOML)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let store = try TobanStore(path: dir.storePath)
+        let now = Date()
+        for (i, c) in customers.enumerated() {
+            try Self.confirm(store, .p1, at: now.addingTimeInterval(-30), confirmedAt: now.addingTimeInterval(-20), signature: "ET TROJAN Beacon",
+                             endpoint: "10.\(i).0.5", n: Int64(i + 1), customer: c)
+        }
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<20 {
+            let pid = try TobanBinary.start(["notify", "--config", config])
+            usleep(UInt32.random(in: 50_000...400_000, using: &generator)) // the kill falls at a random moment: the point of the test
+            kill(pid, SIGKILL)
+            if Spawn.wait(pid) == 128 + SIGKILL { kills += 1 }
+        }
+        // Whatever is left: taken over once the killed attempts' leases run out.
+        let done = try eventually(timeout: 60, every: 0.2) {
+            _ = try TobanBinary.run(["notify", "--once", "--at", ISO8601DateFormatter().string(from: Date().addingTimeInterval(5)), "--config", config])
+            return try store.notifications(NotificationFilter(), limit: 1000).allSatisfy { $0.state == .sent }
+        }
+        #expect(done, "not everything was delivered")
+        let notifications = try store.notifications(NotificationFilter(), limit: 1000)
+        #expect(notifications.count == 24)
+        let mails = try Self.mails(server)
+        let ids = mails.compactMap { $0.header("Message-ID") }
+        #expect(Set(ids) == Set(notifications.map(\.messageID)), "every notification arrived, under its own Message-ID")
+        let repeats = ids.count - Set(ids).count
+        #expect(repeats <= kills, "\(repeats) repeats for \(kills) kills")
+        print("kill -9 while sending: \(kills) kills, \(mails.count) mails for \(notifications.count) notifications (\(repeats) repeats)")
+    }
+}

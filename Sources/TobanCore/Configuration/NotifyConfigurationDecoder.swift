@@ -7,7 +7,8 @@ extension ConfigurationDecoder {
         var s = NotifySettings()
         guard let t = r.table(value, at: "notify") else { return s }
         r.rejectUnknownKeys(t, known: ["sendmail", "from", "contact", "templates", "group_seconds", "max_per_hour",
-                                       "immediate_deadline_minutes", "max_retry_seconds", "max_attempts", "webhooks"], at: "notify")
+                                       "immediate_deadline_minutes", "max_retry_seconds", "max_attempts", "lease_seconds", "webhooks"],
+                           at: "notify")
         if let v = r.string(t["sendmail"], at: "notify.sendmail") {
             if v.isEmpty || v.contains(where: { $0.isNewline }) { r.problem("notify.sendmail", "must be a program path") } else { s.sendmailPath = v }
         }
@@ -19,6 +20,7 @@ extension ConfigurationDecoder {
         s.tuning = s.tuning.overridden(by: decodeTuning(t, key: "notify", r))
         if let v = r.integer(t["max_retry_seconds"], at: "notify.max_retry_seconds", range: 1...86_400) { s.maxRetrySeconds = v }
         if let v = r.integer(t["max_attempts"], at: "notify.max_attempts", range: 1...1000) { s.maxAttempts = v }
+        if let v = r.integer(t["lease_seconds"], at: "notify.lease_seconds", range: 1...3600) { s.leaseSeconds = v }
         if let items = r.array(t["webhooks"], at: "notify.webhooks") { s.webhooks = decodeWebhooks(items, key: "notify.webhooks", r) }
         return s
     }

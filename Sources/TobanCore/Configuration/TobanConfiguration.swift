@@ -115,10 +115,13 @@ public struct NotifySettings: Sendable, Equatable {
     public var maxRetrySeconds: Int
     /// Attempts before a temporarily failing notification is declared dead and shown.
     public var maxAttempts: Int
+    /// How long a dispatcher holds an attempt: after that, if it has not recorded the
+    /// result (it crashed), another dispatcher takes the attempt over.
+    public var leaseSeconds: Int
 
     public init(sendmailPath: String = "/usr/sbin/sendmail", fromAddress: String = "soc@localhost",
                 socContact: String = "", templatesDirectory: String? = nil, tuning: NotificationTuning = .standard,
-                webhooks: [WebhookChannel] = [], maxRetrySeconds: Int = 600, maxAttempts: Int = 12) {
+                webhooks: [WebhookChannel] = [], maxRetrySeconds: Int = 600, maxAttempts: Int = 12, leaseSeconds: Int = 120) {
         self.sendmailPath = sendmailPath
         self.fromAddress = fromAddress
         self.socContact = socContact
@@ -127,6 +130,7 @@ public struct NotifySettings: Sendable, Equatable {
         self.webhooks = webhooks
         self.maxRetrySeconds = maxRetrySeconds
         self.maxAttempts = maxAttempts
+        self.leaseSeconds = leaseSeconds
     }
 }
 

@@ -121,6 +121,7 @@ struct BatchWriter {
         var storedCount = 0
         var storedUrgency: Urgency?
         var urgency: Urgency = .p5
+        var urgencyReason = ""
     }
 
     init(db: Database, customers: [String: Customer], rules: UrgencyRules, window: Int64, now: Date, cache: IngestWriteCache) {
@@ -138,6 +139,7 @@ struct BatchWriter {
         var slots = try fold(batch.detections, texts: prepared.detections, result: &result)
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
+        try notifyWithoutConfirmation(slots)
         result.endpoints = try upsertEndpoints(slots, signals: signals)
         result.contextBuckets = try mergeContext(prepared.buckets)
         try updateSensors(batch)
@@ -265,6 +267,7 @@ struct BatchWriter {
                                      corroboratingSignatures: corroborating, count: slot.count)
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
+            slots[i].urgencyReason = explanation
             aggregates.add(d, endpointText: slot.text.endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
             if let id = slot.existingID {
@@ -285,6 +288,29 @@ struct BatchWriter {
         }
         for (key, value) in signals { cache.endpoints[key] = value }
         try aggregates.write(db)
+    }
+
+    /// Urgencies a customer's contract sends without an analyst's confirmation go to the
+    /// outbox with the batch that stored them: a new detection, or a repeat that raised its
+    /// row into such an urgency. Costs nothing for customers without that clause.
+    private func notifyWithoutConfirmation(_ slots: [Slot]) throws {
+        guard customers.values.contains(where: { !$0.contract.sendWithoutConfirmation.isEmpty }) else { return }
+        var group: String?
+        for slot in slots {
+            guard let customer = customers[slot.template.customerID], customer.contract.sendWithoutConfirmation.contains(slot.urgency),
+                  let id = slot.existingID, slot.storedUrgency.map({ $0 > slot.urgency }) ?? true else { continue }
+            var d = slot.template
+            d.id = id
+            d.urgency = slot.urgency
+            d.urgencyReason = slot.urgencyReason
+            d.count = slot.count
+            d.firstSeen = Date(storeMilliseconds: slot.first)
+            d.lastSeen = Date(storeMilliseconds: slot.last)
+            guard let item = OutboxItems.item(kind: .detection, detections: [d], incidentID: nil, actor: "contract (no confirmation)",
+                                              note: nil, at: now) else { continue }
+            if group == nil { group = AuditLog.newGroupID() }
+            try OutboxItems.insert(db, item, group: group!, at: now)
+        }
     }
 
     /// The critical asset covering the endpoint, else the heavier one covering either side.

@@ -27,7 +27,8 @@ enum NotifyWiring {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
         let owner = "\(String(cString: host)):\(getpid())"
-        return Dispatcher(store: store, planner: planner, renderer: renderer, mail: mail, webhooks: webhooks, clock: clock, owner: owner)
+        return Dispatcher(store: store, planner: planner, renderer: renderer, mail: mail, webhooks: webhooks, clock: clock, owner: owner,
+                          lease: TimeInterval(settings.leaseSeconds))
     }
 
     /// `2027-01-12T09:00:00+09:00`, `2027-01-12T00:00:00Z`, or with fractional seconds.
