@@ -123,6 +123,50 @@ import TobanTestSupport
          maintenance = [ { every = "month", start = "02:00", minutes = 60 } ]
          """, "customers[0].maintenance[0]: a monthly window needs day = N"),
         ("TOML syntax", "[[customers]\nid = 1", "TOML syntax"),
+        ("within bound after hours", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         notify = { P1 = "immediate", P2 = "within:10080h" }
+         """, "customers[0].notify.P2: 'within:10080h' is not a rule"),
+        ("group window out of range", """
+         [notify]
+         group_seconds = { P1 = 60, default = 99999 }
+         """, "notify.group_seconds.default: 99999 is outside 0…3600"),
+        ("group window unknown urgency", """
+         [notify]
+         group_seconds = { P9 = 60 }
+         """, "notify.group_seconds.P9: unknown urgency 'P9'"),
+        ("unsigned standard webhook", """
+         [notify]
+         webhooks = [ { name = "siem", url = "https://siem.example/hook" } ]
+         """, "notify.webhooks[0].secret: a standard webhook is signed"),
+        ("webhook URL", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         webhooks = [ { name = "chat", url = "ftp://x.example/", kind = "slack" } ]
+         """, "customers[0].webhooks[0].url: 'ftp://x.example/' is not an http(s) URL"),
+        ("pagerduty without key", """
+         [notify]
+         webhooks = [ { name = "pd", url = "https://events.pagerduty.com/v2/enqueue", kind = "pagerduty" } ]
+         """, "notify.webhooks[0].routing_key: PagerDuty needs the integration's routing key"),
+        ("cap out of range", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         notify_options = { max_per_hour = 0, cc = ["boss@a.example", "not an address"] }
+         """, "customers[0].notify_options.max_per_hour: 0 is outside 1…3600"),
+        ("cc address", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         notify_options = { cc = ["x@a.example\\r\\nBcc: e@x.example"] }
+         """, "customers[0].notify_options.cc[0]: contains a control character"),
+        ("relative sendmail", """
+         [notify]
+         sendmail = "msmtp"
+         """, "notify.sendmail: 'msmtp' must be an absolute path"),
     ]
 
     @Test(arguments: badConfigs.indices)

@@ -184,7 +184,7 @@ struct NotifyDeliveryTests {
         #expect(Set(mails.compactMap { $0.header("Message-ID") }).count == 3)
         #expect(mails.allSatisfy { $0.recipients == ["security@acme.example"] })
         #expect(mails[0].header("Message-ID") == firstID)
-        let outbox = try TobanBinary.run(["outbox", "--json", "--config", config])
+        let outbox = try TobanBinary.run(["outbox", "--at", "2027-01-09T00:00:00+09:00", "--json", "--config", config])
         #expect(outbox.status == 0)
         #expect(outbox.lines.count == 3, "\(outbox.stdout)")
     }
@@ -227,7 +227,7 @@ struct NotifyDeliveryTests {
             #expect((json["type"] as? String)?.hasPrefix("toban.notification") == true)
         }
         #expect(try refusing.records("req").count == 1)
-        let listed = try TobanBinary.run(["outbox", "--json", "--config", config]).lines
+        let listed = try TobanBinary.run(["outbox", "--at", "2027-01-09T00:00:00+09:00", "--json", "--config", config]).lines
         let states = listed.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             .reduce(into: [String: String]()) { $0[$1["target"] as? String ?? ""] = $1["state"] as? String }
         #expect(states["webhook:soc/siem"] == "sent")
@@ -304,5 +304,79 @@ extension NotifyDeliveryTests {
         let repeats = ids.count - Set(ids).count
         #expect(repeats <= kills, "\(repeats) repeats for \(kills) kills")
         print("kill -9 while sending: \(kills) kills, \(mails.count) mails for \(notifications.count) notifications (\(repeats) repeats)")
+    }
+}
+
+extension NotifyDeliveryTests {
+    /// A mail program that keeps each message it is given (a real program following the
+    /// sendmail contract: recipients as arguments, the message on standard input, exit 0).
+    static func recordingSendmail(in dir: TemporaryDirectory) throws -> String {
+        let path = dir.file("sendmail")
+        try """
+            #!/bin/sh
+            n=$(ls '\(dir.file("out"))' 2>/dev/null | wc -l)
+            mkdir -p '\(dir.file("out"))'
+            cat > '\(dir.file("out"))'/mail-$n.eml
+            echo "$@" > '\(dir.file("out"))'/args-$n.txt
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    /// The daemon notices a confirmation made while it sleeps, delivers it, and stops
+    /// cleanly on SIGTERM.
+    @Test func theDaemonDeliversWhatIsConfirmedWhileItRunsAndStopsOnSIGTERM() throws {
+        let dir = TemporaryDirectory(prefix: "toban-daemon")
+        let config = try Self.configuration(in: dir, sendmail: try Self.recordingSendmail(in: dir))
+        let store = try TobanStore(path: dir.storePath)
+        try store.saveCustomers([Self.acmeCustomer], at: Date())
+        let stderr = dir.file("notify.stderr")
+        let pid = try TobanBinary.start(["notify", "--config", config], stderrPath: stderr)
+        #expect(eventually { (try? String(contentsOfFile: stderr, encoding: .utf8))?.contains("delivering") == true })
+        let now = Date()
+        try Self.confirm(store, .p1, at: now.addingTimeInterval(-5), confirmedAt: now, signature: "ET TROJAN Beacon", endpoint: "10.0.0.10", n: 1)
+        let delivered = try eventually(timeout: 10) { try store.notifications().first?.state == .sent }
+        #expect(delivered, "the daemon did not deliver a confirmation made while it ran")
+        let args = try String(contentsOfFile: dir.file("out/args-0.txt"), encoding: .utf8)
+        #expect(args == "-i -f soc@soc.example -- security@acme.example\n")
+        kill(pid, SIGTERM)
+        #expect(Spawn.wait(pid) == 0)
+        #expect(try String(contentsOfFile: stderr, encoding: .utf8).contains("toban notify: stopped"))
+    }
+
+    /// The SLA report counts, times, and names every deadline missed with its reason.
+    @Test func theSLAReportNamesEveryMissedDeadline() throws {
+        let dir = TemporaryDirectory(prefix: "toban-sla")
+        let config = try Self.configuration(in: dir, sendmail: try Self.recordingSendmail(in: dir))
+        let store = try TobanStore(path: dir.storePath)
+        let jst = Self.jst
+        // Confirmed at once and sent at once; confirmed late (sent 20 min after arrival: late);
+        // never confirmed; and a P3 whose digest an analyst holds past its slot.
+        try Self.confirm(store, .p1, at: jst("2027-01-08T10:00:00"), confirmedAt: jst("2027-01-08T10:01:00"), signature: "A", endpoint: "10.0.0.1", n: 1)
+        _ = try Self.notify(config: config, at: jst("2027-01-08T10:01:00"))
+        try Self.confirm(store, .p1, at: jst("2027-01-08T11:00:00"), confirmedAt: jst("2027-01-08T11:20:00"), signature: "B", endpoint: "10.0.0.2", n: 2)
+        _ = try Self.notify(config: config, at: jst("2027-01-08T11:20:00"))
+        let unconfirmed = makeDetection(customer: "acme", sensor: "s1", signature: "3000009", name: "C", severity: .critical,
+                                        src: "10.0.0.3", endpoint: "10.0.0.3", at: jst("2027-01-08T12:00:00"), offset: 9)
+        try store.commit(IngestBatch(detections: [unconfirmed]), customers: [Self.acmeCustomer], now: jst("2027-01-08T12:00:00"))
+        try Self.confirm(store, .p3, at: jst("2027-01-08T12:05:00"), confirmedAt: jst("2027-01-08T12:10:00"), signature: "D", endpoint: "10.0.0.4", n: 4)
+        _ = try Self.notify(config: config, at: jst("2027-01-08T12:10:00"))
+        let digest = try #require(try store.notifications(NotificationFilter(states: [.approved])).first)
+        try store.holdNotification(digest.id, reason: "customer maintenance", actor: "tanaka", at: jst("2027-01-08T12:11:00"))
+        let r = try TobanBinary.run(["report", "sla", "--from", "2027-01-08T00:00:00+09:00", "--to", "2027-01-09T00:00:00+09:00",
+                                     "--at", "2027-01-09T00:00:00+09:00", "--json", "--config", config])
+        try #require(r.status == 0, "\(r.stderr)")
+        let rows = try r.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let p1 = try #require(rows.first { $0["urgency"] as? String == "P1" })
+        #expect(p1["count"] as? Int == 2)
+        #expect(p1["to_confirmation_worst_s"] as? Int == 1200)
+        #expect(p1["to_delivery_worst_s"] as? Int == 0)
+        let p1Reasons = ((p1["missed"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }.sorted()
+        #expect(p1Reasons == ["late", "unconfirmed"])
+        let p3 = try #require(rows.first { $0["urgency"] as? String == "P3" })
+        #expect(((p3["missed"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String } == ["held"])
+        let table = try TobanBinary.run(["report", "sla", "--from", "2027-01-08T00:00:00+09:00", "--to", "2027-01-09T00:00:00+09:00",
+                                         "--at", "2027-01-09T00:00:00+09:00", "--config", config])
+        #expect(table.stdout.contains("acme") && table.stdout.contains("1 late, 1 unconfirmed"))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TobanCore
+import TobanNotify
 
 /// `toban config check` and friends.
 struct ConfigCommand: ParsableCommand {
@@ -25,12 +26,23 @@ struct ConfigCommand: ParsableCommand {
                 for p in error.problems { printError("\(p)") }
                 throw ExitCode(1)
             }
-            for p in loaded.problems { printError("\(p)") }
-            if !loaded.problems.isEmpty {
-                printError("\(loaded.problems.count) problem\(loaded.problems.count == 1 ? "" : "s") in \(path)")
+            var problems = loaded.problems.map(\.description)
+            // The templates the notifications will use must load (an override with a mustache error would
+            // otherwise surface only when a P1 is due).
+            let c = loaded.configuration
+            do {
+                _ = try MessageTemplates(directories: NotifyWiring.templateDirectories(c.notify, environment: ProcessInfo.processInfo.environment))
+            } catch {
+                problems.append("\(path): notify.templates: \(error)")
+            }
+            if !c.notify.sendmailPath.hasPrefix("/") {
+                problems.append("\(path): notify.sendmail: '\(c.notify.sendmailPath)' must be an absolute path")
+            }
+            for p in problems { printError(p) }
+            if !problems.isEmpty {
+                printError("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(path)")
                 throw ExitCode(1)
             }
-            let c = loaded.configuration
             print("\(path): ok — \(c.customers.count) customers, \(c.sources.count) sources, \(c.analysts.count) analysts")
         }
     }

@@ -34,10 +34,14 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "JSON Lines, one object per customer and urgency.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Judge deadlines as of this time (ISO 8601, default now): a deadline still ahead is not missed.", valueName: "time"))
+    var at: String?
+
     func validate() throws {
         guard let f = NotifyWiring.parseTime(from) else { throw ValidationError("--from: '\(from)' is not an ISO 8601 time") }
         guard let t = NotifyWiring.parseTime(to) else { throw ValidationError("--to: '\(to)' is not an ISO 8601 time") }
         if t <= f { throw ValidationError("--to must be after --from") }
+        if let at, NotifyWiring.parseTime(at) == nil { throw ValidationError("--at: '\(at)' is not an ISO 8601 time") }
     }
 
     func run() throws {
@@ -47,7 +51,8 @@ struct ReportCommand: ParsableCommand {
         let store = try TobanStore(path: options.storePath(configuration: config))
         let planner = OutboxPlanner(customers: config.customers, settings: config.notify)
         let report = try SLAReport.make(store: store, planner: planner, from: NotifyWiring.parseTime(from)!,
-                                        to: NotifyWiring.parseTime(to)!, customer: customer, now: SystemClock().now)
+                                        to: NotifyWiring.parseTime(to)!, customer: customer,
+                                        now: at.flatMap(NotifyWiring.parseTime) ?? SystemClock().now)
         let iso = ISO8601DateFormatter()
         func seconds(_ t: TimeInterval?) -> Any { t.map { Int($0.rounded()) } as Any }
         if json {
