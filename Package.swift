@@ -68,7 +68,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "toban-bench", dependencies: [
-            "TobanIngest", "TobanCore", "TobanStore", "TobanConsole",
+            "TobanIngest", "TobanCore", "TobanStore", "TobanConsole", "TobanNotify",
             // Bulk seeding of the console benchmark's store with one INSERT … SELECT, and
             // the store floor's inserts through SQLite's C API.
             .product(name: "GRDB", package: "GRDB.swift"),

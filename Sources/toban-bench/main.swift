@@ -5,6 +5,7 @@
 //   toban-bench ingest [--runs 3] FILE [FILE…]            (see IngestBench.swift)
 //   toban-bench follow --background FILE [--rate N]        (see FollowBench.swift)
 //   toban-bench store-floor [--rows N] [FILE…]             (see StoreFloorBench.swift)
+//   toban-bench notify [--runs 5]                          (see NotifyBench.swift)
 //
 // Each file is read with read(2) in 8 MiB chunks (no mmap), split into lines, format-detected
 // from its first chunk, and parsed single-threaded. Prints counts, time, lines/s and peak RSS.
@@ -167,6 +168,9 @@ if args.first == "ingest" {
 if args.first == "follow" {
     exit(FollowBench.main(Array(args.dropFirst())))
 }
+if args.first == "notify" {
+    exit(NotifyBench.main(Array(args.dropFirst())))
+}
 if args.first == "store-floor" {
     exit(StoreFloorBench.main(Array(args.dropFirst())))
 }
@@ -176,6 +180,7 @@ guard args.first == "parse", args.count >= 2 else {
     print("       toban-bench ingest [--runs 3] FILE [FILE…]")
     print("       toban-bench follow --background FILE [--rate 5000] [--probes 100] [--interval-ms 200]")
     print("       toban-bench store-floor [--rows 100000] [--runs 3] [FILE…]")
+    print("       toban-bench notify [--runs 5]")
     exit(2)
 }
 args.removeFirst()
