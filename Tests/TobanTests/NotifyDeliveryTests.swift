@@ -74,7 +74,8 @@ struct NotifyDeliveryTests {
             for line in parts[0].components(separatedBy: "\n") {
                 if line.hasPrefix(" "), !headers.isEmpty { headers[headers.count - 1].1 += "\n" + line; continue }
                 let kv = line.split(separator: ":", maxSplits: 1).map(String.init)
-                headers.append((kv[0], kv.count > 1 ? String(kv[1].dropFirst()) : ""))
+                // A line that is no header is kept as one without a value: the checks below then fail, not crash.
+                headers.append((kv.first ?? line, kv.count > 1 ? String(kv[1].dropFirst()) : ""))
             }
             let rawSubject = headers.first { $0.0 == "Subject" }?.1 ?? ""
             let subject = rawSubject.components(separatedBy: "\n ").map { word -> String in
@@ -299,6 +300,9 @@ extension NotifyDeliveryTests {
         let notifications = try store.notifications(NotificationFilter(), limit: 1000)
         #expect(notifications.count == 24)
         let mails = try Self.mails(server)
+        // No kill ever made the mail program send a cut message.
+        #expect(mails.allSatisfy { $0.header("Message-ID") != nil && $0.header("Content-Transfer-Encoding") == "base64" && $0.body.contains("SOC") },
+                "a truncated message arrived")
         let ids = mails.compactMap { $0.header("Message-ID") }
         #expect(Set(ids) == Set(notifications.map(\.messageID)), "every notification arrived, under its own Message-ID")
         let repeats = ids.count - Set(ids).count
@@ -378,5 +382,39 @@ extension NotifyDeliveryTests {
         let table = try TobanBinary.run(["report", "sla", "--from", "2027-01-08T00:00:00+09:00", "--to", "2027-01-09T00:00:00+09:00",
                                          "--at", "2027-01-09T00:00:00+09:00", "--config", config])
         #expect(table.stdout.contains("acme") && table.stdout.contains("1 late, 1 unconfirmed"))
+    }
+}
+
+extension NotifyDeliveryTests {
+    /// PagerDuty: one event per incident, triggered when the customer is told and resolved
+    /// (same dedup_key) when the incident closes.
+    @Test("PagerDuty trigger and resolve", .enabled(if: pythonAvailable, "needs python3"))
+    func pagerDutyTriggerAndResolve() throws {
+        let dir = TemporaryDirectory(prefix: "toban-pd")
+        let pd = try Server(script: "webhook_sink.py", directory: dir.file("pd"), arguments: ["--script", "202"])
+        try #require(pd.port > 0)
+        let config = try Self.configuration(in: dir, sendmail: try Self.recordingSendmail(in: dir), extra: """
+            webhooks = [ { name = "pd", url = "http://127.0.0.1:\(pd.port)/v2/enqueue", kind = "pagerduty", routing_key = "R0UTING", urgencies = ["P1"] } ]
+            """)
+        let store = try TobanStore(path: dir.storePath)
+        let at = Self.jst("2027-01-08T10:00:00")
+        try Self.confirm(store, .p1, at: at, confirmedAt: at + 10, signature: "ET TROJAN Beacon", endpoint: "10.0.0.10", n: 1)
+        _ = try Self.notify(config: config, at: at + 11)
+        let incident = try #require(try store.incidents().first)
+        try store.transitionIncident(id: incident.id, to: .investigating, actor: "tanaka", at: at + 100)
+        try store.transitionIncident(id: incident.id, to: .closed, outcome: .truePositive, actor: "tanaka", at: at + 200)
+        _ = try Self.notify(config: config, at: at + 201)
+        let events = try pd.records("req").map { record -> [String: Any] in
+            let encoded = try #require(record["body_base64"] as? String)
+            let body = try #require(Data(base64Encoded: encoded))
+            return try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        }
+        try #require(events.count == 2)
+        #expect(events.map { $0["event_action"] as? String } == ["trigger", "resolve"])
+        #expect(events[0]["dedup_key"] as? String == events[1]["dedup_key"] as? String)
+        #expect(events[0]["routing_key"] as? String == "R0UTING")
+        #expect((events[0]["payload"] as? [String: Any])?["severity"] as? String == "critical")
+        // The mail went once; the close told the customer's mailbox nothing more.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out")).filter { $0.hasPrefix("mail-") }.count == 1)
     }
 }

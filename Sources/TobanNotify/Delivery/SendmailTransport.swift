@@ -54,12 +54,17 @@ public struct SendmailTransport: NotificationTransport {
     }
 }
 
-/// Runs a program with bytes on its standard input and its standard error kept (in a
-/// temporary file, so a program that writes much before reading cannot deadlock us).
+/// Runs a program with bytes on its standard input and its standard error kept.
 ///
-/// The timeout bounds inactivity and is spent only while poll(2) waits for the program
-/// (to read its input, or to end, which closes its standard output): durations handed to
-/// the kernel, not clock readings, so the module stays free of clock reads.
+/// The input is written to a private temporary file first and the program reads it from
+/// there: if this process is killed while the program runs, the program still reads the
+/// whole message. Fed through a pipe, a kill in mid-write would have it send a truncated
+/// (or empty) message. Standard error goes to a file too, so a program that writes much
+/// before reading cannot deadlock us.
+///
+/// The timeout bounds the wait for the program's end (its standard output closing), spent
+/// in poll(2): durations handed to the kernel, not clock readings, so the module stays free
+/// of clock reads.
 enum ProgramRun {
     enum Outcome: Equatable {
         case exited(Int32, stderr: String)
@@ -67,25 +72,39 @@ enum ProgramRun {
         case failedToStart(String)
     }
 
-    static func run(_ argv: [String], input: [UInt8], timeout: TimeInterval) -> Outcome {
-        var template = Array((NSTemporaryDirectory() + "toban-sendmail-XXXXXX").utf8CString)
-        let errFD = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard errFD >= 0 else { return .failedToStart("cannot make a temporary file: errno \(errno)") }
-        let errPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer { close(errFD); unlink(errPath) }
-        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0]
-        guard pipe(&stdinPipe) == 0 else { return .failedToStart("pipe: errno \(errno)") }
-        guard pipe(&stdoutPipe) == 0 else {
-            close(stdinPipe[0]); close(stdinPipe[1])
-            return .failedToStart("pipe: errno \(errno)")
+    /// A private temporary file (0600) holding `bytes`, or nil.
+    static func temporaryFile(_ prefix: String, _ bytes: [UInt8]) -> (fd: Int32, path: String)? {
+        var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return nil }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var written = 0
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+            return true
         }
+        guard ok else { close(fd); unlink(path); return nil }
+        return (fd, path)
+    }
+
+    static func run(_ argv: [String], input: [UInt8], timeout: TimeInterval) -> Outcome {
+        guard let message = temporaryFile("toban-message", input) else { return .failedToStart("cannot write the message to a temporary file: errno \(errno)") }
+        defer { close(message.fd); unlink(message.path) }
+        guard let errors = temporaryFile("toban-sendmail", []) else { return .failedToStart("cannot make a temporary file: errno \(errno)") }
+        defer { close(errors.fd); unlink(errors.path) }
+        var stdoutPipe: [Int32] = [0, 0]
+        guard pipe(&stdoutPipe) == 0 else { return .failedToStart("pipe: errno \(errno)") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 0, message.path, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errFD, 2)
-        for fd in [stdinPipe[0], stdinPipe[1], stdoutPipe[0], stdoutPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        posix_spawn_file_actions_adddup2(&actions, errors.fd, 2)
+        for fd in [stdoutPipe[0], stdoutPipe[1], message.fd] { posix_spawn_file_actions_addclose(&actions, fd) }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -101,29 +120,11 @@ enum ProgramRun {
         defer { for p in cargs { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawnp(&pid, argv[0], &actions, &attr, &cargs, environ)
-        close(stdinPipe[0])
         close(stdoutPipe[1])
         defer { close(stdoutPipe[0]) }
-        guard rc == 0 else {
-            close(stdinPipe[1])
-            return .failedToStart(String(cString: strerror(rc)))
-        }
-        var budgetMs = Int32(max(1, min(Double(Int32.max), timeout * 1000)))
-        // Non-blocking: a program that exits without reading makes write fail with EPIPE
-        // (SIGPIPE is ignored by the executable), not hang.
-        _ = fcntl(stdinPipe[1], F_SETFL, fcntl(stdinPipe[1], F_GETFL) | O_NONBLOCK)
-        var written = 0
-        input.withUnsafeBytes { bytes in
-            while written < bytes.count && budgetMs > 0 {
-                let n = write(stdinPipe[1], bytes.baseAddress! + written, bytes.count - written)
-                if n > 0 { written += n; continue }
-                guard n < 0, errno == EAGAIN || errno == EINTR else { return } // EPIPE: its exit status says why
-                var p = pollfd(fd: stdinPipe[1], events: Int16(POLLOUT), revents: 0)
-                if poll(&p, 1, min(budgetMs, 200)) == 0 { budgetMs -= min(budgetMs, 200) }
-            }
-        }
-        close(stdinPipe[1])
+        guard rc == 0 else { return .failedToStart(String(cString: strerror(rc))) }
         // Its standard output closes when it exits; anything it prints is drained.
+        var budgetMs = Int32(max(1, min(Double(Int32.max), timeout * 1000)))
         var scratch = [UInt8](repeating: 0, count: 4096)
         while budgetMs > 0 {
             var p = pollfd(fd: stdoutPipe[0], events: Int16(POLLIN), revents: 0)
@@ -139,7 +140,7 @@ enum ProgramRun {
             return .timedOut
         }
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let stderr = String(decoding: FileManager.default.contents(atPath: errPath)?.prefix(4096) ?? Data(), as: UTF8.self)
+        let stderr = String(decoding: FileManager.default.contents(atPath: errors.path)?.prefix(4096) ?? Data(), as: UTF8.self)
         if (status & 0x7F) != 0 { return .exited(128 + (status & 0x7F), stderr: stderr) }
         return .exited((status >> 8) & 0xFF, stderr: stderr)
     }
