@@ -77,4 +77,26 @@ import TobanTestSupport
         try f.store.undo(group: group, actor: "tanaka", at: t0 + 6)
         #expect(try f.store.pendingOutboxItems().isEmpty)
     }
+
+    /// More about an incident the customer was told of threads under its first message.
+    @Test func aLaterItemAboutASentIncidentIsAFollowUpInReplyToIt() throws {
+        let (f, n) = try Self.queued()
+        _ = try f.store.claimNotification(n.id, owner: "a", at: t0 + 20, lease: 60, render: Self.render)
+        try f.store.recordDelivery(n.id, owner: "a", outcome: .sent(response: "250"), at: t0 + 21)
+        let incident = try #require(n.incidentID)
+        var more = try #require(try f.store.outboxItems(ofNotification: n.id).first)
+        more.confirmedAt = t0 + 300
+        more.note = "the host also talked to a second C2"
+        try f.store.pool.write { db in try OutboxItems.insert(db, more, group: "g", at: t0 + 300) }
+        let pending = try #require(try f.store.pendingOutboxItems().first)
+        #expect(pending.incidentID == incident)
+        let delivery = OutboxAssignment.Delivery(target: "mail", channel: .mail, recipients: ["security@acme.example"], language: .ja,
+                                                 deliveryClass: .prompt, dueAt: t0 + 300, kind: .single)
+        let touched = try f.store.assemble([OutboxAssignment(itemID: pending.id, deadline: nil, deliveries: [delivery])],
+                                           messageIDDomain: "soc.example", at: t0 + 300)
+        let followupID = try #require(touched.first)
+        let followup = try #require(try f.store.notification(id: followupID))
+        #expect(followup.id != n.id)
+        #expect(followup.kind == .followup && followup.inReplyTo == n.messageID && followup.messageID != n.messageID)
+    }
 }

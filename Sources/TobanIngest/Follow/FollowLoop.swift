@@ -1,42 +1,6 @@
 import Foundation
 import TobanCore
 
-/// A stop request shared across threads: `stop()` may be called from anywhere (e.g. the
-/// executable's signal handling thread) and wakes a sleeping `FollowLoop` at once.
-public final class FollowStopSignal: @unchecked Sendable {
-    // Sendable by hand: `stopped` is only touched with `condition` locked.
-    private let condition = NSCondition()
-    private var stopped = false
-
-    public init() {}
-
-    public func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    public var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
-
-    /// Sleeps up to `duration` of `clock`'s time; returns true if stopped.
-    public func wait(_ duration: Duration, clock: any TobanClock) -> Bool {
-        let deadline = clock.uptime + duration
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopped {
-            let left = deadline - clock.uptime
-            if left <= .zero { break }
-            _ = clock.wait(on: condition, for: left)
-        }
-        return stopped
-    }
-}
-
 /// Drives several followers on the calling thread: polls each in turn, lets the caller
 /// commit after each poll, sleeps `pollInterval` when nothing more is pending, and returns
 /// once `stop()` is called.
@@ -47,12 +11,12 @@ public final class FollowLoop {
     /// again without sleeping.
     public let maxLinesPerPoll: Int
     /// Hand this to other threads; calling `stop()` on it ends `run`.
-    public let stopSignal: FollowStopSignal
+    public let stopSignal: StopSignal
     /// Times the pauses between polls and tells followers how long a rotated file was quiet.
     public let clock: any TobanClock
 
     public init(followers: [FileFollower], clock: any TobanClock, pollInterval: Duration = .milliseconds(100),
-                maxLinesPerPoll: Int = 10_000, stopSignal: FollowStopSignal = FollowStopSignal()) {
+                maxLinesPerPoll: Int = 10_000, stopSignal: StopSignal = StopSignal()) {
         self.followers = followers
         self.clock = clock
         self.pollInterval = pollInterval

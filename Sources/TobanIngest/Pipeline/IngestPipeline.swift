@@ -81,7 +81,7 @@ public final class IngestPipeline {
     }
 
     public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
-                sink: IngestSink, clock: any TobanClock, stopSignal: FollowStopSignal = FollowStopSignal()) throws {
+                sink: IngestSink, clock: any TobanClock, stopSignal: StopSignal = StopSignal()) throws {
         self.sources = sources
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
@@ -106,7 +106,7 @@ public final class IngestPipeline {
                                maxLinesPerPoll: options.batchLines, stopSignal: stopSignal)
     }
 
-    public var stopSignal: FollowStopSignal { loop.stopSignal }
+    public var stopSignal: StopSignal { loop.stopSignal }
 
     private static let utcCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)

@@ -58,7 +58,7 @@ public final class Dispatcher: @unchecked Sendable {
 
     /// One pass as of `now` (the clock's time unless given: a simulated day passes its own).
     @discardableResult
-    public func pass(at now: Date? = nil, stop: DispatcherStop? = nil) throws -> PassSummary {
+    public func pass(at now: Date? = nil, stop: StopSignal? = nil) throws -> PassSummary {
         let now = now ?? clock.now
         var summary = PassSummary()
         try assemblePending(at: now, into: &summary)
@@ -147,7 +147,7 @@ public final class Dispatcher: @unchecked Sendable {
     /// at most `pollInterval` to notice items and edits other processes commit (a cheap
     /// check of the store's data version, not a pass). SIGTERM (through `stop`) lets the
     /// attempt in flight finish and record its result.
-    public func run(stop: DispatcherStop, pollInterval: Duration = .seconds(1), onPass: ((PassSummary) -> Void)? = nil) throws {
+    public func run(stop: StopSignal, pollInterval: Duration = .seconds(1), onPass: ((PassSummary) -> Void)? = nil) throws {
         var version = try store.dataVersion()
         while !stop.isStopped {
             let summary = try pass(stop: stop)
@@ -163,41 +163,5 @@ public final class Dispatcher: @unchecked Sendable {
                 if current != version { break }
             }
         }
-    }
-}
-
-/// A stop request from another thread (a signal handler): ends the daemon's sleep at once;
-/// the attempt in flight, if any, finishes first.
-public final class DispatcherStop: @unchecked Sendable {
-    // @unchecked: `stopped` is only touched with `condition` locked.
-    private let condition = NSCondition()
-    private var stopped = false
-
-    public init() {}
-
-    public func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    public var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
-
-    /// Sleeps up to `duration` of `clock`'s time; true if stopped.
-    func wait(_ duration: Duration, clock: any TobanClock) -> Bool {
-        let deadline = clock.uptime + duration
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopped {
-            let left = deadline - clock.uptime
-            if left <= .zero { break }
-            _ = clock.wait(on: condition, for: left)
-        }
-        return stopped
     }
 }

@@ -47,7 +47,7 @@ struct NotifyCommand: ParsableCommand {
             print("notify: \(summary)")
             return
         }
-        let stop = DispatcherStop()
+        let stop = StopSignal()
         let signals = StopOnSignals { stop.stop() }
         defer { withExtendedLifetime(signals) {} }
         printError("toban notify: delivering from \(store.path) (SIGTERM to stop)")

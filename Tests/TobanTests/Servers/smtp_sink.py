@@ -60,26 +60,12 @@ except ImportError:  # pragma: no cover - environment problem, say so clearly
     sys.stderr.write("smtp_sink.py: the 'aiosmtpd' package is required (pip install aiosmtpd)\n")
     sys.exit(1)
 
+from sink_common import Activity, atomic_write, process_alive
+
 HOST = "127.0.0.1"
 
 
 # --------------------------------------------------------------------------- helpers
-
-def atomic_write(path: str, data: bytes) -> None:
-    """Write data to path so that readers see either nothing or the whole file."""
-    directory, name = os.path.split(path)
-    tmp = os.path.join(directory, f".{name}.tmp.{os.getpid()}.{threading.get_ident()}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
 
 def append_line(path: str, line: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -87,51 +73,6 @@ def append_line(path: str, line: str) -> None:
         os.write(fd, (line.rstrip("\n") + "\n").encode("utf-8", "backslashreplace"))
     finally:
         os.close(fd)
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # exists, owned by someone else
-    except OSError:
-        return False
-    # A dead but not yet reaped process still answers kill(0); look for zombies on Linux.
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rsplit(b")", 1)[1].split()[0]
-        if state in (b"Z", b"X"):
-            return False
-    except (OSError, IndexError):
-        pass
-    return True
-
-
-class Activity:
-    """Tracks open connections and when the last one ended (for --idle-exit)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open = 0
-        self._last = time.monotonic()
-
-    def opened(self) -> None:
-        with self._lock:
-            self._open += 1
-            self._last = time.monotonic()
-
-    def closed(self) -> None:
-        with self._lock:
-            self._open = max(0, self._open - 1)
-            self._last = time.monotonic()
-
-    def idle_for(self) -> float:
-        with self._lock:
-            if self._open:
-                return 0.0
-            return time.monotonic() - self._last
 
 
 # --------------------------------------------------------------------------- SMTP side
