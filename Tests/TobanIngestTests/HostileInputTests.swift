@@ -173,3 +173,39 @@ struct HostileInputTests {
         #expect(parseOne(.syslog, sd).invalidReason?.contains("too many") == true)
     }
 }
+
+/// A time no one can represent makes its line unusable, never the process trap: in follow
+/// mode every restart would crash on the same line and monitoring would stop for everyone.
+@Suite("Out-of-range times")
+struct OutOfRangeTimeTests {
+    static let lines: [(String, String)] = [
+        ("notice.log", #"{"ts":1e300,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"note":"Scan::Port_Scan","msg":"x"}"#),
+        ("notice.log", #"{"ts":-1e19,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"note":"Scan::Port_Scan","msg":"x"}"#),
+        ("notice.log", #"{"ts":"9999999999999999999999","uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"note":"Scan::Port_Scan","msg":"x"}"#),
+        ("cef.log", "CEF:0|V|P|1|100|sig|5|rt=9223372036854775807 src=10.0.0.1 dst=10.0.0.2"),
+    ]
+
+    @Test("quarantined with a reason, the next line still stored", arguments: lines.indices)
+    func quarantinedNotTrapped(_ index: Int) throws {
+        let (name, bad) = Self.lines[index]
+        let dir = TemporaryDirectory(prefix: "toban-time")
+        let path = dir.file(name)
+        let good: String
+        switch name {
+        case "cef.log": good = "CEF:0|V|P|1|101|good|5|rt=1700000000000 src=10.0.0.1 dst=10.0.0.2"
+        default: good = #"{"ts":1700000000.5,"uid":"C2","id.orig_h":"10.0.0.1","id.orig_p":1,"id.resp_h":"10.0.0.2","id.resp_p":80,"note":"Scan::Port_Scan","msg":"good"}"#
+        }
+        writeFile(path, bad + "\n" + good + "\n")
+        let sink = MemorySink()
+        let quarantine = dir.file("q.jsonl")
+        let pipeline = try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [], deriveFromSensorNames: true),
+                                          rules: .default, options: IngestOptions(batchLines: 10, quarantinePath: quarantine), sink: sink,
+                                          clock: ManualClock())
+        let summary = try pipeline.runOnce()
+        #expect(summary.lines == 2)
+        #expect(summary.quarantined == 1, "not quarantined: \(bad)")
+        let records = try String(contentsOfFile: quarantine, encoding: .utf8)
+        #expect(records.contains("time") || records.contains("date"), "reason: \(records)")
+        #expect(summary.detections + summary.contextEvents == 1, "the good line after it was lost")
+    }
+}

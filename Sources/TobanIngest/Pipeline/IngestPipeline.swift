@@ -253,7 +253,13 @@ public final class IngestPipeline {
             parserOptions.yearReference = opened.timeIntervalSince1970
             files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }
-        return (i, files[i].slot.parser!.parse(line.bytes))
+        let result = files[i].slot.parser!.parse(line.bytes)
+        // One gate for every parser: a time nothing downstream can represent (1e300, a
+        // 19-digit epoch) makes the line unusable, never the process trap.
+        if case .event(let event) = result, let time = event.timestamp, let reason = EventTime.problem(time) {
+            return (i, .invalid(reason: reason))
+        }
+        return (i, result)
     }
 
     private func quarantineLine(_ line: FollowedLine, reason: String) {
@@ -266,7 +272,7 @@ public final class IngestPipeline {
         let (sensor, assignment) = assign(event, source: source, path: line.path)
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
-        let second = Int64((event.timestamp ?? now.timeIntervalSince1970).rounded(.down))
+        let second = EventTime.wholeSeconds(event.timestamp ?? now.timeIntervalSince1970)
         let (verdict, transition) = files[i].meter.record(second: second, isDetection: isDetection)
         if case .floodStarted(let rate) = transition {
             accumulator.add(detection: HealthDetections.flood(sensor: sensor, customerID: assignment.customerID, eventsPerSecond: rate,
