@@ -116,6 +116,24 @@ struct ConsoleTmuxTests {
         #expect(Tmux.exitStatus(marker: marker) == "0", "the console did not exit after q")
     }
 
+    /// The README's first command: the demo shows the backlog, then live arrivals.
+    @Test("the demo plays live arrivals", .enabled(if: Self.tmuxPath != nil, "tmux is not installed"))
+    func demoPlaysLiveArrivals() throws {
+        let tmuxPath = try #require(Self.tmuxPath)
+        let scratch = TemporaryDirectory(prefix: "toban-demo-live")
+        let tmux = Tmux(path: tmuxPath)
+        defer { tmux.kill() }
+        let marker = scratch.file("exited")
+        let command = "cd '\(TobanBinary.packageRoot.path)' && TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' demo --dir '\(scratch.file("demo"))'; echo $? > '\(marker)'; sleep 30"
+        try tmux.run(["new-session", "-d", "-s", "console", "-x", "120", "-y", "30", command])
+        _ = try tmux.wait("the queue") { $0.contains("★★★") }
+        let screen = try tmux.wait("live arrivals", timeout: 40) { $0.contains("new (n)") }
+        #expect(screen.contains("new (n)"), "no live arrival within 40 s")
+        #expect(!screen.contains("stopped"), "a background failure: \(screen)")
+        try tmux.keys("q")
+        #expect(Tmux.exitStatus(marker: marker) == "0")
+    }
+
     @Test("a missing store is a clear error, not a crash")
     func missingStore() throws {
         let r = try TobanBinary.run(["console", "--store", "/nonexistent/dir/toban.sqlite"])

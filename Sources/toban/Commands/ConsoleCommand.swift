@@ -72,7 +72,9 @@ struct ConsoleCommand: ParsableCommand {
         var model = ConsoleModel(environment: env)
         let runtime = ConsoleRuntime<ConsoleModel>(idleTimeoutMs: 100)
         let poller = StorePoller(store: store, inbox: runtime.inbox, clock: clock)
+        BackgroundFailures.attach(runtime.inbox)
         let reason = runtime.run(&model, on: terminal) // restores the terminal on every exit path
+        BackgroundFailures.attach(nil)
         poller.cancel()
         if case .signal(let s) = reason, s != SIGINT { throw ExitCode(128 + s) }
     }

@@ -47,12 +47,14 @@ struct DemoCommand: ParsableCommand {
         try store.saveCustomers(config.customers, at: clock.now)
         let sink = StoreSink(store: store, customers: config.customers, rules: config.urgencyRules,
                              aggregationWindow: TimeInterval(config.ingest.aggregationWindowMinutes * 60), clock: clock)
-        let pipeline = try IngestPipeline(
-            sources: sources, directory: CustomerDirectory(customers: config.customers), rules: config.urgencyRules,
-            options: IngestOptions(settings: config.ingest, batchLines: 5_000,
-                                   quarantinePath: scratch.appendingPathComponent("quarantine.jsonl").path),
-            sink: sink, clock: clock)
-        let backlog = try pipeline.runOnce()
+        func makePipeline() throws -> IngestPipeline {
+            try IngestPipeline(
+                sources: sources, directory: CustomerDirectory(customers: config.customers), rules: config.urgencyRules,
+                options: IngestOptions(settings: config.ingest, batchLines: 5_000,
+                                       quarantinePath: scratch.appendingPathComponent("quarantine.jsonl").path),
+                sink: sink, clock: clock)
+        }
+        let backlog = try makePipeline().runOnce()
 
         if noConsole {
             print("demo: \(backlog.lines) backlog lines → \(backlog.detections) detections (\(backlog.quarantined) quarantined) in \(storePath)")
@@ -65,16 +67,22 @@ struct DemoCommand: ParsableCommand {
             return
         }
 
+        // The live part follows the files from where the backlog's checkpoints left them,
+        // with a pipeline of its own (a finished one has closed its committer).
+        let live = try makePipeline()
         feed.start()
-        let stopIngest = pipeline.stopSignal
+        let stopIngest = live.stopSignal
         // From here on only the follower thread touches the pipeline; the main thread keeps
-        // nothing but its (thread-safe) stop signal.
-        let handoff = Handoff(pipeline)
-        let follower = Thread { try? handoff.value.run() }
+        // nothing but its (thread-safe) stop signal. A failure shows on the console.
+        let handoff = Handoff(live)
+        let follower = Thread {
+            do { try handoff.value.run() } catch { BackgroundFailures.report("live ingest stopped: \(error)") }
+        }
         follower.start()
         defer {
             feed.stop()
             stopIngest.stop()
+            for text in BackgroundFailures.unshown() { printError("demo: \(text)") }
             printError("demo: scratch store kept at \(storePath)")
         }
         try DemoConsole.open(storePath: storePath, configPath: configPath, theme: theme)

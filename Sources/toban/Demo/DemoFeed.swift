@@ -76,7 +76,10 @@ final class DemoFeed: @unchecked Sendable {
                 let stop = isStopped
                 stopped.unlock()
                 if stop { return }
-                try? DemoFeed.append([line][...])
+                do { try DemoFeed.append([line][...]) } catch {
+                    BackgroundFailures.report("demo feed stopped: cannot append to \(line.file): \(error)")
+                    return
+                }
             }
         }
         thread.start()
