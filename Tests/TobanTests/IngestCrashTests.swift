@@ -128,3 +128,33 @@ import TobanTestSupport
         #expect(again.stdout.hasPrefix("ingested 0 lines"), "\(again.stdout)")
     }
 }
+
+/// One ingest per store: a second one started by mistake says so and exits, and nothing
+/// is counted twice.
+@Suite struct OneWriterTests {
+    @Test func aSecondIngestOnTheSameStoreIsRefused() throws {
+        let scratch = TemporaryDirectory()
+        let log = scratch.file("eve.json")
+        try IngestCrashTests.writeEVE(lines: 400, to: URL(fileURLWithPath: log))
+        let store = scratch.file("s.sqlite")
+        let stderr = scratch.file("first.stderr")
+        let first = try TobanBinary.start(["ingest", "--store", store, log], in: scratch.url, stderrPath: stderr)
+        var running = true
+        defer { if running { kill(first, SIGTERM); Spawn.wait(first) } }
+        let following = try eventually(timeout: 30) {
+            try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: scratch.url).lines.count > 0
+        }
+        try #require(following)
+        let before = try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: scratch.url).stdout
+        let second = try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url)
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("already writing to \(store)") && second.stderr.contains("pid \(first)"), "\(second.stderr)")
+        let after = try TobanBinary.run(["query", "detections", "--store", store, "--json", "--limit", "100000"], in: scratch.url).stdout
+        #expect(after == before, "the second ingest changed the store")
+        // Once the first has stopped, the store takes a writer again.
+        kill(first, SIGTERM)
+        running = false
+        #expect(Spawn.wait(first) == 0)
+        #expect(try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url).status == 0)
+    }
+}

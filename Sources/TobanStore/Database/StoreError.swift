@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notUndoable(subject: AuditSubject, id: String, action: String)
     case incidentTransition(String)
     case invalidArgument(String)
+    /// Another process is already the store's ingest writer.
+    case writerRunning(store: String, holder: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "cannot undo \(action) of \(s.rawValue) \(id)"
         case .incidentTransition(let text): return text
         case .invalidArgument(let text): return text
+        case .writerRunning(let store, let holder):
+            return "another toban ingest (\(holder)) is already writing to \(store); one ingest per store, or every detection would be counted twice"
         }
     }
 }

@@ -58,6 +58,11 @@ struct IngestCommand: ParsableCommand {
         }
 
         let clock = SystemClock()
+        let writer: WriterLock
+        do { writer = try WriterLock(store: storePath) } catch let error as StoreError {
+            throw ValidationError("\(error)")
+        }
+        defer { withExtendedLifetime(writer) {} }
         let store = try TobanStore(path: storePath)
         let customers = config?.customers ?? []
         try store.saveCustomers(customers, at: clock.now)
