@@ -3,8 +3,8 @@ import Testing
 import TobanTestSupport
 
 /// Processes that open a store that does not exist yet, at the same moment (an ingest and
-/// a console started together), all get the one schema: none fails half-way through
-/// creating it.
+/// consoles or scripts started together), all get the one schema: none fails half-way
+/// through creating it.
 @Suite struct StoreCreationTests {
     @Test func processesCreatingOneStoreAtOnceAllSucceed() throws {
         for round in 0..<3 {
@@ -12,8 +12,10 @@ import TobanTestSupport
             let log = scratch.file("eve.json")
             try "".write(toFile: log, atomically: true, encoding: .utf8)
             let store = scratch.file("new-\(round).sqlite")
+            // One ingest (the only writer a store takes) and five readers that open the store as it is created.
             let pids = try (0..<6).map { i in
-                try TobanBinary.start(["ingest", "--once", "--store", store, log], in: scratch.url, stderrPath: scratch.file("err-\(i)"))
+                try TobanBinary.start(i == 0 ? ["ingest", "--once", "--store", store, log] : ["outbox", "--json", "--store", store],
+                                      in: scratch.url, stderrPath: scratch.file("err-\(i)"))
             }
             for (i, pid) in pids.enumerated() {
                 let errors = { String(decoding: FileManager.default.contents(atPath: scratch.file("err-\(i)")) ?? Data(), as: UTF8.self) }
