@@ -158,3 +158,18 @@ import TobanTestSupport
         #expect(try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url).status == 0)
     }
 }
+
+/// `ingest --once` on a path that does not exist fails and names it, instead of reporting
+/// success with 0 lines.
+@Suite struct MissingInputTests {
+    @Test func aMissingFileIsAnErrorThatNamesIt() throws {
+        let scratch = TemporaryDirectory()
+        let present = scratch.file("eve.json")
+        try IngestCrashTests.writeEVE(lines: 10, to: URL(fileURLWithPath: present))
+        let missing = scratch.file("notice.log")
+        let r = try TobanBinary.run(["ingest", "--once", "--store", scratch.storePath, present, missing], in: scratch.url)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("no such file: \(missing)"), "\(r.stderr)")
+        #expect(try TobanBinary.run(["ingest", "--once", "--store", scratch.storePath, present], in: scratch.url).status == 0)
+    }
+}

@@ -53,6 +53,16 @@ struct IngestCommand: ParsableCommand {
         guard !sources.isEmpty else {
             throw ValidationError("nothing to ingest: give FILE arguments or [[sources]] in the configuration")
         }
+        // Reading to the end of a file that is not there is no success: name it. (Following
+        // may wait for a file to appear; a glob may match nothing yet.)
+        if once {
+            let missing = sources.map(\.path).filter { path in
+                !path.contains(where: { "*?[".contains($0) }) && !FileManager.default.fileExists(atPath: path)
+            }
+            if !missing.isEmpty {
+                throw ValidationError("no such file: \(missing.map { Sanitizer.sanitize($0) }.joined(separator: ", "))")
+            }
+        }
         if let customer, config?.customer(id: customer) == nil, config != nil {
             throw ValidationError("no customer with id '\(customer)' in the configuration")
         }
