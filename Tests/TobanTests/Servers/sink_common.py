@@ -68,3 +68,26 @@ class Activity:
             if self._open:
                 return 0.0
             return time.monotonic() - self._last
+
+
+def serve_until_done(stop: dict, parent, activity: Activity, idle_exit: float, still_serving=lambda: True) -> None:
+    """Blocks until stop["reason"] is set: by a signal handler, by the parent process (the
+    test) going away, by `idle_exit` seconds without a connection, or by the server thread
+    dying (`still_serving`)."""
+    original_ppid = os.getppid()
+    next_parent_check = 0.0
+    while stop["reason"] is None:
+        time.sleep(0.2)
+        now = time.monotonic()
+        if parent is not None and now >= next_parent_check:
+            next_parent_check = now + 1.0
+            gone = not process_alive(parent)
+            if parent == original_ppid and os.getppid() != original_ppid:
+                gone = True  # we were re-parented: our parent died
+            if gone:
+                stop["reason"] = f"parent {parent} gone"
+                break
+        if idle_exit > 0 and activity.idle_for() >= idle_exit:
+            stop["reason"] = f"idle for {idle_exit:g}s"
+        if not still_serving():
+            stop["reason"] = "error"

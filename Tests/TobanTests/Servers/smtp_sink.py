@@ -51,7 +51,6 @@ import signal
 import socket
 import sys
 import threading
-import time
 
 try:
     from aiosmtpd.controller import Controller
@@ -60,7 +59,7 @@ except ImportError:  # pragma: no cover - environment problem, say so clearly
     sys.stderr.write("smtp_sink.py: the 'aiosmtpd' package is required (pip install aiosmtpd)\n")
     sys.exit(1)
 
-from sink_common import Activity, atomic_write, process_alive
+from sink_common import Activity, atomic_write, serve_until_done
 
 HOST = "127.0.0.1"
 
@@ -239,24 +238,9 @@ def main(argv=None) -> int:
         sock.close()
         return 1
 
-    parent = args.parent
-    original_ppid = os.getppid()
     try:
         atomic_write(port_file, f"{port}\n".encode())
-        next_parent_check = 0.0
-        while stop["reason"] is None:
-            time.sleep(0.2)
-            now = time.monotonic()
-            if parent is not None and now >= next_parent_check:
-                next_parent_check = now + 1.0
-                gone = not process_alive(parent)
-                if parent == original_ppid and os.getppid() != original_ppid:
-                    gone = True  # we were re-parented: our parent died
-                if gone:
-                    stop["reason"] = f"parent {parent} gone"
-                    break
-            if args.idle_exit > 0 and activity.idle_for() >= args.idle_exit:
-                stop["reason"] = f"idle for {args.idle_exit:g}s"
+        serve_until_done(stop, args.parent, activity, args.idle_exit)
     except Exception as e:
         sys.stderr.write(f"smtp_sink.py: {e!r}\n")
         stop["reason"] = "error"

@@ -45,14 +45,13 @@ import signal
 import socket
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024 * 1024
 
 
-from sink_common import Activity, atomic_write, process_alive
+from sink_common import Activity, atomic_write, serve_until_done
 
 # --------------------------------------------------------------------------- helpers
 
@@ -282,26 +281,9 @@ def main(argv=None) -> int:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()
 
-    parent = args.parent
-    original_ppid = os.getppid()
     try:
         atomic_write(port_file, f"{port}\n".encode())
-        next_parent_check = 0.0
-        while stop["reason"] is None:
-            time.sleep(0.2)
-            now = time.monotonic()
-            if parent is not None and now >= next_parent_check:
-                next_parent_check = now + 1.0
-                gone = not process_alive(parent)
-                if parent == original_ppid and os.getppid() != original_ppid:
-                    gone = True  # we were re-parented: our parent died
-                if gone:
-                    stop["reason"] = f"parent {parent} gone"
-                    break
-            if args.idle_exit > 0 and activity.idle_for() >= args.idle_exit:
-                stop["reason"] = f"idle for {args.idle_exit:g}s"
-            if not thread.is_alive():
-                stop["reason"] = "error"
+        serve_until_done(stop, args.parent, activity, args.idle_exit, still_serving=thread.is_alive)
     except Exception as e:
         sys.stderr.write(f"webhook_sink.py: {e!r}\n")
         stop["reason"] = "error"
