@@ -1,3 +1,5 @@
+import TobanCore
+
 /// Everything a key can ask the console to do. Screens interpret actions; keys never
 /// reach screen code directly, so rebinding is a configuration matter.
 ///
@@ -84,15 +86,15 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .toggleMark: return "Mark / unmark for a bulk action"
         case .acknowledge: return "Acknowledge (I am looking at it)"
         case .claim: return "Claim (assign to me)"
-        case .disposition(let n): return "Close with disposition category \(n)"
+        case .disposition(let n): return "Close as " + (Disposition(category: n)?.label ?? "category \(n)")
         case .noAction: return "Close: no action needed"
-        case .escalate: return "Escalate to the customer"
+        case .escalate: return "Escalate into an incident; the customer is notified as their policy says (P1 at once)"
         case .undo: return "Undo the last change"
-        case .toggleGroup: return "Expand / collapse the group"
+        case .toggleGroup: return "Cycle the grouping: signature, endpoint, customer, none"
         case .jumpToNew: return "Jump to the newest arrival"
         case .viewEndpoints: return "Show endpoints"
         case .viewQueue: return "Show the detection queue"
-        case .markSuspect: return "Mark the endpoint suspect"
+        case .markSuspect: return "Mark the endpoint suspect (被疑); the customer is notified"
         case .markCleared: return "Mark the endpoint cleared"
         case .markContained: return "Mark the endpoint contained"
         case .refresh: return "Redraw the screen"

@@ -92,7 +92,11 @@ struct OtherScreensTests {
         #expect(text.contains("Acknowledge (I am looking at it)"))
         let ackLine = try #require(text.split(separator: "\n").first { $0.contains("Acknowledge") })
         #expect(ackLine.contains("A"))
-        #expect(text.contains("Close with disposition category 1"))
+        // Help says what each key really does: dispositions by name, escalation notifies.
+        #expect(text.contains("Close as Cat I: unauthorized admin/root access"))
+        #expect(text.contains("Close as Cat VII: virus / malware infection"))
+        #expect(text.contains("the customer is notified as their policy says"))
+        #expect(text.contains("Cycle the grouping"))
         r.send(.escape)
         #expect(r.queue != nil)
         // The override is live: `A` acknowledges, `a` no longer does.
