@@ -38,6 +38,9 @@ import TobanTestSupport
                          endpoint: "10.0.0.30")
         for time in ["10:10:00", "10:20:00", "10:29:59"] { try d.pass(at: jst("2027-01-08T" + time)) }
         #expect(f.mail.sent.count == 2)
+        // Meanwhile the store holds what the digest would say, for readers without templates.
+        let queued = try #require(try f.store.notifications(NotificationFilter(states: [.approved])).first)
+        #expect(queued.subject.contains("【定時報告】検知 1 件（10:30）") && queued.body.contains("ET SCAN probe"))
         try d.pass(at: jst("2027-01-08T10:30:00"))
         #expect(f.mail.sent.count == 3)
         #expect(f.mail.sent[2].notification.kind == .digest)

@@ -80,9 +80,22 @@ public final class Dispatcher: @unchecked Sendable {
                     try store.lastDelivery(customer: customer, target: target, deliveryClass: .prompt)
                 }
             }
-            try store.assemble(assignments, messageIDDomain: messageIDDomain, at: now)
+            let touched = try store.assemble(assignments, messageIDDomain: messageIDDomain, at: now)
+            try storePreviews(Set(touched))
             summary.assembled += assignments.count
             summary.skipped += assignments.filter { $0.deliveries.isEmpty }.count
+        }
+    }
+
+    /// The text each queued message would go out with now, kept in the store for readers
+    /// that cannot render (the console). A message that cannot be rendered is left as it
+    /// is: its attempt will fail and show why.
+    func storePreviews(_ ids: Set<Int64>) throws {
+        for id in ids.sorted() {
+            guard let n = try store.notification(id: id), n.revision == 0, n.state == .approved || n.state == .held else { continue }
+            let items = try store.outboxItems(ofNotification: id)
+            guard let content = try? renderer.render(n, items: items, customer: planner.customers[n.customerID]) else { continue }
+            try store.storePreview(id, subject: content.subject, body: content.body)
         }
     }
 

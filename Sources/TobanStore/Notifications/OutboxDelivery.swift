@@ -62,6 +62,17 @@ extension TobanStore {
         }
     }
 
+    /// Keeps the text a queued notification would be sent with now, so anything that reads
+    /// the store (the console's outbox, `toban outbox --json`) can show it without the
+    /// templates; the attempt renders it again from its items. Edited ones keep their text.
+    public func storePreview(_ id: Int64, subject: String, body: String) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE notifications SET subject = ?, body = ? WHERE id = ? AND revision = 0 AND state IN ('approved', 'held')
+                """, arguments: [subject, body, id])
+        }
+    }
+
     /// Claims a due notification for one attempt, under a lease, and commits the attempt
     /// before it is made: the content to send (rendered by `render` from its items unless an
     /// analyst edited it) is stored with it, so the outbox shows exactly what went out, and

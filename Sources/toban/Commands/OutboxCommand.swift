@@ -81,12 +81,13 @@ struct OutboxCommand: ParsableCommand {
             for n in shown { print(Self.jsonLine(n)) }
             return
         }
-        print("ID     URG STATE      KIND      TARGET                 CUSTOMER     DUE                   TRIES LAST")
+        print("ID     URG STATE      KIND      TARGET                 CUSTOMER     DUE                   DEADLINE              TRIES LAST")
         for n in shown {
             let due = n.nextDue.map { ISO8601DateFormatter().string(from: $0) } ?? (n.sentAt.map { "sent " + ISO8601DateFormatter().string(from: $0) } ?? "-")
             let last = Sanitizer.sanitize(n.lastResponse ?? n.heldReason ?? "")
+            let deadline = n.deadline.map { ISO8601DateFormatter().string(from: $0) + (n.nextDue.map { $0 > n.deadline! } ?? false ? "!" : "") } ?? "-"
             print([String(n.id).padding(6), n.urgency.label.padding(3), n.state.rawValue.padding(10), n.kind.rawValue.padding(9),
-                   Sanitizer.sanitize(n.target).padding(22), Sanitizer.sanitize(n.customerID).padding(12), due.padding(21),
+                   Sanitizer.sanitize(n.target).padding(22), Sanitizer.sanitize(n.customerID).padding(12), due.padding(21), deadline.padding(21),
                    String(n.attempts).padding(5), String(last.prefix(60))].joined(separator: " "))
         }
     }
