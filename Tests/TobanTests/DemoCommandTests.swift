@@ -13,6 +13,10 @@ import TobanTestSupport
         let lines = r.lines
         #expect(lines.first?.hasPrefix("demo: ") == true)
         #expect(lines.first?.contains("(1 quarantined)") == true)
+        // Events and the rows they fold into are both named, and the rows are fewer.
+        let counts = (lines.first ?? "").split(separator: " ").compactMap { Int($0) }
+        #expect(counts.count >= 3 && counts[2] < counts[1], "\(lines.first ?? "")")
+        #expect(lines.first?.contains("detection events in") == true && lines.first?.contains("queue rows") == true)
         // Cobalt Strike on acme's AD server is the top of the queue, ★★★, in the customer's own name.
         #expect(lines.dropFirst().first?.hasPrefix("P1 ★★★ 株式会社アクメ  10.0.0.10  ET TROJAN Cobalt Strike Beacon Observed") == true)
         // The hostile signature is shown with visible placeholders, never as escapes.
