@@ -163,6 +163,31 @@ import TobanTestSupport
          name = "A"
          notify_options = { cc = ["x@a.example\\r\\nBcc: e@x.example"] }
          """, "customers[0].notify_options.cc[0]: contains a control character"),
+        ("impossible date", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         extra_holidays = ["2026-02-30"]
+         """, "customers[0].extra_holidays[0]: '2026-02-30' is not a date"),
+        ("overlapping networks", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         networks = ["10.0.0.0/16"]
+
+         [[customers]]
+         id = "b"
+         name = "B"
+         networks = ["10.0.5.0/24"]
+         """, "customers[1].networks[0]: 10.0.5.0/24 overlaps 10.0.0.0/16 of customer 'a'"),
+        ("unknown key action", """
+         [keys.queue]
+         frobnicate = "x"
+         """, "keys.queue.frobnicate: unknown action"),
+        ("unknown theme", """
+         [console]
+         theme = "no-such-theme"
+         """, "console.theme: theme not found"),
         ("relative sendmail", """
          [notify]
          sendmail = "msmtp"

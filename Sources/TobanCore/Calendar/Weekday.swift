@@ -64,10 +64,19 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.day = day
     }
 
+    /// Days in a month of the Gregorian calendar (February 29 in leap years).
+    public static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 4, 6, 9, 11: return 30
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        default: return 31
+        }
+    }
+
     public init?(text: String) {
         let parts = text.trimmingSpaces.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+              (1...12).contains(m), (1...LocalDate.days(inMonth: m, year: y)).contains(d) else { return nil }
         year = y
         month = m
         day = d

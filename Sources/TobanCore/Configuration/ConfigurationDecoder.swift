@@ -165,6 +165,7 @@ public enum ConfigurationDecoder {
         var out: [Customer] = []
         var ids: [String: Int] = [:]
         var sensorOwner: [String: String] = [:]
+        var networkOwners: [(CIDR, String)] = []
         for (i, item) in items.enumerated() {
             let key = "customers[\(i)]"
             guard let t = r.table(item, at: key) else { continue }
@@ -174,6 +175,14 @@ public enum ConfigurationDecoder {
                 continue
             }
             ids[customer.id] = i
+            // An address inside two customers' networks would be assigned to whichever is
+            // looked at first: its detections could reach the wrong customer.
+            for (j, network) in customer.networks.enumerated() {
+                if let (other, owner) = networkOwners.first(where: { $0.0.contains(network.network) || network.contains($0.0.network) }) {
+                    r.problem("\(key).networks[\(j)]", "\(network) overlaps \(other) of customer '\(owner)'")
+                }
+            }
+            networkOwners += customer.networks.map { ($0, customer.id) }
             for (j, sensor) in customer.sensors.enumerated() {
                 if let owner = sensorOwner[sensor] {
                     r.problem("\(key).sensors[\(j)]", "sensor '\(sensor)' is already claimed by customer '\(owner)'")

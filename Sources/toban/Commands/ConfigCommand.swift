@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TobanConsole
 import TobanCore
 import TobanNotify
 
@@ -34,6 +35,13 @@ struct ConfigCommand: ParsableCommand {
                 _ = try MessageTemplates(directories: NotifyWiring.templateDirectories(c.notify, environment: ProcessInfo.processInfo.environment))
             } catch {
                 problems.append("\(path): notify.templates: \(error)")
+            }
+            // What the console would refuse at start is a problem now: key bindings, the theme.
+            problems += Keymap.load(overrides: c.console.keys, file: path, keyPath: "keys").problems.map(\.description)
+            if let theme = c.console.theme {
+                let parse: ThemeLocator.Parse = { text, _ in try TOMLConverter.parse(text) }
+                let (_, themeProblems, _) = ThemeLocator(environment: ProcessInfo.processInfo.environment).load(theme, parse: parse)
+                problems += themeProblems.map { "\(path): console.theme: \($0.reason)" }
             }
             if !c.notify.sendmailPath.hasPrefix("/") {
                 problems.append("\(path): notify.sendmail: '\(c.notify.sendmailPath)' must be an absolute path")
