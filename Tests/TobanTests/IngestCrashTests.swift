@@ -173,3 +173,25 @@ import TobanTestSupport
         #expect(try TobanBinary.run(["ingest", "--once", "--store", scratch.storePath, present], in: scratch.url).status == 0)
     }
 }
+
+/// A store with a corrupted page is refused at the start, with a clear message, instead of
+/// an ingest that "succeeds" reading and writing nothing.
+@Suite struct DamagedStoreTests {
+    @Test func aDamagedStoreIsRefused() throws {
+        let scratch = TemporaryDirectory()
+        let log = scratch.file("eve.json")
+        try IngestCrashTests.writeEVE(lines: 3000, to: URL(fileURLWithPath: log))
+        let store = scratch.file("s.sqlite")
+        try #require(try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url).status == 0)
+        // Damage some b-tree pages (page size 16 KiB) as a failing disk would.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: store))
+        for page in 3..<12 {
+            try handle.seek(toOffset: UInt64(16384 * page))
+            try handle.write(contentsOf: Data([0x0D, 0, 0, 0, 0x50] + [UInt8](repeating: 0xAB, count: 64)))
+        }
+        try handle.close()
+        let r = try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("is damaged") && r.stderr.contains("restore it from a backup"), "\(r.stderr)")
+    }
+}

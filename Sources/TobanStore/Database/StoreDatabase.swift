@@ -46,6 +46,14 @@ public final class TobanStore: Sendable {
         }
     }
 
+    /// Throws `StoreError.damaged` when SQLite's quick_check finds a corrupted page: the
+    /// ingest writer checks before writing, so a damaged store is refused with a clear
+    /// message instead of being written into (or silently read as empty).
+    public func checkIntegrity() throws {
+        let findings = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        if findings != ["ok"] { throw StoreError.damaged(store: path, findings: findings) }
+    }
+
     /// Identifiers of the migrations applied to this file, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try StoreMigrations.migrator.appliedMigrations(db) }

@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notUndoable(subject: AuditSubject, id: String, action: String)
     case incidentTransition(String)
     case invalidArgument(String)
+    /// SQLite's quick_check found damage (its first findings).
+    case damaged(store: String, findings: [String])
     /// Another process is already the store's ingest writer.
     case writerRunning(store: String, holder: String)
 
@@ -30,6 +32,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "cannot undo \(action) of \(s.rawValue) \(id)"
         case .incidentTransition(let text): return text
         case .invalidArgument(let text): return text
+        case .damaged(let store, let findings):
+            return "the store \(store) is damaged (\(findings.joined(separator: "; "))); restore it from a backup, "
+                + "or move it aside and start a new one; nothing was written"
         case .writerRunning(let store, let holder):
             return "another toban ingest (\(holder)) is already writing to \(store); one ingest per store, or every detection would be counted twice"
         }

@@ -74,6 +74,7 @@ struct IngestCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(writer) {} }
         let store = try TobanStore(path: storePath)
+        do { try store.checkIntegrity() } catch let error as StoreError { throw ValidationError("\(error)") }
         let customers = config?.customers ?? []
         try store.saveCustomers(customers, at: clock.now)
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
