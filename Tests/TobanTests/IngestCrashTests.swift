@@ -183,9 +183,15 @@ import TobanTestSupport
         try IngestCrashTests.writeEVE(lines: 3000, to: URL(fileURLWithPath: log))
         let store = scratch.file("s.sqlite")
         try #require(try TobanBinary.run(["ingest", "--once", "--store", store, log], in: scratch.url).status == 0)
-        // Damage some b-tree pages (page size 16 KiB) as a failing disk would.
+        // Damage every page but the header page (16 KiB each) as a failing disk would: no
+        // layout of the tables can leave the damage unread.
+        // Everything into the database file first (an ingest that exits leaves its WAL).
+        let queue = try DatabaseQueue(path: store)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: store)[.size] as? Int)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: store))
-        for page in 3..<12 {
+        for page in 1..<(size / 16384) {
             try handle.seek(toOffset: UInt64(16384 * page))
             try handle.write(contentsOf: Data([0x0D, 0, 0, 0, 0x50] + [UInt8](repeating: 0xAB, count: 64)))
         }

@@ -34,7 +34,11 @@ public final class TobanStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             SQLFunctions.install(in: db)
         }
-        pool = try DatabasePool(path: path, configuration: config)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.damaged(store: path, findings: [error.message ?? "\(error)"])
+        }
         let migrator = StoreMigrations.migrator
         let current = try pool.read { db in try migrator.hasCompletedMigrations(db) }
         if !current {

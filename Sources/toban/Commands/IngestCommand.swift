@@ -70,11 +70,16 @@ struct IngestCommand: ParsableCommand {
         let clock = SystemClock()
         let writer: WriterLock
         do { writer = try WriterLock(store: storePath) } catch let error as StoreError {
-            throw ValidationError("\(error)")
+            throw Refusal("\(error)")
         }
         defer { withExtendedLifetime(writer) {} }
-        let store = try TobanStore(path: storePath)
-        do { try store.checkIntegrity() } catch let error as StoreError { throw ValidationError("\(error)") }
+        let store: TobanStore
+        do {
+            store = try TobanStore(path: storePath)
+            try store.checkIntegrity()
+        } catch let error as StoreError {
+            throw Refusal("\(error)")
+        }
         let customers = config?.customers ?? []
         try store.saveCustomers(customers, at: clock.now)
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
