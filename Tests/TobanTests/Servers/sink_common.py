@@ -5,6 +5,8 @@ that a server never outlives its test."""
 from __future__ import annotations
 
 import os
+import signal
+import sys
 import threading
 import time
 
@@ -91,3 +93,65 @@ def serve_until_done(stop: dict, parent, activity: Activity, idle_exit: float, s
             stop["reason"] = f"idle for {idle_exit:g}s"
         if not still_serving():
             stop["reason"] = "error"
+
+
+def add_common_arguments(parser, dir_help: str) -> None:
+    """--port, --dir, --idle-exit and --parent, the same for every test server."""
+    parser.add_argument("--port", type=int, default=0, help="TCP port, 0 = pick a free one (default 0)")
+    parser.add_argument("--dir", required=True, help=dir_help)
+    parser.add_argument("--idle-exit", type=float, default=120.0, metavar="SECONDS",
+                        help="exit when no client has been connected for this long (default 120, 0 = never)")
+    parser.add_argument("--parent", type=int, default=None, metavar="PID",
+                        help="exit when this process is gone (checked every second)")
+
+
+def check_common_arguments(parser, args) -> None:
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be 0..65535")
+    if args.idle_exit < 0:
+        parser.error("--idle-exit must be >= 0")
+
+
+def prepare_directory(path: str):
+    """The server's directory (made if missing) and its port file, with any port left by
+    an earlier run removed so a test never reads a stale one."""
+    directory = os.path.abspath(path)
+    os.makedirs(directory, exist_ok=True)
+    port_file = os.path.join(directory, "port")
+    try:
+        os.unlink(port_file)
+    except FileNotFoundError:
+        pass
+    return directory, port_file
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def stop_on_signals() -> dict:
+    """A dict whose "reason" a termination signal sets (serve_until_done then returns)."""
+    stop = {"reason": None}
+
+    def on_signal(signum, _frame):
+        stop["reason"] = signal.Signals(signum).name
+
+    for s in STOP_SIGNALS:
+        signal.signal(s, on_signal)
+    return stop
+
+
+def ignore_stop_signals() -> None:
+    """While shutting down: not to be interrupted."""
+    for s in STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+
+
+def connection_timeout(idle_exit: float) -> float:
+    """A silent client is dropped after this long, so it cannot hold off the idle exit forever."""
+    return max(1.0, min(idle_exit, 300.0)) if idle_exit > 0 else 300.0
+
+
+def exit_status(name: str, stop: dict) -> int:
+    if stop["reason"] and stop["reason"].startswith(("idle", "parent")):
+        sys.stderr.write(f"{name}: exiting ({stop['reason']})\n")
+    return 1 if stop["reason"] == "error" else 0

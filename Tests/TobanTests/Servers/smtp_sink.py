@@ -47,7 +47,6 @@ import argparse
 import json
 import logging
 import os
-import signal
 import socket
 import sys
 import threading
@@ -59,7 +58,8 @@ except ImportError:  # pragma: no cover - environment problem, say so clearly
     sys.stderr.write("smtp_sink.py: the 'aiosmtpd' package is required (pip install aiosmtpd)\n")
     sys.exit(1)
 
-from sink_common import Activity, atomic_write, serve_until_done
+from sink_common import (Activity, add_common_arguments, atomic_write, check_common_arguments, connection_timeout,
+                         exit_status, ignore_stop_signals, prepare_directory, serve_until_done, stop_on_signals)
 
 HOST = "127.0.0.1"
 
@@ -171,22 +171,14 @@ class SinkController(Controller):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="SMTP sink for end-to-end tests (listens on 127.0.0.1 only).")
-    p.add_argument("--port", type=int, default=0, help="TCP port, 0 = pick a free one (default 0)")
-    p.add_argument("--dir", required=True, help="directory for port, msg-<n>.eml/.json, refused.log")
+    add_common_arguments(p, "directory for port, msg-<n>.eml/.json, refused.log")
     p.add_argument("--tempfail", type=int, default=0, metavar="N",
                    help="answer 451 4.3.0 to the first N DATA commands")
     p.add_argument("--reject", action="store_true", help="answer 550 5.7.1 to every DATA")
-    p.add_argument("--idle-exit", type=float, default=120.0, metavar="SECONDS",
-                   help="exit when no client has been connected for this long (default 120, 0 = never)")
-    p.add_argument("--parent", type=int, default=None, metavar="PID",
-                   help="exit when this process is gone (checked every second)")
     a = p.parse_args(argv)
-    if not 0 <= a.port <= 65535:
-        p.error("--port must be 0..65535")
+    check_common_arguments(p, a)
     if a.tempfail < 0:
         p.error("--tempfail must be >= 0")
-    if a.idle_exit < 0:
-        p.error("--idle-exit must be >= 0")
     return a
 
 
@@ -195,21 +187,8 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.ERROR, format="smtp_sink.py: %(name)s: %(message)s")
     logging.getLogger("mail.log").setLevel(logging.ERROR)
 
-    directory = os.path.abspath(args.dir)
-    os.makedirs(directory, exist_ok=True)
-    port_file = os.path.join(directory, "port")
-    try:
-        os.unlink(port_file)  # never let a test read a stale port from an earlier run
-    except FileNotFoundError:
-        pass
-
-    stop = {"reason": None}
-
-    def on_signal(signum, _frame):
-        stop["reason"] = signal.Signals(signum).name
-
-    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(s, on_signal)
+    directory, port_file = prepare_directory(args.dir)
+    stop = stop_on_signals()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -224,9 +203,7 @@ def main(argv=None) -> int:
 
     activity = Activity()
     handler = SinkHandler(directory, args.tempfail, args.reject)
-    # A silent client is dropped after this long, so it cannot block the idle exit forever.
-    smtp_timeout = min(args.idle_exit, 300.0) if args.idle_exit > 0 else 300.0
-    controller = SinkController(handler, sock, activity, max(smtp_timeout, 1.0))
+    controller = SinkController(handler, sock, activity, connection_timeout(args.idle_exit))
     try:
         controller.start()
     except Exception as e:
@@ -245,8 +222,7 @@ def main(argv=None) -> int:
         sys.stderr.write(f"smtp_sink.py: {e!r}\n")
         stop["reason"] = "error"
     finally:
-        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(s, signal.SIG_IGN)  # do not get interrupted while shutting down
+        ignore_stop_signals()
         try:
             controller.stop(no_assert=True)
         except Exception:
@@ -255,9 +231,7 @@ def main(argv=None) -> int:
             sock.close()
         except OSError:
             pass
-    if stop["reason"] and stop["reason"].startswith(("idle", "parent")):
-        sys.stderr.write(f"smtp_sink.py: exiting ({stop['reason']})\n")
-    return 1 if stop["reason"] == "error" else 0
+    return exit_status("smtp_sink.py", stop)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,6 @@ import argparse
 import base64
 import json
 import os
-import signal
 import socket
 import sys
 import threading
@@ -51,7 +50,8 @@ HOST = "127.0.0.1"
 MAX_BODY = 64 * 1024 * 1024
 
 
-from sink_common import Activity, atomic_write, serve_until_done
+from sink_common import (Activity, add_common_arguments, atomic_write, check_common_arguments, connection_timeout,
+                         exit_status, ignore_stop_signals, prepare_directory, serve_until_done, stop_on_signals)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -233,46 +233,24 @@ class SinkHandler(BaseHTTPRequestHandler):
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Webhook sink for end-to-end tests (listens on 127.0.0.1 only).")
-    p.add_argument("--port", type=int, default=0, help="TCP port, 0 = pick a free one (default 0)")
-    p.add_argument("--dir", required=True, help="directory for port and req-<n>.json")
+    add_common_arguments(p, "directory for port and req-<n>.json")
     p.add_argument("--script", type=parse_script, default=parse_script("200"), metavar="LIST",
                    help='statuses for successive POSTs, e.g. "500,429:2,200" (429:2 adds Retry-After: 2); '
                         "the last one repeats (default 200)")
-    p.add_argument("--idle-exit", type=float, default=120.0, metavar="SECONDS",
-                   help="exit when no client has been connected for this long (default 120, 0 = never)")
-    p.add_argument("--parent", type=int, default=None, metavar="PID",
-                   help="exit when this process is gone (checked every second)")
     a = p.parse_args(argv)
-    if not 0 <= a.port <= 65535:
-        p.error("--port must be 0..65535")
-    if a.idle_exit < 0:
-        p.error("--idle-exit must be >= 0")
+    check_common_arguments(p, a)
     return a
 
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
-    directory = os.path.abspath(args.dir)
-    os.makedirs(directory, exist_ok=True)
-    port_file = os.path.join(directory, "port")
-    try:
-        os.unlink(port_file)  # never let a test read a stale port from an earlier run
-    except FileNotFoundError:
-        pass
-
-    stop = {"reason": None}
-
-    def on_signal(signum, _frame):
-        stop["reason"] = signal.Signals(signum).name
-
-    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(s, on_signal)
+    directory, port_file = prepare_directory(args.dir)
+    stop = stop_on_signals()
 
     activity = Activity()
-    conn_timeout = max(1.0, min(args.idle_exit, 300.0)) if args.idle_exit > 0 else 300.0
     try:
-        server = SinkServer((HOST, args.port), SinkHandler, directory, args.script, activity, conn_timeout)
+        server = SinkServer((HOST, args.port), SinkHandler, directory, args.script, activity, connection_timeout(args.idle_exit))
     except OSError as e:
         sys.stderr.write(f"webhook_sink.py: cannot listen on {HOST}:{args.port}: {e}\n")
         return 1
@@ -288,8 +266,7 @@ def main(argv=None) -> int:
         sys.stderr.write(f"webhook_sink.py: {e!r}\n")
         stop["reason"] = "error"
     finally:
-        for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(s, signal.SIG_IGN)  # do not get interrupted while shutting down
+        ignore_stop_signals()
         try:
             server.shutdown()
         except Exception:
@@ -298,9 +275,7 @@ def main(argv=None) -> int:
             server.server_close()
         except Exception:
             pass
-    if stop["reason"] and stop["reason"].startswith(("idle", "parent")):
-        sys.stderr.write(f"webhook_sink.py: exiting ({stop['reason']})\n")
-    return 1 if stop["reason"] == "error" else 0
+    return exit_status("webhook_sink.py", stop)
 
 
 if __name__ == "__main__":
