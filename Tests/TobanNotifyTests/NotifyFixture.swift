@@ -41,9 +41,10 @@ final class NotifyFixture: @unchecked Sendable {
 
     init(policy: NotificationPolicy = .standard, language: Language = .ja) throws {
         store = try TobanStore(path: directory.storePath)
-        customer = Customer(id: "acme", displayName: "株式会社アクメ", networks: [try CIDR(parsing: "10.0.0.0/8")], sensors: ["s1"],
-                            contacts: [Contact(name: "山田", email: "security@acme.example", urgencies: [.p1, .p2, .p3, .p4])],
-                            language: language, notificationPolicy: policy)
+        customer = acme
+        customer.contacts = [Contact(name: "山田", email: "security@acme.example", urgencies: [.p1, .p2, .p3, .p4])]
+        customer.language = language
+        customer.notificationPolicy = policy
         try store.saveCustomers([customer], at: t0)
     }
 
@@ -53,14 +54,12 @@ final class NotifyFixture: @unchecked Sendable {
                           mail: mail, webhooks: webhooks, clock: clock, owner: "test")
     }
 
-    static let severities: [Urgency: Severity] = [.p1: .critical, .p2: .high, .p3: .medium, .p4: .low, .p5: .informational]
-
     /// A detection of `urgency` arriving at `at`, escalated at `confirmedAt` (nil: left unconfirmed).
     @discardableResult
     func detection(_ urgency: Urgency, at: Date, confirmedAt: Date?, signature: String = "ET TROJAN test",
                    endpoint: String = "10.0.0.10") throws -> Int64 {
         offset += 1
-        let d = makeDetection(signature: "\(2_000_000 + offset)", name: signature, severity: Self.severities[urgency]!,
+        let d = makeDetection(signature: "\(2_000_000 + offset)", name: signature, severity: severity(for: urgency),
                               src: endpoint, dst: "203.0.113.\(offset % 200)", endpoint: endpoint, at: at, offset: offset)
         try store.commit(IngestBatch(detections: [d]), customers: [customer], now: at)
         let id = try store.latestDetectionID()

@@ -25,3 +25,9 @@ public func makeDetection(customer: String = "acme", sensor: String = "s1", sign
               destinationPort: dstPort, transport: "TCP", endpoint: endpoint.map(ip), evidence: evidence, count: count,
               raw: raw ?? "{\"alert\":\"\(name)\"}")
 }
+
+/// The vendor severity the default urgency rules turn into `urgency` before any context
+/// raises or lowers it (a test that wants a P3 detection makes a medium one).
+public func severity(for urgency: Urgency) -> Severity {
+    UrgencyRules.default.base.first { $0.value == urgency }!.key
+}

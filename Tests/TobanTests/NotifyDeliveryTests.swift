@@ -114,16 +114,14 @@ struct NotifyDeliveryTests {
         return path
     }
 
-    static let acmeCustomer = Customer(id: "acme", displayName: "株式会社アクメ", networks: [try! CIDR(parsing: "10.0.0.0/8")], sensors: ["s1"])
-    static let severities: [Urgency: Severity] = [.p1: .critical, .p2: .high, .p3: .medium, .p4: .low]
 
     static func jst(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+09:00")! }
 
     /// A detection arriving at `at`, escalated (confirmed) at `confirmedAt`.
     static func confirm(_ store: TobanStore, _ urgency: Urgency, at: Date, confirmedAt: Date, signature: String, endpoint: String, n: Int64,
-                        customer: Customer = acmeCustomer) throws {
+                        customer: Customer = acme) throws {
         let d = makeDetection(customer: customer.id, sensor: customer.sensors.first ?? "s1", signature: "\(3_000_000 + n)", name: signature,
-                              severity: severities[urgency]!, src: endpoint, dst: "203.0.113.\(n % 200)", endpoint: endpoint, at: at, offset: n)
+                              severity: severity(for: urgency), src: endpoint, dst: "203.0.113.\(n % 200)", endpoint: endpoint, at: at, offset: n)
         try store.commit(IngestBatch(detections: [d]), customers: [customer], now: at)
         try store.escalate([try store.latestDetectionID()], comment: "確認済み", actor: "tanaka", at: confirmedAt)
     }
@@ -345,7 +343,7 @@ extension NotifyDeliveryTests {
         let dir = TemporaryDirectory(prefix: "toban-daemon")
         let config = try Self.configuration(in: dir, sendmail: try Self.recordingSendmail(in: dir))
         let store = try TobanStore(path: dir.storePath)
-        try store.saveCustomers([Self.acmeCustomer], at: Date())
+        try store.saveCustomers([acme], at: Date())
         let stderr = dir.file("notify.stderr")
         let pid = try TobanBinary.start(["notify", "--config", config], stderrPath: stderr)
         #expect(eventually { (try? String(contentsOfFile: stderr, encoding: .utf8))?.contains("delivering") == true })
@@ -374,7 +372,7 @@ extension NotifyDeliveryTests {
         _ = try Self.notify(config: config, at: jst("2027-01-08T11:20:00"))
         let unconfirmed = makeDetection(customer: "acme", sensor: "s1", signature: "3000009", name: "C", severity: .critical,
                                         src: "10.0.0.3", endpoint: "10.0.0.3", at: jst("2027-01-08T12:00:00"), offset: 9)
-        try store.commit(IngestBatch(detections: [unconfirmed]), customers: [Self.acmeCustomer], now: jst("2027-01-08T12:00:00"))
+        try store.commit(IngestBatch(detections: [unconfirmed]), customers: [acme], now: jst("2027-01-08T12:00:00"))
         try Self.confirm(store, .p3, at: jst("2027-01-08T12:05:00"), confirmedAt: jst("2027-01-08T12:10:00"), signature: "D", endpoint: "10.0.0.4", n: 4)
         _ = try Self.notify(config: config, at: jst("2027-01-08T12:10:00"))
         let digest = try #require(try store.notifications(NotificationFilter(states: [.approved])).first)

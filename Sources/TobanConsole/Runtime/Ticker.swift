@@ -6,23 +6,15 @@ import TobanCore
 /// clock, not a dispatch timer, is what lets a test's manual clock drive the console's
 /// ticks as fast as it likes.
 public final class Ticker: Sendable {
-    private let control = Control()
+    /// The thread holds this, not the ticker, so releasing the ticker stops it.
+    private let stop = StopSignal()
 
     public init(every interval: Duration, clock: any TobanClock, _ body: @escaping @Sendable () -> Void) {
-        let control = self.control
+        let stop = self.stop
         let thread = Thread {
-            control.condition.lock()
-            defer { control.condition.unlock() }
             var next = clock.uptime + interval
-            while !control.cancelled {
-                let left = next - clock.uptime
-                if left > .zero {
-                    _ = clock.wait(on: control.condition, for: left)
-                    continue
-                }
-                control.condition.unlock()
+            while !stop.wait(next - clock.uptime, clock: clock) {
                 body()
-                control.condition.lock()
                 // Behind (a suspended laptop, a slow body): one call now, not a burst.
                 next = max(next + interval, clock.uptime)
             }
@@ -37,22 +29,7 @@ public final class Ticker: Sendable {
         self.init(every: interval, clock: clock) { inbox.post(message()) }
     }
 
-    public func cancel() { control.cancel() }
+    public func cancel() { stop.stop() }
 
-    deinit { control.cancel() }
-
-    /// What the thread shares with the owner; the thread holds this, not the ticker, so
-    /// releasing the ticker stops it.
-    private final class Control: @unchecked Sendable {
-        // @unchecked: `cancelled` is only touched with `condition` locked.
-        let condition = NSCondition()
-        var cancelled = false
-
-        func cancel() {
-            condition.lock()
-            cancelled = true
-            condition.broadcast()
-            condition.unlock()
-        }
-    }
+    deinit { stop.stop() }
 }

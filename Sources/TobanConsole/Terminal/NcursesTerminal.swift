@@ -81,11 +81,6 @@ public final class NcursesTerminal: TerminalDriver {
 
     deinit { shutdown() }
 
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
-
     public func shutdown() {
         guard active else { return }
         active = false
@@ -194,7 +189,7 @@ public final class NcursesTerminal: TerminalDriver {
             let started = clock.uptime
             if wakePipe.wait(input: STDIN_FILENO, timeoutMs: timeoutMs) { return nil }
             if SignalGuard.hasPendingSignal() { return nil }
-            let elapsedMs = Self.milliseconds(clock.uptime - started)
+            let elapsedMs = Int((clock.uptime - started).timeInterval * 1000)
             let left = timeoutMs - elapsedMs
             // Input is ready (or gone): read it, with enough time for an escape sequence.
             timeoutMs = left <= 0 ? 0 : max(left, 20)
@@ -210,7 +205,7 @@ public final class NcursesTerminal: TerminalDriver {
             if err == toban_eio() { return .eof }
             // A hung-up pty makes every read return at once. A timeout that returns long
             // before it should, again and again, means the input is gone.
-            let elapsedMs = Self.milliseconds(clock.uptime - started)
+            let elapsedMs = Int((clock.uptime - started).timeInterval * 1000)
             if timeoutMs >= 20 && elapsedMs < timeoutMs / 2 {
                 quickErrors += 1
                 if quickErrors >= 5 || isatty(STDIN_FILENO) != 1 || getppid() == 1 { return .eof }

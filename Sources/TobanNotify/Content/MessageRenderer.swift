@@ -3,7 +3,7 @@ import TobanCore
 
 /// Turns a notification's items into the words the customer reads: in the customer's
 /// language and time zone, with the urgency and why, what was seen, and what to do now.
-/// Log text enters only through `Sanitized`, so nothing in it can act in a terminal or
+/// Log text enters only through `Sanitizer.sanitize`, so nothing in it can act in a terminal or
 /// break a line the template expects to be one.
 public struct MessageRenderer: Sendable {
     public let templates: MessageTemplates
@@ -25,7 +25,7 @@ public struct MessageRenderer: Sendable {
         let view = Self.view(n, items: items, customer: customer, socContact: socContact)
         guard let out = templates.render(name, view) else { throw RenderError(description: "no template \(name)") }
         // A template override could still put a control character into the subject line.
-        return (Sanitized.line(out.subject), out.body)
+        return (Sanitizer.sanitize(out.subject), out.body)
     }
 
     static func view(_ n: CustomerNotification, items: [NotificationItem], customer: Customer?, socContact: String) -> [String: Any] {
@@ -34,7 +34,7 @@ public struct MessageRenderer: Sendable {
         let lead = items.min { ($0.urgency, $0.confirmedAt) < ($1.urgency, $1.confirmedAt) }
         let urgency = lead?.urgency ?? n.urgency
         var view: [String: Any] = [
-            "customer": Sanitized.line(customer?.displayName ?? n.customerID),
+            "customer": Sanitizer.sanitize(customer?.displayName ?? n.customerID),
             "stars": urgency.stars,
             "urgencyLabel": urgency.label,
             "urgencyName": ja ? urgency.japaneseName : urgency.englishName,
@@ -46,31 +46,31 @@ public struct MessageRenderer: Sendable {
             "items": items.map { item(view: $0, zone: zone, ja: ja) },
         ]
         if let lead {
-            view["leadEndpoint"] = Sanitized.line(lead.endpoint ?? "-")
-            view["leadSignature"] = Sanitized.line(lead.signature)
+            view["leadEndpoint"] = Sanitizer.sanitize(lead.endpoint ?? "-")
+            view["leadSignature"] = Sanitizer.sanitize(lead.signature)
         }
         if let incident = lead?.incidentID ?? items.compactMap(\.incidentID).first {
             let at = items.first { $0.incidentID == incident }?.confirmedAt ?? n.createdAt
             view["incidentLine"] = Incident.displayID(id: incident, createdAt: at)
         }
-        if !socContact.isEmpty { view["socContact"] = Sanitized.line(socContact) }
+        if !socContact.isEmpty { view["socContact"] = Sanitizer.sanitize(socContact) }
         return view
     }
 
     static func item(view item: NotificationItem, zone: TimeZone, ja: Bool) -> [String: Any] {
         var v: [String: Any] = [
             "urgencyLabel": item.urgency.label + (ja ? " " + item.urgency.japaneseName : " " + item.urgency.englishName),
-            "signature": Sanitized.line(item.signature.isEmpty ? item.signatureID : item.signature),
-            "endpoint": Sanitized.line(item.endpoint ?? "-"),
-            "category": Sanitized.line(item.category.isEmpty ? "-" : item.category),
+            "signature": Sanitizer.sanitize(item.signature.isEmpty ? item.signatureID : item.signature),
+            "endpoint": Sanitizer.sanitize(item.endpoint ?? "-"),
+            "category": Sanitizer.sanitize(item.category.isEmpty ? "-" : item.category),
             "count": item.count,
             "firstSeen": LocalTime.timestamp(item.firstSeen, zone: zone),
             "lastSeen": LocalTime.timestamp(item.lastSeen, zone: zone),
-            "evidence": item.evidence.map(Sanitized.line),
-            "reason": Sanitized.line(item.urgencyReason.isEmpty ? item.urgency.label : item.urgencyReason),
+            "evidence": item.evidence.map(Sanitizer.sanitize),
+            "reason": Sanitizer.sanitize(item.urgencyReason.isEmpty ? item.urgency.label : item.urgencyReason),
         ]
-        if let h = item.hostname, !h.isEmpty { v["hostname"] = Sanitized.line(h) }
-        if let note = item.note, !note.isEmpty { v["note"] = Sanitized.line(note) }
+        if let h = item.hostname, !h.isEmpty { v["hostname"] = Sanitizer.sanitize(h) }
+        if let note = item.note, !note.isEmpty { v["note"] = Sanitizer.sanitize(note) }
         if let id = item.incidentID { v["incident"] = Incident.displayID(id: id, createdAt: item.confirmedAt) }
         return v
     }

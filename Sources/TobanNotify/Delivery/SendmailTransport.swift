@@ -44,7 +44,7 @@ public struct SendmailTransport: NotificationTransport {
         case .timedOut:
             return .temporary("\(program) did not finish within \(Int(timeout)) s", retryAfter: nil)
         case .exited(let status, let stderr):
-            let said = Sanitized.line(stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            let said = Sanitizer.sanitize(stderr.trimmingCharacters(in: .whitespacesAndNewlines))
             switch status {
             case 0: return .delivered("\(program) exit 0" + (said.isEmpty ? "" : ": \(said)"))
             case 75: return .temporary("\(program) exit 75 (EX_TEMPFAIL)" + (said.isEmpty ? "" : ": \(said)"), retryAfter: nil)

@@ -36,7 +36,7 @@ public struct WebhookTransport: NotificationTransport {
         let (data, response, error) = exchange.wait()
         if let error { return .temporary("\(channel.name): \(error.localizedDescription)", retryAfter: nil) }
         guard let response else { return .temporary("\(channel.name): no response", retryAfter: nil) }
-        let said = Sanitized.line(String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
+        let said = Sanitizer.sanitize(String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
         let answer = "HTTP \(response.statusCode)" + (said.isEmpty ? "" : ": \(said)")
         switch response.statusCode {
         case 200..<300: return .delivered(answer)
@@ -80,9 +80,10 @@ public struct WebhookTransport: NotificationTransport {
     }
 
     static func standardPayload(_ n: CustomerNotification, items: [NotificationItem], at now: Date) -> [String: Any] {
-        [
+        let iso = ISO8601DateFormatter()
+        return [
             "type": "toban.notification.\(n.kind.rawValue)",
-            "timestamp": ISO8601DateFormatter().string(from: now),
+            "timestamp": iso.string(from: now),
             "data": [
                 "id": n.id,
                 "customer": n.customerID,
@@ -92,11 +93,11 @@ public struct WebhookTransport: NotificationTransport {
                 "incident": n.incidentID.map { Incident.displayID(id: $0, createdAt: items.first?.confirmedAt ?? n.createdAt) } as Any,
                 "items": items.map { item -> [String: Any] in
                     [
-                        "urgency": item.urgency.label, "signature": Sanitized.line(item.signature),
-                        "endpoint": Sanitized.line(item.endpoint ?? ""), "count": item.count,
-                        "first_seen": ISO8601DateFormatter().string(from: item.firstSeen),
-                        "last_seen": ISO8601DateFormatter().string(from: item.lastSeen),
-                        "evidence": item.evidence.map(Sanitized.line),
+                        "urgency": item.urgency.label, "signature": Sanitizer.sanitize(item.signature),
+                        "endpoint": Sanitizer.sanitize(item.endpoint ?? ""), "count": item.count,
+                        "first_seen": iso.string(from: item.firstSeen),
+                        "last_seen": iso.string(from: item.lastSeen),
+                        "evidence": item.evidence.map(Sanitizer.sanitize),
                     ]
                 },
             ] as [String: Any],

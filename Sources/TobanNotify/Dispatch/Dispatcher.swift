@@ -74,10 +74,16 @@ public final class Dispatcher: @unchecked Sendable {
             let items = try store.pendingOutboxItems(limit: 1000)
             if items.isEmpty { return }
             // Items of one customer in this batch join the message the first of them opens
-            // (the store places each into an open message of its target and class).
+            // (the store places each into an open message of its target and class), so the
+            // last delivery per customer and target is read once per batch, not per item.
+            var lastDeliveries: [String: Date?] = [:]
             let assignments = try items.map { item in
                 try planner.assignment(for: item) { customer, target in
-                    try store.lastDelivery(customer: customer, target: target, deliveryClass: .prompt)
+                    let key = customer + "\u{0}" + target
+                    if let known = lastDeliveries[key] { return known }
+                    let last = try store.lastDelivery(customer: customer, target: target, deliveryClass: .prompt)
+                    lastDeliveries[key] = last
+                    return last
                 }
             }
             let touched = try store.assemble(assignments, messageIDDomain: messageIDDomain, at: now)
@@ -161,15 +167,15 @@ public final class Dispatcher: @unchecked Sendable {
     /// check of the store's data version, not a pass). SIGTERM (through `stop`) lets the
     /// attempt in flight finish and record its result.
     public func run(stop: StopSignal, pollInterval: Duration = .seconds(1), onPass: ((PassSummary) -> Void)? = nil) throws {
-        var version = try store.dataVersion()
         while !stop.isStopped {
             let summary = try pass(stop: stop)
             onPass?(summary)
-            version = try store.dataVersion()
+            let version = try store.dataVersion()
             while !stop.isStopped {
                 let now = clock.now
-                if let next = try store.nextNotificationDue(), next <= now { break }
-                let untilDue = try store.nextNotificationDue().map { $0.timeIntervalSince(now) } ?? .infinity
+                let next = try store.nextNotificationDue()
+                if let next, next <= now { break }
+                let untilDue = next.map { $0.timeIntervalSince(now) } ?? .infinity
                 let nap = min(pollInterval, .milliseconds(Int64(max(1, min(untilDue, 3600) * 1000))))
                 if stop.wait(nap, clock: clock) { return }
                 let current = try store.dataVersion()

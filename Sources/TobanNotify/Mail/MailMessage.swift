@@ -1,4 +1,5 @@
 import Foundation
+import TobanCore
 
 /// A complete mail message for the sendmail program: headers built from structured,
 /// validated fields, and a UTF-8 body in base64.
@@ -58,7 +59,8 @@ public struct MailMessage: Sendable, Equatable {
         ]
         if !cc.isEmpty { headers.append("Cc: \(cc.joined(separator: ",\r\n "))") }
         headers += [
-            "Subject: " + EncodedWord.encode(Self.headerText(subject), headerName: "Subject"),
+            // One line: every control, invisible or reordering character made a visible stand-in.
+            "Subject: " + EncodedWord.encode(Sanitizer.sanitize(subject), headerName: "Subject"),
             "Date: \(MailDate.format(date, in: timeZone))",
             "Message-ID: \(messageID)",
         ]
@@ -77,19 +79,13 @@ public struct MailMessage: Sendable, Equatable {
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n"
     }
 
-    /// Subject text on one line: every control character (CR, LF, NUL, ESC…) and every
-    /// invisible or reordering character is replaced by its visible stand-in.
-    static func headerText(_ text: String) -> String {
-        Sanitized.line(text)
-    }
-
     /// A plain `local@domain` address: no display names, spaces, angle brackets, commas or
     /// control characters, so it can neither add a header nor a recipient.
     static func checkAddress(_ address: String, field: String) throws {
         let scalars = address.unicodeScalars
         guard !address.isEmpty, scalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
               !address.contains(where: { "<>(),;:\"[]\\".contains($0) }) else {
-            throw InvalidField(field: field, reason: "'\(Sanitized.line(address))' is not a plain address")
+            throw InvalidField(field: field, reason: "'\(Sanitizer.sanitize(address))' is not a plain address")
         }
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !address.hasPrefix("-") else {
@@ -100,7 +96,7 @@ public struct MailMessage: Sendable, Equatable {
     static func checkMessageID(_ id: String, field: String) throws {
         guard id.hasPrefix("<"), id.hasSuffix(">"), id.count > 4, id.contains("@"),
               id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != " " }) else {
-            throw InvalidField(field: field, reason: "'\(Sanitized.line(id))' is not a message id")
+            throw InvalidField(field: field, reason: "'\(Sanitizer.sanitize(id))' is not a message id")
         }
     }
 }

@@ -55,7 +55,7 @@ extension TobanStore {
 
     static func items(_ db: Database, notification id: Int64) throws -> [NotificationItem] {
         try Row.fetchAll(db, sql: """
-            SELECT \(OutboxItems.columns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT \(OutboxItems.qualifiedColumns)
             FROM notification_links l JOIN notification_items i ON i.id = l.item_id
             WHERE l.notification_id = ? ORDER BY i.id
             """, arguments: [id]).compactMap(OutboxItems.item)
@@ -99,7 +99,7 @@ extension TobanStore {
     }
 
     /// The message `item` joins on `delivery`'s target, created when there is none open.
-    static func place(_ db: Database, item: NotificationItem, deadline: Date?, delivery: NotificationAssignmentDelivery,
+    static func place(_ db: Database, item: NotificationItem, deadline: Date?, delivery: OutboxAssignment.Delivery,
                       messageIDDomain: String, at now: Date) throws -> Int64 {
         let recipients = JSONText.encode(delivery.recipients)
         // More about an incident the customer has heard of threads under its first message.
@@ -139,4 +139,3 @@ extension TobanStore {
     }
 }
 
-public typealias NotificationAssignmentDelivery = OutboxAssignment.Delivery

@@ -16,6 +16,8 @@ enum OutboxItems {
     static let cancelled = "cancelled"
 
     static let columns = "id, customer_id, incident_id, kind, urgency, arrived_at, confirmed_at, confirmed_by, state, deadline_at, content"
+    /// The same, of the table aliased `i` (joined to its links).
+    static let qualifiedColumns = columns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     @discardableResult
     static func insert(_ db: Database, _ item: NotificationItem, group: String, at now: Date) throws -> Int64 {

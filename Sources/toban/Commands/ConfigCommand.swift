@@ -32,7 +32,7 @@ struct ConfigCommand: ParsableCommand {
             // otherwise surface only when a P1 is due).
             let c = loaded.configuration
             do {
-                _ = try MessageTemplates(directories: NotifyWiring.templateDirectories(c.notify, environment: ProcessInfo.processInfo.environment))
+                _ = try NotifyWiring.renderer(c.notify)
             } catch {
                 problems.append("\(path): notify.templates: \(error)")
             }

@@ -77,30 +77,31 @@ struct OutboxCommand: ParsableCommand {
         let all = try store.notifications(NotificationFilter(), before: nil, limit: 5000)
         let shown = all.filter { !$0.state.isFinal || $0.state == .dead || ($0.sentAt.map { now.timeIntervalSince($0) < 86_400 } ?? false) }
             .sorted { ($0.state.isFinal ? 1 : 0, $0.urgency, $0.nextDue ?? $0.dueAt) < ($1.state.isFinal ? 1 : 0, $1.urgency, $1.nextDue ?? $1.dueAt) }
+        let iso = ISO8601DateFormatter()
         if json {
-            for n in shown { print(Self.jsonLine(n)) }
+            for n in shown { print(Self.jsonLine(n, iso: iso)) }
             return
         }
         print("ID     URG STATE      KIND      TARGET                 CUSTOMER     DUE                   DEADLINE              TRIES LAST")
         for n in shown {
-            let due = n.nextDue.map { ISO8601DateFormatter().string(from: $0) } ?? (n.sentAt.map { "sent " + ISO8601DateFormatter().string(from: $0) } ?? "-")
+            let due = n.nextDue.map { iso.string(from: $0) } ?? (n.sentAt.map { "sent " + iso.string(from: $0) } ?? "-")
             let last = Sanitizer.sanitize(n.lastResponse ?? n.heldReason ?? "")
-            let deadline = n.deadline.map { ISO8601DateFormatter().string(from: $0) + (n.nextDue.map { $0 > n.deadline! } ?? false ? "!" : "") } ?? "-"
+            let deadline = n.deadline.map { d in iso.string(from: d) + ((n.nextDue.map { $0 > d } ?? false) ? "!" : "") } ?? "-"
             print([String(n.id).padding(6), n.urgency.label.padding(3), n.state.rawValue.padding(10), n.kind.rawValue.padding(9),
                    Sanitizer.sanitize(n.target).padding(22), Sanitizer.sanitize(n.customerID).padding(12), due.padding(21), deadline.padding(21),
                    String(n.attempts).padding(5), String(last.prefix(60))].joined(separator: " "))
         }
     }
 
-    static func jsonLine(_ n: CustomerNotification) -> String {
+    static func jsonLine(_ n: CustomerNotification, iso: ISO8601DateFormatter) -> String {
         var o: [String: Any] = [
             "id": n.id, "customer": n.customerID, "urgency": n.urgency.label, "state": n.state.rawValue, "kind": n.kind.rawValue,
-            "target": n.target, "recipients": n.recipients, "due_at": ISO8601DateFormatter().string(from: n.dueAt),
+            "target": n.target, "recipients": n.recipients, "due_at": iso.string(from: n.dueAt),
             "attempts": n.attempts, "message_id": n.messageID, "revision": n.revision,
         ]
-        if let d = n.sentAt { o["sent_at"] = ISO8601DateFormatter().string(from: d) }
-        if let d = n.deadline { o["deadline"] = ISO8601DateFormatter().string(from: d) }
-        if let d = n.nextAttemptAt { o["next_attempt_at"] = ISO8601DateFormatter().string(from: d) }
+        if let d = n.sentAt { o["sent_at"] = iso.string(from: d) }
+        if let d = n.deadline { o["deadline"] = iso.string(from: d) }
+        if let d = n.nextAttemptAt { o["next_attempt_at"] = iso.string(from: d) }
         if let e = n.lastError { o["last_error"] = e }
         if let r = n.lastResponse { o["last_response"] = r }
         if let h = n.heldReason { o["held_reason"] = h }
@@ -114,9 +115,8 @@ struct OutboxCommand: ParsableCommand {
     func preview(_ n: CustomerNotification, store: TobanStore, config: TobanConfiguration?, now: Date) throws {
         var shown = n
         if n.revision == 0 && !n.state.followsDeliveryAttempt, let config {
-            let dispatcher = try NotifyWiring.dispatcher(store: store, configuration: config, clock: SystemClock())
             let items = try store.outboxItems(ofNotification: n.id)
-            let content = try dispatcher.renderer.render(n, items: items, customer: config.customer(id: n.customerID))
+            let content = try NotifyWiring.renderer(config.notify).render(n, items: items, customer: config.customer(id: n.customerID))
             shown.subject = content.subject
             shown.body = content.body
         }

@@ -16,12 +16,17 @@ enum NotifyWiring {
         return out
     }
 
+    /// The templates in use, and the renderer that fills them.
+    static func renderer(_ settings: NotifySettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MessageRenderer {
+        let templates = try MessageTemplates(directories: templateDirectories(settings, environment: environment))
+        return MessageRenderer(templates: templates, socContact: settings.socContact)
+    }
+
     static func dispatcher(store: TobanStore, configuration: TobanConfiguration, clock: any TobanClock,
                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Dispatcher {
         let settings = configuration.notify
-        let templates = try MessageTemplates(directories: templateDirectories(settings, environment: environment))
         let planner = OutboxPlanner(customers: configuration.customers, settings: settings)
-        let renderer = MessageRenderer(templates: templates, socContact: settings.socContact)
+        let renderer = try renderer(settings, environment: environment)
         let mail = SendmailTransport(program: settings.sendmailPath, from: settings.fromAddress, customers: configuration.customers)
         let webhooks = WebhookTransport(channels: planner.webhookChannels, customers: configuration.customers)
         var host = [CChar](repeating: 0, count: 256)
