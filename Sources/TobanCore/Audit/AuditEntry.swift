@@ -36,4 +36,6 @@ public enum AuditSubject: String, Codable, Sendable, CaseIterable {
     case incident
     case notification
     case customer
+    /// A page of the on-call ladder (paged, acknowledged).
+    case page
 }

@@ -28,11 +28,20 @@ public struct Incident: Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var comment: String
+    /// Why the urgency is what it is (the lead detection's reason, at escalation).
+    public var urgencyReason: String = ""
+    /// Closed as a duplicate of this incident, which took its detections and notifications.
+    public var mergedInto: Int64?
+    /// Opened again from this closed incident (a closed incident is final).
+    public var reopenedFrom: Int64?
+    /// The customer asked for on-site response (駆け付け) within the ★★★ window.
+    public var onSiteRequest: OnSiteRequest?
 
     public init(id: Int64 = 0, customerID: String, title: String, urgency: Urgency, state: IncidentState = .open,
                 outcome: IncidentOutcome? = nil, detectionIDs: [Int64] = [], endpoints: [IPAddress] = [],
                 owner: String? = nil, escalatedTo: String? = nil, acknowledgeBy: Date? = nil,
-                createdAt: Date, updatedAt: Date? = nil, comment: String = "") {
+                createdAt: Date, updatedAt: Date? = nil, comment: String = "", urgencyReason: String = "",
+                mergedInto: Int64? = nil, reopenedFrom: Int64? = nil, onSiteRequest: OnSiteRequest? = nil) {
         self.id = id
         self.customerID = customerID
         self.title = title
@@ -47,6 +56,10 @@ public struct Incident: Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
         self.comment = comment
+        self.urgencyReason = urgencyReason
+        self.mergedInto = mergedInto
+        self.reopenedFrom = reopenedFrom
+        self.onSiteRequest = onSiteRequest
     }
 
     public enum TransitionError: Error, Equatable, CustomStringConvertible {
@@ -97,4 +110,65 @@ public enum IncidentOutcome: String, Codable, Sendable, CaseIterable {
     case falsePositive = "false_positive"
     case benign
     case duplicate
+
+    public var label: String {
+        switch self {
+        case .truePositive: return "true positive"
+        case .falsePositive: return "false positive"
+        case .benign: return "benign"
+        case .duplicate: return "duplicate"
+        }
+    }
+}
+
+extension IncidentState {
+    public var label: String {
+        switch self {
+        case .open: return "open"
+        case .investigating: return "investigating"
+        case .customerNotified: return "customer notified"
+        case .contained: return "contained"
+        case .closed: return "closed"
+        }
+    }
+
+    /// The next state the "advance" key moves to (investigating → customer notified →
+    /// contained); nil when only closing remains.
+    public var advanced: IncidentState? {
+        switch self {
+        case .open: return .investigating
+        case .investigating: return .customerNotified
+        case .customerNotified: return .contained
+        case .contained, .closed: return nil
+        }
+    }
+}
+
+/// An on-site response (駆け付け) the customer asked for: who recorded it, when, and what.
+public struct OnSiteRequest: Sendable, Equatable, Codable {
+    public var requestedBy: String
+    public var requestedAt: Date
+    public var note: String
+    public init(requestedBy: String, requestedAt: Date, note: String) {
+        self.requestedBy = requestedBy
+        self.requestedAt = requestedAt
+        self.note = note
+    }
+}
+
+/// The on-site response window a ★★★ notice opens: `days` from the moment the customer
+/// received it. Before any ★★★ notice went out there is no window.
+public struct OnSiteWindow: Sendable, Equatable {
+    public var opened: Date
+    public var closes: Date
+
+    public init?(starNoticeReceivedAt: Date?, days: Int) {
+        guard let opened = starNoticeReceivedAt else { return nil }
+        self.opened = opened
+        closes = opened.addingTimeInterval(Double(days) * 86_400)
+    }
+
+    public func isOpen(at now: Date) -> Bool { now < closes }
+    /// Time left at `now` (zero once closed).
+    public func remaining(at now: Date) -> TimeInterval { max(0, closes.timeIntervalSince(now)) }
 }

@@ -100,6 +100,9 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case followup
     /// PagerDuty: the incident was closed.
     case resolve
+    /// Not to a customer: the on-call ladder paging someone in the SOC (written, not
+    /// rendered from items; outside the customers' caps and SLA).
+    case page
 }
 
 public enum NotificationChannel: String, Codable, Sendable, CaseIterable {

@@ -24,6 +24,8 @@ public final class Dispatcher: @unchecked Sendable {
     /// How long an attempt may take before another dispatcher may take it over.
     public let lease: TimeInterval
     public let messageIDDomain: String
+    /// The on-call ladder, checked at every pass (none: nobody is paged).
+    public var pager: OnCallPager?
 
     public init(store: TobanStore, planner: OutboxPlanner, renderer: MessageRenderer, mail: any NotificationTransport,
                 webhooks: any NotificationTransport, clock: any TobanClock, owner: String, lease: TimeInterval = 120) {
@@ -47,12 +49,13 @@ public final class Dispatcher: @unchecked Sendable {
         public var retrying = 0
         public var dead = 0
         public var postponed = 0
+        public var paged = 0
         /// One line per attempt: id, target, outcome.
         public var log: [String] = []
 
         public var description: String {
             "assembled \(assembled) item(s) (\(skipped) not notified by policy), sent \(sent), retrying \(retrying), dead \(dead), "
-                + "postponed by the hourly cap \(postponed)"
+                + "postponed by the hourly cap \(postponed)" + (paged > 0 ? ", paged \(paged)" : "")
         }
     }
 
@@ -62,6 +65,7 @@ public final class Dispatcher: @unchecked Sendable {
         let now = now ?? clock.now
         var summary = PassSummary()
         try assemblePending(at: now, into: &summary)
+        if let pager { summary.paged += try pager.pass(at: now).count }
         for n in try store.dueNotifications(at: now) {
             if stop?.isStopped == true { break }
             try attempt(n, at: now, into: &summary)
@@ -112,7 +116,7 @@ public final class Dispatcher: @unchecked Sendable {
     func attempt(_ n: CustomerNotification, at now: Date, into summary: inout PassSummary) throws {
         // The hourly cap: a customer gets at most so many messages an hour on a target; the
         // rest wait and fold into the message the cap allows next.
-        if n.state == .approved, !n.target.hasPrefix("webhook:soc/") {
+        if n.state == .approved, n.kind != .page, !n.target.hasPrefix("webhook:soc/") {
             let cap = planner.tuning(for: customerOrDefault(n.customerID)).maxMessagesPerHour
             let recent = try store.deliveries(customer: n.customerID, target: n.target, since: now.addingTimeInterval(-3600))
             if recent.count >= cap, let oldest = recent.oldest {
@@ -124,7 +128,9 @@ public final class Dispatcher: @unchecked Sendable {
         }
         let customer = planner.customers[n.customerID]
         guard let claimed = try store.claimNotification(n.id, owner: owner, at: now, lease: lease, render: { notification, items in
-            try renderer.render(notification, items: items, customer: customer)
+            // A page is written by the ladder, not rendered from a customer's items.
+            if notification.kind == .page { return (notification.subject, notification.body) }
+            return try renderer.render(notification, items: items, customer: customer)
         }) else { return }
         let transport = claimed.notification.channel == .mail ? mail : webhooks
         let result = transport.deliver(claimed.notification, items: claimed.items, at: now)
@@ -171,8 +177,12 @@ public final class Dispatcher: @unchecked Sendable {
             let summary = try pass(stop: stop)
             onPass?(summary)
             let version = try store.dataVersion()
+            // The ladder's clock moves without any change in the store (a deadline comes
+            // near, a page goes unacknowledged): with a pager, a pass at least this often.
+            let pagerCheck = pager.map { _ in clock.now.addingTimeInterval(OnCallPager.checkInterval) }
             while !stop.isStopped {
                 let now = clock.now
+                if let pagerCheck, now >= pagerCheck { break }
                 let next = try store.nextNotificationDue()
                 if let next, next <= now { break }
                 let untilDue = next.map { $0.timeIntervalSince(now) } ?? .infinity

@@ -15,7 +15,7 @@ enum AuditedTable {
         case .endpoint: self = .endpoint
         case .incident: self = .incident
         case .notification: self = .notification
-        case .customer: return nil
+        case .customer, .page: return nil
         }
     }
 

@@ -40,6 +40,9 @@ enum StoreMigrations {
         migrator.registerMigration("v6-outbox") { db in
             try db.execute(sql: schemaV6Outbox)
         }
+        migrator.registerMigration("v7-incident-work") { db in
+            try db.execute(sql: schemaV7IncidentWork)
+        }
         return migrator
     }
 
@@ -54,6 +57,37 @@ enum StoreMigrations {
         static let signatureQueue = "detections_signature_queue"
         static let customerQueue = "detections_customer_queue"
     }
+
+    /// Migration "v7-incident-work": what working an incident to its close needs (merge,
+    /// reopen, urgency reason, on-site requests), and the on-call ladder's pages.
+    static let schemaV7IncidentWork = """
+    ALTER TABLE incidents ADD COLUMN urgency_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incidents ADD COLUMN merged_into INTEGER;
+    ALTER TABLE incidents ADD COLUMN reopened_from INTEGER;
+    ALTER TABLE incidents ADD COLUMN on_site_request TEXT;
+    CREATE INDEX incidents_worklist ON incidents (state, urgency, created_at);
+    CREATE INDEX notifications_incident ON notifications (incident_id);
+
+    CREATE TABLE pages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chain TEXT NOT NULL,
+        customer_id TEXT,
+        urgency INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        round INTEGER NOT NULL,
+        layer TEXT NOT NULL,
+        login TEXT NOT NULL,
+        paged_at INTEGER NOT NULL,
+        acknowledge_by INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER
+    );
+    CREATE INDEX pages_chain ON pages (chain, id);
+    CREATE INDEX pages_open ON pages (acknowledged_at, resolved_at);
+    """
 
     static let schemaV1 = """
     CREATE TABLE customers (

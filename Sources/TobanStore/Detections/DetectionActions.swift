@@ -68,14 +68,15 @@ extension TobanStore {
             let endpoints = Array(Set(detections.compactMap(\.endpoint))).sorted()
             var incident = Incident(customerID: lead.customerID, title: title, urgency: lead.urgency, detectionIDs: unique,
                                     endpoints: endpoints, owner: actor, escalatedTo: escalatedTo, acknowledgeBy: acknowledgeBy,
-                                    createdAt: now, comment: comment)
+                                    createdAt: now, comment: comment, urgencyReason: lead.urgencyReason)
             try db.execute(sql: """
                 INSERT INTO incidents (customer_id, title, urgency, state, outcome, endpoints, owner, escalated_to, acknowledge_by,
-                                       created_at, updated_at, comment)
-                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
+                                       created_at, updated_at, comment, urgency_reason)
+                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [incident.customerID, incident.title, incident.urgency.rawValue, incident.state.rawValue,
                                  JSONText.encode(endpoints.map(\.description)), actor, escalatedTo,
-                                 acknowledgeBy?.storeMilliseconds, now.storeMilliseconds, now.storeMilliseconds, comment])
+                                 acknowledgeBy?.storeMilliseconds, now.storeMilliseconds, now.storeMilliseconds, comment,
+                                 lead.urgencyReason])
             incident.id = db.lastInsertedRowID
             for id in unique {
                 try db.execute(sql: "INSERT INTO incident_detections (incident_id, detection_id) VALUES (?, ?)", arguments: [incident.id, id])

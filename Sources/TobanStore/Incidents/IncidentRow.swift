@@ -5,7 +5,7 @@ import TobanCore
 enum IncidentRow {
     static let columns = """
     id, customer_id, title, urgency, state, outcome, endpoints, owner, escalated_to, acknowledge_by, \
-    created_at, updated_at, comment
+    created_at, updated_at, comment, urgency_reason, merged_into, reopened_from, on_site_request
     """
 
     static func incident(_ row: Row, detectionIDs: [Int64]) -> Incident {
@@ -20,7 +20,10 @@ enum IncidentRow {
             acknowledgeBy: (row["acknowledge_by"] as Int64?).map { Date(storeMilliseconds: $0) },
             createdAt: Date(storeMilliseconds: row["created_at"]),
             updatedAt: Date(storeMilliseconds: row["updated_at"]),
-            comment: row["comment"])
+            comment: row["comment"],
+            urgencyReason: row["urgency_reason"] ?? "",
+            mergedInto: row["merged_into"], reopenedFrom: row["reopened_from"],
+            onSiteRequest: JSONText.decode(OnSiteRequest.self, from: row["on_site_request"]))
     }
 
     static func detectionIDs(_ db: Database, incident id: Int64) throws -> [Int64] {
