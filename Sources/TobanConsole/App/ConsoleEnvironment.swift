@@ -29,11 +29,27 @@ public struct ConsoleEnvironment {
     public var switchTheme: ((String) -> String?)?
     /// Theme names offered by `:theme` completion.
     public var themeNames: [String]
+    /// Each customer's confirmation deadlines (the header counts down to the nearest).
+    public var deadlines: ConfirmationDeadlines
+    /// Who is on call at an instant, one short label per layer ("analyst suzuki").
+    public var onCall: (@Sendable (Date) -> [String])?
+    /// Exact previews and immediate assembly of confirmed items (nil: the stored text).
+    public var outbox: (any OutboxDriver)?
+    /// Runs the analyst's editor on a file (nil: editing is not available here).
+    public var editor: EditorLauncher?
+    /// Analysts' logins, offered when assigning an incident.
+    public var analysts: [String]
+    /// Days a ★★★ notice keeps the on-site response (駆け付け) window open.
+    public var onSiteWindowDays: Int
+    /// Ring the bell on a new page.
+    public var bell: Bool
 
     public init(store: TobanStore, analyst: String, clock: any TobanClock, keymap: Keymap = .defaults, unicode: Bool = true,
                 borders: BorderSet = .boxDrawing, pageSize: Int = 200, windowLimit: Int = 600,
                 undoWindow: TimeInterval = 10, switchTheme: ((String) -> String?)? = nil,
-                themeNames: [String] = ["dark", "light", "high-contrast", "mono"]) {
+                themeNames: [String] = ["dark", "light", "high-contrast", "mono"], deadlines: ConfirmationDeadlines = ConfirmationDeadlines(),
+                onCall: (@Sendable (Date) -> [String])? = nil, outbox: (any OutboxDriver)? = nil, editor: EditorLauncher? = nil,
+                analysts: [String] = [], onSiteWindowDays: Int = 30, bell: Bool = true) {
         self.store = store
         self.analyst = analyst
         self.keymap = keymap
@@ -45,6 +61,13 @@ public struct ConsoleEnvironment {
         self.undoWindow = undoWindow
         self.switchTheme = switchTheme
         self.themeNames = themeNames
+        self.deadlines = deadlines
+        self.onCall = onCall
+        self.outbox = outbox
+        self.editor = editor
+        self.analysts = analysts
+        self.onSiteWindowDays = onSiteWindowDays
+        self.bell = bell
     }
 
     /// The login name: `$USER`, else the password database, else the uid.

@@ -8,6 +8,10 @@ public struct Overview: Sendable, Equatable {
     public var rate: [Int] = []
     public var health: IngestHealth?
     public var customerNames: [String: String] = [:]
+    /// Open P1/P2 detections nobody has confirmed to the customer yet, oldest first.
+    public var awaiting: [AwaitingConfirmation] = []
+    /// The on-call ladder's open pages (a banner on every console until acknowledged).
+    public var pages: [Page] = []
     public init() {}
 }
 
@@ -64,6 +68,16 @@ public enum ConsoleMessage: Sendable {
     case endpoints(token: Int, generation: Int, rows: [Endpoint], append: Bool, full: Bool)
     case endpointsRefresh(token: Int, rows: [Endpoint])
     case endpointPage(token: Int, EndpointPageData)
+    case incidents(token: Int, generation: Int, rows: [IncidentListEntry], append: Bool, full: Bool)
+    case incidentPage(token: Int, IncidentDossier)
+    case outbox(token: Int, OutboxListing)
+    case preview(token: Int, lines: [String])
+    /// F9 found these open incidents of the customer: offer them, or a new one.
+    case escalationChoices(ActionTarget, customer: String, open: [Incident])
+    /// The open incidents another one can merge into.
+    case mergeChoices(incidentID: Int64, open: [Incident])
+    /// The analyst's editor finished with a message's text (nil: unchanged or failed).
+    case edited(notificationID: Int64, subject: String, body: String)
     case actionDone(ActionOutcome)
     case failed(String)
 }

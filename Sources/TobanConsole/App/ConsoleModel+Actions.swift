@@ -7,20 +7,25 @@ enum TriageKind: Sendable, Equatable {
     case acknowledge, claim
     case dispose(Disposition)
     case escalate(comment: String)
+    /// Escalate into an open incident.
+    case join(incidentID: Int64, comment: String)
+    /// Confirm to the customer without an incident.
+    case confirm(note: String)
 
     var verb: String {
         switch self {
         case .acknowledge: return "acknowledged"
         case .claim: return "claimed"
-        case .dispose(let d): return "closed (\(d.category.map { "cat \($0)" } ?? d.rawValue))"
-        case .escalate: return "escalated"
+        case .dispose(let d): return "closed as \(d.shortLabel)"
+        case .escalate, .join: return "escalated"
+        case .confirm: return "confirmed to the customer"
         }
     }
 
     /// Dispositions and escalations move the cursor on to the next item (Sguil's model).
     var advances: Bool {
         switch self {
-        case .dispose, .escalate: return true
+        case .dispose, .escalate, .join, .confirm: return true
         case .acknowledge, .claim: return false
         }
     }
@@ -51,7 +56,8 @@ extension ConsoleModel {
         return [.background(Self.triageJob(store, kind: kind, target: target, actor: environment.analyst, now: now, token: token))]
     }
 
-    static func triageJob(_ store: TobanStore, kind: TriageKind, target: ActionTarget, actor: String, now: Date, token: Int) -> Loaders.Job {
+    static func triageJob(_ store: TobanStore, kind: TriageKind, target: ActionTarget, actor: String, now: Date, token: Int,
+                          outbox: (any OutboxDriver)? = nil) -> Loaders.Job {
         { inbox in
             Loaders.guarded(inbox, "action") {
                 let ids: [Int64]
@@ -74,7 +80,15 @@ extension ConsoleModel {
                 case .escalate(let comment):
                     let (incident, r) = try store.escalate(ids, comment: comment, actor: actor, at: now)
                     result = r
-                    extra = " → incident #\(incident.id)"
+                    extra = " → new incident \(Incident.displayID(id: incident.id, createdAt: incident.createdAt)); the customer is notified as their policy says"
+                case .join(let incidentID, let comment):
+                    let (incident, r) = try store.escalate(ids, joining: incidentID, comment: comment, actor: actor, at: now)
+                    result = r
+                    extra = " → joined \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
+                case .confirm(let note):
+                    result = try store.confirm(ids, note: note, actor: actor, at: now)
+                    try outbox?.assemble(at: now)
+                    extra = "; a message is drafted in the outbox (O)"
                 }
                 var removes = false
                 if case .dispose = kind { removes = true }
@@ -85,11 +99,42 @@ extension ConsoleModel {
         }
     }
 
+    /// F9: first the open incidents of the customer, to join one or open a new one.
     mutating func beginEscalate() -> [Effect] {
         guard let (target, _) = currentTarget() else { return [] }
+        return [.background(Loaders.escalationChoices(store, target: target))]
+    }
+
+    /// The picker F9 offers: a new incident first, then the customer's open incidents.
+    mutating func offerEscalation(_ target: ActionTarget, customer: String, open: [Incident]) {
+        guard !open.isEmpty else {
+            state.pendingTarget = target
+            state.prompt = PromptState(kind: .escalateComment, input: TextInput())
+            return
+        }
+        var options = [PickerState.Option("New incident", value: nil)]
+        options += open.map { i in
+            .init("join \(Incident.displayID(id: i.id, createdAt: i.createdAt))  \(i.urgency.label)  \(i.state.label)  \(i.title)",
+                  value: "\(i.id)")
+        }
+        let name = state.overview.customerNames[customer] ?? customer
+        state.picker = PickerState(title: "Escalate (\(name)): a new incident, or join an open one", options: options,
+                                   purpose: .escalate(target))
+    }
+
+    mutating func beginConfirm() -> [Effect] {
+        guard let (target, _) = currentTarget() else { return [] }
         state.pendingTarget = target
-        state.prompt = PromptState(kind: .escalateComment, input: TextInput())
+        state.prompt = PromptState(kind: .confirmNote, input: TextInput())
         return []
+    }
+
+    mutating func submitConfirm(note: String) -> [Effect] {
+        guard let target = state.pendingTarget else { return [] }
+        state.pendingTarget = nil
+        let token = currentTarget()?.token ?? state.top.token
+        return [.background(Self.triageJob(store, kind: .confirm(note: note.trimmingCharacters(in: .whitespaces)), target: target,
+                                           actor: environment.analyst, now: now, token: token, outbox: environment.outbox))]
     }
 
     mutating func submitEscalate(comment: String) -> [Effect] {
@@ -148,6 +193,20 @@ extension ConsoleModel {
         }]
     }
 
+    /// Re-reads the incident and outbox screens in the stack.
+    mutating func refreshEscalationScreens() -> [Effect] {
+        var effects: [Effect] = []
+        for screen in state.stack {
+            switch screen {
+            case .incidents(let s): effects += reloadIncidents(token: s.token)
+            case .incidentPage(let p): effects.append(.background(Loaders.incidentPage(store, token: p.token, id: p.incidentID)))
+            case .outbox(let s): effects.append(.background(Loaders.outbox(store, token: s.token, now: now)))
+            default: break
+            }
+        }
+        return effects
+    }
+
     mutating func applyOutcome(_ o: ActionOutcome) -> [Effect] {
         setMessage(o.summary)
         if o.isUndo {
@@ -156,7 +215,7 @@ extension ConsoleModel {
             state.lastAction = LastAction(groupID: g, summary: o.summary, at: o.at)
         }
         var effects: [Effect] = [.background(Loaders.overview(store, now: now))]
-        guard let i = state.index(of: o.screenToken) else { return effects + refreshTop() }
+        guard let i = state.index(of: o.screenToken) else { return effects + refreshTop() + refreshEscalationScreens() }
         switch state.stack[i] {
         case .queue(let q):
             let ids = Set(o.detectionIDs)
@@ -191,7 +250,14 @@ extension ConsoleModel {
             effects.append(.background(Loaders.endpointPage(store, token: p.token, customer: p.customerID, address: p.address)))
         case .help:
             break
+        case .incidents, .incidentPage, .outbox, .preview:
+            break
         }
-        return effects
+        // Marks linked to an incident are spent.
+        if o.removesRows && o.detectionIDs.isEmpty {
+            for screen in state.stack { if case .queue(let q) = screen { state.withQueue(q.token) { $0.marks = [] } } }
+        }
+        // Incident and outbox screens anywhere in the stack show the action's effect.
+        return effects + refreshEscalationScreens()
     }
 }

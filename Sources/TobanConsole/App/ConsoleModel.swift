@@ -69,6 +69,7 @@ public struct ConsoleModel: ConsoleApp {
 
     mutating func handle(key: Key) -> [Effect] {
         if state.prompt != nil { return handlePrompt(key: key) }
+        if state.picker != nil { return handlePicker(key: key) }
         let context = state.top.keyContext
         var effects: [Effect] = []
         for outcome in state.matcher.feed(key, in: context, keymap: environment.keymap) {
@@ -98,8 +99,11 @@ public struct ConsoleModel: ConsoleApp {
             state.stack.append(.help(HelpScreen(token: state.makeToken())))
             return []
         case .filter:
-            guard case .queue(let q) = state.top else { return [] }
-            state.prompt = PromptState(kind: .filter, input: TextInput(q.queryText))
+            switch state.top {
+            case .queue(let q): state.prompt = PromptState(kind: .filter, input: TextInput(q.queryText))
+            case .incidents(let s): state.prompt = PromptState(kind: .filter, input: TextInput(s.queryText))
+            default: return []
+            }
             revalidatePrompt()
             return []
         case .command:
@@ -124,7 +128,11 @@ public struct ConsoleModel: ConsoleApp {
             return setGrouping(next)
         case .toggleMark: return toggleMark()
         case .acknowledge: return triage(.acknowledge)
-        case .claim: return triage(.claim)
+        case .claim:
+            switch state.top {
+            case .incidents, .incidentPage: return performIncident(.claim)
+            default: return triage(.claim)
+            }
         case .disposition(let n):
             guard let d = Disposition(category: n) else { return [] }
             return triage(.dispose(d))
@@ -134,8 +142,38 @@ public struct ConsoleModel: ConsoleApp {
         case .markSuspect: return beginEndpointStatus(.suspect)
         case .markCleared: return beginEndpointStatus(.cleared)
         case .markContained: return beginEndpointStatus(.contained)
+        case .viewIncidents:
+            if case .incidents = state.top { return [] }
+            return pushIncidents()
+        case .viewOutbox:
+            if case .outbox = state.top { return [] }
+            return pushOutbox()
+        case .acknowledgePage: return acknowledgePage()
+        case .confirm: return beginConfirm()
+        case .advanceIncident, .closeIncident, .addNote, .assignIncident, .linkMarked, .mergeIncident, .reopenIncident, .recordOnSite:
+            return performIncident(action)
+        case .preview, .editMessage, .sendNow, .holdMessage, .releaseMessage, .mergeIntoDigest, .cancelMessage, .retryMessage:
+            return performOutbox(action)
         case .submit, .cancel: return []
         }
+    }
+
+    /// `!`: "I have it" for the page in the banner (the oldest most urgent one).
+    mutating func acknowledgePage() -> [Effect] {
+        guard let page = state.overview.pages.first else {
+            setMessage("no open page to acknowledge")
+            return []
+        }
+        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
+        state.overview.pages.removeFirst()
+        return [.background { inbox in
+            Loaders.guarded(inbox, "acknowledge page") {
+                let chain = try store.acknowledgePage(page.id, actor: actor, at: now)
+                return .actionDone(ActionOutcome(summary: chain == nil ? "that page was already acknowledged"
+                                                     : "page acknowledged: \(page.summary)",
+                                                 groupID: nil, detectionIDs: [], removesRows: false, at: now, screenToken: token, isUndo: false))
+            }
+        }]
     }
 
     // MARK: Navigation
@@ -165,6 +203,18 @@ public struct ConsoleModel: ConsoleApp {
         case .help(var h):
             h.scroll = max(0, h.scroll + delta)
             state.stack[state.stack.count - 1] = .help(h)
+        case .incidents(let s):
+            return moveIncidents(token: s.token, by: delta)
+        case .incidentPage(let p):
+            moveIncidentPage(token: p.token, by: delta)
+        case .outbox(let o):
+            state.withOutbox(o.token) { s in
+                guard !s.rows.isEmpty else { return }
+                s.selected = min(max(0, s.selected + delta), s.rows.count - 1)
+            }
+        case .preview(var p):
+            p.scroll = max(0, p.scroll + delta)
+            state.stack[state.stack.count - 1] = .preview(p)
         }
         return []
     }
@@ -180,7 +230,13 @@ public struct ConsoleModel: ConsoleApp {
         case .endpoints(let e):
             state.withEndpoints(e.token) { $0.selected = top ? 0 : max(0, $0.rows.count - 1) }
             return []
-        case .detail, .endpointPage, .help:
+        case .incidents(let s):
+            state.withIncidents(s.token) { $0.selected = top ? 0 : max(0, $0.rows.count - 1) }
+            return []
+        case .outbox(let s):
+            state.withOutbox(s.token) { $0.selected = top ? 0 : max(0, $0.rows.count - 1) }
+            return []
+        case .detail, .endpointPage, .help, .incidentPage, .preview:
             return move(by: top ? -1_000_000 : 1_000_000)
         }
     }
@@ -209,7 +265,19 @@ public struct ConsoleModel: ConsoleApp {
         case .endpoints(let e):
             guard let ep = e.selectedEndpoint else { return [] }
             return pushEndpointPage(customer: ep.customerID, address: ep.address)
-        case .endpointPage, .help:
+        case .incidents(let s):
+            guard let i = s.selectedIncident else { return [] }
+            return pushIncidentPage(i.id)
+        case .incidentPage(let p):
+            guard let data = p.data else { return [] }
+            if p.cursor < data.detections.count { return pushDetail(data.detections[p.cursor].id) }
+            let e = p.cursor - data.detections.count
+            guard data.endpoints.indices.contains(e) else { return [] }
+            return pushEndpointPage(customer: data.endpoints[e].customerID, address: data.endpoints[e].address)
+        case .outbox(let s):
+            guard let n = s.selectedNotification else { return [] }
+            return pushPreview(n.id)
+        case .endpointPage, .help, .preview:
             return []
         }
     }
@@ -242,6 +310,10 @@ public struct ConsoleModel: ConsoleApp {
         case .endpoints(let e): return [.background(Loaders.endpointsRefresh(store, token: e.token, keys: e.rows.map { ($0.customerID, $0.address) }))]
         case .endpointPage(let p): return [.background(Loaders.endpointPage(store, token: p.token, customer: p.customerID, address: p.address))]
         case .help: return []
+        case .incidents(let s): return reloadIncidents(token: s.token)
+        case .incidentPage(let p): return [.background(Loaders.incidentPage(store, token: p.token, id: p.incidentID))]
+        case .outbox(let o): return [.background(Loaders.outbox(store, token: o.token, now: now))]
+        case .preview(let p): return [.background(Loaders.preview(store, driver: environment.outbox, token: p.token, id: p.notificationID, now: now))]
         }
     }
 
@@ -283,7 +355,10 @@ public struct ConsoleModel: ConsoleApp {
         case .overview(let o):
             state.overview = o
             state.overviewRequestedAt = nil
-            return []
+            // A new page rings once, on every console.
+            let fresh = o.pages.filter { !state.pagesRung.contains($0.id) }
+            state.pagesRung.formUnion(fresh.map(\.id))
+            return fresh.isEmpty || !environment.bell ? [] : [.bell]
         case let .queuePage(token, generation, placement, rows, selectID, full):
             applyQueuePage(token: token, generation: generation, placement: placement, rows: rows, selectID: selectID, full: full)
             return drillIfPending(token)
@@ -314,6 +389,38 @@ public struct ConsoleModel: ConsoleApp {
                 state.stack[i] = .endpointPage(p)
             }
             return []
+        case let .incidents(token, generation, rows, append, full):
+            applyIncidents(token: token, generation: generation, rows: rows, append: append, full: full)
+            return []
+        case let .incidentPage(token, data):
+            state.withIncidentPage(token) { p in
+                p.data = data
+                p.cursor = min(p.cursor, max(0, p.openableCount - 1))
+            }
+            return []
+        case let .outbox(token, listing):
+            state.withOutbox(token) { s in
+                let selectedID = s.selectedNotification?.id
+                s.rows = listing.notifications
+                s.pendingItems = listing.pendingItems
+                s.loading = false
+                s.selected = selectedID.flatMap { id in s.rows.firstIndex { $0.id == id } } ?? min(s.selected, max(0, s.rows.count - 1))
+            }
+            return []
+        case let .preview(token, lines):
+            if let i = state.index(of: token), case .preview(var p) = state.stack[i] {
+                p.lines = lines
+                state.stack[i] = .preview(p)
+            }
+            return []
+        case let .escalationChoices(target, customer, open):
+            offerEscalation(target, customer: customer, open: open)
+            return []
+        case let .mergeChoices(incidentID, open):
+            offerMerge(incidentID: incidentID, open: open)
+            return []
+        case let .edited(id, subject, body):
+            return saveEdit(id: id, subject: subject, body: body)
         case .actionDone(let outcome):
             return applyOutcome(outcome)
         case .failed(let text):

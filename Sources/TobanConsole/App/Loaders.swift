@@ -19,6 +19,8 @@ enum Loaders {
                 o.rate = try store.detectionRate(bucketMinutes: 1, span: 3600, now: now).map(\.count)
                 o.health = try store.ingestHealth(now: now)
                 o.customerNames = Dictionary(try store.customerNames().map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })
+                o.awaiting = try store.awaitingConfirmation()
+                o.pages = try store.openPages()
                 return .overview(o)
             }
         }

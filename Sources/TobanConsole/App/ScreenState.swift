@@ -91,6 +91,10 @@ public enum Screen: Equatable, Sendable {
     case endpoints(EndpointsScreen)
     case endpointPage(EndpointPageScreen)
     case help(HelpScreen)
+    case incidents(IncidentsScreen)
+    case incidentPage(IncidentPageScreen)
+    case outbox(OutboxScreen)
+    case preview(PreviewScreen)
 
     public var token: Int {
         switch self {
@@ -99,6 +103,10 @@ public enum Screen: Equatable, Sendable {
         case .endpoints(let s): return s.token
         case .endpointPage(let s): return s.token
         case .help(let s): return s.token
+        case .incidents(let s): return s.token
+        case .incidentPage(let s): return s.token
+        case .outbox(let s): return s.token
+        case .preview(let s): return s.token
         }
     }
 
@@ -109,6 +117,10 @@ public enum Screen: Equatable, Sendable {
         case .endpoints: return .endpoints
         case .endpointPage: return .endpointPage
         case .help: return .help
+        case .incidents: return .incidents
+        case .incidentPage: return .incidentPage
+        case .outbox: return .outbox
+        case .preview: return .preview
         }
     }
 
@@ -119,6 +131,11 @@ public enum Screen: Equatable, Sendable {
         case .endpoints: return "Endpoints 被疑端末"
         case .endpointPage(let s): return "\(s.address)"
         case .help: return "Help"
+        case .incidents: return "Incidents"
+        case .incidentPage(let s):
+            return s.data.map { Incident.displayID(id: $0.incident.id, createdAt: $0.incident.createdAt) } ?? "Incident \(s.incidentID)"
+        case .outbox: return "Outbox"
+        case .preview(let s): return "Message #\(s.notificationID)"
         }
     }
 }
@@ -131,6 +148,15 @@ public struct PromptState: Equatable, Sendable {
         /// Escalation comment for these detections (nil: resolve the targets on submit).
         case escalateComment
         case endpointNote(customer: String, address: IPAddress, status: EndpointStatus)
+        /// Escalation comment when joining an open incident.
+        case joinComment(incidentID: Int64)
+        case confirmNote
+        case incidentNote(Int64)
+        case closeComment(incidentID: Int64, outcome: IncidentOutcome)
+        case reopenComment(Int64)
+        case onSiteNote(Int64)
+        case holdReason(Int64)
+        case cancelReason(Int64)
     }
     public var kind: Kind
     public var input: TextInput
@@ -144,6 +170,14 @@ public struct PromptState: Equatable, Sendable {
         case .command: return ":"
         case .escalateComment: return "Escalation comment: "
         case .endpointNote(_, _, let status): return "Note (\(status.japaneseName)): "
+        case .joinComment: return "Comment for the incident: "
+        case .confirmNote: return "Note to the customer (optional): "
+        case .incidentNote: return "Note: "
+        case .closeComment(_, let outcome): return "Close as \(outcome.label), comment: "
+        case .reopenComment: return "Why reopen: "
+        case .onSiteNote: return "On-site request, note: "
+        case .holdReason: return "Hold, reason: "
+        case .cancelReason: return "Cancel, reason: "
         }
     }
 }
@@ -166,6 +200,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var lastAction: LastAction?
     /// What a pending escalation comment applies to.
     public var pendingTarget: ActionTarget?
+    /// A choice list open over the screen.
+    public var picker: PickerState?
+    /// Pages already rung for (the bell rings once per new page).
+    public var pagesRung: Set<Int64> = []
     public var matcher = KeySequenceMatcher()
     public var nextToken = 1
     public var ticks = 0
@@ -207,6 +245,30 @@ public struct ConsoleState: Equatable, Sendable {
         return r
     }
 
+    mutating func withIncidents<T>(_ token: Int, _ body: (inout IncidentsScreen) -> T) -> T? {
+        guard let i = index(of: token), case .incidents(var s) = stack[i] else { return nil }
+        stack[i] = .help(HelpScreen(token: -1))
+        let r = body(&s)
+        stack[i] = .incidents(s)
+        return r
+    }
+
+    mutating func withIncidentPage<T>(_ token: Int, _ body: (inout IncidentPageScreen) -> T) -> T? {
+        guard let i = index(of: token), case .incidentPage(var s) = stack[i] else { return nil }
+        stack[i] = .help(HelpScreen(token: -1))
+        let r = body(&s)
+        stack[i] = .incidentPage(s)
+        return r
+    }
+
+    mutating func withOutbox<T>(_ token: Int, _ body: (inout OutboxScreen) -> T) -> T? {
+        guard let i = index(of: token), case .outbox(var s) = stack[i] else { return nil }
+        stack[i] = .help(HelpScreen(token: -1))
+        let r = body(&s)
+        stack[i] = .outbox(s)
+        return r
+    }
+
     /// Keeps the list selection in view, moving the first shown row as little as possible.
     mutating func normalizeScroll() {
         let visible = listRows
@@ -217,12 +279,22 @@ public struct ConsoleState: Equatable, Sendable {
         case .endpoints(let e):
             let offset = TableView.scrollOffset(selected: e.selected, current: e.scroll, visibleRows: visible, rowCount: e.rows.count)
             if offset != e.scroll { _ = withEndpoints(e.token) { $0.scroll = offset } }
+        case .incidents(let s):
+            let offset = TableView.scrollOffset(selected: s.selected, current: s.scroll, visibleRows: visible, rowCount: s.rows.count)
+            if offset != s.scroll { _ = withIncidents(s.token) { $0.scroll = offset } }
+        case .outbox(let s):
+            let offset = TableView.scrollOffset(selected: s.selected, current: s.scroll, visibleRows: visible - 1, rowCount: s.rows.count)
+            if offset != s.scroll { _ = withOutbox(s.token) { $0.scroll = offset } }
         default: break
         }
     }
 
-    /// Visible table rows on list screens (title, header, table header, footer, bottom line).
-    public var listRows: Int { max(1, size.height - 5) }
+    /// Visible table rows on list screens (title, header, table header, footer, bottom line,
+    /// and the page banner while one is open).
+    public var listRows: Int { max(1, size.height - 5 - bannerRows) }
+
+    /// Rows the on-call page banner takes under the title.
+    public var bannerRows: Int { overview.pages.isEmpty ? 0 : 1 }
 }
 
 /// What an action applies to: explicit rows (marks, the cursor row) or every member of a group.

@@ -10,6 +10,8 @@ public final class SyncRunner<App: ConsoleApp> {
     public private(set) var size: TerminalSize
     /// The grid of the previous `frame()` (for diffing).
     public private(set) var lastGrid: CellGrid?
+    /// Bells rung so far.
+    public private(set) var bells = 0
 
     public init(_ app: App, size: TerminalSize = TerminalSize(width: 100, height: 30)) {
         self.app = app
@@ -42,6 +44,8 @@ public final class SyncRunner<App: ConsoleApp> {
             case .repaint: break
             case .post(let m): inbox.post(m)
             case .background(let work): work(inbox)
+            case .bell: bells += 1
+            case .outside(let work): if let m = work() { inbox.post(m) }
             }
         }
         for m in inbox.drain() { apply(app.update(.message(m))) }

@@ -2,9 +2,11 @@ import Foundation
 import TobanStore
 
 /// The `:` command line: `:group endpoint|signature|customer|none`, `:customer ID`,
-/// `:theme NAME`, `:endpoints`, `:queue`, `:help`, `:q`.
+/// `:theme NAME`, `:endpoints`, `:queue`, `:incidents`, `:incident N`, `:outbox`,
+/// `:oncall`, `:ack`, `:help`, `:q`.
 public enum ConsoleCommandLine {
-    public static let commands = ["customer", "endpoints", "group", "help", "q", "queue", "quit", "theme"]
+    public static let commands = ["ack", "customer", "endpoints", "group", "help", "incident", "incidents", "oncall", "outbox", "q", "queue",
+                                  "quit", "theme"]
     public static let groupings = ["customer", "endpoint", "none", "signature"]
 
     /// Choices for the word being typed; `customers` and `themes` feed the arguments.
@@ -54,6 +56,24 @@ extension ConsoleModel {
             return perform(.viewEndpoints)
         case "queue":
             return perform(.viewQueue)
+        case "incidents":
+            return perform(.viewIncidents)
+        case "incident":
+            // `:incident 42` or `:incident INC-2026-0042`.
+            guard let id = Int64(arg.split(separator: "-").last.map(String.init) ?? arg) else {
+                setMessage("usage: :incident NUMBER (42 or INC-2026-0042)", error: true)
+                return []
+            }
+            return pushIncidentPage(id)
+        case "outbox":
+            return perform(.viewOutbox)
+        case "ack":
+            return perform(.acknowledgePage)
+        case "oncall":
+            guard let onCall = environment.onCall else { setMessage("no on-call roster is configured ([oncall] layers)", error: true); return [] }
+            let who = onCall(now)
+            setMessage(who.isEmpty ? "nobody is on call now" : "on call: " + who.joined(separator: " · "))
+            return []
         case "group":
             guard case .queue = state.top else { setMessage(":group works on the queue", error: true); return [] }
             switch arg {
@@ -128,7 +148,11 @@ extension ConsoleModel {
     /// Re-checks the filter as it is typed, so the error shows before Enter.
     mutating func revalidatePrompt() {
         guard var prompt = state.prompt, prompt.kind == .filter else { return }
-        prompt.error = FilterQuery.parse(prompt.input.text, customers: customerLookup, me: environment.analyst).error
+        if case .incidents = state.top {
+            prompt.error = Self.incidentFilter(prompt.input.text, customers: customerLookup, me: environment.analyst, now: now).1
+        } else {
+            prompt.error = FilterQuery.parse(prompt.input.text, customers: customerLookup, me: environment.analyst).error
+        }
         state.prompt = prompt
     }
 
@@ -137,6 +161,17 @@ extension ConsoleModel {
         let text = prompt.input.text
         switch prompt.kind {
         case .filter:
+            if case .incidents(let screen) = state.top {
+                let (filter, error) = Self.incidentFilter(text, customers: customerLookup, me: environment.analyst, now: now)
+                if let error { state.prompt?.error = error; return [] }
+                state.prompt = nil
+                state.withIncidents(screen.token) { s in
+                    s.queryText = text.trimmingCharacters(in: .whitespaces)
+                    s.filter = filter
+                    s.selected = 0
+                }
+                return reloadIncidents(token: screen.token)
+            }
             let (query, error) = FilterQuery.parse(text, customers: customerLookup, me: environment.analyst)
             if let error {
                 state.prompt?.error = error
@@ -157,6 +192,13 @@ extension ConsoleModel {
         case let .endpointNote(customer, address, status):
             state.prompt = nil
             return submitEndpointStatus(customer: customer, address: address, status: status, note: text)
+        case .confirmNote:
+            state.prompt = nil
+            return submitConfirm(note: text)
+        case .incidentNote, .closeComment, .reopenComment, .onSiteNote, .joinComment:
+            return submitIncidentPrompt(prompt.kind, text: text)
+        case .holdReason, .cancelReason:
+            return submitOutboxPrompt(prompt.kind, text: text)
         }
     }
 }

@@ -17,6 +17,9 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
     case viewEndpoints, viewQueue
     case markSuspect, markCleared, markContained
     case refresh
+    case viewIncidents, viewOutbox, acknowledgePage, confirm
+    case advanceIncident, closeIncident, addNote, assignIncident, linkMarked, mergeIncident, reopenIncident, recordOnSite
+    case preview, editMessage, sendNow, holdMessage, releaseMessage, mergeIntoDigest, cancelMessage, retryMessage
 
     public static let dispositionCategories = 1...7
 
@@ -25,7 +28,10 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
          .filter, .command, .help, .submit, .cancel, .toggleMark, .acknowledge, .claim]
         + dispositionCategories.map(Action.disposition)
         + [.noAction, .escalate, .undo, .toggleGroup, .jumpToNew, .viewEndpoints, .viewQueue,
-           .markSuspect, .markCleared, .markContained, .refresh]
+           .markSuspect, .markCleared, .markContained, .refresh,
+           .viewIncidents, .viewOutbox, .acknowledgePage, .confirm,
+           .advanceIncident, .closeIncident, .addNote, .assignIncident, .linkMarked, .mergeIncident, .reopenIncident, .recordOnSite,
+           .preview, .editMessage, .sendNow, .holdMessage, .releaseMessage, .mergeIntoDigest, .cancelMessage, .retryMessage]
 
     public var configName: String {
         switch self {
@@ -58,6 +64,26 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .markCleared: return "mark_cleared"
         case .markContained: return "mark_contained"
         case .refresh: return "refresh"
+        case .viewIncidents: return "view_incidents"
+        case .viewOutbox: return "view_outbox"
+        case .acknowledgePage: return "acknowledge_page"
+        case .confirm: return "confirm"
+        case .advanceIncident: return "advance_incident"
+        case .closeIncident: return "close_incident"
+        case .addNote: return "add_note"
+        case .assignIncident: return "assign_incident"
+        case .linkMarked: return "link_marked"
+        case .mergeIncident: return "merge_incident"
+        case .reopenIncident: return "reopen_incident"
+        case .recordOnSite: return "record_on_site"
+        case .preview: return "preview"
+        case .editMessage: return "edit_message"
+        case .sendNow: return "send_now"
+        case .holdMessage: return "hold_message"
+        case .releaseMessage: return "release_message"
+        case .mergeIntoDigest: return "merge_into_digest"
+        case .cancelMessage: return "cancel_message"
+        case .retryMessage: return "retry_message"
         }
     }
 
@@ -98,6 +124,26 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .markCleared: return "Mark the endpoint cleared"
         case .markContained: return "Mark the endpoint contained"
         case .refresh: return "Redraw the screen"
+        case .viewIncidents: return "Show incidents"
+        case .viewOutbox: return "Show the outbox of customer notifications"
+        case .acknowledgePage: return "Acknowledge the on-call page in the banner (I have it)"
+        case .confirm: return "Confirm to the customer without an incident: a message is drafted in the outbox with its deadline"
+        case .advanceIncident: return "Advance the incident: investigating → customer notified → contained"
+        case .closeIncident: return "Close the incident with an outcome (true/false positive, benign, duplicate)"
+        case .addNote: return "Add a note to the incident"
+        case .assignIncident: return "Assign the incident to an analyst"
+        case .linkMarked: return "Link the detections marked in the queue to this incident"
+        case .mergeIncident: return "Merge this incident into another open one of the customer (this one closes as duplicate)"
+        case .reopenIncident: return "Reopen a closed incident (as a new incident linked to it)"
+        case .recordOnSite: return "Record the customer's on-site request (駆け付け) within the ★★★ window"
+        case .preview: return "Preview exactly what will be sent: headers and body"
+        case .editMessage: return "Edit the message in $EDITOR (saved as a new, audited revision)"
+        case .sendNow: return "Send now, whatever its due time"
+        case .holdMessage: return "Hold the message, with a reason"
+        case .releaseMessage: return "Release a held message"
+        case .mergeIntoDigest: return "Send it with the customer's next digest instead"
+        case .cancelMessage: return "Cancel the message, with a reason"
+        case .retryMessage: return "Retry a dead message"
         }
     }
 
@@ -109,6 +155,9 @@ public enum KeyContext: String, CaseIterable, Hashable, Sendable {
     case global, queue, endpoints
     case endpointPage = "endpoint_page"
     case detail, help, prompt
+    case incidents
+    case incidentPage = "incident_page"
+    case outbox, preview
 
     /// Whether global bindings also apply. Not in a prompt: typing `q` into the filter
     /// must insert a `q`, not leave the screen.
@@ -123,6 +172,10 @@ public enum KeyContext: String, CaseIterable, Hashable, Sendable {
         case .detail: return "Detection detail"
         case .help: return "Help"
         case .prompt: return "Filter / command line"
+        case .incidents: return "Incidents"
+        case .incidentPage: return "Incident page"
+        case .outbox: return "Outbox"
+        case .preview: return "Message preview"
         }
     }
 }

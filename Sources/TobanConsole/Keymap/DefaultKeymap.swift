@@ -18,6 +18,7 @@ extension Keymap {
             + bind(.drillIn, "<Enter>") + bind(.back, "<Esc>", "q") + bind(.quit, "Q")
             + bind(.filter, "/") + bind(.command, ":") + bind(.help, "?")
             + bind(.viewEndpoints, "e") + bind(.viewQueue, "w") + bind(.refresh, "<C-l>")
+            + bind(.viewIncidents, "I") + bind(.viewOutbox, "O") + bind(.acknowledgePage, "!")
 
         let triage: [KeyBinding] =
             bind(.acknowledge, "a") + bind(.claim, "c")
@@ -26,6 +27,17 @@ extension Keymap {
 
         let queue: [KeyBinding] =
             bind(.toggleMark, "v", "<Space>") + triage + bind(.toggleGroup, "<Tab>") + bind(.jumpToNew, "n")
+            + bind(.confirm, "C")
+
+        let incidentWork: [KeyBinding] =
+            bind(.advanceIncident, ">") + bind(.closeIncident, "x") + bind(.claim, "c") + bind(.assignIncident, "A")
+            + bind(.addNote, "N") + bind(.linkMarked, "L") + bind(.mergeIncident, "M") + bind(.reopenIncident, "R")
+            + bind(.recordOnSite, "V") + bind(.undo, "u")
+
+        let outbox: [KeyBinding] =
+            bind(.preview, "p") + bind(.editMessage, "E") + bind(.sendNow, "S") + bind(.holdMessage, "H")
+            + bind(.releaseMessage, "L") + bind(.mergeIntoDigest, "D") + bind(.cancelMessage, "X") + bind(.retryMessage, "R")
+            + bind(.undo, "u")
 
         let endpointMarks: [KeyBinding] =
             bind(.markSuspect, "s") + bind(.markCleared, "o") + bind(.markContained, "i") + bind(.undo, "u")
@@ -33,7 +45,11 @@ extension Keymap {
         return Keymap(bindings: [
             .global: global,
             .queue: queue,
-            .detail: triage,
+            .detail: triage + bind(.confirm, "C"),
+            .incidents: incidentWork,
+            .incidentPage: incidentWork,
+            .outbox: outbox,
+            .preview: bind(.editMessage, "E") + bind(.sendNow, "S") + bind(.holdMessage, "H") + bind(.cancelMessage, "X"),
             .endpoints: bind(.toggleMark, "v", "<Space>") + endpointMarks,
             .endpointPage: endpointMarks,
             .help: bind(.back, "?"),

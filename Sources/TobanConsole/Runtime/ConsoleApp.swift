@@ -17,6 +17,11 @@ public enum ConsoleEffect<Message: Sendable>: Sendable {
     case post(Message)
     /// Run work off the UI thread; it reports back by posting to the inbox.
     case background(@Sendable (Inbox<Message>) -> Void)
+    /// Ring the terminal bell (a page, a new P1).
+    case bell
+    /// Hand the terminal to another program (the analyst's `$EDITOR`) while `work` runs on
+    /// the UI thread, then take it back and repaint; `work`'s message is delivered.
+    case outside(@Sendable () -> Message?)
 }
 
 /// A screen program in the Model/Update/View style: state changes only in `update`, on

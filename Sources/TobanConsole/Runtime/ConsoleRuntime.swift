@@ -95,6 +95,12 @@ public final class ConsoleRuntime<App: ConsoleApp> {
             case .background(let work):
                 let inbox = self.inbox
                 DispatchQueue.global(qos: .userInitiated).async { work(inbox) }
+            case .bell: terminal.bell()
+            case .outside(let work):
+                terminal.suspend()
+                let message = work()
+                terminal.resume()
+                if let message { inbox.post(message) }
             }
         }
         return quit

@@ -90,6 +90,22 @@ public final class NcursesTerminal: TerminalDriver {
 
     public func invalidate() { previous = nil }
 
+    public func bell() { beep() }
+
+    public func suspend() {
+        guard active else { return }
+        def_prog_mode()
+        endwin()
+    }
+
+    public func resume() {
+        guard active else { return }
+        reset_prog_mode()
+        clearok(toban_stdscr(), true)
+        refresh()
+        previous = nil
+    }
+
     public func takeInterruption() -> Int32? { SignalGuard.takePendingSignal() }
 
     public func makeWaker() -> (@Sendable () -> Void)? {

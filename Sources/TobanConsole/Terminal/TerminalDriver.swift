@@ -33,8 +33,17 @@ public protocol TerminalDriver: AnyObject {
     /// A function any thread may call to end a `readKey` wait early (something was posted
     /// for the UI thread), or nil when the driver's waits are short anyway.
     func makeWaker() -> (@Sendable () -> Void)?
+    /// Rings the bell (audible or visual, as the terminal is set up).
+    func bell()
+    /// Gives the terminal back to the shell's normal mode for another program (an editor),
+    /// and takes it back afterwards with a full repaint.
+    func suspend()
+    func resume()
 }
 
 extension TerminalDriver {
     public func makeWaker() -> (@Sendable () -> Void)? { nil }
+    public func bell() {}
+    public func suspend() {}
+    public func resume() { invalidate() }
 }

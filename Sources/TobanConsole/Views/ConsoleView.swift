@@ -11,8 +11,10 @@ public enum ConsoleView {
             TooSmallMessage.render(into: &grid)
             return
         }
-        renderTitle(state, into: &grid)
-        let body = Rect(row: 1, col: 0, width: grid.width, height: grid.height - 3)
+        renderTitle(state, env: env, now: now, into: &grid)
+        let banner = state.bannerRows
+        if banner > 0 { PageBanner.render(state.overview.pages, env: env, now: now, row: 1, into: &grid) }
+        let body = Rect(row: 1 + banner, col: 0, width: grid.width, height: grid.height - 3 - banner)
         switch state.top {
         case .queue(let q): QueueView.render(q, state: state, env: env, now: now, area: body, into: &grid)
         case .detail(let d): DetailView.render(d, state: state, env: env, now: now, area: body, into: &grid)
@@ -22,14 +24,29 @@ public enum ConsoleView {
             let help = HelpContent(keymap: env.keymap)
             let lines = help.render(into: &grid, area: Rect(row: body.row, col: body.col, width: body.width, height: body.height), firstLine: h.scroll)
             _ = lines
+        case .incidents(let s): IncidentsView.render(s, state: state, env: env, now: now, area: body, into: &grid)
+        case .incidentPage(let p): IncidentPageView.render(p, state: state, env: env, now: now, area: body, into: &grid)
+        case .outbox(let o): OutboxView.render(o, state: state, env: env, now: now, area: body, into: &grid)
+        case .preview(let p): PreviewView.render(p, area: body, into: &grid)
         }
+        if let picker = state.picker { PickerView.render(picker, area: body, into: &grid) }
         renderFooter(state, env: env, now: now, into: &grid)
         renderBottomLine(state, env: env, into: &grid)
     }
 
-    static func renderTitle(_ state: ConsoleState, into grid: inout CellGrid) {
+    static func renderTitle(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
         let crumbs = state.stack.map(\.breadcrumb).joined(separator: " › ")
         var right: [StatusBar.Segment] = []
+        // What awaits confirmation to a customer, and how soon the nearest deadline falls.
+        let awaiting = state.overview.awaiting
+        if !awaiting.isEmpty {
+            let nearest = awaiting.compactMap { env.deadlines.deadline(customer: $0.customerID, urgency: $0.urgency, arrivedAt: $0.arrivedAt) }.min()
+            let due = nearest.map { " next " + Formatting.countdown($0, now: now) } ?? ""
+            right.append(.init(SafeText("\(awaiting.count) to confirm\(due)"), role: (nearest.map { $0.timeIntervalSince(now) < 300 } ?? false) ? .urgencyP1 : .warn))
+        }
+        if let onCall = env.onCall?(now), !onCall.isEmpty {
+            right.append(.init(SafeText("on call " + onCall.joined(separator: ", ")), role: .muted))
+        }
         if case .queue(let q) = state.top {
             if !q.marks.isEmpty { right.append(.init(SafeText("\(q.marks.count) marked"), role: .marked)) }
             if let g = q.grouping { right.append(.init(SafeText("by \(g.rawValue)"), role: .accent)) }
@@ -89,6 +106,20 @@ public enum ConsoleView {
         case .endpointPage: hints = [(.markSuspect, "被疑"), (.markCleared, "cleared"), (.markContained, "contained"), (.undo, "undo"),
                                      (.back, "back")]
         case .help: hints = [(.back, "back")]
+        case .incidents: hints = [(.drillIn, "open"), (.filter, "filter"), (.advanceIncident, "advance"), (.closeIncident, "close"),
+                                  (.claim, "claim"), (.addNote, "note"), (.mergeIncident, "merge"), (.back, "back"), (.help, "help")]
+        case .incidentPage: hints = [(.drillIn, "open"), (.advanceIncident, "advance"), (.closeIncident, "close"), (.claim, "claim"),
+                                     (.assignIncident, "assign"), (.addNote, "note"), (.linkMarked, "link marked"), (.mergeIncident, "merge"),
+                                     (.reopenIncident, "reopen"), (.recordOnSite, "on-site"), (.back, "back")]
+        case .outbox: hints = [(.preview, "preview"), (.sendNow, "send now"), (.holdMessage, "hold"), (.releaseMessage, "release"),
+                               (.editMessage, "edit"), (.mergeIntoDigest, "to digest"), (.cancelMessage, "cancel"), (.retryMessage, "retry"),
+                               (.back, "back")]
+        case .preview: hints = [(.sendNow, "send now"), (.editMessage, "edit"), (.holdMessage, "hold"), (.cancelMessage, "cancel"),
+                                (.back, "back")]
+        }
+        if state.picker != nil {
+            grid.put("j/k move · Enter or 1–9 choose · Esc cancel", row: row, col: 0, maxWidth: grid.width, role: .keyHint)
+            return
         }
         var x = 0
         let context = state.top.keyContext

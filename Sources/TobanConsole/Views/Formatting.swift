@@ -74,6 +74,19 @@ public enum Formatting {
         return "\(s / 3600)h"
     }
 
+    /// Time left until `deadline`: `4m`, `1h`; overdue reads `-3m`.
+    public static func countdown(_ deadline: Date, now: Date) -> String {
+        let left = deadline.timeIntervalSince(now)
+        if left < 0 { return "-" + duration(-left) }
+        return duration(left)
+    }
+
+    /// Days and hours left, for windows counted in days (`29d 23h`).
+    public static func daysLeft(_ t: TimeInterval) -> String {
+        let h = Int(t / 3600)
+        return h >= 24 ? "\(h / 24)d \(h % 24)h" : "\(h)h \(Int(t / 60) % 60)m"
+    }
+
     /// Splits already-sanitised text into rows of at most `width` cells (never splitting a
     /// character; wide characters count two).
     public static func wrap(_ text: SafeText, width: Int) -> [SafeText] {

@@ -76,4 +76,19 @@ public enum Disposition: String, Codable, Sendable, CaseIterable {
         case .falsePositive: return "False positive"
         }
     }
+
+    /// Short enough for a table cell or a message line ("Cat VI scan").
+    public var shortLabel: String {
+        switch self {
+        case .unauthorizedAdminAccess: return "Cat I admin access"
+        case .unauthorizedUserAccess: return "Cat II user access"
+        case .attemptedAccess: return "Cat III attempted access"
+        case .denialOfService: return "Cat IV denial of service"
+        case .policyViolation: return "Cat V policy violation"
+        case .reconnaissance: return "Cat VI scan"
+        case .malware: return "Cat VII malware"
+        case .noAction: return "no action"
+        case .falsePositive: return "false positive"
+        }
+    }
 }
