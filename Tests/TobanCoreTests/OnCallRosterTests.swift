@@ -145,4 +145,29 @@ import TobanTestSupport
         // A fixed person never hands over: no bounds either way.
         #expect(now[0].from == nil && now[0].until == nil)
     }
+
+    @Test func everyHandOffAgreesWithWhoIsOnCallEitherSideOfIt() {
+        // Three people, 8-hour shifts from 07:00 New York time, through the spring change,
+        // with overlapping overrides across it: each hand-off must be what onCall sees.
+        let layer = OnCallLayer(name: "analyst", rotation: OnCallRotation(
+            participants: ["alice", "bob", "carol"], shiftLength: .hours(8), handOff: TimeOfDay(hour: 7, minute: 0),
+            timeZone: newYork, start: LocalDate(year: 2027, month: 3, day: 1)))
+        let roster = OnCallRoster(layers: [layer], overrides: [
+            OnCallOverride(layer: "analyst", login: "dave", from: instant("2027-03-13T20:00:00Z"), to: instant("2027-03-14T10:00:00Z")),
+            OnCallOverride(layer: "analyst", login: "erin", from: instant("2027-03-14T04:00:00Z"), to: instant("2027-03-14T05:30:00Z")),
+            OnCallOverride(layer: "analyst", login: "bob", from: instant("2027-03-14T09:00:00Z"), to: instant("2027-03-14T19:00:00Z")),
+        ])
+        let handOffs = roster.handOffs(after: instant("2027-03-13T12:00:00Z"), limit: 12)
+        #expect(handOffs.count == 12)
+        #expect(zip(handOffs, handOffs.dropFirst()).allSatisfy { $0.at < $1.at })
+        for (i, h) in handOffs.enumerated() {
+            #expect(h.from != h.to)
+            #expect(roster.onCall(layer: "analyst", at: h.at.addingTimeInterval(-1))?.login == h.from, "\(h)")
+            let shift = roster.onCall(layer: "analyst", at: h.at)
+            #expect(shift?.login == h.to, "\(h)")
+            #expect(shift?.from == h.at, "\(h)")
+            if i + 1 < handOffs.count { #expect(shift?.until == handOffs[i + 1].at, "\(h)") }
+        }
+        #expect(handOffs.map(\.to).contains("erin"))
+    }
 }
