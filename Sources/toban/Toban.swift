@@ -9,7 +9,7 @@ struct Toban: ParsableCommand {
         abstract: "当番 Toban — the on-duty console of a managed NDR monitoring service.",
         version: TobanCore.version,
         subcommands: [ConsoleCommand.self, DemoCommand.self, IngestCommand.self, NotifyCommand.self, OutboxCommand.self,
-                      ReportCommand.self, QueryCommand.self, ConfigCommand.self],
+                      ReportCommand.self, QueryCommand.self, ConfigCommand.self, OnCallCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -19,7 +19,8 @@ public enum ConfigurationDecoder {
         config.customers = decodeCustomers(top["customers"], r, defaultSilence: 15)
         config.sources = decodeSources(top["sources"], r, customers: config.customers)
         config.analysts = decodeAnalysts(top["analysts"], r)
-        config.onCall = decodeOnCall(top["oncall"], r, analysts: config.analysts)
+        config.onCall = decodeOnCall(top["oncall"], r, analysts: config.analysts, customers: config.customers,
+                                      webhooks: config.notify.webhooks)
         if let console = r.table(top["console"], at: "console") {
             r.rejectUnknownKeys(console, known: ["theme"], at: "console")
             config.console.theme = r.string(console["theme"], at: "console.theme")
@@ -138,24 +139,6 @@ public enum ConfigurationDecoder {
             out.append(a)
         }
         return out
-    }
-
-    static func decodeOnCall(_ value: ConfigValue?, _ r: ConfigReader, analysts: [Analyst]) -> OnCallSettings {
-        var s = OnCallSettings()
-        guard let t = r.table(value, at: "oncall") else { return s }
-        r.rejectUnknownKeys(t, known: ["shift_lead", "rotation", "acknowledge_minutes"], at: "oncall")
-        let logins = Set(analysts.map(\.login))
-        if let lead = r.string(t["shift_lead"], at: "oncall.shift_lead") {
-            if logins.contains(lead) { s.shiftLead = lead } else { r.problem("oncall.shift_lead", "no analyst with login '\(lead)'") }
-        }
-        if let rotation = r.strings(t["rotation"], at: "oncall.rotation") {
-            for (i, login) in rotation.enumerated() where !logins.contains(login) {
-                r.problem("oncall.rotation[\(i)]", "no analyst with login '\(login)'")
-            }
-            s.rotation = rotation.filter { logins.contains($0) }
-        }
-        if let v = r.integer(t["acknowledge_minutes"], at: "oncall.acknowledge_minutes", range: 1...1440) { s.acknowledgeMinutes = v }
-        return s
     }
 
     // MARK: Customers

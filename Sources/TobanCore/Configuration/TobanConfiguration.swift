@@ -63,15 +63,13 @@ public struct Analyst: Sendable, Equatable {
     }
 }
 
-/// Who answers when an analyst escalates, and how long they have to acknowledge.
+/// Who is on call on each layer, and how an escalation climbs them.
 public struct OnCallSettings: Sendable, Equatable {
-    public var shiftLead: String?
-    public var rotation: [String]
-    public var acknowledgeMinutes: Int
-    public init(shiftLead: String? = nil, rotation: [String] = [], acknowledgeMinutes: Int = 15) {
-        self.shiftLead = shiftLead
-        self.rotation = rotation
-        self.acknowledgeMinutes = acknowledgeMinutes
+    public var roster: OnCallRoster
+    public var escalation: OnCallEscalation
+    public init(roster: OnCallRoster = OnCallRoster(), escalation: OnCallEscalation = OnCallEscalation()) {
+        self.roster = roster
+        self.escalation = escalation
     }
 }
 
