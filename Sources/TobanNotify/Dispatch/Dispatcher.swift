@@ -73,6 +73,13 @@ public final class Dispatcher: @unchecked Sendable {
         return summary
     }
 
+    /// Turns confirmed items into messages now, without delivering (the console does this
+    /// right after a confirmation, so its message shows at once).
+    public func assemble(at now: Date) throws {
+        var summary = PassSummary()
+        try assemblePending(at: now, into: &summary)
+    }
+
     func assemblePending(at now: Date, into summary: inout PassSummary) throws {
         while true {
             let items = try store.pendingOutboxItems(limit: 1000)

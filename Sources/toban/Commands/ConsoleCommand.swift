@@ -67,8 +67,20 @@ struct ConsoleCommand: ParsableCommand {
             terminal.palette = t.palette(for: terminal.depth)
             return nil
         }
-        let env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), clock: clock, keymap: keymap,
+        var env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), clock: clock, keymap: keymap,
                                      unicode: unicode, borders: terminal.borders, switchTheme: switchTheme)
+        env.editor = EditorWiring.launcher(environment: environment)
+        if let configuration {
+            env.deadlines = NotifyWiring.deadlines(configuration)
+            env.onCall = NotifyWiring.onCallLabels(configuration)
+            env.analysts = configuration.analysts.map(\.login)
+            env.onSiteWindowDays = configuration.onCall.escalation.onSiteWindowDays
+            // Without a usable notification side (a template that does not load), the
+            // console still works, with the stored text for previews.
+            if let dispatcher = try? NotifyWiring.dispatcher(store: store, configuration: configuration, clock: clock, environment: environment) {
+                env.outbox = ConsoleOutboxDriver(store: store, dispatcher: dispatcher, configuration: configuration)
+            }
+        }
         var model = ConsoleModel(environment: env)
         let runtime = ConsoleRuntime<ConsoleModel>(idleTimeoutMs: 100)
         let poller = StorePoller(store: store, inbox: runtime.inbox, clock: clock)

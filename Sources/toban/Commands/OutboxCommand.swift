@@ -113,30 +113,15 @@ struct OutboxCommand: ParsableCommand {
     /// The message as it will go out (rendered now from its items, unless edited), every
     /// line made safe for this terminal.
     func preview(_ n: CustomerNotification, store: TobanStore, config: TobanConfiguration?, now: Date) throws {
-        var shown = n
-        if n.revision == 0 && !n.state.followsDeliveryAttempt, let config {
-            let items = try store.outboxItems(ofNotification: n.id)
-            let content = try NotifyWiring.renderer(config.notify).render(n, items: items, customer: config.customer(id: n.customerID))
-            shown.subject = content.subject
-            shown.body = content.body
-        }
         print("Notification #\(n.id) \(n.urgency.label) \(n.state.rawValue) \(n.kind.rawValue) → \(Sanitizer.sanitize(n.target))")
-        if n.channel == .mail {
-            let customer = config?.customer(id: n.customerID)
-            let mail = MailMessage(from: config?.notify.fromAddress ?? "soc@localhost", to: n.recipients,
-                                   cc: customer?.notificationPolicy.cc ?? [], subject: shown.subject, date: now,
-                                   timeZone: customer?.timeZone ?? TimeZone(identifier: "UTC")!, messageID: n.messageID,
-                                   inReplyTo: n.inReplyTo, body: shown.body)
-            print("From: \(mail.from)")
-            print("To: \(mail.to.map(Sanitizer.sanitize).joined(separator: ", "))")
-            if !mail.cc.isEmpty { print("Cc: \(mail.cc.map(Sanitizer.sanitize).joined(separator: ", "))") }
-            print("Date: \(MailDate.format(now, in: mail.timeZone))")
-            print("Message-ID: \(Sanitizer.sanitize(n.messageID))")
-            if let r = n.inReplyTo { print("In-Reply-To: \(Sanitizer.sanitize(r))") }
+        let lines: [String]
+        if let config {
+            lines = try MessagePreview.lines(n, items: try store.outboxItems(ofNotification: n.id), renderer: try NotifyWiring.renderer(config.notify),
+                                             customer: config.customer(id: n.customerID), from: config.notify.fromAddress, now: now)
+        } else {
+            lines = ["Subject: \(n.subject)", ""] + n.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
-        print("Subject: \(Sanitizer.sanitize(shown.subject))")
-        print("")
-        for line in shown.body.split(separator: "\n", omittingEmptySubsequences: false) { print(Sanitizer.sanitize(String(line))) }
+        for line in lines { print(Sanitizer.sanitize(line)) }
     }
 }
 

@@ -32,8 +32,45 @@ enum NotifyWiring {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count)
         let owner = "\(String(cString: host)):\(getpid())"
-        return Dispatcher(store: store, planner: planner, renderer: renderer, mail: mail, webhooks: webhooks, clock: clock, owner: owner,
-                          lease: TimeInterval(settings.leaseSeconds))
+        let dispatcher = Dispatcher(store: store, planner: planner, renderer: renderer, mail: mail, webhooks: webhooks, clock: clock,
+                                    owner: owner, lease: TimeInterval(settings.leaseSeconds))
+        dispatcher.pager = pager(store: store, configuration: configuration, planner: planner)
+        return dispatcher
+    }
+
+    /// Each customer's confirmation deadlines, by the policies and tuning in force.
+    static func deadlines(_ configuration: TobanConfiguration) -> ConfirmationDeadlines {
+        let planner = OutboxPlanner(customers: configuration.customers, settings: configuration.notify)
+        return ConfirmationDeadlines(customers: configuration.customers) { planner.tuning(for: $0) }
+    }
+
+    /// The on-call ladder, when the roster has layers to page.
+    static func pager(store: TobanStore, configuration: TobanConfiguration, planner: OutboxPlanner) -> OnCallPager? {
+        let roster = configuration.onCall.roster
+        let escalation = configuration.onCall.escalation
+        let levels = escalation.levels.filter { roster.layer(named: $0) != nil }
+        guard !levels.isEmpty else { return nil }
+        let emails = Dictionary(configuration.analysts.compactMap { a in a.email.map { (a.login, $0) } }, uniquingKeysWith: { a, _ in a })
+        let target: String
+        switch escalation.channel {
+        case .mail: target = "mail"
+        case .webhook(let name): target = "webhook:soc/\(name)"
+        }
+        return OnCallPager(store: store,
+                           ladder: PagingLadder(levels: levels, acknowledgeMinutes: escalation.acknowledgeMinutes, repeats: escalation.repeats),
+                           deadlineLead: Double(escalation.deadlineLeadMinutes * 60), deadlines: deadlines(configuration),
+                           channelTarget: target,
+                           customerNames: Dictionary(configuration.customers.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })) { layer, at in
+            guard let shift = roster.onCall(layer: layer, at: at) else { return nil }
+            return OnCallPager.Reach(login: shift.login, address: emails[shift.login])
+        }
+    }
+
+    /// "analyst suzuki", one per layer, for the console's header.
+    static func onCallLabels(_ configuration: TobanConfiguration) -> (@Sendable (Date) -> [String])? {
+        let roster = configuration.onCall.roster
+        guard !roster.layers.isEmpty else { return nil }
+        return { at in roster.onCall(at: at).map { "\($0.layer) \($0.login)" } }
     }
 
     /// `2027-01-12T09:00:00+09:00`, `2027-01-12T00:00:00Z`, or with fractional seconds.
