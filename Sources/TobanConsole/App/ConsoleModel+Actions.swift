@@ -80,15 +80,15 @@ extension ConsoleModel {
                 case .escalate(let comment):
                     let (incident, r) = try store.escalate(ids, comment: comment, actor: actor, at: now)
                     result = r
-                    extra = " → new incident \(Incident.displayID(id: incident.id, createdAt: incident.createdAt)); the customer is notified as their policy says"
+                    extra = " into \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
                 case .join(let incidentID, let comment):
                     let (incident, r) = try store.escalate(ids, joining: incidentID, comment: comment, actor: actor, at: now)
                     result = r
-                    extra = " → joined \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
+                    extra = ", joined \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
                 case .confirm(let note):
                     result = try store.confirm(ids, note: note, actor: actor, at: now)
                     try outbox?.assemble(at: now)
-                    extra = "; a message is drafted in the outbox (O)"
+                    extra = " (drafted in the outbox, O)"
                 }
                 var removes = false
                 if case .dispose = kind { removes = true }

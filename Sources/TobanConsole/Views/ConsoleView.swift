@@ -36,27 +36,39 @@ public enum ConsoleView {
 
     static func renderTitle(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
         let crumbs = state.stack.map(\.breadcrumb).joined(separator: " › ")
-        var right: [StatusBar.Segment] = []
+        // (segment, priority): when the row is short, the least important go first, so the
+        // name and where you are always stay.
+        var right: [(StatusBar.Segment, Int)] = []
+        if case .queue(let q) = state.top {
+            if !q.marks.isEmpty { right.append((.init(SafeText("\(q.marks.count) marked"), role: .marked), 4)) }
+            if let g = q.grouping { right.append((.init(SafeText("by \(g.rawValue)"), role: .accent), 3)) }
+            if q.newCount > 0 {
+                let count = q.newCount >= Loaders.newArrivalsCap ? "\(Loaders.newArrivalsCap)+" : "\(q.newCount)"
+                right.append((.init(SafeText("+\(count) new (n)"), role: .newArrivals), 6))
+            }
+            if q.loading { right.append((.init("loading…", role: .muted), 2)) }
+        }
         // What awaits confirmation to a customer, and how soon the nearest deadline falls.
         let awaiting = state.overview.awaiting
         if !awaiting.isEmpty {
             let nearest = awaiting.compactMap { env.deadlines.deadline(customer: $0.customerID, urgency: $0.urgency, arrivedAt: $0.arrivedAt) }.min()
             let due = nearest.map { " next " + Formatting.countdown($0, now: now) } ?? ""
-            right.append(.init(SafeText("\(awaiting.count) to confirm\(due)"), role: (nearest.map { $0.timeIntervalSince(now) < 300 } ?? false) ? .urgencyP1 : .warn))
+            let urgent = nearest.map { $0.timeIntervalSince(now) < 300 } ?? false
+            right.append((.init(SafeText("\(awaiting.count) to confirm\(due)"), role: urgent ? .urgencyP1 : .warn), 5))
         }
-        if let onCall = env.onCall?(now), !onCall.isEmpty {
-            right.append(.init(SafeText("on call " + onCall.joined(separator: ", ")), role: .muted))
+        // Who answers a page now: the first layer (the analyst on duty); `:oncall` names all.
+        if let first = env.onCall?(now).first {
+            right.append((.init(SafeText("on call \(first)"), role: .muted), 1))
         }
-        if case .queue(let q) = state.top {
-            if !q.marks.isEmpty { right.append(.init(SafeText("\(q.marks.count) marked"), role: .marked)) }
-            if let g = q.grouping { right.append(.init(SafeText("by \(g.rawValue)"), role: .accent)) }
-            if q.newCount > 0 {
-                let count = q.newCount >= Loaders.newArrivalsCap ? "\(Loaders.newArrivalsCap)+" : "\(q.newCount)"
-                right.append(.init(SafeText("+\(count) new (n)"), role: .newArrivals))
-            }
-            if q.loading { right.append(.init("loading…", role: .muted)) }
+        let minimumLeft = SafeText("当番 Toban").width + 2 + min(SafeText(crumbs).width, 16)
+        func width(_ segments: [(StatusBar.Segment, Int)]) -> Int {
+            segments.reduce(0) { $0 + $1.0.text.width } + max(0, segments.count - 1) * 2
         }
-        StatusBar(left: [.init("当番 Toban", role: .title), .init(SafeText(crumbs))], right: right, role: .header)
+        while !right.isEmpty, width(right) > grid.width - minimumLeft - 1,
+              let lowest = right.indices.min(by: { right[$0].1 < right[$1].1 }) {
+            right.remove(at: lowest)
+        }
+        StatusBar(left: [.init("当番 Toban", role: .title), .init(SafeText(crumbs))], right: right.map(\.0), role: .header)
             .render(into: &grid, row: 0)
     }
 

@@ -7,14 +7,14 @@ import TobanStore
 public enum IncidentsView {
     static let columns: [TableColumn] = [
         TableColumn("Incident", minWidth: 13, maxWidth: 13, priority: 10),
-        TableColumn("Urg", minWidth: 3, maxWidth: 6, priority: 10),
-        TableColumn("Customer", minWidth: 8, maxWidth: 16, flex: 1, priority: 8),
-        TableColumn("State", minWidth: 8, maxWidth: 17, priority: 9),
-        TableColumn("Owner", minWidth: 6, maxWidth: 10, priority: 6),
+        TableColumn("Urg", minWidth: 6, maxWidth: 6, priority: 10),
+        TableColumn("Customer", minWidth: 14, maxWidth: 20, flex: 1, priority: 8),
+        TableColumn("State", minWidth: 13, maxWidth: 24, flex: 1, priority: 9),
+        TableColumn("Owner", minWidth: 6, maxWidth: 10, flex: 1, priority: 6),
         TableColumn("Age", minWidth: 4, maxWidth: 4, alignment: .right, priority: 7),
         TableColumn("Title", minWidth: 12, flex: 4, priority: 8),
         TableColumn("Det", minWidth: 3, maxWidth: 4, alignment: .right, priority: 4),
-        TableColumn("Endpoints", minWidth: 9, maxWidth: 24, flex: 1, priority: 5),
+        TableColumn("Endpoints", minWidth: 15, maxWidth: 32, flex: 1, priority: 5),
         TableColumn("Notified", minWidth: 8, maxWidth: 8, priority: 6),
         TableColumn("Ack by", minWidth: 6, maxWidth: 6, alignment: .right, priority: 7),
     ]

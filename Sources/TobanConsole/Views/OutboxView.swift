@@ -7,12 +7,12 @@ import TobanStore
 public enum OutboxView {
     static let columns: [TableColumn] = [
         TableColumn("#", minWidth: 4, maxWidth: 7, alignment: .right, priority: 9),
-        TableColumn("Urg", minWidth: 3, maxWidth: 6, priority: 10),
-        TableColumn("Customer", minWidth: 8, maxWidth: 16, flex: 1, priority: 8),
-        TableColumn("Kind", minWidth: 6, maxWidth: 8, priority: 7),
+        TableColumn("Urg", minWidth: 6, maxWidth: 6, priority: 10),
+        TableColumn("Customer", minWidth: 14, maxWidth: 20, flex: 1, priority: 8),
+        TableColumn("Kind", minWidth: 8, maxWidth: 8, priority: 7),
         TableColumn("To", minWidth: 10, maxWidth: 30, flex: 2, priority: 6),
         TableColumn("Due", minWidth: 6, maxWidth: 6, alignment: .right, priority: 10),
-        TableColumn("State", minWidth: 7, maxWidth: 9, priority: 9),
+        TableColumn("State", minWidth: 9, maxWidth: 10, priority: 9),
         TableColumn("Tries", minWidth: 5, maxWidth: 5, alignment: .right, priority: 4),
         TableColumn("Last answer", minWidth: 10, flex: 3, priority: 5),
     ]

@@ -70,7 +70,7 @@ struct TriageActionTests {
         #expect(incidents.count == 1)
         #expect(incidents.first?.detectionIDs == [id])
         #expect(incidents.first?.comment == "C2 beacon confirmed, calling customer")
-        #expect(r.app.state.message?.contains("incident #") == true)
+        #expect(r.app.state.message?.contains("escalated into INC-") == true)
     }
 
     @Test("undo within 10 s restores; after 10 s it is refused with a message")
