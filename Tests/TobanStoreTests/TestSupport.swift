@@ -35,3 +35,7 @@ final class StoreFixture: @unchecked Sendable {
 func checkpoint(_ source: String = "eve", offset: Int64) -> SourceCheckpoint {
     SourceCheckpoint(sourceID: source, path: "/var/log/suricata/eve.json", device: 2049, inode: 1234, fingerprint: 0xFEED_FACE_CAFE_BEEF, offset: offset)
 }
+
+/// Every migration a store gets, in order (one list, so a new migration changes one line).
+let allMigrations = ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox",
+                     "v7-incident-work"]

@@ -49,17 +49,9 @@ extension ConsoleTmuxTests {
         }
     }
 
-    @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note",
-          .enabled(if: Self.sshAvailable, "needs tmux, openssh-server and root"))
-    func triageOverSSH() throws {
-        let scratch = TemporaryDirectory()
-        let dir = scratch.url
-        let store = scratch.storePath
-        let config = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
-        let seeded = try TobanBinary.run(["ingest", "--once", "--config", config, "--store", store], in: TobanBinary.packageRoot)
-        try #require(seeded.status == 0, "\(seeded.stderr)")
-
-        // A private sshd on a loopback port.
+    /// A private sshd on a loopback port, with a fresh host key and a client key
+    /// (`client_key` in `dir`) it accepts; the caller stops it.
+    static func startSSHD(in dir: URL) throws -> (pid: pid_t, port: Int) {
         try Self.spawnChecked(Self.keygenPath, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("host_key").path])
         try Self.spawnChecked(Self.keygenPath, ["-q", "-t", "ed25519", "-N", "", "-f", dir.appendingPathComponent("client_key").path])
         try FileManager.default.copyItem(at: dir.appendingPathComponent("client_key.pub"), to: dir.appendingPathComponent("authorized_keys"))
@@ -78,14 +70,33 @@ extension ConsoleTmuxTests {
             PermitRootLogin prohibit-password
             """.write(to: dir.appendingPathComponent("sshd_config"), atomically: true, encoding: .utf8)
         let daemon = try Spawn.start([Self.sshdPath, "-D", "-e", "-f", dir.appendingPathComponent("sshd_config").path])
-        defer { kill(daemon, SIGTERM); Spawn.wait(daemon) }
         #expect(eventually { Self.listening(port: port) }, "sshd did not start listening")
+        return (daemon, port)
+    }
+
+    /// `ssh -t` to the private sshd, running `remote` (for a tmux pane).
+    static func sshCommand(dir: URL, port: Int, remote: String) -> String {
+        "\(Self.sshPath) -t -i '\(dir.path)/client_key' -p \(port) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 \"\(remote)\"; sleep 30"
+    }
+
+    @Test("triage over ssh in tmux: claim, escalate with a comment, undo, mark suspect with a note",
+          .enabled(if: Self.sshAvailable, "needs tmux, openssh-server and root"))
+    func triageOverSSH() throws {
+        let scratch = TemporaryDirectory()
+        let dir = scratch.url
+        let store = scratch.storePath
+        let config = TobanBinary.packageRoot.appendingPathComponent("sample-logs/toban.example.toml").path
+        let seeded = try TobanBinary.run(["ingest", "--once", "--config", config, "--store", store], in: TobanBinary.packageRoot)
+        try #require(seeded.status == 0, "\(seeded.stderr)")
+
+        let (daemon, port) = try Self.startSSHD(in: dir)
+        defer { kill(daemon, SIGTERM); Spawn.wait(daemon) }
 
         let tmux = ConsoleTmuxTests.Tmux(path: try #require(ConsoleTmuxTests.tmuxPath))
         defer { tmux.kill() }
         let marker = dir.appendingPathComponent("exited").path
         let remote = "cd '\(TobanBinary.packageRoot.path)' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(TobanBinary.url.path)' --store '\(store)' --config '\(config)'; echo \\$? > '\(marker)'"
-        let sshCommand = "\(Self.sshPath) -t -i '\(dir.path)/client_key' -p \(port) -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 \"\(remote)\"; sleep 30"
+        let sshCommand = Self.sshCommand(dir: dir, port: port, remote: remote)
         try tmux.run(["new-session", "-d", "-s", "console", "-x", "100", "-y", "30", sshCommand])
         _ = try tmux.wait("the queue over ssh", timeout: 20) { $0.contains("★★★") && $0.contains("株式会社アクメ") }
 

@@ -60,7 +60,7 @@ public enum ConsoleView {
         if let first = env.onCall?(now).first {
             right.append((.init(SafeText("on call \(first)"), role: .muted), 1))
         }
-        let minimumLeft = SafeText("当番 Toban").width + 2 + min(SafeText(crumbs).width, 16)
+        let minimumLeft = SafeText("当番 Toban").width + 2 + min(SafeText(crumbs).width, 40)
         func width(_ segments: [(StatusBar.Segment, Int)]) -> Int {
             segments.reduce(0) { $0 + $1.0.text.width } + max(0, segments.count - 1) * 2
         }
