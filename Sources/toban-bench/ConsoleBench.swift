@@ -43,15 +43,19 @@ enum ConsoleBench {
         var storePath: String?
         var live = true
         var liveSeconds = 20.0
+        var incidents = 10_000
+        var notifications = 100_000
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--detections" where i + 1 < args.count: count = Int(args[i + 1]) ?? count; i += 2
             case "--store" where i + 1 < args.count: storePath = args[i + 1]; i += 2
             case "--no-live": live = false; i += 1
+            case "--incidents" where i + 1 < args.count: incidents = Int(args[i + 1]) ?? incidents; i += 2
+            case "--notifications" where i + 1 < args.count: notifications = Int(args[i + 1]) ?? notifications; i += 2
             case "--live-seconds" where i + 1 < args.count: liveSeconds = Double(args[i + 1]) ?? liveSeconds; i += 2
             default:
-                print("usage: toban-bench console [--detections N] [--store PATH] [--no-live] [--live-seconds S]")
+                print("usage: toban-bench console [--detections N] [--incidents N] [--notifications N] [--store PATH] [--no-live] [--live-seconds S]")
                 return 2
             }
         }
@@ -70,11 +74,13 @@ enum ConsoleBench {
                 let t = try seconds { try BenchSeed.seed(path: path, count: count, now: Date()) }
                 print(String(format: "seeded in %.1f s", t))
             }
+            print("seeding \(incidents) incidents and \(notifications) notifications (skipped when the store has incidents) …")
+            try BenchSeed.seedEscalations(path: path, incidents: incidents, notifications: notifications, now: Date())
             // The clock the console sees: just after the newest stored activity, so ages and
             // "age:<1h" mean the same on a reused store as on a fresh one.
             let (newest, stored) = try newestActivity(path: path)
             let now = newest ?? Date()
-            print("console on \(path): \(stored) detection rows; 120×40 grid, page 200 rows, window ≤ 600 rows")
+            print("console on \(path): \(stored) detection rows, \(incidents) incidents, \(notifications) notifications; 120×40 grid, page 200 rows, window ≤ 600 rows")
             print("load average before: \(loadAverage())")
             try measureSynchronously(path: path, now: now)
             if live {
@@ -134,6 +140,8 @@ enum ConsoleBench {
                 _ = try store.detectionRate(bucketMinutes: 1, span: 3600, now: now)
                 _ = try store.ingestHealth(now: now)
                 _ = try store.customerNames()
+                _ = try store.awaitingConfirmation()
+                _ = try store.openPages()
             }
         })
 
@@ -197,7 +205,46 @@ enum ConsoleBench {
             report("drill into \(label) group", samples)
         }
         runner.send(.character(":")); runner.type("group none"); runner.send(.enter)
+        measureEscalationScreens(runner, keystroke: keystroke)
         try store.close()
+    }
+
+    /// The incident list and page, the outbox and its preview, on the seeded store.
+    static func measureEscalationScreens(_ runner: SyncRunner<ConsoleModel>, keystroke: ([Key]) -> Double) {
+        report("open incidents (I)", (0..<20).map { _ in
+            let t = keystroke([.character("I")])
+            _ = keystroke([.escape])
+            return t
+        })
+        _ = keystroke([.character("I")])
+        report("incidents j ×500", (0..<500).map { _ in keystroke([.character("j")]) })
+        _ = keystroke([.character("g"), .character("g")])
+        var page: [Double] = []
+        for _ in 0..<50 {
+            page.append(keystroke([.enter]))
+            _ = keystroke([.escape])
+            _ = keystroke([.character("j")])
+        }
+        report("open incident page", page)
+        report("filter incidents urg:P1", (0..<10).map { _ in
+            runner.send(.character("/"), .ctrl("u"))
+            runner.type("urg:P1 cust:c3")
+            return keystroke([.enter])
+        })
+        _ = keystroke([.escape])
+        report("open outbox (O)", (0..<20).map { _ in
+            let t = keystroke([.character("O")])
+            _ = keystroke([.escape])
+            return t
+        })
+        _ = keystroke([.character("O")])
+        report("outbox j ×500", (0..<500).map { _ in keystroke([.character("j")]) })
+        report("preview (stored text)", (0..<50).map { _ in
+            let t = keystroke([.character("p")])
+            _ = keystroke([.escape])
+            return t
+        })
+        _ = keystroke([.escape])
     }
 
     enum BenchError: Error, CustomStringConvertible {
