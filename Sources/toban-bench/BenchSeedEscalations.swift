@@ -29,7 +29,7 @@ extension BenchSeed {
             try db.execute(sql: """
                 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
                 INSERT OR IGNORE INTO incident_detections (incident_id, detection_id)
-                SELECT 1 + i / 3, i * 7 FROM seq
+                SELECT 1 + (i - 1) / 3, i * 7 FROM seq
                 """, arguments: [incidents * 3])
             try db.execute(sql: """
                 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)

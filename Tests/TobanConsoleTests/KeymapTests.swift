@@ -226,6 +226,20 @@ import TobanTestSupport
         #expect(editing.entries.contains { $0.keys == "Ctrl-w" })
     }
 
+    @Test func includesTheFilterLanguageAndEveryCommand() {
+        let help = HelpContent(keymap: .defaults)
+        let filter = try? #require(help.sections.first { $0.title.hasPrefix("Filter language") })
+        for key in FilterQuery.keys {
+            #expect(filter?.entries.contains { $0.keys.contains(key + ":") || $0.keys.contains(key + "~") } == true, "\(key)")
+        }
+        let commands = try? #require(help.sections.first { $0.title.hasPrefix("Commands") })
+        for name in ConsoleCommandLine.commands {
+            #expect(commands?.entries.contains { $0.keys.contains(":" + name) } == true, ":\(name)")
+        }
+        var g = CellGrid(width: 80, height: 400)
+        #expect(help.render(into: &g, area: g.bounds) == help.lineCount)
+    }
+
     @Test func rendersIntoAGrid() {
         var g = CellGrid(width: 60, height: 8)
         let total = HelpContent(keymap: .defaults).render(into: &g, area: g.bounds)

@@ -46,9 +46,23 @@ extension ConsoleModel {
             return nil
         case .detail(let d):
             return (.ids([d.detectionID]), d.token)
+        case .endpoints(let e):
+            guard let ep = e.selectedEndpoint else { return nil }
+            return (Self.endpointTarget(customer: ep.customerID, address: ep.address), e.token)
+        case .endpointPage(let p):
+            return (Self.endpointTarget(customer: p.customerID, address: p.address), p.token)
         default:
             return nil
         }
+    }
+
+    /// An endpoint's open detections: what F9 and C act on from the endpoint screens.
+    static func endpointTarget(customer: String, address: IPAddress) -> ActionTarget {
+        var filter = DetectionFilter(customers: [customer])
+        filter.endpoint = address.description
+        // Not yet told or decided: escalated and closed ones already were.
+        filter.statuses = [.new, .acknowledged, .inTriage]
+        return .members(filter, label: "endpoint \(address)")
     }
 
     mutating func triage(_ kind: TriageKind) -> [Effect] {

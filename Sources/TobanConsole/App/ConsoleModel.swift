@@ -201,7 +201,10 @@ public struct ConsoleModel: ConsoleApp {
             p.scroll = max(0, p.scroll + delta)
             state.stack[state.stack.count - 1] = .endpointPage(p)
         case .help(var h):
-            h.scroll = max(0, h.scroll + delta)
+            // Never past the last line: the end of help stays on screen.
+            let visible = max(1, state.size.height - 3 - state.bannerRows)
+            let last = max(0, HelpContent(keymap: environment.keymap).lineCount - visible)
+            h.scroll = min(max(0, h.scroll + delta), last)
             state.stack[state.stack.count - 1] = .help(h)
         case .incidents(let s):
             return moveIncidents(token: s.token, by: delta)

@@ -5,8 +5,23 @@ import TobanStore
 /// `:theme NAME`, `:endpoints`, `:queue`, `:incidents`, `:incident N`, `:outbox`,
 /// `:oncall`, `:ack`, `:help`, `:q`.
 public enum ConsoleCommandLine {
-    public static let commands = ["ack", "customer", "endpoints", "group", "help", "incident", "incidents", "oncall", "outbox", "q", "queue",
-                                  "quit", "theme"]
+    /// Every command, with its usage: what runs and what help shows come from here.
+    public static let grammar: [(name: String, usage: String, meaning: String)] = [
+        ("queue", ":queue", "the detection queue"),
+        ("customer", ":customer ID", "narrow the queue to one customer (replaces an earlier cust:)"),
+        ("group", ":group signature|endpoint|customer|none", "group the queue"),
+        ("endpoints", ":endpoints", "suspect endpoints (被疑端末) by risk"),
+        ("incidents", ":incidents", "incidents by urgency, then age"),
+        ("incident", ":incident 42  :incident INC-2026-0042", "open one incident"),
+        ("outbox", ":outbox", "customer notifications waiting and recently sent"),
+        ("oncall", ":oncall", "who is on call now, on every layer"),
+        ("ack", ":ack", "acknowledge the page in the banner"),
+        ("theme", ":theme dark|light|high-contrast|mono", "switch the colour theme"),
+        ("help", ":help", "this help"),
+        ("q", ":q  :quit", "quit Toban"),
+    ]
+
+    public static let commands = (grammar.map(\.name) + ["quit"]).sorted()
     public static let groupings = ["customer", "endpoint", "none", "signature"]
 
     /// Choices for the word being typed; `customers` and `themes` feed the arguments.

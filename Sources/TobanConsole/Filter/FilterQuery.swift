@@ -21,7 +21,19 @@ public struct FilterQuery: Equatable, Sendable {
 
     public init() {}
 
-    public static let keys = ["cust", "urg", "sig", "ip", "status", "sensor", "age", "assignee"]
+    /// The language, one term per line: what parses and what help shows come from here.
+    public static let grammar: [(key: String, example: String, meaning: String)] = [
+        ("cust", "cust:acme,beta", "customers, by id or display name"),
+        ("urg", "urg:P1..P2", "one urgency or a range"),
+        ("sig", "sig~cobalt  (or bare words)", "signature text contains"),
+        ("ip", "ip:10.0.0.5  ip:10.0.0.0/8", "source, destination or endpoint address / network"),
+        ("status", "status:new,ack,triage,escalated,closed,open,all", "detection status (open by default)"),
+        ("sensor", "sensor:sensor-acme-01", "the sensor that saw it"),
+        ("age", "age:<30m  age:<2h  age:<1d", "seen within"),
+        ("assignee", "assignee:me  assignee:tanaka", "who has it"),
+    ]
+
+    public static let keys = grammar.map(\.key)
 
     /// Parses `text`. `customers` maps ids and display names (case-insensitive) to ids;
     /// when empty any customer id is accepted. `me` is what `assignee:me` means.

@@ -114,7 +114,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .claim: return "Claim (assign to me)"
         case .disposition(let n): return "Close as " + (Disposition(category: n)?.label ?? "category \(n)")
         case .noAction: return "Close: no action needed"
-        case .escalate: return "Escalate into an incident; the customer is notified as their policy says (P1 at once)"
+        case .escalate: return "Escalate with a comment: a new incident, or join an open one of the customer (picker); the customer is told as their policy says (P1 at once)"
         case .undo: return "Undo the last change"
         case .toggleGroup: return "Cycle the grouping: signature, endpoint, customer, none"
         case .jumpToNew: return "Jump to the newest arrival"

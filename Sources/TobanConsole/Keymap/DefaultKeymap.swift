@@ -50,8 +50,8 @@ extension Keymap {
             .incidentPage: incidentWork,
             .outbox: outbox,
             .preview: bind(.editMessage, "E") + bind(.sendNow, "S") + bind(.holdMessage, "H") + bind(.cancelMessage, "X"),
-            .endpoints: bind(.toggleMark, "v", "<Space>") + endpointMarks,
-            .endpointPage: endpointMarks,
+            .endpoints: bind(.toggleMark, "v", "<Space>") + endpointMarks + bind(.escalate, "<F9>", "9") + bind(.confirm, "C"),
+            .endpointPage: endpointMarks + bind(.escalate, "<F9>", "9") + bind(.confirm, "C"),
             .help: bind(.back, "?"),
             .prompt: bind(.submit, "<Enter>") + bind(.cancel, "<Esc>"),
         ])

@@ -17,7 +17,8 @@ public struct HelpContent: Equatable, Sendable {
 
     public let sections: [Section]
 
-    public init(keymap: Keymap, contexts: [KeyContext] = KeyContext.allCases, includeLineEditing: Bool = true) {
+    public init(keymap: Keymap, contexts: [KeyContext] = KeyContext.allCases, includeLineEditing: Bool = true,
+                includeGrammars: Bool = true) {
         var sections: [Section] = []
         for context in contexts {
             let list = keymap.bindings[context] ?? []
@@ -30,6 +31,12 @@ public struct HelpContent: Equatable, Sendable {
             guard !order.isEmpty else { continue }
             let entries = order.map { Entry(keys: keysByAction[$0]!.joined(separator: ", "), summary: $0.summary, action: $0) }
             sections.append(Section(title: context.title, context: context, entries: entries))
+        }
+        if includeGrammars {
+            sections.append(Section(title: "Filter language (/): terms are ANDed", context: nil,
+                                    entries: FilterQuery.grammar.map { Entry(keys: $0.example, summary: $0.meaning, action: nil) }))
+            sections.append(Section(title: "Commands (:), Tab completes", context: nil,
+                                    entries: ConsoleCommandLine.grammar.map { Entry(keys: $0.usage, summary: $0.meaning, action: nil) }))
         }
         if includeLineEditing {
             var order: [String] = []
@@ -46,6 +53,9 @@ public struct HelpContent: Equatable, Sendable {
 
     /// Every action that appears somewhere in help.
     public var actions: Set<Action> { Set(sections.flatMap { $0.entries.compactMap(\.action) }) }
+
+    /// Lines the help takes (section titles and blank lines between sections included).
+    public var lineCount: Int { sections.reduce(0) { $0 + $1.entries.count + 1 } + max(0, sections.count - 1) }
 
     /// Draws the help as a two-column list from `firstLine` (for scrolling); returns the total line count.
     @discardableResult

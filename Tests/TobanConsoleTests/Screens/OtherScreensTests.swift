@@ -95,7 +95,7 @@ struct OtherScreensTests {
         // Help says what each key really does: dispositions by name, escalation notifies.
         #expect(text.contains("Close as Cat I: unauthorized admin/root access"))
         #expect(text.contains("Close as Cat VII: virus / malware infection"))
-        #expect(text.contains("the customer is notified as their policy says"))
+        #expect(text.contains("Escalate with a comment: a new incident, or join an open one"))
         #expect(text.contains("Cycle the grouping"))
         r.send(.escape)
         #expect(r.queue != nil)
@@ -143,5 +143,21 @@ struct OtherScreensTests {
         #expect(FilterQuery.parse("age:<soon").error?.hasPrefix("cannot read age") == true)
         #expect(FilterQuery.parse("colour:red").error?.hasPrefix("unknown filter key colour") == true)
         #expect(FilterQuery.parse("cobalt beacon").query.signature == "cobalt beacon")
+    }
+
+    @Test("help scrolls to its last line and no further")
+    func helpStopsAtItsEnd() throws {
+        let f = try ConsoleFixture()
+        let r = f.runner(width: 100, height: 30)
+        r.send(.character("?"))
+        r.send(Array(repeating: Key.pageDown, count: 50))
+        guard case .help(let h) = r.app.state.top else { Issue.record("not on help"); return }
+        let total = HelpContent(keymap: .defaults).lineCount
+        #expect(h.scroll == total - (30 - 3))
+        let screen = r.frame().snapshot()
+        #expect(screen.contains("Delete to the start of the line") || screen.contains("Ctrl-w"))
+        r.send(.character("j"))
+        guard case .help(let after) = r.app.state.top else { return }
+        #expect(after.scroll == h.scroll)
     }
 }
