@@ -65,8 +65,12 @@ enum StoreMigrations {
     ALTER TABLE incidents ADD COLUMN merged_into INTEGER;
     ALTER TABLE incidents ADD COLUMN reopened_from INTEGER;
     ALTER TABLE incidents ADD COLUMN on_site_request TEXT;
-    CREATE INDEX incidents_worklist ON incidents (state, urgency, created_at);
+    CREATE INDEX incidents_open_worklist ON incidents (urgency, created_at, id) WHERE state <> 'closed';
+    CREATE INDEX incidents_worklist ON incidents (urgency, created_at, id);
     CREATE INDEX notifications_incident ON notifications (incident_id);
+    CREATE INDEX notifications_waiting ON notifications (due_at, id) WHERE state NOT IN ('sent', 'cancelled');
+    CREATE INDEX detections_unconfirmed ON detections (ingest_time)
+        WHERE status IN ('new', 'acknowledged', 'in_triage') AND urgency <= 2;
 
     CREATE TABLE pages (
         id INTEGER PRIMARY KEY AUTOINCREMENT,

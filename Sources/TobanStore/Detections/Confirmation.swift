@@ -45,11 +45,14 @@ extension TobanStore {
 
     /// Open detections of `urgencies` not yet confirmed to the customer (not escalated,
     /// in no incident), oldest arrival first, at most `limit`.
+    /// (Read through a partial index of exactly these rows, so the console's header and the
+    /// ladder's pass cost what is waiting, not the size of the queue.)
     public func awaitingConfirmation(urgencies: ClosedRange<Urgency> = .p1 ... .p2, limit: Int = 2000) throws -> [AwaitingConfirmation] {
-        try read { db in
+        precondition(urgencies.upperBound <= .p2, "the unconfirmed index holds P1 and P2 only")
+        return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.id, d.customer_id, d.urgency, d.signature_name, d.ingest_time FROM detections d INDEXED BY \(StoreMigrations.Index.queue)
-                WHERE d.status <> 'closed' AND d.urgency BETWEEN ? AND ? AND d.status <> 'escalated'
+                SELECT d.id, d.customer_id, d.urgency, d.signature_name, d.ingest_time FROM detections d INDEXED BY detections_unconfirmed
+                WHERE d.status IN ('new', 'acknowledged', 'in_triage') AND d.urgency <= 2 AND d.urgency BETWEEN ? AND ?
                   AND NOT EXISTS (SELECT 1 FROM incident_detections x WHERE x.detection_id = d.id)
                 ORDER BY d.ingest_time LIMIT ?
                 """, arguments: [urgencies.lowerBound.rawValue, urgencies.upperBound.rawValue, limit]).map { row in

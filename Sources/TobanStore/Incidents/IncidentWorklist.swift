@@ -43,12 +43,14 @@ extension TobanStore {
                                  limit: Int = 200) throws -> [IncidentListEntry] {
         var terms: [String] = []
         var args: [any DatabaseValueConvertible] = []
-        var states: [String] = []
-        if filter.includeOpen { states += IncidentState.allCases.filter { $0 != .closed }.map(\.rawValue) }
-        if filter.includeClosed { states.append(IncidentState.closed.rawValue) }
-        guard !states.isEmpty else { return [] }
-        terms.append("i.state IN (\([String].marks(states.count)))")
-        args += states as [any DatabaseValueConvertible]
+        // Each choice reads an index in the list's order (the open incidents' own partial one).
+        let index: String
+        switch (filter.includeOpen, filter.includeClosed) {
+        case (true, false): terms.append("i.state <> 'closed'"); index = "incidents_open_worklist"
+        case (false, true): terms.append("i.state = 'closed'"); index = "incidents_worklist"
+        case (true, true): index = "incidents_worklist"
+        case (false, false): return []
+        }
         if !filter.customers.isEmpty {
             let sorted = filter.customers.sorted()
             terms.append("i.customer_id IN (\([String].marks(sorted.count)))")
@@ -82,13 +84,15 @@ extension TobanStore {
             .joined(separator: ", ")
         let sql = """
             SELECT \(columns),
-                   (SELECT MIN(n.sent_at) FROM notifications n WHERE n.incident_id = i.id AND n.state = 'sent') AS notified_at
-            FROM incidents i WHERE \(terms.joined(separator: " AND "))
+                   (SELECT MIN(n.sent_at) FROM notifications n WHERE n.incident_id = i.id AND n.state = 'sent') AS notified_at,
+                   (SELECT group_concat(x.detection_id) FROM incident_detections x WHERE x.incident_id = i.id) AS detection_list
+            FROM incidents i INDEXED BY \(index) WHERE \(terms.joined(separator: " AND "))
             ORDER BY i.urgency, i.created_at, i.id LIMIT \(max(0, limit))
             """
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
-                IncidentListEntry(incident: IncidentRow.incident(row, detectionIDs: try IncidentRow.detectionIDs(db, incident: row["id"])),
+                let ids = ((row["detection_list"] as String?) ?? "").split(separator: ",").compactMap { Int64($0) }.sorted()
+                return IncidentListEntry(incident: IncidentRow.incident(row, detectionIDs: ids),
                                   notifiedAt: (row["notified_at"] as Int64?).map { Date(storeMilliseconds: $0) })
             }
         }

@@ -12,18 +12,16 @@ public struct OutboxListing: Sendable, Equatable {
 }
 
 extension TobanStore {
-    public static let outboxFinalStates: Set<NotificationState> = [.sent, .cancelled]
-
     /// The outbox as of `now`: what is waiting (at most `limit`) and what went out in the
     /// last `recentWindow` seconds (at most `recentLimit`).
     public func outboxListing(at now: Date, limit: Int = 500, recentWindow: TimeInterval = 86_400,
                               recentLimit: Int = 100) throws -> OutboxListing {
-        let waiting = NotificationState.allCases.filter { !Self.outboxFinalStates.contains($0) }.map(\.rawValue)
         return try read { db in
+            // The partial index of exactly the waiting ones, in due order.
             var list = try Row.fetchAll(db, sql: """
-                SELECT \(NotificationRow.columns) FROM notifications WHERE state IN (\([String].marks(waiting.count)))
-                ORDER BY due_at, id LIMIT ?
-                """, arguments: StatementArguments(waiting) + [limit]).map(NotificationRow.notification)
+                SELECT \(NotificationRow.columns) FROM notifications INDEXED BY notifications_waiting
+                WHERE state NOT IN ('sent', 'cancelled') ORDER BY due_at, id LIMIT ?
+                """, arguments: [limit]).map(NotificationRow.notification)
             list += try Row.fetchAll(db, sql: """
                 SELECT \(NotificationRow.columns) FROM notifications WHERE state = 'sent' AND due_at >= ?
                 ORDER BY due_at DESC, id DESC LIMIT ?
