@@ -94,11 +94,17 @@ import TobanTestSupport
                            lastSeen: now.addingTimeInterval(-2 * 3600)),
             EndpointSignal(signatureID: "2013028", signatureName: "ET POLICY curl", urgency: .p4, count: 1, lastSeen: now.addingTimeInterval(-600)),
         ], asset: nil, now: now)
-        #expect(risk.explanation == [
+        #expect(risk.explanation.map { EndpointRiskScorer.readable($0, now: now) } == [
             "75.5  P1 ET TROJAN Cobalt Strike Beacon ×4, 2h ago",
             "3.0  P4 ET POLICY curl ×1, 10m ago",
             "×1.3  2 distinct signatures",
         ])
+        // The age is read when the line is shown, not frozen when it was scored.
+        #expect(EndpointRiskScorer.readable(risk.explanation[1], now: now.addingTimeInterval(3 * 3600)) == "3.0  P4 ET POLICY curl ×1, 3h ago")
+        // A signature name that looks like the time marker does not become an age.
+        let spoof = EndpointRiskScorer.score(signals: [EndpointSignal(signatureID: "9", signatureName: "x ⟦seen 0⟧", urgency: .p3, count: 1,
+                                                                      lastSeen: now)], asset: nil, now: now)
+        #expect(EndpointRiskScorer.readable(spoof.explanation[0], now: now).hasSuffix("x ⟦seen 0⟧ ×1, 0m ago"))
         #expect(risk.score == 98.1) // (75.51 + 2.99) × 1.25
     }
 

@@ -12,6 +12,8 @@ public struct Overview: Sendable, Equatable {
     public var awaiting: [AwaitingConfirmation] = []
     /// The on-call ladder's open pages (a banner on every console until acknowledged).
     public var pages: [Page] = []
+    /// The most recently seen open P1 (a new one rings the bell).
+    public var newestP1: Int64 = 0
     public init() {}
 }
 

@@ -120,6 +120,7 @@ public struct ConsoleModel: ConsoleApp {
         case .drillIn: return drillIn()
         case .jumpToNew:
             guard case .queue(let q) = state.top else { return [] }
+            state.newP1Arrived = false
             return reloadQueue(token: q.token, placement: .top(latestID: 0), selectID: nil)
         case .toggleGroup:
             guard case .queue(let q) = state.top else { return [] }
@@ -358,10 +359,19 @@ public struct ConsoleModel: ConsoleApp {
         case .overview(let o):
             state.overview = o
             state.overviewRequestedAt = nil
-            // A new page rings once, on every console.
+            // A new page rings once, on every console; so does a new P1 (not the ones already
+            // there when the console opened).
             let fresh = o.pages.filter { !state.pagesRung.contains($0.id) }
             state.pagesRung.formUnion(fresh.map(\.id))
-            return fresh.isEmpty || !environment.bell ? [] : [.bell]
+            var ring = !fresh.isEmpty
+            if o.newestP1 > state.p1Announced {
+                if state.p1Announced != 0 {
+                    ring = true
+                    state.newP1Arrived = true
+                }
+                state.p1Announced = o.newestP1
+            }
+            return ring && environment.bell ? [.bell] : []
         case let .queuePage(token, generation, placement, rows, selectID, full):
             applyQueuePage(token: token, generation: generation, placement: placement, rows: rows, selectID: selectID, full: full)
             return drillIfPending(token)

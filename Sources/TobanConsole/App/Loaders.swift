@@ -21,6 +21,7 @@ enum Loaders {
                 o.customerNames = Dictionary(try store.customerNames().map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })
                 o.awaiting = try store.awaitingConfirmation()
                 o.pages = try store.openPages()
+                o.newestP1 = try store.newestOpenP1ID()
                 return .overview(o)
             }
         }

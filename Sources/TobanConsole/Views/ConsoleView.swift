@@ -44,9 +44,16 @@ public enum ConsoleView {
             if let g = q.grouping { right.append((.init(SafeText("by \(g.rawValue)"), role: .accent), 3)) }
             if q.newCount > 0 {
                 let count = q.newCount >= Loaders.newArrivalsCap ? "\(Loaders.newArrivalsCap)+" : "\(q.newCount)"
-                right.append((.init(SafeText("+\(count) new (n)"), role: .newArrivals), 6))
+                // A new P1 among them stands out (its colour and its stars), not just a count.
+                let p1 = state.newP1Arrived ? (env.unicode ? " ★★★ P1" : " *** P1") : ""
+                right.append((.init(SafeText("+\(count) new\(p1) (n)"), role: state.newP1Arrived ? .urgencyP1 : .newArrivals), 7))
             }
             if q.loading { right.append((.init("loading…", role: .muted), 2)) }
+            // Where you are and what narrows the list, always visible.
+            if !q.queryText.isEmpty { right.append((.init(SafeText("/" + q.queryText), role: .accent), 5)) }
+            let more = q.isGrouped || q.atEnd ? "" : "+"
+            let position = q.rowCount == 0 ? "0" : "\(q.selected + 1)/\(q.rowCount)\(more)"
+            right.append((.init(SafeText(position), role: .muted), 6))
         }
         // What awaits confirmation to a customer, and how soon the nearest deadline falls.
         let awaiting = state.overview.awaiting

@@ -64,13 +64,7 @@ public enum DetailView {
 
         section("History")
         if data.audit.isEmpty { out.append(("  (no changes yet)", .muted)) }
-        for a in data.audit {
-            let e = a.entry
-            var text = "  \(Formatting.timestamp(e.at)) \(e.actor) \(e.action)"
-            if let after = e.after { text += " \(after)" }
-            if let c = e.comment, !c.isEmpty { text += " — \(c)" }
-            out.append((SafeText(text), .text))
-        }
+        for sentence in IncidentPageView.sentences(data.audit) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return out
     }
 

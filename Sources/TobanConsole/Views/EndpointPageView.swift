@@ -20,13 +20,15 @@ public enum EndpointPageView {
             out.append(("", .text))
             out.append((SafeText(title), .header))
         }
-        out.append((SafeText("\(e.displayName)  \(e.address)  \(QueueView.customerName(e.customerID, state))"), .title))
+        // The hostname when the logs named one, then the address (once).
+        let name = e.hostname.map { "\($0)  \(e.address)" } ?? e.address.description
+        out.append((SafeText("\(name)  \(QueueView.customerName(e.customerID, state))"), .title))
         out.append((SafeText("status  \(e.status.japaneseName) (\(e.status.rawValue))") + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
                     EndpointsView.statusRole(e.status)))
         out.append((SafeText(String(format: "risk    %.0f   detections %d   signatures %d   first %@ ago   last %@ ago", e.riskScore,
                                     e.detectionCount, e.distinctSignatures, Formatting.age(e.firstSeen, now: now), Formatting.age(e.lastSeen, now: now))), .text))
         if let mac = e.mac { out.append((SafeText("mac     \(mac)"), .muted)) }
-        for line in e.riskExplanation { out.append((SafeText("  · ") + SafeText(line), .text)) }
+        for line in e.riskExplanation { out.append((SafeText("  · ") + SafeText(EndpointRiskScorer.readable(line, now: now)), .text)) }
 
         var detections: [Detection] = []
         var peers: [String: Int] = [:]
@@ -64,17 +66,15 @@ public enum EndpointPageView {
                 let counts = ContextKind.allCases.compactMap { k in c.counts[k].map { "\(k.rawValue) \($0)" } }.joined(separator: "  ")
                 out.append((SafeText("  \(Formatting.timestamp(c.bucketStart)) context  \(counts)"), .muted))
                 for s in c.samples.prefix(8) {
-                    out.append((SafeText("      \(s.kind.rawValue) ") + SafeText(s.summary) + SafeText(s.peer.map { " → \($0)" } ?? ""), .muted))
+                    // Summaries that already name their kind ("dns A …") are not prefixed twice.
+                    let kind = s.summary.lowercased().hasPrefix(s.kind.rawValue + " ") ? "" : s.kind.rawValue + " "
+                    out.append((SafeText("      \(kind)") + SafeText(s.summary) + SafeText(s.peer.map { " → \($0)" } ?? ""), .muted))
                 }
             }
         }
         section("History")
         if data.audit.isEmpty { out.append(("  (no verdicts yet)", .muted)) }
-        for a in data.audit {
-            let x = a.entry
-            out.append((SafeText("  \(Formatting.timestamp(x.at)) \(x.actor) \(x.action) ") + SafeText(x.after ?? "")
-                        + SafeText(x.comment.map { " — \($0)" } ?? ""), .text))
-        }
+        for sentence in IncidentPageView.sentences(data.audit) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return out
     }
 }

@@ -32,7 +32,7 @@ public enum EndpointsView {
                 TableCell(SafeText(String(format: "%.0f", e.riskScore)), role: e.riskScore >= 70 ? .urgencyP1 : (e.riskScore >= 40 ? .urgencyP2 : nil)),
                 TableCell(SafeText(QueueView.customerName(e.customerID, state))),
                 TableCell(SafeText(e.hostname.map { "\($0) \(e.address)" } ?? e.address.description)),
-                TableCell(SafeText(e.riskExplanation.first ?? "")),
+                TableCell(SafeText(e.riskExplanation.first.map { EndpointRiskScorer.readable($0, now: now) } ?? "")),
                 TableCell(SafeText("\(e.distinctSignatures)")),
                 TableCell(SafeText(Formatting.age(e.firstSeen, now: now))),
                 TableCell(SafeText(Formatting.age(e.lastSeen, now: now))),

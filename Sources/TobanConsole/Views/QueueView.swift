@@ -86,10 +86,20 @@ public enum QueueView {
         var byCustomer: [String: [Int]] = [:]
         for c in state.overview.openCounts { byCustomer[c.customerID, default: [0, 0, 0, 0, 0]][c.urgency.rawValue - 1] += c.count }
         let limit = width - sparkWidth - 1
-        for (id, counts) in byCustomer.sorted(by: { ($0.value[0], $0.value[1], $1.key) > ($1.value[0], $1.value[1], $0.key) }) {
+        // Worst urgency first (most P1, then most P2, …); what does not fit is counted, never dropped silently.
+        let sorted = byCustomer.sorted { a, b in
+            a.value != b.value ? a.value.lexicographicallyPrecedes(b.value, by: >) : a.key < b.key
+        }
+        for (n, (id, counts)) in sorted.enumerated() {
             let name = SafeText(customerName(id, state)).truncated(to: 16)
             let nums = SafeText(counts.map(String.init).joined(separator: "/"))
-            guard x + name.width + 1 + nums.width < limit else { break }
+            let remaining = sorted.count - n - 1
+            let moreWidth = remaining > 0 ? SafeText(" +\(remaining) more").width : 0
+            guard x + 1 + name.width + 1 + nums.width + moreWidth < limit else {
+                x += 1
+                grid.put(SafeText("+\(sorted.count - n) more"), row: row, col: x, maxWidth: max(0, limit - x), role: .warn)
+                break
+            }
             x += 1
             x += grid.put(name, row: row, col: x)
             x += 1

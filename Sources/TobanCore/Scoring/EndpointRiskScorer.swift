@@ -70,9 +70,12 @@ public enum EndpointRiskScorer {
             line += s.signatureName.utf8
             line += " ×".utf8
             line += String(s.count).utf8
+            // The time itself, not an age: the age is worked out when the line is shown
+            // (`readable(_:now:)`), so it never freezes at the moment of scoring.
             line += ", ".utf8
-            line += ageText(hours: part.ageHours).utf8
-            line += " ago".utf8
+            line += Self.seenMarkerOpen.utf8
+            line += String(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down))).utf8
+            line += Self.seenMarkerClose.utf8
             lines.append(String(decoding: line, as: UTF8.self))
         }
         let distinct = ids.count
@@ -87,6 +90,19 @@ public enum EndpointRiskScorer {
             total *= factor
         }
         return EndpointRisk(score: (total * 10).rounded() / 10, explanation: lines)
+    }
+
+    static let seenMarkerOpen = "⟦seen "
+    static let seenMarkerClose = "⟧"
+
+    /// A stored explanation line as an analyst reads it at `now`: its trailing last-seen
+    /// time becomes an age ("2h ago"). Only the end of the line is read, after the count,
+    /// so a signature name cannot pose as a time.
+    public static func readable(_ line: String, now: Date) -> String {
+        guard line.hasSuffix(seenMarkerClose), let open = line.range(of: seenMarkerOpen, options: .backwards),
+              let seconds = Int64(line[open.upperBound..<line.index(before: line.endIndex)]) else { return line }
+        let hours = max(0, now.timeIntervalSince(Date(timeIntervalSince1970: Double(seconds))) / 3600)
+        return String(line[..<open.lowerBound]) + ageText(hours: hours) + " ago"
     }
 
     static func oneDecimal(_ v: Double) -> String {

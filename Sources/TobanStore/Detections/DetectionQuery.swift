@@ -186,6 +186,17 @@ extension TobanStore {
         try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM detections") ?? 0 }
     }
 
+    /// The id of the most recently seen open P1 (one row of the queue index): a new P1
+    /// arrival changes it.
+    public func newestOpenP1ID() throws -> Int64 {
+        try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM detections INDEXED BY \(StoreMigrations.Index.queue)
+                WHERE status <> 'closed' AND urgency = 1 ORDER BY last_seen DESC, id DESC LIMIT 1
+                """) ?? 0
+        }
+    }
+
     public func detection(id: Int64) throws -> Detection? {
         try read { db in try DetectionRow.fetch(db, id: id) }
     }
