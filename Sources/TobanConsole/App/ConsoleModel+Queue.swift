@@ -145,4 +145,27 @@ extension ConsoleModel {
         }
         return moveQueue(token: q.token, by: 1)
     }
+
+    /// Marks every row on screen (the rows the analyst can see, not the whole window).
+    mutating func markVisible() -> [Effect] {
+        guard case .queue(let q) = state.top, !q.isGrouped else { return [] }
+        let visible = q.rows.dropFirst(q.scroll).prefix(state.listRows).map(\.id)
+        state.withQueue(q.token) { $0.marks.formUnion(visible) }
+        setMessage("\(visible.count) rows marked (\(q.marks.union(visible).count) in all)")
+        return []
+    }
+
+    /// Marks the rows between the last marked row above or below and the cursor.
+    mutating func markRange() -> [Effect] {
+        guard case .queue(let q) = state.top, !q.isGrouped, q.rows.indices.contains(q.selected) else { return [] }
+        let markedIndices = q.rows.indices.filter { q.marks.contains(q.rows[$0].id) }
+        guard let anchor = markedIndices.min(by: { abs($0 - q.selected) < abs($1 - q.selected) }) else {
+            setMessage("mark a first row (v), then m marks everything from it to the cursor", error: true)
+            return []
+        }
+        let range = min(anchor, q.selected)...max(anchor, q.selected)
+        state.withQueue(q.token) { s in s.marks.formUnion(range.map { s.rows[$0].id }) }
+        setMessage("\(range.count) rows marked")
+        return []
+    }
 }

@@ -74,11 +74,25 @@ public struct ConsoleModel: ConsoleApp {
         var effects: [Effect] = []
         for outcome in state.matcher.feed(key, in: context, keymap: environment.keymap) {
             if case .action(let action) = outcome {
+                // Nothing acts on what the analyst cannot see: below the minimum size the
+                // screen shows only "Terminal too small", so only leaving and help work.
+                if TooSmallMessage.isTooSmall(state.size), !Self.worksWhileHidden(action) {
+                    setMessage("the terminal is too small to act (needs \(TooSmallMessage.minimum))", error: true)
+                    continue
+                }
                 if state.message != nil && action != .undo { setMessage(nil) }
                 effects += perform(action)
             }
         }
         return effects
+    }
+
+    /// Keys that change nothing in the store: safe on a screen the analyst cannot read.
+    static func worksWhileHidden(_ action: Action) -> Bool {
+        switch action {
+        case .quit, .back, .help, .refresh, .cancel, .submit: return true
+        default: return false
+        }
     }
 
     mutating func perform(_ action: Action) -> [Effect] {
@@ -128,6 +142,8 @@ public struct ConsoleModel: ConsoleApp {
             let next = order[((order.firstIndex(of: q.grouping) ?? 0) + 1) % order.count]
             return setGrouping(next)
         case .toggleMark: return toggleMark()
+        case .markVisible: return markVisible()
+        case .markRange: return markRange()
         case .acknowledge: return triage(.acknowledge)
         case .claim:
             switch state.top {

@@ -9,7 +9,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
     case drillIn, back, quit
     case filter, command, help
     case submit, cancel
-    case toggleMark, acknowledge, claim
+    case toggleMark, markVisible, markRange, acknowledge, claim
     /// Close the detection with disposition category 1…7.
     case disposition(Int)
     case noAction, escalate, undo
@@ -25,7 +25,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
 
     public static let allCases: [Action] =
         [.moveDown, .moveUp, .top, .bottom, .pageDown, .pageUp, .drillIn, .back, .quit,
-         .filter, .command, .help, .submit, .cancel, .toggleMark, .acknowledge, .claim]
+         .filter, .command, .help, .submit, .cancel, .toggleMark, .markVisible, .markRange, .acknowledge, .claim]
         + dispositionCategories.map(Action.disposition)
         + [.noAction, .escalate, .undo, .toggleGroup, .jumpToNew, .viewEndpoints, .viewQueue,
            .markSuspect, .markCleared, .markContained, .refresh,
@@ -50,6 +50,8 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .submit: return "submit"
         case .cancel: return "cancel"
         case .toggleMark: return "toggle_mark"
+        case .markVisible: return "mark_visible"
+        case .markRange: return "mark_range"
         case .acknowledge: return "acknowledge"
         case .claim: return "claim"
         case .disposition(let n): return "disposition_\(n)"
@@ -110,6 +112,8 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .submit: return "Accept the input"
         case .cancel: return "Discard the input"
         case .toggleMark: return "Mark / unmark for a bulk action"
+        case .markVisible: return "Mark every row on screen"
+        case .markRange: return "Mark from the nearest marked row to the cursor"
         case .acknowledge: return "Acknowledge (I am looking at it)"
         case .claim: return "Claim (assign to me)"
         case .disposition(let n): return "Close as " + (Disposition(category: n)?.label ?? "category \(n)")

@@ -26,7 +26,8 @@ extension Keymap {
             + bind(.noAction, "<F8>", "8") + bind(.escalate, "<F9>", "9") + bind(.undo, "u")
 
         let queue: [KeyBinding] =
-            bind(.toggleMark, "v", "<Space>") + triage + bind(.toggleGroup, "<Tab>") + bind(.jumpToNew, "n")
+            bind(.toggleMark, "v", "<Space>") + bind(.markVisible, "V") + bind(.markRange, "m")
+            + triage + bind(.toggleGroup, "<Tab>") + bind(.jumpToNew, "n")
             + bind(.confirm, "C")
 
         let incidentWork: [KeyBinding] =

@@ -87,24 +87,58 @@ public enum Formatting {
         return h >= 24 ? "\(h / 24)d \(h % 24)h" : "\(h)h \(Int(t / 60) % 60)m"
     }
 
-    /// Splits already-sanitised text into rows of at most `width` cells (never splitting a
+    /// An address that does not fit is elided in the middle, visibly (`2001:db8:…:1`), so
+    /// both its network and its host part stay readable; anything else is left as is.
+    public static func address(_ text: String, width: Int) -> String {
+        guard text.count > width, text.contains(":"), width >= 5 else { return text }
+        let keep = width - 1
+        return String(text.prefix((keep + 1) / 2)) + "…" + String(text.suffix(keep / 2))
+    }
+
+    /// Splits already-sanitised text into rows of at most `width` cells, at spaces where it
+    /// can: a word is broken only when it is longer than a whole row (never splitting a
     /// character; wide characters count two).
     public static func wrap(_ text: SafeText, width: Int) -> [SafeText] {
         guard width > 0 else { return [] }
         var rows: [String] = []
         var line = ""
         var used = 0
+        func flush() {
+            rows.append(line)
+            line = ""
+            used = 0
+        }
+        // Words keep their following space; a space at a row's end is dropped.
+        var words: [String] = []
+        var word = ""
         for ch in text.string {
-            let w = DisplayWidth.of(ch)
-            if used + w > width {
-                rows.append(line)
-                line = ""
-                used = 0
+            word.append(ch)
+            if ch == " " { words.append(word); word = "" }
+        }
+        if !word.isEmpty { words.append(word) }
+        for w in words {
+            let bare = w.hasSuffix(" ") ? String(w.dropLast()) : w
+            let bareWidth = bare.reduce(0) { $0 + DisplayWidth.of($1) }
+            let fullWidth = w.reduce(0) { $0 + DisplayWidth.of($1) }
+            if used > 0 && used + bareWidth > width { flush() }
+            if bareWidth > width {
+                // Longer than a row: broken at the row's end.
+                for ch in w {
+                    let cw = DisplayWidth.of(ch)
+                    if used + cw > width {
+                        if ch == " " { continue }
+                        flush()
+                    }
+                    line.append(ch)
+                    used += cw
+                }
+                continue
             }
-            line.append(ch)
-            used += w
+            line += w
+            used += fullWidth
+            if used >= width { flush() }
         }
         if !line.isEmpty || rows.isEmpty { rows.append(line) }
-        return rows.map { SafeText($0) }
+        return rows.map { row in SafeText(row.hasSuffix(" ") ? String(row.dropLast()) : row) }
     }
 }

@@ -5,14 +5,18 @@ import TobanStore
 /// The detection queue: a header with open counts per customer and the arrival rate, then
 /// the table of the loaded window (or of the groups).
 public enum QueueView {
+    /// Widths by what matters: an IPv4 address is never cut (15 cells), the endpoint outlives
+    /// the customer on a narrow terminal, and the signature takes what is left.
     static let columns: [TableColumn] = [
+        // The mark: a symbol in every theme (mono included), not only a colour.
+        TableColumn("", minWidth: 1, maxWidth: 1, priority: 11),
         TableColumn("Urg", minWidth: 6, maxWidth: 6, priority: 10),
         TableColumn("Age", minWidth: 4, maxWidth: 4, alignment: .right, priority: 9),
-        TableColumn("Customer", minWidth: 14, maxWidth: 18, flex: 1, priority: 7),
-        TableColumn("Endpoint", minWidth: 9, maxWidth: 20, flex: 1, priority: 6),
+        TableColumn("Customer", minWidth: 14, maxWidth: 18, flex: 1, priority: 6),
+        TableColumn("Endpoint", minWidth: 15, maxWidth: 39, priority: 8),
         TableColumn("Signature", minWidth: 12, flex: 5, priority: 8),
         TableColumn("Cnt", minWidth: 4, maxWidth: 6, alignment: .right, priority: 4),
-        TableColumn("Sensor", minWidth: 6, maxWidth: 12, flex: 1, priority: 1),
+        TableColumn("Sensor", minWidth: 6, maxWidth: 24, flex: 1, priority: 1),
         TableColumn("Status", minWidth: 14, maxWidth: 18, flex: 1, priority: 5),
     ]
 
@@ -67,10 +71,11 @@ public enum QueueView {
 
     static func row(_ d: Detection, state: ConsoleState, env: ConsoleEnvironment, now: Date, marked: Bool) -> TableRow {
         TableRow([
+            TableCell(marked ? (env.unicode ? "●" : "*") : "", role: .marked),
             TableCell(SafeText(Formatting.urgency(d.urgency, unicode: env.unicode)), role: .urgency(d.urgency.rawValue)),
             TableCell(SafeText(Formatting.age(d.lastSeen, now: now))),
             TableCell(SafeText(customerName(d.customerID, state))),
-            TableCell(SafeText(Formatting.endpoint(d))),
+            TableCell(SafeText(Formatting.address(Formatting.endpoint(d), width: 39))),
             TableCell(SafeText(d.signature.name)),
             TableCell(SafeText("\(d.count)")),
             TableCell(SafeText(d.sensor), role: .muted),

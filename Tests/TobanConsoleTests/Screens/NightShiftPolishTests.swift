@@ -106,4 +106,65 @@ struct NightShiftPolishTests {
         r.send(.function(6))
         #expect(r.app.state.message?.contains("closed as Cat VI scan") == true)
     }
+
+    @Test("below the minimum size no key acts on the hidden queue; leaving and help still work")
+    func nothingActsWhileTooSmall() throws {
+        let f = try ConsoleFixture()
+        let r = f.runner(width: 120, height: 30)
+        let top = try #require(r.selectedID)
+        r.resize(TerminalSize(width: 30, height: 8))
+        #expect(r.frame().snapshot().contains("Terminal too small"))
+        for key: Key in [.function(1), .character("8"), .character("a"), .character("c"), .character("v"), .function(9), .character("C")] {
+            r.send(key)
+        }
+        let d = try #require(try f.store.detection(id: top))
+        #expect(d.status == .new && d.disposition == nil && d.assignee == nil)
+        #expect(r.queue?.marks.isEmpty == true)
+        #expect(r.app.state.prompt == nil && r.app.state.picker == nil)
+        r.send(.character("?"))
+        if case .help = r.app.state.top {} else { Issue.record("help did not open") }
+    }
+
+    @Test("V marks every row on screen, m a range; the mark is a symbol, and a bulk close says how many")
+    func bulkMarking() throws {
+        let f = try ConsoleFixture()
+        let r = f.runner(width: 120, height: 12)
+        r.send(.character("V"))
+        let visible = r.app.state.listRows
+        #expect(r.queue?.marks.count == visible)
+        let grid = r.frame()
+        let first = try #require((0..<grid.height).first { grid.rowText($0).contains("P1 ★★★") })
+        #expect(grid.rowText(first).hasPrefix("●"))
+        // Range: on a fresh console, mark row 1, move to row 3, m marks rows 1–3 and the cursor's.
+        let r2 = f.runner(width: 120, height: 12)
+        r2.send(.character("v"))
+        r2.send(.character("j"), .character("j"))
+        r2.send(.character("m"))
+        #expect(r2.queue?.marks.count == 4)
+        r2.send(.function(6))
+        #expect(r2.app.state.message?.hasPrefix("4 detections closed as Cat VI scan — u to undo") == true)
+        r2.send(.character("u"))
+        #expect(try f.store.detections(DetectionFilter(statuses: [.closed]), limit: 100).isEmpty)
+    }
+
+    @Test("an IPv4 endpoint is never cut, even at 80 columns; an IPv6 one is elided in the middle")
+    func addressesAreNotCut() throws {
+        let f = try ConsoleFixture(seed: false)
+        try f.commit([makeDetection(signature: "1", name: "ET SCAN long", severity: .low, src: "10.200.200.200", endpoint: "10.200.200.200",
+                                    at: t0, offset: 1)])
+        for width in [80, 120, 200] {
+            let r = f.runner(width: width, height: 24)
+            #expect(r.frame().snapshot().contains("10.200.200.200"), "width \(width)")
+        }
+        #expect(Formatting.address("2001:db8:85a3:0:0:8a2e:370:7334", width: 15) == "2001:db…70:7334")
+        #expect(Formatting.address("10.200.200.200", width: 10) == "10.200.200.200")
+    }
+
+    @Test("wrapping breaks at spaces; only a word longer than the line is broken")
+    func wrapsAtWords() {
+        let rows = Formatting.wrap(SafeText("critical sensor-acme-01 beacon"), width: 14).map(\.string)
+        #expect(rows == ["critical", "sensor-acme-01", "beacon"])
+        let long = Formatting.wrap(SafeText("averyveryverylongtoken end"), width: 10).map(\.string)
+        #expect(long == ["averyveryv", "erylongtok", "en end"])
+    }
 }
