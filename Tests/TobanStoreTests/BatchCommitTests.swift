@@ -203,6 +203,16 @@ import TobanTestSupport
         #expect(try f.store.checkpoints().map(\.resumePoint.offset) == [400])
     }
 
+    /// A file's format is kept with its checkpoint, so a restart reads on in it.
+    @Test func checkpointKeepsTheFilesFormat() throws {
+        let f = try StoreFixture()
+        var zeek = checkpoint(offset: 300)
+        zeek.format = .zeekTSV
+        try f.store.commit(IngestBatch(checkpoints: [zeek]), customers: [acme], now: t0)
+        #expect(try f.store.checkpoint(sourceID: "eve")?.format == .zeekTSV)
+        #expect(try f.store.checkpoints().map(\.format) == [.zeekTSV])
+    }
+
     @Test func ingestHealthReportsLagCountersAndSilentSensors() throws {
         let f = try StoreFixture()
         var quiet = beta

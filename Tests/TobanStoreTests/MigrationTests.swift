@@ -8,7 +8,7 @@ import TobanTestSupport
 @Suite struct MigrationTests {
     @Test func freshStoreIsMigratedWithWALAndPragmas() throws {
         let f = try StoreFixture()
-        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox"])
+        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox", "checkpoint-format"])
         let pragmas = try f.store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
              try Int.fetchOne(db, sql: "PRAGMA busy_timeout"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
@@ -34,7 +34,7 @@ import TobanTestSupport
         try f.store.close()
         for _ in 0..<2 {
             let again = try TobanStore(path: f.path)
-            #expect(try again.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox"])
+            #expect(try again.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox", "checkpoint-format"])
             #expect(try again.pool.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name") } == schema)
             #expect(try again.detections().count == 1)
             #expect(try again.checkpoint(sourceID: "eve")?.offset == 10)
@@ -62,7 +62,7 @@ import TobanTestSupport
         }
         defer { withExtendedLifetime(earlier) {} }
         let store = try TobanStore(path: earlier.path)
-        #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox"])
+        #expect(try store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox", "checkpoint-format"])
         let bucket = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> ContextBucket? in
             if case .context(let b) = item { return b } else { return nil }
         }.first

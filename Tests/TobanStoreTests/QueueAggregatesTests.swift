@@ -142,7 +142,7 @@ import TobanTestSupport
             try store.close()
         }
         let f = try StoreFixture(path: path)
-        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox"])
+        #expect(try f.store.appliedMigrations() == ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-context-parts", "v5-context-checkpoint", "v6-outbox", "checkpoint-format"])
         #expect(try f.count("SELECT COUNT(*) FROM queue_aggregates") > 0)
         try Self.expectExact(f, "backfill")
     }

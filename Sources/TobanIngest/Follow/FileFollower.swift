@@ -72,6 +72,27 @@ public final class FileFollower {
         entries[line.sourceID]?.checkpoint(offset: line.end)
     }
 
+    /// The format of the file tracked under `sourceID`: kept from its checkpoint, or set
+    /// with `setFormat`; nil when not known (or the file is not tracked).
+    public func format(of sourceID: String) -> SourceFormat? { entries[sourceID]?.format }
+
+    /// Records the format of the file tracked under `sourceID`; its checkpoints carry it.
+    public func setFormat(_ format: SourceFormat, of sourceID: String) { entries[sourceID]?.format = format }
+
+    /// The first `maxBytes` bytes of the plain file tracked under `sourceID` (what its
+    /// format is detected from); nil for a `.gz` file or one not tracked.
+    public func head(of sourceID: String, maxBytes: Int = 64 * 1024) -> [UInt8]? {
+        entries[sourceID]?.head(maxBytes: maxBytes)
+    }
+
+    /// Calls `body` with each complete line before `end` of the plain file tracked under
+    /// `sourceID` that starts with `first` (Zeek's `#` header lines, read again when a file
+    /// is resumed past them). Nothing for a `.gz` file or one not tracked.
+    public func lines(of sourceID: String, startingWith first: UInt8, before end: Int64,
+                      _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        entries[sourceID]?.lines(startingWith: first, before: end, body)
+    }
+
     /// Paths of the files currently tracked, sorted.
     public var trackedPaths: [String] { entries.values.map(\.path).sorted() }
 
@@ -353,6 +374,7 @@ public final class FileFollower {
         var resumed = false
         var rejection: String?
         var skipFrom: Int64?
+        var format: SourceFormat?
         if let checkpoint = takeCheckpoint(for: file, path: path) {
             if checkpoint.offset > status.size {
                 rejection = "file is shorter (\(status.size) bytes) than the checkpoint offset \(checkpoint.offset)"
@@ -361,6 +383,7 @@ public final class FileFollower {
             } else {
                 start = checkpoint.resumeOffset
                 resumed = true
+                format = checkpoint.format
             }
         } else if let stale = saved.firstIndex(where: { $0.path == path }) {
             let old = saved.remove(at: stale)
@@ -373,6 +396,7 @@ public final class FileFollower {
         let key = FileFollower.sourceID(source: source.path, path: path)
         let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: nil,
                                 compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
+        entry.format = format
         entries[key] = entry
         if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
         try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)
@@ -426,6 +450,7 @@ public final class FileFollower {
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
                                         compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
+                entry.format = checkpoint.format
                 entries[key] = entry
                 try emit(entry, checkpoint.path, .appeared(startOffset: start, resumed: true), &summary)
                 break
@@ -445,6 +470,7 @@ public final class FileFollower {
             var start: Int64 = 0
             var resumed = false
             var rejection: String?
+            var format: SourceFormat?
             if let checkpoint = takeCheckpoint(for: file, path: path) {
                 if checkpoint.fingerprint != fingerprint {
                     rejection = "fingerprint differs: same inode, different file"
@@ -457,11 +483,13 @@ public final class FileFollower {
                                             compressedFingerprint: fingerprint, offset: checkpoint.offset,
                                             sequence: nextSequence(), now: pollTime)
                     entry.state = .finished
+                    entry.format = checkpoint.format
                     entries[key] = entry
                     continue
                 } else {
                     start = checkpoint.resumeOffset
                     resumed = true
+                    format = checkpoint.format
                 }
             }
             let gzip: GzipStream
@@ -475,6 +503,7 @@ public final class FileFollower {
             let reader = LineReader(fileDescriptor: gzip.fileDescriptor, startOffset: start, input: .stream, options: options.reader)
             let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: gzip,
                                     compressedFingerprint: fingerprint, offset: start, sequence: nextSequence(), now: pollTime)
+            entry.format = format
             entries[key] = entry
             if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
             try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)

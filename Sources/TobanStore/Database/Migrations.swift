@@ -40,6 +40,11 @@ enum StoreMigrations {
         migrator.registerMigration("v6-outbox") { db in
             try db.execute(sql: schemaV6Outbox)
         }
+        // A followed file's format is kept with its checkpoint (ingest reads on in it after a
+        // restart instead of guessing from the line it resumes at).
+        migrator.registerMigration("checkpoint-format") { db in
+            try db.execute(sql: "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
+        }
         return migrator
     }
 

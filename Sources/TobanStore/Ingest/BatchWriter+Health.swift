@@ -68,16 +68,18 @@ extension BatchWriter {
 
     func upsertCheckpoints(_ checkpoints: [SourceCheckpoint]) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO ingest_checkpoints (source_id, path, device, inode, fingerprint, offset, context_offset, context_fingerprint, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ingest_checkpoints (source_id, path, device, inode, fingerprint, offset, context_offset, context_fingerprint,
+                                            format, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(source_id) DO UPDATE SET path = excluded.path, device = excluded.device, inode = excluded.inode,
                 fingerprint = excluded.fingerprint, offset = excluded.offset, context_offset = excluded.context_offset,
-                context_fingerprint = excluded.context_fingerprint, updated_at = excluded.updated_at
+                context_fingerprint = excluded.context_fingerprint, format = excluded.format, updated_at = excluded.updated_at
             """)
         for c in checkpoints {
             try upsert.execute(arguments: [c.sourceID, c.path, Int64(bitPattern: c.device), Int64(bitPattern: c.inode),
                                            Int64(bitPattern: c.fingerprint), c.offset, c.contextOffset,
-                                           c.contextFingerprint.map { Int64(bitPattern: $0) }, now.storeMilliseconds])
+                                           c.contextFingerprint.map { Int64(bitPattern: $0) }, c.format?.rawValue,
+                                           now.storeMilliseconds])
         }
     }
 }
