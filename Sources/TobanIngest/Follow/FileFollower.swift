@@ -18,12 +18,13 @@ import TobanCore
 /// behind its rows (`SourceCheckpoint.contextOffset`) is checked at its offset and resumed
 /// at its context position, so the lines between are delivered again.
 ///
-/// Rotation: when the path names a new file (rename, delete and recreate), the old
-/// descriptor is read to its end first (see `FollowerOptions.rotationGrace`), then the new
-/// file is read from 0. When the old file was renamed to a path the source also matches
-/// (directory or glob), it moves to that path's key with its offset. If the process
-/// stopped mid-rotation, the first poll looks for the checkpointed inode next to its old
-/// path and drains it before the new file.
+/// Rotation: when the path names a new file (rename, delete and recreate), the old file
+/// moves aside to a key of its own (`drainKey`) and its descriptor is read to its end (see
+/// `FollowerOptions.rotationGrace`), while the new file is read from 0 at once: rotations in
+/// quick succession each leave a file that is read whole. When the old file was renamed to
+/// a path the source also matches (directory or glob), it moves to that path's key with its
+/// offset. If the process stopped mid-rotation, the first poll looks for the checkpointed
+/// inode next to its old path and drains it besides the new file.
 ///
 /// Not thread-safe: one thread polls a follower.
 public final class FileFollower {
@@ -59,6 +60,22 @@ public final class FileFollower {
 
     /// The checkpoint key of a file of a source: `"<configured path>#<file path>"`.
     public static func sourceID(source: String, path: String) -> String { source + "#" + path }
+
+    /// The key a file rotated away from `path` is drained under, so that the file now at
+    /// `path` keeps the path's key: `"<source>#<path>#rotated"`, numbered when several are
+    /// drained at once. A drained file keeps its key (its final checkpoint is committed
+    /// with the next batch) until the next rotation reuses it, so the store keeps one such
+    /// checkpoint per path rather than one per rotation.
+    private func drainKey(for path: String) -> String {
+        let base = FileFollower.sourceID(source: source.path, path: path) + "#rotated"
+        var key = base
+        var n = 1
+        while let occupant = entries[key], occupant.state != .finished {
+            n += 1
+            key = base + "-\(n)"
+        }
+        return key
+    }
 
     /// One checkpoint per tracked file (live, draining, or finished `.gz`), sorted by
     /// sourceID, each just after the last line delivered from it.
@@ -121,7 +138,8 @@ public final class FileFollower {
         var summary = PollSummary()
         let emit: Emit = { entry, path, kind, summary in
             let key = entry?.key ?? FileFollower.sourceID(source: self.source.path, path: path)
-            try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind)))
+            try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind, previousSourceID: entry?.previousKey)))
+            entry?.previousKey = nil
             summary.events += 1
         }
 
@@ -141,15 +159,8 @@ public final class FileFollower {
                 summary.limitReached = true
                 break
             }
-            let drained = try read(entry, maxLines: maxLines, atEndOfInput: atEndOfInput, &summary, body, emit)
+            _ = try read(entry, maxLines: maxLines, atEndOfInput: atEndOfInput, &summary, body, emit)
             if summary.limitReached { break }
-            guard drained, !entry.compressed else { continue }
-            // A drained rotated file makes room for the file now at its path.
-            if let status = FileStatus.of(path: entry.path), status.isRegular, entries[entry.key] == nil,
-               discovery.livePaths().contains(entry.path),
-               let next = try openPlain(path: entry.path, firstPoll: false, &summary, emit) {
-                queue.append(next)
-            }
         }
         return summary
     }
@@ -214,7 +225,6 @@ public final class FileFollower {
                                 _ emit: Emit) throws {
         entry.close()
         entry.state = .finished
-        if entries[entry.key] === entry { entries[entry.key] = nil }
         try emit(entry, entry.path, .finished(offset: entry.offset), &summary)
     }
 
@@ -329,11 +339,17 @@ public final class FileFollower {
         }
     }
 
+    /// The file left its path: it is drained under a key of its own, leaving the path's key
+    /// to whatever file appears there next (opened in this same poll when already there).
     private func startDraining(_ entry: TrackedFile, renamedTo: String?, _ summary: inout PollSummary,
                                _ emit: Emit) throws {
         entry.state = .draining
         entry.lastActivity = pollTime
         let kind: FollowEvent.Kind = FileStatus.of(path: entry.path) == nil ? .vanished : .rotated(renamedTo: renamedTo)
+        if entries[entry.key] === entry { entries[entry.key] = nil }
+        entry.previousKey = entry.key
+        entry.key = drainKey(for: entry.path)
+        entries[entry.key] = entry
         try emit(entry, entry.path, kind, &summary)
     }
 
@@ -427,10 +443,10 @@ public final class FileFollower {
     /// read it to its end before the new file.
     private func recoverRotatedWhileStopped(_ summary: inout PollSummary,
                                             _ emit: Emit) throws {
-        for checkpoint in saved.sorted(by: { $0.path < $1.path }) where !SourceDiscovery.isCompressed(checkpoint.path) {
-            let key = FileFollower.sourceID(source: source.path, path: checkpoint.path)
-            guard entries[key] == nil, checkpoint.offset > 0 else { continue }
+        for checkpoint in saved.sorted(by: { ($0.path, $0.sourceID) < ($1.path, $1.sourceID) })
+        where !SourceDiscovery.isCompressed(checkpoint.path) {
             let wanted = FileKey(device: checkpoint.device, inode: checkpoint.inode)
+            guard checkpoint.offset > 0, !entries.values.contains(where: { $0.file == wanted }) else { continue }
             if let status = FileStatus.of(path: checkpoint.path), FileKey(status) == wanted { continue }
             let directory = (checkpoint.path as NSString).deletingLastPathComponent
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { continue }
@@ -448,9 +464,12 @@ public final class FileFollower {
                 saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
                 let start = checkpoint.resumeOffset
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
+                let key = drainKey(for: checkpoint.path)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
                                         compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
                 entry.format = checkpoint.format
+                entry.state = .draining
+                if checkpoint.sourceID != key { entry.previousKey = checkpoint.sourceID }
                 entries[key] = entry
                 try emit(entry, checkpoint.path, .appeared(startOffset: start, resumed: true), &summary)
                 break

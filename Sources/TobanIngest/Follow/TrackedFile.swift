@@ -27,8 +27,10 @@ final class TrackedFile {
         case finished
     }
 
-    /// Checkpoint key (`FileFollower.sourceID(source:path:)`).
+    /// Checkpoint key (`FileFollower.sourceID(source:path:)`, or a drain key once rotated away).
     var key: String
+    /// The key it went by until it was moved to `key`, until the next event says so.
+    var previousKey: String?
     /// Path the file was discovered at; the checkpoint's path.
     var path: String
     let file: FileKey

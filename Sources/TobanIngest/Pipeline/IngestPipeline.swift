@@ -162,6 +162,7 @@ public final class IngestPipeline {
         case .line(let line):
             handle(line: line, follower: follower)
         case .event(let event):
+            if let previous = event.previousSourceID { move(from: previous, to: event.sourceID) }
             switch event.kind {
             case .oversized(let offset, let length):
                 if let rows = replaying[event.sourceID], offset < rows.offset { return } // quarantined before the restart
@@ -188,6 +189,23 @@ public final class IngestPipeline {
                 contextFlushWanted = true
             }
         }
+    }
+
+    /// A file now goes by another source id (rotated away and drained under a key of its
+    /// own): what is kept for it goes along, and the old id is free for the next file.
+    private func move(from previous: String, to sourceID: String) {
+        func carry(_ table: inout [String: SourceCheckpoint]) {
+            var value = table.removeValue(forKey: previous)
+            value?.sourceID = sourceID
+            table[sourceID] = value
+        }
+        carry(&replayCandidates)
+        carry(&replaying)
+        carry(&contextFrom)
+        carry(&submittedCheckpoints)
+        fileIndex[sourceID] = fileIndex.removeValue(forKey: previous)
+        lastFile = -1
+        lastSourceID = ""
     }
 
     private func handle(line: FollowedLine, follower: FileFollower) {
