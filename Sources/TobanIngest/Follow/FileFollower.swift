@@ -34,6 +34,11 @@ public final class FileFollower {
     private let discovery: SourceDiscovery
     private var entries: [String: TrackedFile] = [:]
     private var saved: [SourceCheckpoint]
+    /// Every saved checkpoint of plain files, kept after use: content read before the restart,
+    /// to recognise in a copy or a compressed rotated file (`alreadyRead`).
+    private let known: [SourceCheckpoint]
+    /// Keys of the saved checkpoints (drain keys in use before the restart).
+    private let savedKeys: Set<String>
     private var reportedFailures: Set<String> = []
     private var pollCount = 0
     private var sequence = 0
@@ -49,6 +54,8 @@ public final class FileFollower {
         self.discovery = SourceDiscovery(pattern: source.path)
         let prefix = FileFollower.sourceID(source: source.path, path: "")
         self.saved = checkpoints.filter { $0.sourceID.hasPrefix(prefix) }
+        self.known = saved.filter { !SourceDiscovery.isCompressed($0.path) }
+        self.savedKeys = Set(saved.map(\.sourceID))
     }
 
     public convenience init(path: String, checkpoints: [SourceCheckpoint] = [], options: FollowerOptions = FollowerOptions()) {
@@ -62,19 +69,40 @@ public final class FileFollower {
     public static func sourceID(source: String, path: String) -> String { source + "#" + path }
 
     /// The key a file rotated away from `path` is drained under, so that the file now at
-    /// `path` keeps the path's key: `"<source>#<path>#rotated"`, numbered when several are
-    /// drained at once. A drained file keeps its key (its final checkpoint is committed
-    /// with the next batch) until the next rotation reuses it, so the store keeps one such
-    /// checkpoint per path rather than one per rotation.
+    /// `path` keeps the path's key: `"<source>#<path>#rotated"`, then `…#rotated-2` and on.
+    /// A drained file keeps its key, and so its checkpoint, until `rotatedKeysKept` later
+    /// rotations have passed: what it read is recognised when logrotate compresses it at
+    /// the next rotation (`delaycompress`) and a restart finds the `.gz`. The store keeps
+    /// that many such checkpoints per path rather than one per rotation.
     private func drainKey(for path: String) -> String {
         let base = FileFollower.sourceID(source: source.path, path: path) + "#rotated"
-        var key = base
-        var n = 1
-        while let occupant = entries[key], occupant.state != .finished {
-            n += 1
-            key = base + "-\(n)"
+        let keys = [base] + (2...Self.rotatedKeysKept).map { base + "-\($0)" }
+        if let free = keys.first(where: { entries[$0] == nil && !savedKeys.contains($0) }) { return free }
+        let finished = keys.compactMap { entries[$0] }.filter { $0.state == .finished }
+        if let oldest = finished.min(by: { $0.sequence < $1.sequence }) { return oldest.key }
+        if let stale = keys.first(where: { entries[$0] == nil }) { return stale }
+        var n = Self.rotatedKeysKept
+        while entries[base + "-\(n)"] != nil { n += 1 } // more drained at once than kept: rare
+        return base + "-\(n)"
+    }
+
+    /// Rotated files per path whose checkpoints are kept (see `drainKey`).
+    static let rotatedKeysKept = 8
+
+    /// What this follower already read of a file it has no checkpoint for: the furthest
+    /// known position (a saved checkpoint, or a file being followed) whose consumed first
+    /// bytes are this file's first bytes, and within its `size` when known. A copy of a
+    /// followed file (copytruncate, with a glob that matches the copies) or a compressed
+    /// rotated file is read on from there instead of again from its start.
+    /// `prefix(n)` is the FNV-1a fingerprint of the file's first n bytes (nil: shorter).
+    private func alreadyRead(size: Int64?, excluding file: FileKey, prefix: (Int) -> UInt64?) -> SourceCheckpoint? {
+        let followed = entries.values.filter { !$0.compressed && $0.file != file }.map { $0.checkpoint(offset: $0.offset) }
+        var best: SourceCheckpoint?
+        for candidate in known + followed where candidate.offset > 0 && candidate.offset > (best?.offset ?? 0) {
+            if let size, candidate.offset > size { continue }
+            if prefix(FileIdentity.fingerprintLength(forOffset: candidate.offset)) == candidate.fingerprint { best = candidate }
         }
-        return key
+        return best
     }
 
     /// One checkpoint per tracked file (live, draining, or finished `.gz`), sorted by
@@ -404,7 +432,13 @@ public final class FileFollower {
         } else if let stale = saved.firstIndex(where: { $0.path == path }) {
             let old = saved.remove(at: stale)
             rejection = "path now names another file (inode \(status.inode), checkpoint has \(old.inode))"
-        } else if firstPoll && options.startAtEnd {
+        }
+        if !resumed, let copied = alreadyRead(size: status.size, excluding: file,
+                                              prefix: { FileIdentity.fingerprint(fileDescriptor: fd, length: $0) }) {
+            // A copy of content already read (copytruncate's copy): read on after it.
+            start = copied.offset
+            format = copied.format
+        } else if !resumed, rejection == nil, firstPoll && options.startAtEnd {
             (start, skipFrom) = lastLineBoundary(fd: fd, size: status.size)
         }
         let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
@@ -443,7 +477,9 @@ public final class FileFollower {
     /// read it to its end before the new file.
     private func recoverRotatedWhileStopped(_ summary: inout PollSummary,
                                             _ emit: Emit) throws {
-        for checkpoint in saved.sorted(by: { ($0.path, $0.sourceID) < ($1.path, $1.sourceID) })
+        // Furthest first: a file named by two checkpoints (its path's key before the restart,
+        // a drain key after) resumes from the later one.
+        for checkpoint in saved.sorted(by: { ($0.path, -$0.offset, $0.sourceID) < ($1.path, -$1.offset, $1.sourceID) })
         where !SourceDiscovery.isCompressed(checkpoint.path) {
             let wanted = FileKey(device: checkpoint.device, inode: checkpoint.inode)
             guard checkpoint.offset > 0, !entries.values.contains(where: { $0.file == wanted }) else { continue }
@@ -464,7 +500,10 @@ public final class FileFollower {
                 saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
                 let start = checkpoint.resumeOffset
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
-                let key = drainKey(for: checkpoint.path)
+                // Drained under the key it had, when it was being drained already.
+                let drainPrefix = FileFollower.sourceID(source: source.path, path: checkpoint.path) + "#rotated"
+                let key = checkpoint.sourceID.hasPrefix(drainPrefix) && entries[checkpoint.sourceID] == nil
+                    ? checkpoint.sourceID : drainKey(for: checkpoint.path)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
                                         compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
                 entry.format = checkpoint.format
@@ -510,6 +549,15 @@ public final class FileFollower {
                     resumed = true
                     format = checkpoint.format
                 }
+            }
+            if !resumed, rejection == nil,
+               let head = GzipStream.head(ofCompressedFile: path, gzipPath: options.gzipPath, maxBytes: FileIdentity.fingerprintLimit),
+               let copied = alreadyRead(size: nil, excluding: file, prefix: { n in
+                   head.count >= n ? FileIdentity.fnv1a64(head.prefix(n)) : nil
+               }) {
+                // A rotated file read as plain text, compressed since (`delaycompress`).
+                start = copied.offset
+                format = copied.format
             }
             let gzip: GzipStream
             do {
