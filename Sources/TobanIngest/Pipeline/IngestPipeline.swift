@@ -363,6 +363,14 @@ public final class IngestPipeline {
 
     private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
         let now = clock.now
+        if let time = event.timestamp, time > now.timeIntervalSince1970 + options.futureTimeMargin {
+            // A time too far ahead (a sensor clock or zone gone wrong, a forged line) would sit
+            // atop the queue: the event is dated at its arrival, its own time kept beside it.
+            var dated = event
+            dated.claimedTime = UTCTimestamp.iso8601(milliseconds: Int64((time * 1000 + 0.001).rounded(.down)))
+            dated.timestamp = now.timeIntervalSince1970
+            return accept(dated, line: line, source: source, format: format, file: i)
+        }
         let (sensor, assignment) = assign(event, source: source, path: line.path)
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection
