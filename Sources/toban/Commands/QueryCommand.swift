@@ -89,7 +89,7 @@ struct QueryCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no store at \(path) (give --store, $TOBAN_STORE or store.path in the configuration)")
         }
-        let store = try TobanStore(path: path)
+        let store = try TobanStore(readingAt: path)
         defer { try? store.close() }
         var output = QueryOutput(json: json, kind: kind)
         let maximum = limit ?? Int.max
