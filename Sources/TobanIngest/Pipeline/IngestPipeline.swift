@@ -99,9 +99,9 @@ public final class IngestPipeline {
         self.clock = clock
         self.batchStartedAt = clock.uptime
         self.lastContextFlush = clock.uptime
-        self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes)
-        self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         let checkpoints = try sink.checkpoints()
+        self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes, committed: checkpoints)
+        self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         for checkpoint in checkpoints {
             contextFrom[checkpoint.sourceID] = checkpoint.resumePoint
             if checkpoint.contextOffset != nil { replayCandidates[checkpoint.sourceID] = checkpoint }
