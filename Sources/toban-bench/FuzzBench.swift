@@ -44,8 +44,8 @@ enum FuzzBench {
               + "crash file \(crashFile)")
         fflush(nil)
         var fuzzer = ParserFuzzer(seeds: seeds, randomSeed: seed)
-        let deadline = ContinuousClock.now + .milliseconds(Int64(minutes * 60_000))
-        let report = fuzzer.run(until: deadline, crashFile: crashFile) { progress in
+        let report = fuzzer.run(for: .milliseconds(Int64(minutes * 60_000)), clock: BenchClock(startingAt: Date()),
+                                crashFile: crashFile) { progress in
             print(progress)
             fflush(nil)
         }

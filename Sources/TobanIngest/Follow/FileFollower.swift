@@ -231,6 +231,7 @@ public final class FileFollower {
         let now = pollTime
         if result.bytesRead > 0 { entry.lastActivity = now }
         entry.refreshReference()
+        if entry.state == .live { entry.noteModification() }
         if result.status == .limitReached {
             summary.limitReached = true
             return false
@@ -300,6 +301,7 @@ public final class FileFollower {
                 movers.append(Move(entry: entry, to: destination))
             } else {
                 try startDraining(entry, renamedTo: nil, &summary, emit)
+                try openMissedRotations(besides: entry, &summary, emit)
             }
         }
         return movers
@@ -309,6 +311,39 @@ public final class FileFollower {
     private struct Move {
         let entry: TrackedFile
         let to: String
+    }
+
+    /// Rotations quicker than the polls can leave a file that was at the path only between
+    /// two polls: created after the file that just left, and rotated away before a poll
+    /// saw it. It sits beside the path under a rotated name (`eve.json.1`,
+    /// `eve.json-20261120`). A plain file source drains every such file that is not
+    /// tracked, was modified since the departed file was last read, and whose content was
+    /// not read already, from its start. (Globs and directories match such names anyway.)
+    private func openMissedRotations(besides departed: TrackedFile, _ summary: inout PollSummary, _ emit: Emit) throws {
+        guard discovery.shape == .file, let since = departed.modifiedAsOfLastRead else { return }
+        let directory = (departed.path as NSString).deletingLastPathComponent
+        let base = (departed.path as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
+        for name in names.sorted() where name != base && name.hasPrefix(base) && !SourceDiscovery.isCompressed(name) {
+            let candidate = directory.isEmpty ? name : directory + "/" + name
+            let tracked = Set(entries.values.map(\.file))
+            guard let status = FileStatus.of(path: candidate), status.isRegular, status.size > 0, status.modified >= since,
+                  !tracked.contains(FileKey(status)),
+                  !saved.contains(where: { $0.device == status.device && $0.inode == status.inode }),
+                  let (fd, opened) = try openReadOnly(candidate, &summary, emit) else { continue }
+            let file = FileKey(opened)
+            if alreadyRead(size: opened.size, excluding: file, prefix: { FileIdentity.fingerprint(fileDescriptor: fd, length: $0) }) != nil {
+                System.close(fd)
+                continue
+            }
+            let key = drainKey(for: departed.path)
+            let reader = LineReader(fileDescriptor: fd, startOffset: 0, input: .positional, options: options.reader)
+            let entry = TrackedFile(key: key, path: departed.path, fd: fd, file: file, reader: reader, gzip: nil,
+                                    compressedFingerprint: nil, offset: 0, sequence: nextSequence(), now: pollTime)
+            entry.state = .draining
+            entries[key] = entry
+            try emit(entry, departed.path, .appeared(startOffset: 0, resumed: false), &summary)
+        }
     }
 
     /// Renames inside the source move a file to its new path's key, keeping its offset. A

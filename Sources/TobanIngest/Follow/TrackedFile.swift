@@ -41,6 +41,9 @@ final class TrackedFile {
     /// The file's format once known (kept from its checkpoint, or found by the reader of
     /// its lines); saved with its checkpoint.
     var format: SourceFormat?
+    /// The file's modification time when it was last read: files rotated in after that
+    /// (and away again before a poll saw them at the path) are newer.
+    var modifiedAsOfLastRead: Double?
 
     private(set) var fd: Int32
     private(set) var reader: LineReader?
@@ -84,6 +87,12 @@ final class TrackedFile {
     func checkpoint(offset: Int64) -> SourceCheckpoint {
         SourceCheckpoint(sourceID: key, path: path, device: file.device, inode: file.inode,
                          fingerprint: fingerprint(at: offset), offset: offset, format: format)
+    }
+
+    /// Notes when the file was last modified, as of this read.
+    func noteModification() {
+        guard fd >= 0, let status = FileStatus.of(fileDescriptor: fd) else { return }
+        modifiedAsOfLastRead = status.modified
     }
 
     /// Records the fingerprint of newly consumed leading bytes (until 1 KiB is covered).

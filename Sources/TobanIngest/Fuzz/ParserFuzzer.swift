@@ -79,23 +79,24 @@ public struct ParserFuzzer {
         return lines
     }
 
-    /// Writes the input under test where a trap leaves it, then feeds inputs until `deadline`
-    /// (or `maxIterations`); `progress` is called about every `progressEvery`.
-    public mutating func run(until deadline: ContinuousClock.Instant, maxIterations: Int = .max, crashFile: String,
+    /// Writes the input under test where a trap leaves it, then feeds inputs for `duration`
+    /// of `clock`'s monotonic time, or `maxIterations` inputs, whichever ends first;
+    /// `progress` is called about every `progressEvery`.
+    public mutating func run(for duration: Duration, clock: any TobanClock, maxIterations: Int = .max, crashFile: String,
                              progressEvery: Duration = .seconds(60), progress: (Report) -> Void = { _ in }) -> Report {
         let guardrail = TrapRecorder(path: crashFile)
         defer { guardrail.finish() }
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = clock.uptime
+        let deadline = start + duration
         var nextProgress = start + progressEvery
         var report = Report(seeds: seeds.count, randomSeed: randomSeed)
         var input: [UInt8] = []
         while report.iterations < maxIterations {
             if report.iterations & 255 == 0 {
-                let now = clock.now
+                let now = clock.uptime
                 if now >= deadline { break }
                 if now >= nextProgress {
-                    report.seconds = Self.seconds(now - start)
+                    report.seconds = (now - start).timeInterval
                     progress(report)
                     nextProgress = now + progressEvery
                 }
@@ -106,12 +107,8 @@ public struct ParserFuzzer {
             feed(input, &report)
             report.iterations += 1
         }
-        report.seconds = Self.seconds(clock.now - start)
+        report.seconds = (clock.uptime - start).timeInterval
         return report
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     // MARK: Feeding

@@ -177,6 +177,30 @@ struct FileFollowerTests {
         #expect(checkpoint(follower, path)?.offset == 6)
     }
 
+    /// Two rotations between two polls (logrotate run twice, size-based rotation under
+    /// load): the file that was at the path only in between is found beside it and read.
+    @Test func twoRotationsBetweenTwoPollsLoseNoFile() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("eve.json")
+        // Rotated long before the follow began: not read.
+        writeFile(dir.file("eve.json.3"), "old\n")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: dir.file("eve.json.3"))
+        writeFile(path, "a1\n")
+        let follower = FileFollower(path: path, options: FollowerOptions(rotationGrace: .seconds(1)))
+        var texts = try pollOnce(follower, at: .zero).texts
+        rename(path, dir.file("eve.json.1"))
+        writeFile(path, "b1\nb2\n")
+        rename(dir.file("eve.json.1"), dir.file("eve.json.2"))
+        rename(path, dir.file("eve.json.1"))
+        writeFile(path, "c1\n")
+        texts += try pollOnce(follower, at: .milliseconds(100)).texts
+        for second in 2...3 { texts += try pollOnce(follower, at: .seconds(second)).texts }
+        #expect(texts.sorted() == ["a1", "b1", "b2", "c1"])
+        // A restart reads none of them again.
+        let restarted = FileFollower(path: path, checkpoints: follower.checkpoints, options: FollowerOptions(rotationGrace: .zero))
+        #expect(try pollOnce(restarted, atEndOfInput: true).lines.isEmpty)
+    }
+
     /// A restart while a rotated file is drained: both files are resumed, nothing twice.
     @Test func aRestartWhileDrainingResumesBothFiles() throws {
         let dir = TemporaryDirectory()
