@@ -81,6 +81,22 @@ public struct SourceCheckpoint: Sendable, Equatable, Hashable {
     }
 }
 
+extension SourceCheckpoint {
+    /// Ends the key a file is drained under once it rotated away from its path, so that the
+    /// next file at the path keeps the path's key: `<path key>#rotated`, `#rotated-2`, …
+    public static let rotatedSuffix = "#rotated"
+
+    /// The key of the path the checkpoint's file was followed at: `sourceID` itself, or
+    /// for a rotated file drained under a key of its own, its path's key.
+    public static func pathSourceID(_ sourceID: String) -> String {
+        guard let marker = sourceID.range(of: rotatedSuffix, options: .backwards) else { return sourceID }
+        let number = sourceID[marker.upperBound...]
+        guard number.isEmpty || (number.count > 1 && number.first == "-" && number.dropFirst().allSatisfy(\.isASCII) && Int(number.dropFirst()) != nil)
+        else { return sourceID }
+        return String(sourceID[..<marker.lowerBound])
+    }
+}
+
 /// Per-batch counts, accumulated per source in the store for the console's health footer.
 public struct IngestCounters: Sendable, Equatable {
     public var lines: Int

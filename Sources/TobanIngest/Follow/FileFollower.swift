@@ -75,7 +75,7 @@ public final class FileFollower {
     /// the next rotation (`delaycompress`) and a restart finds the `.gz`. The store keeps
     /// that many such checkpoints per path rather than one per rotation.
     private func drainKey(for path: String) -> String {
-        let base = FileFollower.sourceID(source: source.path, path: path) + "#rotated"
+        let base = FileFollower.sourceID(source: source.path, path: path) + SourceCheckpoint.rotatedSuffix
         let keys = [base] + (2...Self.rotatedKeysKept).map { base + "-\($0)" }
         if let free = keys.first(where: { entries[$0] == nil && !savedKeys.contains($0) }) { return free }
         let finished = keys.compactMap { entries[$0] }.filter { $0.state == .finished }
@@ -536,7 +536,7 @@ public final class FileFollower {
                 let start = checkpoint.resumeOffset
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
                 // Drained under the key it had, when it was being drained already.
-                let drainPrefix = FileFollower.sourceID(source: source.path, path: checkpoint.path) + "#rotated"
+                let drainPrefix = FileFollower.sourceID(source: source.path, path: checkpoint.path) + SourceCheckpoint.rotatedSuffix
                 let key = checkpoint.sourceID.hasPrefix(drainPrefix) && entries[checkpoint.sourceID] == nil
                     ? checkpoint.sourceID : drainKey(for: checkpoint.path)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,

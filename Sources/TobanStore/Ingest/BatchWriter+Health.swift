@@ -43,8 +43,9 @@ extension BatchWriter {
         }
     }
 
-    /// The batch's counters belong to its source when it carries exactly one checkpoint
-    /// (the ingest loop's normal case), else to the pseudo-source "(mixed)".
+    /// The batch's counters belong to its source when its checkpoints name one path (the
+    /// ingest loop's normal case; a rotated file drained beside its successor counts for
+    /// the path, `SourceCheckpoint.pathSourceID`), else to the pseudo-source "(mixed)".
     static let mixedSource = "(mixed)"
 
     func addCounters(_ batch: IngestBatch, latestContextTime: Date?) throws {
@@ -52,7 +53,8 @@ extension BatchWriter {
         let lastEvent = (batch.detections.map(\.lastSeen) + batch.sensorHealth.filter { !$0.isHeartbeat }.map(\.at)
             + [latestContextTime].compactMap { $0 }).max()?.storeMilliseconds
         guard c != IngestCounters() || lastEvent != nil else { return }
-        let source = batch.checkpoints.count == 1 ? batch.checkpoints[0].sourceID : Self.mixedSource
+        let paths = Set(batch.checkpoints.map { SourceCheckpoint.pathSourceID($0.sourceID) })
+        let source = paths.count == 1 ? paths.first! : Self.mixedSource
         try db.execute(sql: """
             INSERT INTO ingest_counters (source_id, lines, detections, context, sampled_out, quarantined, unassigned, last_event_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
