@@ -6,6 +6,7 @@
 //   toban-bench follow --background FILE [--rate N]        (see FollowBench.swift)
 //   toban-bench store-floor [--rows N] [FILE…]             (see StoreFloorBench.swift)
 //   toban-bench notify [--runs 5]                          (see NotifyBench.swift)
+//   toban-bench fuzz [--minutes 30] [--seed N] [DIR…]      (see FuzzBench.swift)
 //
 // Each file is read with read(2) in 8 MiB chunks (no mmap), split into lines, format-detected
 // from its first chunk, and parsed single-threaded. Prints counts, time, lines/s and peak RSS.
@@ -171,6 +172,9 @@ if args.first == "follow" {
 if args.first == "notify" {
     exit(NotifyBench.main(Array(args.dropFirst())))
 }
+if args.first == "fuzz" {
+    exit(FuzzBench.main(Array(args.dropFirst())))
+}
 if args.first == "store-floor" {
     exit(StoreFloorBench.main(Array(args.dropFirst())))
 }
@@ -181,6 +185,7 @@ guard args.first == "parse", args.count >= 2 else {
     print("       toban-bench follow --background FILE [--rate 5000] [--probes 100] [--interval-ms 200]")
     print("       toban-bench store-floor [--rows 100000] [--runs 3] [FILE…]")
     print("       toban-bench notify [--runs 5]")
+    print("       toban-bench fuzz [--minutes 30] [--seed N] [--crash-file PATH] [DIR…]")
     exit(2)
 }
 args.removeFirst()

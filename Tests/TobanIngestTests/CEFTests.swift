@@ -97,6 +97,28 @@ struct CEFTests {
         #expect(abs((e.timestamp ?? 0) - (epoch(iso: string(doc, "cef.extensions.deviceReceiptTime") ?? "") ?? -1)) < 0.001)
     }
 
+    /// A valid CEF record behind a malformed syslog PRI is kept; the header's date and host
+    /// are still read when the rest of the envelope parses.
+    @Test(arguments: ["<192>", "<99999>", "<>", "<x1>", "<-3>"])
+    func aMalformedPRIDoesNotLoseAValidRecord(pri: String) throws {
+        let record = "CEF:0|Example|NGFW|9.1|4001|Blocked outbound connection|8|src=10.4.0.9 dst=203.0.113.13 dpt=443"
+        for parser in [SyslogParser(options: testOptions) as any LineParser, CEFParser(options: testOptions)] {
+            var parser = parser
+            let result = parse(&parser, Array((pri + "Nov 20 21:40:00 fw-sendai " + record).utf8))
+            let event = try #require(result.event, "\(pri): \(result)")
+            #expect(event.kind == .detection)
+            #expect(event.signatureID == "4001")
+            #expect(event.sensor == "fw-sendai")
+            #expect(event.timestamp == Timestamps.epoch(year: 2018, month: 11, day: 20, hour: 21, minute: 40, second: 0).map(Double.init))
+            // A broken envelope with a valid record: the record is kept without it.
+            let bare = parse(&parser, Array((pri + "garbage " + record).utf8))
+            #expect(bare.event?.signatureID == "4001", "\(pri): \(bare)")
+        }
+        // The record decides: an invalid one behind a malformed PRI is still invalid.
+        var cef = CEFParser(options: testOptions)
+        #expect(parse(&cef, Array((pri + "Nov 20 21:40:00 fw CEF:0|broken").utf8)).invalidReason != nil)
+    }
+
     @Test func headerAndExtensionEscapes() throws {
         let line = #"CEF:0|Ven\|dor|Pro\\duct|1.0|sig-1|Name with \| pipe|7|src=10.0.0.1 spt=1234 dst=2001:db8::2 dpt=443 proto=TCP msg=a b\=c \\ d\nnext cs1Label=Rule cs1=A | B | C cn2=42 cn2Label=Count fname=C:\\Users\\x.exe act=blocked rt=1543270652000 dvchost=fw1 request=http://h/p?q\=1 requestClientApplication=curl/8 shost=ws1 smac=00-50-56-8E-C0-90 cat=Malware"#
         let e = try event(.cef, line)

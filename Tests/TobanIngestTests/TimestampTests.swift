@@ -1,4 +1,5 @@
 import Testing
+import TobanCore
 @testable import TobanIngest
 import TobanTestSupport
 
@@ -40,6 +41,24 @@ struct TimestampTests {
     ])
     func invalidISO(text: String) {
         #expect(iso(text) == nil)
+    }
+
+    /// The last microsecond of year 9999 stays in year 9999 (a Double cannot hold it next
+    /// to so many seconds; adding it rounded up into the year 10000), and the first second
+    /// of year 1 is the first second of year 1.
+    @Test func timesAtTheEdgesOfTheCalendarStayInTheirSecond() throws {
+        let last = try #require(iso("9999-12-31T23:59:59.999999Z"))
+        #expect(last < EventTime.end && EventTime.problem(last) == nil)
+        #expect(UTCTimestamp.iso8601(seconds: last) == "9999-12-31T23:59:59Z")
+        let zeek = try #require(Array("253402300799.999999".utf8).withUnsafeBufferPointer { Timestamps.epochNumber($0.baseAddress!, $0.count) })
+        #expect(zeek < EventTime.end && UTCTimestamp.iso8601(seconds: zeek) == "9999-12-31T23:59:59Z")
+        let cefLast = try #require(cef("Dec 31 9999 23:59:59.999999 UTC"))
+        #expect(UTCTimestamp.iso8601(seconds: cefLast) == "9999-12-31T23:59:59Z")
+        let first = try #require(iso("0001-01-01T00:00:00Z"))
+        #expect(EventTime.problem(first) == nil)
+        #expect(UTCTimestamp.iso8601(seconds: first) == "0001-01-01T00:00:00Z")
+        // Ordinary fractions are untouched.
+        #expect(iso("2026-11-20T12:00:00.250Z") == 1_795_176_000.25)
     }
 
     @Test func zoneLessUsesConfiguredOffset() {

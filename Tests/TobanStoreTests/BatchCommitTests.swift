@@ -203,6 +203,31 @@ import TobanTestSupport
         #expect(try f.store.checkpoints().map(\.resumePoint.offset) == [400])
     }
 
+    /// A file's format is kept with its checkpoint, so a restart reads on in it.
+    @Test func checkpointKeepsTheFilesFormat() throws {
+        let f = try StoreFixture()
+        var zeek = checkpoint(offset: 300)
+        zeek.format = .zeekTSV
+        try f.store.commit(IngestBatch(checkpoints: [zeek]), customers: [acme], now: t0)
+        #expect(try f.store.checkpoint(sourceID: "eve")?.format == .zeekTSV)
+        #expect(try f.store.checkpoints().map(\.format) == [.zeekTSV])
+    }
+
+    /// A rotated file drained beside the new file at its path counts for that path, so
+    /// the path's counters (and the lag the console shows) keep moving.
+    @Test func aRotatedFileDrainedBesideItsSuccessorCountsForItsPath() throws {
+        let f = try StoreFixture()
+        var rotated = checkpoint(offset: 10)
+        rotated.sourceID = "eve" + SourceCheckpoint.rotatedSuffix
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)], checkpoints: [checkpoint(offset: 100), rotated],
+                                       counters: IngestCounters(lines: 3, detections: 1)), customers: [acme], now: t0)
+        #expect(try f.count("SELECT lines FROM ingest_counters WHERE source_id = 'eve'") == 3)
+        #expect(try f.count("SELECT COUNT(*) FROM ingest_counters") == 1)
+        #expect(SourceCheckpoint.pathSourceID("/l/*#/l/a#rotated-12") == "/l/*#/l/a")
+        #expect(SourceCheckpoint.pathSourceID("/l/*#/l/a#rotatedX") == "/l/*#/l/a#rotatedX")
+        #expect(SourceCheckpoint.pathSourceID("/l/*#/l/a#rotated-") == "/l/*#/l/a#rotated-")
+    }
+
     @Test func ingestHealthReportsLagCountersAndSilentSensors() throws {
         let f = try StoreFixture()
         var quiet = beta

@@ -42,6 +42,22 @@ import TobanTestSupport
                                   "src_port", "dest_ip", "dest_port", "proto", "endpoint", "count", "first_seen", "last_seen", "status",
                                   "disposition", "assignee"]
 
+    /// The first and last millisecond of the calendar print as they were stored (not as
+    /// 0001-01-03, nor in the year 10000).
+    @Test func datesAtTheEdgesOfTheCalendarPrintAsStored() throws {
+        let dir = TemporaryDirectory()
+        let store = try TobanStore(path: dir.storePath)
+        let edges = [Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799.999)]
+        try store.commit(IngestBatch(detections: edges.enumerated().map { i, t in
+            Self.detection("acme", "\(i)", .high, src: "10.0.0.\(i + 1)", endpoint: nil, at: t)
+        }), customers: [Customer(id: "acme", displayName: "ACME")], now: Self.t0)
+        try store.close()
+        let result = try TobanBinary.run(["query", "detections", "--store", dir.storePath, "--json"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try Self.objects(result)
+        #expect(Set(rows.compactMap { $0["first_seen"] as? String }) == ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"])
+    }
+
     @Test func detectionsAsJSONLinesHaveTheStableFields() throws {
         let (dir, store) = try Self.seeded()
         defer { try? store.close() }

@@ -36,13 +36,17 @@ public enum ConfigurationDecoder {
     static func decodeIngest(_ value: ConfigValue?, _ r: ConfigReader) -> IngestSettings {
         var s = IngestSettings()
         guard let t = r.table(value, at: "ingest") else { return s }
-        r.rejectUnknownKeys(t, known: ["aggregation_window_minutes", "max_line_bytes", "context_retention_hours", "quarantine_path", "quarantine_max_mb", "flood_events_per_second"], at: "ingest")
+        r.rejectUnknownKeys(t, known: ["aggregation_window_minutes", "max_line_bytes", "context_retention_hours", "quarantine_path", "quarantine_max_mb", "flood_events_per_second",
+                                     "future_time_margin_minutes"], at: "ingest")
         if let v = r.integer(t["aggregation_window_minutes"], at: "ingest.aggregation_window_minutes", range: 1...1440) { s.aggregationWindowMinutes = v }
         if let v = r.integer(t["max_line_bytes"], at: "ingest.max_line_bytes", range: 1024...(256 << 20)) { s.maxLineBytes = v }
         if let v = r.integer(t["context_retention_hours"], at: "ingest.context_retention_hours", range: 1...(24 * 365)) { s.contextRetentionHours = v }
         if let v = r.string(t["quarantine_path"], at: "ingest.quarantine_path") { s.quarantinePath = v }
         if let v = r.integer(t["quarantine_max_mb"], at: "ingest.quarantine_max_mb", range: 1...(1 << 20)) { s.quarantineMaxMegabytes = v }
         if let v = r.integer(t["flood_events_per_second"], at: "ingest.flood_events_per_second", range: 1...100_000_000) { s.floodEventsPerSecond = v }
+        if let v = r.integer(t["future_time_margin_minutes"], at: "ingest.future_time_margin_minutes", range: 0...(366 * 24 * 60)) {
+            s.futureTimeMarginMinutes = v
+        }
         return s
     }
 

@@ -85,8 +85,14 @@ public struct IngestSettings: Sendable, Equatable {
     public var quarantineMaxMegabytes: Int
     /// Events per second per source above which context events are sampled.
     public var floodEventsPerSecond: Int
+    /// An event time more than this far ahead of the ingest clock is implausible (a sensor
+    /// clock or zone gone wrong, a forged line): the event is dated at its arrival and its
+    /// own time kept beside it (`Evidence.claimedTime`), so it cannot sit atop the queue.
+    public var futureTimeMarginMinutes: Int
     public init(aggregationWindowMinutes: Int = 10, maxLineBytes: Int = 1 << 20, contextRetentionHours: Int = 72,
-                quarantinePath: String? = nil, quarantineMaxMegabytes: Int = 256, floodEventsPerSecond: Int = 50_000) {
+                quarantinePath: String? = nil, quarantineMaxMegabytes: Int = 256, floodEventsPerSecond: Int = 50_000,
+                futureTimeMarginMinutes: Int = 60) {
+        self.futureTimeMarginMinutes = futureTimeMarginMinutes
         self.aggregationWindowMinutes = aggregationWindowMinutes
         self.maxLineBytes = maxLineBytes
         self.contextRetentionHours = contextRetentionHours

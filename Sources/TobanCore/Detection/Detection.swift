@@ -147,11 +147,15 @@ public struct Evidence: Sendable, Equatable, Hashable {
     public var sourceMAC: String?
     public var sourceHostname: String?
     public var message: String?
+    /// The event's own time when it lay implausibly far in the future (ISO 8601 as the log
+    /// gave it, parsed): the detection is dated at its arrival instead.
+    public var claimedTime: String?
 
     public init(url: String? = nil, httpHost: String? = nil, userAgent: String? = nil, fileName: String? = nil,
                 fileHash: String? = nil, dnsQuery: String? = nil, tlsSNI: String? = nil, mailFrom: String? = nil,
                 mailTo: String? = nil, mailSubject: String? = nil, sourceMAC: String? = nil,
-                sourceHostname: String? = nil, message: String? = nil) {
+                sourceHostname: String? = nil, message: String? = nil, claimedTime: String? = nil) {
+        self.claimedTime = claimedTime
         self.url = url
         self.httpHost = httpHost
         self.userAgent = userAgent
@@ -173,7 +177,7 @@ public struct Evidence: Sendable, Equatable, Hashable {
             ("url", url), ("http_host", httpHost), ("user_agent", userAgent), ("file_name", fileName),
             ("file_hash", fileHash), ("dns_query", dnsQuery), ("tls_sni", tlsSNI), ("mail_from", mailFrom),
             ("mail_to", mailTo), ("mail_subject", mailSubject), ("src_mac", sourceMAC),
-            ("src_hostname", sourceHostname), ("message", message),
+            ("src_hostname", sourceHostname), ("message", message), ("claimed_time", claimedTime),
         ]
         return all.compactMap { name, value in value.map { (name, $0) } }
     }
@@ -183,6 +187,7 @@ public struct Evidence: Sendable, Equatable, Hashable {
                   fileName: fields["file_name"], fileHash: fields["file_hash"], dnsQuery: fields["dns_query"],
                   tlsSNI: fields["tls_sni"], mailFrom: fields["mail_from"], mailTo: fields["mail_to"],
                   mailSubject: fields["mail_subject"], sourceMAC: fields["src_mac"],
-                  sourceHostname: fields["src_hostname"], message: fields["message"])
+                  sourceHostname: fields["src_hostname"], message: fields["message"],
+                  claimedTime: fields["claimed_time"])
     }
 }

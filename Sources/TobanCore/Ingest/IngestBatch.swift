@@ -44,15 +44,19 @@ public struct SourceCheckpoint: Sendable, Equatable, Hashable {
     /// lines from here to `offset` are read again for their context only. Nil: at `offset`.
     public var contextOffset: Int64?
     public var contextFingerprint: UInt64?
+    /// The file's format as found from its first lines: kept with the file, so a restart
+    /// reads on in it instead of guessing again from wherever it resumes. Nil: not known yet.
+    public var format: SourceFormat?
 
     public init(sourceID: String, path: String, device: UInt64, inode: UInt64, fingerprint: UInt64, offset: Int64,
-                contextOffset: Int64? = nil, contextFingerprint: UInt64? = nil) {
+                contextOffset: Int64? = nil, contextFingerprint: UInt64? = nil, format: SourceFormat? = nil) {
         self.sourceID = sourceID
         self.path = path
         self.device = device
         self.inode = inode
         self.fingerprint = fingerprint
         self.offset = offset
+        self.format = format
         if let contextOffset, contextOffset < offset {
             self.contextOffset = contextOffset
             self.contextFingerprint = contextFingerprint
@@ -66,14 +70,30 @@ public struct SourceCheckpoint: Sendable, Equatable, Hashable {
     public var resumePoint: SourceCheckpoint {
         guard let contextOffset else { return self }
         return SourceCheckpoint(sourceID: sourceID, path: path, device: device, inode: inode,
-                                fingerprint: contextFingerprint ?? fingerprint, offset: contextOffset)
+                                fingerprint: contextFingerprint ?? fingerprint, offset: contextOffset, format: format)
     }
 
     /// This position with its context stored up to `context` (same file), or up to
     /// `offset` when `context` is nil or not behind it.
     public func withContext(at context: SourceCheckpoint?) -> SourceCheckpoint {
         SourceCheckpoint(sourceID: sourceID, path: path, device: device, inode: inode, fingerprint: fingerprint, offset: offset,
-                         contextOffset: context?.offset, contextFingerprint: context?.fingerprint)
+                         contextOffset: context?.offset, contextFingerprint: context?.fingerprint, format: format)
+    }
+}
+
+extension SourceCheckpoint {
+    /// Ends the key a file is drained under once it rotated away from its path, so that the
+    /// next file at the path keeps the path's key: `<path key>#rotated`, `#rotated-2`, …
+    public static let rotatedSuffix = "#rotated"
+
+    /// The key of the path the checkpoint's file was followed at: `sourceID` itself, or
+    /// for a rotated file drained under a key of its own, its path's key.
+    public static func pathSourceID(_ sourceID: String) -> String {
+        guard let marker = sourceID.range(of: rotatedSuffix, options: .backwards) else { return sourceID }
+        let number = sourceID[marker.upperBound...]
+        guard number.isEmpty || (number.count > 1 && number.first == "-" && number.dropFirst().allSatisfy(\.isASCII) && Int(number.dropFirst()) != nil)
+        else { return sourceID }
+        return String(sourceID[..<marker.lowerBound])
     }
 }
 

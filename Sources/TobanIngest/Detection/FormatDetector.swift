@@ -40,11 +40,14 @@ public enum FormatDetector {
         guard let p = line.baseAddress, !isBlank(line) else { return nil }
         let n = line.count
         var i = 0
-        while i < n && (p[i] == ASCII.space || p[i] == ASCII.tab) { i += 1 }
+        // A byte order mark and NUL padding are not the record's first bytes.
+        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }
+        while i < n && (p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == 0) { i += 1 }
+        if i == n { return nil }
         if n - i >= 10 && bytesEqual(p + i, 10, "#separator") { return .zeekTSV }
         if p[i] == ASCII.hash { return nil }
         if p[i] == 0x7B {
-            let keys = topLevelKeys(p, n)
+            let keys = topLevelKeys(p + i, n - i)
             if keys.contains("event_type") { return .suricataEVE }
             if keys.contains("result") && keys.contains("preview") { return .zeekJSON }
             if keys.contains("ts") && (keys.contains("uid") || keys.contains("id.orig_h") || keys.contains("_path")) {
@@ -53,7 +56,7 @@ public enum FormatDetector {
             if keys.contains("ts") { return .zeekJSON }
             return nil
         }
-        if CEFParser.findMarker(p, n) != nil { return .cef }
+        if CEFParser.findMarker(p + i, n - i) != nil { return .cef }
         return .syslog
     }
 

@@ -18,12 +18,13 @@ import TobanCore
 /// behind its rows (`SourceCheckpoint.contextOffset`) is checked at its offset and resumed
 /// at its context position, so the lines between are delivered again.
 ///
-/// Rotation: when the path names a new file (rename, delete and recreate), the old
-/// descriptor is read to its end first (see `FollowerOptions.rotationGrace`), then the new
-/// file is read from 0. When the old file was renamed to a path the source also matches
-/// (directory or glob), it moves to that path's key with its offset. If the process
-/// stopped mid-rotation, the first poll looks for the checkpointed inode next to its old
-/// path and drains it before the new file.
+/// Rotation: when the path names a new file (rename, delete and recreate), the old file
+/// moves aside to a key of its own (`drainKey`) and its descriptor is read to its end (see
+/// `FollowerOptions.rotationGrace`), while the new file is read from 0 at once: rotations in
+/// quick succession each leave a file that is read whole. When the old file was renamed to
+/// a path the source also matches (directory or glob), it moves to that path's key with its
+/// offset. If the process stopped mid-rotation, the first poll looks for the checkpointed
+/// inode next to its old path and drains it besides the new file.
 ///
 /// Not thread-safe: one thread polls a follower.
 public final class FileFollower {
@@ -33,6 +34,11 @@ public final class FileFollower {
     private let discovery: SourceDiscovery
     private var entries: [String: TrackedFile] = [:]
     private var saved: [SourceCheckpoint]
+    /// Every saved checkpoint of plain files, kept after use: content read before the restart,
+    /// to recognise in a copy or a compressed rotated file (`alreadyRead`).
+    private let known: [SourceCheckpoint]
+    /// Keys of the saved checkpoints (drain keys in use before the restart).
+    private let savedKeys: Set<String>
     private var reportedFailures: Set<String> = []
     private var pollCount = 0
     private var sequence = 0
@@ -48,6 +54,8 @@ public final class FileFollower {
         self.discovery = SourceDiscovery(pattern: source.path)
         let prefix = FileFollower.sourceID(source: source.path, path: "")
         self.saved = checkpoints.filter { $0.sourceID.hasPrefix(prefix) }
+        self.known = saved.filter { !SourceDiscovery.isCompressed($0.path) }
+        self.savedKeys = Set(saved.map(\.sourceID))
     }
 
     public convenience init(path: String, checkpoints: [SourceCheckpoint] = [], options: FollowerOptions = FollowerOptions()) {
@@ -60,6 +68,43 @@ public final class FileFollower {
     /// The checkpoint key of a file of a source: `"<configured path>#<file path>"`.
     public static func sourceID(source: String, path: String) -> String { source + "#" + path }
 
+    /// The key a file rotated away from `path` is drained under, so that the file now at
+    /// `path` keeps the path's key: `"<source>#<path>#rotated"`, then `…#rotated-2` and on.
+    /// A drained file keeps its key, and so its checkpoint, until `rotatedKeysKept` later
+    /// rotations have passed: what it read is recognised when logrotate compresses it at
+    /// the next rotation (`delaycompress`) and a restart finds the `.gz`. The store keeps
+    /// that many such checkpoints per path rather than one per rotation.
+    private func drainKey(for path: String) -> String {
+        let base = FileFollower.sourceID(source: source.path, path: path) + SourceCheckpoint.rotatedSuffix
+        let keys = [base] + (2...Self.rotatedKeysKept).map { base + "-\($0)" }
+        if let free = keys.first(where: { entries[$0] == nil && !savedKeys.contains($0) }) { return free }
+        let finished = keys.compactMap { entries[$0] }.filter { $0.state == .finished }
+        if let oldest = finished.min(by: { $0.sequence < $1.sequence }) { return oldest.key }
+        if let stale = keys.first(where: { entries[$0] == nil }) { return stale }
+        var n = Self.rotatedKeysKept
+        while entries[base + "-\(n)"] != nil { n += 1 } // more drained at once than kept: rare
+        return base + "-\(n)"
+    }
+
+    /// Rotated files per path whose checkpoints are kept (see `drainKey`).
+    static let rotatedKeysKept = 8
+
+    /// What this follower already read of a file it has no checkpoint for: the furthest
+    /// known position (a saved checkpoint, or a file being followed) whose consumed first
+    /// bytes are this file's first bytes, and within its `size` when known. A copy of a
+    /// followed file (copytruncate, with a glob that matches the copies) or a compressed
+    /// rotated file is read on from there instead of again from its start.
+    /// `prefix(n)` is the FNV-1a fingerprint of the file's first n bytes (nil: shorter).
+    private func alreadyRead(size: Int64?, excluding file: FileKey, prefix: (Int) -> UInt64?) -> SourceCheckpoint? {
+        let followed = entries.values.filter { !$0.compressed && $0.file != file }.map { $0.checkpoint(offset: $0.offset) }
+        var best: SourceCheckpoint?
+        for candidate in known + followed where candidate.offset > 0 && candidate.offset > (best?.offset ?? 0) {
+            if let size, candidate.offset > size { continue }
+            if prefix(FileIdentity.fingerprintLength(forOffset: candidate.offset)) == candidate.fingerprint { best = candidate }
+        }
+        return best
+    }
+
     /// One checkpoint per tracked file (live, draining, or finished `.gz`), sorted by
     /// sourceID, each just after the last line delivered from it.
     public var checkpoints: [SourceCheckpoint] {
@@ -70,6 +115,27 @@ public final class FileFollower {
     /// (may be called inside the poll callback). Nil if the file is no longer tracked.
     public func checkpoint(after line: FollowedLine) -> SourceCheckpoint? {
         entries[line.sourceID]?.checkpoint(offset: line.end)
+    }
+
+    /// The format of the file tracked under `sourceID`: kept from its checkpoint, or set
+    /// with `setFormat`; nil when not known (or the file is not tracked).
+    public func format(of sourceID: String) -> SourceFormat? { entries[sourceID]?.format }
+
+    /// Records the format of the file tracked under `sourceID`; its checkpoints carry it.
+    public func setFormat(_ format: SourceFormat, of sourceID: String) { entries[sourceID]?.format = format }
+
+    /// The first `maxBytes` bytes of the plain file tracked under `sourceID` (what its
+    /// format is detected from); nil for a `.gz` file or one not tracked.
+    public func head(of sourceID: String, maxBytes: Int = 64 * 1024) -> [UInt8]? {
+        entries[sourceID]?.head(maxBytes: maxBytes)
+    }
+
+    /// Calls `body` with each complete line before `end` of the plain file tracked under
+    /// `sourceID` that starts with `first` (Zeek's `#` header lines, read again when a file
+    /// is resumed past them). Nothing for a `.gz` file or one not tracked.
+    public func lines(of sourceID: String, startingWith first: UInt8, before end: Int64,
+                      _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        entries[sourceID]?.lines(startingWith: first, before: end, body)
     }
 
     /// Paths of the files currently tracked, sorted.
@@ -100,7 +166,8 @@ public final class FileFollower {
         var summary = PollSummary()
         let emit: Emit = { entry, path, kind, summary in
             let key = entry?.key ?? FileFollower.sourceID(source: self.source.path, path: path)
-            try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind)))
+            try body(.event(FollowEvent(sourceID: key, path: entry?.path ?? path, kind: kind, previousSourceID: entry?.previousKey)))
+            entry?.previousKey = nil
             summary.events += 1
         }
 
@@ -120,15 +187,8 @@ public final class FileFollower {
                 summary.limitReached = true
                 break
             }
-            let drained = try read(entry, maxLines: maxLines, atEndOfInput: atEndOfInput, &summary, body, emit)
+            _ = try read(entry, maxLines: maxLines, atEndOfInput: atEndOfInput, &summary, body, emit)
             if summary.limitReached { break }
-            guard drained, !entry.compressed else { continue }
-            // A drained rotated file makes room for the file now at its path.
-            if let status = FileStatus.of(path: entry.path), status.isRegular, entries[entry.key] == nil,
-               discovery.livePaths().contains(entry.path),
-               let next = try openPlain(path: entry.path, firstPoll: false, &summary, emit) {
-                queue.append(next)
-            }
         }
         return summary
     }
@@ -171,6 +231,7 @@ public final class FileFollower {
         let now = pollTime
         if result.bytesRead > 0 { entry.lastActivity = now }
         entry.refreshReference()
+        if entry.state == .live { entry.noteModification() }
         if result.status == .limitReached {
             summary.limitReached = true
             return false
@@ -193,7 +254,6 @@ public final class FileFollower {
                                 _ emit: Emit) throws {
         entry.close()
         entry.state = .finished
-        if entries[entry.key] === entry { entries[entry.key] = nil }
         try emit(entry, entry.path, .finished(offset: entry.offset), &summary)
     }
 
@@ -241,6 +301,7 @@ public final class FileFollower {
                 movers.append(Move(entry: entry, to: destination))
             } else {
                 try startDraining(entry, renamedTo: nil, &summary, emit)
+                try openMissedRotations(besides: entry, &summary, emit)
             }
         }
         return movers
@@ -250,6 +311,39 @@ public final class FileFollower {
     private struct Move {
         let entry: TrackedFile
         let to: String
+    }
+
+    /// Rotations quicker than the polls can leave a file that was at the path only between
+    /// two polls: created after the file that just left, and rotated away before a poll
+    /// saw it. It sits beside the path under a rotated name (`eve.json.1`,
+    /// `eve.json-20261120`). A plain file source drains every such file that is not
+    /// tracked, was modified since the departed file was last read, and whose content was
+    /// not read already, from its start. (Globs and directories match such names anyway.)
+    private func openMissedRotations(besides departed: TrackedFile, _ summary: inout PollSummary, _ emit: Emit) throws {
+        guard discovery.shape == .file, let since = departed.modifiedAsOfLastRead else { return }
+        let directory = (departed.path as NSString).deletingLastPathComponent
+        let base = (departed.path as NSString).lastPathComponent
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return }
+        for name in names.sorted() where name != base && name.hasPrefix(base) && !SourceDiscovery.isCompressed(name) {
+            let candidate = directory.isEmpty ? name : directory + "/" + name
+            let tracked = Set(entries.values.map(\.file))
+            guard let status = FileStatus.of(path: candidate), status.isRegular, status.size > 0, status.modified >= since,
+                  !tracked.contains(FileKey(status)),
+                  !saved.contains(where: { $0.device == status.device && $0.inode == status.inode }),
+                  let (fd, opened) = try openReadOnly(candidate, &summary, emit) else { continue }
+            let file = FileKey(opened)
+            if alreadyRead(size: opened.size, excluding: file, prefix: { FileIdentity.fingerprint(fileDescriptor: fd, length: $0) }) != nil {
+                System.close(fd)
+                continue
+            }
+            let key = drainKey(for: departed.path)
+            let reader = LineReader(fileDescriptor: fd, startOffset: 0, input: .positional, options: options.reader)
+            let entry = TrackedFile(key: key, path: departed.path, fd: fd, file: file, reader: reader, gzip: nil,
+                                    compressedFingerprint: nil, offset: 0, sequence: nextSequence(), now: pollTime)
+            entry.state = .draining
+            entries[key] = entry
+            try emit(entry, departed.path, .appeared(startOffset: 0, resumed: false), &summary)
+        }
     }
 
     /// Renames inside the source move a file to its new path's key, keeping its offset. A
@@ -308,11 +402,17 @@ public final class FileFollower {
         }
     }
 
+    /// The file left its path: it is drained under a key of its own, leaving the path's key
+    /// to whatever file appears there next (opened in this same poll when already there).
     private func startDraining(_ entry: TrackedFile, renamedTo: String?, _ summary: inout PollSummary,
                                _ emit: Emit) throws {
         entry.state = .draining
         entry.lastActivity = pollTime
         let kind: FollowEvent.Kind = FileStatus.of(path: entry.path) == nil ? .vanished : .rotated(renamedTo: renamedTo)
+        if entries[entry.key] === entry { entries[entry.key] = nil }
+        entry.previousKey = entry.key
+        entry.key = drainKey(for: entry.path)
+        entries[entry.key] = entry
         try emit(entry, entry.path, kind, &summary)
     }
 
@@ -353,6 +453,7 @@ public final class FileFollower {
         var resumed = false
         var rejection: String?
         var skipFrom: Int64?
+        var format: SourceFormat?
         if let checkpoint = takeCheckpoint(for: file, path: path) {
             if checkpoint.offset > status.size {
                 rejection = "file is shorter (\(status.size) bytes) than the checkpoint offset \(checkpoint.offset)"
@@ -361,11 +462,18 @@ public final class FileFollower {
             } else {
                 start = checkpoint.resumeOffset
                 resumed = true
+                format = checkpoint.format
             }
         } else if let stale = saved.firstIndex(where: { $0.path == path }) {
             let old = saved.remove(at: stale)
             rejection = "path now names another file (inode \(status.inode), checkpoint has \(old.inode))"
-        } else if firstPoll && options.startAtEnd {
+        }
+        if !resumed, let copied = alreadyRead(size: status.size, excluding: file,
+                                              prefix: { FileIdentity.fingerprint(fileDescriptor: fd, length: $0) }) {
+            // A copy of content already read (copytruncate's copy): read on after it.
+            start = copied.offset
+            format = copied.format
+        } else if !resumed, rejection == nil, firstPoll && options.startAtEnd {
             (start, skipFrom) = lastLineBoundary(fd: fd, size: status.size)
         }
         let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
@@ -373,6 +481,7 @@ public final class FileFollower {
         let key = FileFollower.sourceID(source: source.path, path: path)
         let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: nil,
                                 compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
+        entry.format = format
         entries[key] = entry
         if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
         try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)
@@ -403,10 +512,12 @@ public final class FileFollower {
     /// read it to its end before the new file.
     private func recoverRotatedWhileStopped(_ summary: inout PollSummary,
                                             _ emit: Emit) throws {
-        for checkpoint in saved.sorted(by: { $0.path < $1.path }) where !SourceDiscovery.isCompressed(checkpoint.path) {
-            let key = FileFollower.sourceID(source: source.path, path: checkpoint.path)
-            guard entries[key] == nil, checkpoint.offset > 0 else { continue }
+        // Furthest first: a file named by two checkpoints (its path's key before the restart,
+        // a drain key after) resumes from the later one.
+        for checkpoint in saved.sorted(by: { ($0.path, -$0.offset, $0.sourceID) < ($1.path, -$1.offset, $1.sourceID) })
+        where !SourceDiscovery.isCompressed(checkpoint.path) {
             let wanted = FileKey(device: checkpoint.device, inode: checkpoint.inode)
+            guard checkpoint.offset > 0, !entries.values.contains(where: { $0.file == wanted }) else { continue }
             if let status = FileStatus.of(path: checkpoint.path), FileKey(status) == wanted { continue }
             let directory = (checkpoint.path as NSString).deletingLastPathComponent
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { continue }
@@ -424,8 +535,15 @@ public final class FileFollower {
                 saved.removeAll { $0.device == wanted.device && $0.inode == wanted.inode }
                 let start = checkpoint.resumeOffset
                 let reader = LineReader(fileDescriptor: fd, startOffset: start, input: .positional, options: options.reader)
+                // Drained under the key it had, when it was being drained already.
+                let drainPrefix = FileFollower.sourceID(source: source.path, path: checkpoint.path) + SourceCheckpoint.rotatedSuffix
+                let key = checkpoint.sourceID.hasPrefix(drainPrefix) && entries[checkpoint.sourceID] == nil
+                    ? checkpoint.sourceID : drainKey(for: checkpoint.path)
                 let entry = TrackedFile(key: key, path: checkpoint.path, fd: fd, file: wanted, reader: reader, gzip: nil,
                                         compressedFingerprint: nil, offset: start, sequence: nextSequence(), now: pollTime)
+                entry.format = checkpoint.format
+                entry.state = .draining
+                if checkpoint.sourceID != key { entry.previousKey = checkpoint.sourceID }
                 entries[key] = entry
                 try emit(entry, checkpoint.path, .appeared(startOffset: start, resumed: true), &summary)
                 break
@@ -445,6 +563,7 @@ public final class FileFollower {
             var start: Int64 = 0
             var resumed = false
             var rejection: String?
+            var format: SourceFormat?
             if let checkpoint = takeCheckpoint(for: file, path: path) {
                 if checkpoint.fingerprint != fingerprint {
                     rejection = "fingerprint differs: same inode, different file"
@@ -457,12 +576,23 @@ public final class FileFollower {
                                             compressedFingerprint: fingerprint, offset: checkpoint.offset,
                                             sequence: nextSequence(), now: pollTime)
                     entry.state = .finished
+                    entry.format = checkpoint.format
                     entries[key] = entry
                     continue
                 } else {
                     start = checkpoint.resumeOffset
                     resumed = true
+                    format = checkpoint.format
                 }
+            }
+            if !resumed, rejection == nil,
+               let head = GzipStream.head(ofCompressedFile: path, gzipPath: options.gzipPath, maxBytes: FileIdentity.fingerprintLimit),
+               let copied = alreadyRead(size: nil, excluding: file, prefix: { n in
+                   head.count >= n ? FileIdentity.fnv1a64(head.prefix(n)) : nil
+               }) {
+                // A rotated file read as plain text, compressed since (`delaycompress`).
+                start = copied.offset
+                format = copied.format
             }
             let gzip: GzipStream
             do {
@@ -475,6 +605,7 @@ public final class FileFollower {
             let reader = LineReader(fileDescriptor: gzip.fileDescriptor, startOffset: start, input: .stream, options: options.reader)
             let entry = TrackedFile(key: key, path: path, fd: fd, file: file, reader: reader, gzip: gzip,
                                     compressedFingerprint: fingerprint, offset: start, sequence: nextSequence(), now: pollTime)
+            entry.format = format
             entries[key] = entry
             if let rejection { try emit(entry, path, .checkpointRejected(reason: rejection), &summary) }
             try emit(entry, path, .appeared(startOffset: start, resumed: resumed), &summary)

@@ -27,10 +27,15 @@ public struct FollowEvent: Sendable, Equatable {
     public var sourceID: String
     public var path: String
     public var kind: Kind
+    /// Set when the file now goes by `sourceID` and went by this one until now (a rotated
+    /// file moved aside to be drained while a new file takes its path's key): whatever is
+    /// kept per source id belongs to `sourceID` from here on.
+    public var previousSourceID: String?
 
-    public init(sourceID: String, path: String, kind: Kind) {
+    public init(sourceID: String, path: String, kind: Kind, previousSourceID: String? = nil) {
         self.sourceID = sourceID
         self.path = path
         self.kind = kind
+        self.previousSourceID = previousSourceID
     }
 }

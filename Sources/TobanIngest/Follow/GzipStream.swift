@@ -45,6 +45,25 @@ final class GzipStream {
 
     /// The gzip trailer's ISIZE (decompressed size modulo 2^32 of the last member), read
     /// with `pread` from the compressed file.
+    /// The first `maxBytes` decompressed bytes of a `.gz` file (fewer if it holds fewer),
+    /// read through a decompressor of its own; nil when it cannot be opened or run.
+    static func head(ofCompressedFile path: String, gzipPath: String, maxBytes: Int) -> [UInt8]? {
+        let fd = System.openReadOnly(path)
+        guard fd >= 0 else { return nil }
+        defer { System.close(fd) }
+        guard let stream = try? GzipStream(compressedFileDescriptor: fd, gzipPath: gzipPath) else { return nil }
+        defer { stream.cancel() }
+        var bytes = [UInt8](repeating: 0, count: maxBytes)
+        var filled = 0
+        while filled < maxBytes {
+            let n = bytes.withUnsafeMutableBytes { System.read(stream.fileDescriptor, into: $0.baseAddress! + filled, count: maxBytes - filled) }
+            if n <= 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
     static func trailerSize(compressedFileDescriptor fd: Int32, fileSize: Int64) -> UInt32? {
         guard fileSize >= 18 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 4)

@@ -20,6 +20,9 @@ public struct ParsedEvent: Sendable, Equatable {
     public var kind: EventKind
     /// Seconds since 1970-01-01T00:00:00Z; nil when the record carries no usable time.
     public var timestamp: Double?
+    /// The record's own time when ingest found it implausibly far in the future and dated
+    /// the event at its arrival instead (ISO 8601, UTC).
+    public var claimedTime: String?
     /// The sensor / device that produced the record (EVE `host`, syslog hostname, CEF dvchost, Zeek `_system_name`).
     public var sensor: String?
 

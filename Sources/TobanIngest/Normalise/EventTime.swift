@@ -7,18 +7,18 @@ import Foundation
 enum EventTime {
     /// 0001-01-01T00:00:00Z
     static let earliest: Double = -62_135_596_800
-    /// 9999-12-31T23:59:59Z
-    static let latest: Double = 253_402_300_799
+    /// 10000-01-01T00:00:00Z, the first time past the range (9999-12-31T23:59:59.999 is in).
+    static let end: Double = 253_402_300_800
 
     static func problem(_ seconds: Double) -> String? {
         guard seconds.isFinite else { return "time \(seconds) is not a number" }
-        guard seconds >= earliest, seconds <= latest else { return "time \(seconds) s since 1970 is outside the years 1–9999" }
+        guard seconds >= earliest, seconds < end else { return "time \(seconds) s since 1970 is outside the years 1–9999" }
         return nil
     }
 
     /// Whole seconds of a time already checked by `problem` (clamped, so it never traps).
     static func wholeSeconds(_ seconds: Double) -> Int64 {
         guard seconds.isFinite else { return 0 }
-        return Int64(min(max(seconds.rounded(.down), earliest), latest))
+        return Int64(min(max(seconds.rounded(.down), earliest), end - 1))
     }
 }

@@ -42,7 +42,8 @@ public struct EventNormaliser {
             destinationPort: e.destinationPort.map(Int.init), transport: e.transport ?? "", endpoint: assignment.endpoint,
             evidence: Evidence(url: e.url, httpHost: e.httpHost, userAgent: e.userAgent, fileName: e.fileName, fileHash: e.fileHash,
                                dnsQuery: e.dnsQuery, tlsSNI: e.tlsSNI, mailFrom: e.mailFrom, mailTo: e.mailTo, mailSubject: e.mailSubject,
-                               sourceMAC: e.sourceMAC, sourceHostname: e.sourceHostname, message: e.message),
+                               sourceMAC: e.sourceMAC, sourceHostname: e.sourceHostname, message: e.message,
+                               claimedTime: e.claimedTime),
             raw: String(decoding: raw, as: UTF8.self))
     }
 

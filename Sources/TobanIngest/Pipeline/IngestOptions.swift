@@ -5,6 +5,9 @@ public struct IngestOptions: Sendable {
     public var aggregationWindow: TimeInterval
     public var maxLineBytes: Int
     public var floodEventsPerSecond: Int
+    /// Seconds ahead of the ingest clock past which an event time is implausible
+    /// (`IngestSettings.futureTimeMarginMinutes`).
+    public var futureTimeMargin: TimeInterval
     /// Lines per batch (one transaction). Large enough to amortise the commit, small
     /// enough that a follow-mode line is visible well within a second.
     public var batchLines: Int
@@ -39,6 +42,7 @@ public struct IngestOptions: Sendable {
         self.aggregationWindow = TimeInterval(settings.aggregationWindowMinutes * 60)
         self.maxLineBytes = settings.maxLineBytes
         self.floodEventsPerSecond = settings.floodEventsPerSecond
+        self.futureTimeMargin = TimeInterval(settings.futureTimeMarginMinutes * 60)
         self.batchLines = batchLines
         self.batchBytes = batchBytes
         self.maxBatchDetections = maxBatchDetections

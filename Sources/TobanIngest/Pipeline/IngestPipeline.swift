@@ -54,11 +54,20 @@ public final class IngestPipeline {
     /// Progress callback (lines so far, bytes so far), called after each batch.
     public var onBatch: ((IngestSummary) -> Void)?
 
-    /// Per followed file: its format (detected from its first line unless configured) and parser.
+    /// Per followed file: its format and parser. The format is the configured one, else the
+    /// one kept with the file's checkpoint, else detected from the file's first lines.
     struct ParserSlot {
         var format: SourceFormat?
         var parser: (any LineParser)?
+        /// The format was detected here and no line has parsed in it yet: a line it rejects
+        /// is quarantined and the format detected again at the next line (the guess may
+        /// have come from that very line: garbage, a torn record).
+        var tentative = false
+        var guesses = 0
     }
+
+    /// Detections guessed again after rejected lines, at most, before a file's format is kept.
+    static let maxFormatGuesses = 8
 
     struct FileState {
         var slot: ParserSlot
@@ -90,9 +99,9 @@ public final class IngestPipeline {
         self.clock = clock
         self.batchStartedAt = clock.uptime
         self.lastContextFlush = clock.uptime
-        self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes)
-        self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         let checkpoints = try sink.checkpoints()
+        self.quarantine = try QuarantineWriter(path: options.quarantinePath, maxBytes: options.quarantineMaxBytes, committed: checkpoints)
+        self.accumulator = BatchAccumulator(aggregationWindow: options.aggregationWindow)
         for checkpoint in checkpoints {
             contextFrom[checkpoint.sourceID] = checkpoint.resumePoint
             if checkpoint.contextOffset != nil { replayCandidates[checkpoint.sourceID] = checkpoint }
@@ -118,7 +127,7 @@ public final class IngestPipeline {
     @discardableResult
     public func runOnce() throws -> IngestSummary {
         defer { committer.close() }
-        try loop.runOnce({ follower, item in self.handle(item, source: follower.source) },
+        try loop.runOnce({ follower, item in self.handle(item, follower: follower) },
                          afterPoll: { follower, poll in try self.afterPoll(follower, poll) })
         try commitRemaining()
         try committer.drain()
@@ -129,7 +138,7 @@ public final class IngestPipeline {
     /// old context as it goes.
     public func run() throws {
         defer { committer.close() }
-        try loop.run({ follower, item in self.handle(item, source: follower.source) },
+        try loop.run({ follower, item in self.handle(item, follower: follower) },
                      afterPoll: { follower, poll in
                          try self.afterPoll(follower, poll)
                          try self.housekeeping()
@@ -147,11 +156,13 @@ public final class IngestPipeline {
 
     // MARK: Lines
 
-    private func handle(_ item: FollowItem, source: SourceSettings) {
+    private func handle(_ item: FollowItem, follower: FileFollower) {
+        let source = follower.source
         switch item {
         case .line(let line):
-            handle(line: line, source: source)
+            handle(line: line, follower: follower)
         case .event(let event):
+            if let previous = event.previousSourceID { move(from: previous, to: event.sourceID) }
             switch event.kind {
             case .oversized(let offset, let length):
                 if let rows = replaying[event.sourceID], offset < rows.offset { return } // quarantined before the restart
@@ -160,6 +171,9 @@ public final class IngestPipeline {
                                   reason: "line of \(length) bytes exceeds the \(options.maxLineBytes)-byte limit",
                                   line: nil, at: clock.now)
             case .appeared(let start, let resumed):
+                // A new file under this source id (a rotated path's successor) has its own
+                // format and parser state.
+                if let i = fileIndex[event.sourceID] { files[i].slot = ParserSlot(format: source.format) }
                 // Only the file the checkpoint names is resumed (its identity was checked);
                 // a rotated file's successor appears under the same source id, not resumed.
                 if resumed, let rows = replayCandidates[event.sourceID], start == rows.resumeOffset {
@@ -177,32 +191,52 @@ public final class IngestPipeline {
         }
     }
 
-    private func handle(line: FollowedLine, source: SourceSettings) {
+    /// A file now goes by another source id (rotated away and drained under a key of its
+    /// own): what is kept for it goes along, and the old id is free for the next file.
+    private func move(from previous: String, to sourceID: String) {
+        func carry(_ table: inout [String: SourceCheckpoint]) {
+            var value = table.removeValue(forKey: previous)
+            value?.sourceID = sourceID
+            table[sourceID] = value
+        }
+        carry(&replayCandidates)
+        carry(&replaying)
+        carry(&contextFrom)
+        carry(&submittedCheckpoints)
+        fileIndex[sourceID] = fileIndex.removeValue(forKey: previous)
+        lastFile = -1
+        lastSourceID = ""
+    }
+
+    private func handle(line: FollowedLine, follower: FileFollower) {
+        let source = follower.source
+        let content = Self.content(of: line)
         if !replaying.isEmpty, let rows = replaying[line.sourceID] {
             if line.start < rows.offset {
-                replayContext(of: line, source: source)
+                replayContext(of: line, content: content, follower: follower)
                 return
             }
             replaying[line.sourceID] = nil
         }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        guard let (i, result) = parse(line, source: source) else { return }
-        let format = files[i].slot.format!
+        guard let (i, result) = parse(line, content: content, follower: follower) else { return }
         switch result {
         case .skip:
             return
         case .invalid(let reason):
             quarantineLine(line, reason: reason)
         case .event(let event):
-            accept(event, line: line, source: source, format: format, file: i)
+            // A line that parsed settled its file's format.
+            accept(event, line: line, source: source, format: files[i].slot.format!, file: i)
         }
     }
 
     /// A line committed before a restart whose context was not stored yet: its context
     /// only (its rows, counts and quarantine entry are stored already).
-    private func replayContext(of line: FollowedLine, source: SourceSettings) {
-        guard let (_, result) = parse(line, source: source), case .event(let event) = result,
+    private func replayContext(of line: FollowedLine, content: Bytes, follower: FileFollower) {
+        let source = follower.source
+        guard let (_, result) = parse(line, content: content, follower: follower), case .event(let event) = result,
               case .context(let kind) = event.kind else { return }
         let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
@@ -228,38 +262,98 @@ public final class IngestPipeline {
         }
     }
 
-    /// The line's file and what its parser made of the line; nil for a line that tells
-    /// nothing (blank before the first record) or was quarantined (format unknown).
-    private func parse(_ line: FollowedLine, source: SourceSettings) -> (Int, LineResult)? {
-        let i = file(line.sourceID, source: source)
+    /// A line's bytes without what is not content: a UTF-8 byte order mark at the start of
+    /// a file, and NUL padding before a record (what a crash or preallocation leaves).
+    static func content(of line: FollowedLine) -> Bytes {
+        var bytes = line.bytes
+        if line.start == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            bytes = Bytes(rebasing: bytes[3...])
+        }
+        if bytes.first == 0 {
+            bytes = Bytes(rebasing: bytes[(bytes.firstIndex { $0 != 0 } ?? bytes.endIndex)...])
+        }
+        return bytes
+    }
+
+    /// The line's file and what its parser made of the line (`content`, the line without
+    /// BOM or padding); nil for a line that tells nothing (blank before the first record)
+    /// or was quarantined (format unknown).
+    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> (Int, LineResult)? {
+        let i = file(line.sourceID, source: follower.source)
         if files[i].slot.parser == nil {
-            guard let format = files[i].slot.format ?? FormatDetector.detect(line: line.bytes) else {
-                if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil } // blank lines before the first record
+            guard setUpParser(file: i, line: line, content: content, follower: follower) else {
+                let padding = content.isEmpty && line.bytes.first == 0
+                if isBlank(content) && !padding { return nil } // blank lines before the first record
                 if replaying[line.sourceID] == nil {
-                    quarantineLine(line, reason: "format not recognised (set `format` for this source)")
+                    quarantineLine(line, reason: padding ? "NUL padding only" : "format not recognised (set `format` for this source)")
                 }
                 return nil
             }
-            files[i].slot.format = format
-            var parserOptions = options.parser
-            if let zone = source.timeZone.flatMap(TimeZone.init(identifier:)) {
-                parserOptions.localTimeZone = zone
-            }
-            // Dates without a year are read near now when the file is opened, then near the
-            // file's previous one: a run that lasts past New Year, or a December file read
-            // in January, keeps the right year (`ParserOptions.yearless`).
-            let opened = clock.now
-            parserOptions.syslogYear = Self.utcCalendar.component(.year, from: opened)
-            parserOptions.yearReference = opened.timeIntervalSince1970
-            files[i].slot.parser = makeParser(for: format, fileName: line.path, options: parserOptions)
         }
-        let result = files[i].slot.parser!.parse(line.bytes)
+        let result: LineResult
+        if content.isEmpty && line.bytes.first == 0 {
+            result = .invalid(reason: "NUL padding only")
+        } else {
+            result = files[i].slot.parser!.parse(content)
+        }
+        if files[i].slot.tentative, !isBlank(content) {
+            switch result {
+            case .invalid:
+                if files[i].slot.guesses < Self.maxFormatGuesses {
+                    files[i].slot.parser = nil
+                    files[i].slot.format = nil
+                } else {
+                    files[i].slot.tentative = false
+                }
+            case .event, .skip:
+                files[i].slot.tentative = false
+                follower.setFormat(files[i].slot.format!, of: line.sourceID)
+            }
+        }
         // One gate for every parser: a time nothing downstream can represent (1e300, a
         // 19-digit epoch) makes the line unusable, never the process trap.
         if case .event(let event) = result, let time = event.timestamp, let reason = EventTime.problem(time) {
             return (i, .invalid(reason: reason))
         }
         return (i, result)
+    }
+
+    /// Sets up the parser of a file at its first line this run: in the configured format,
+    /// the one kept with the file, or the one its first lines show (tentatively). A Zeek
+    /// TSV file first read past its start gets its `#` header lines again. False when no
+    /// format can be told (the line is blank, or fits none).
+    private func setUpParser(file i: Int, line: FollowedLine, content: Bytes, follower: FileFollower) -> Bool {
+        let source = follower.source
+        var format = files[i].slot.format ?? follower.format(of: line.sourceID)
+        var tentative = false
+        if format == nil {
+            files[i].slot.guesses += 1
+            tentative = true
+            format = follower.head(of: line.sourceID).flatMap { head in
+                head.withUnsafeBufferPointer { FormatDetector.detect(sample: $0) }
+            } ?? FormatDetector.detect(line: content)
+        }
+        guard let format else { return false }
+        files[i].slot.format = format
+        files[i].slot.tentative = tentative
+        var parserOptions = options.parser
+        if let zone = source.timeZone.flatMap(TimeZone.init(identifier:)) {
+            parserOptions.localTimeZone = zone
+        }
+        // Dates without a year are read near now when the file is opened, then near the
+        // file's previous one: a run that lasts past New Year, or a December file read
+        // in January, keeps the right year (`ParserOptions.yearless`).
+        let opened = clock.now
+        parserOptions.syslogYear = Self.utcCalendar.component(.year, from: opened)
+        parserOptions.yearReference = opened.timeIntervalSince1970
+        var parser = makeParser(for: format, fileName: line.path, options: parserOptions)
+        if format == .zeekTSV, line.start > 0 {
+            follower.lines(of: line.sourceID, startingWith: ASCII.hash, before: line.start) { header in
+                _ = parser.parse(header)
+            }
+        }
+        files[i].slot.parser = parser
+        return true
     }
 
     private func quarantineLine(_ line: FollowedLine, reason: String) {
@@ -269,6 +363,14 @@ public final class IngestPipeline {
 
     private func accept(_ event: ParsedEvent, line: FollowedLine, source: SourceSettings, format: SourceFormat, file i: Int) {
         let now = clock.now
+        if let time = event.timestamp, time > now.timeIntervalSince1970 + options.futureTimeMargin {
+            // A time too far ahead (a sensor clock or zone gone wrong, a forged line) would sit
+            // atop the queue: the event is dated at its arrival, its own time kept beside it.
+            var dated = event
+            dated.claimedTime = UTCTimestamp.iso8601(milliseconds: Int64((time * 1000 + 0.001).rounded(.down)))
+            dated.timestamp = now.timeIntervalSince1970
+            return accept(dated, line: line, source: source, format: format, file: i)
+        }
         let (sensor, assignment) = assign(event, source: source, path: line.path)
         if assignment.isUnassigned { accumulator.count(unassigned: 1) }
         let isDetection = event.kind == .detection

@@ -67,7 +67,7 @@ enum Timestamps {
         }
         guard p[16] == ASCII.colon, let s = digits(p, 17, 2, count), s <= 60,
               let (fraction, offset) = fractionAndZone(p, count, defaultOffset: defaultOffset) else { return nil }
-        return Double(cache.minuteEpoch + s - offset) + fraction
+        return adding(fraction, to: cache.minuteEpoch + s - offset)
     }
 
     /// The part after `HH:MM:SS` (from index 19): an optional `.frac`/`,frac` and the zone.
@@ -101,7 +101,7 @@ enum Timestamps {
               let s = digits(p, 17, 2, count),
               let base = epoch(year: y, month: mo, day: d, hour: h, minute: mi, second: s),
               let (fraction, offset) = fractionAndZone(p, count, defaultOffset: defaultOffset) else { return nil }
-        return Double(base - offset) + fraction
+        return adding(fraction, to: base - offset)
     }
 
     /// Whether an ISO 8601 text carries a zone after its seconds (and fraction).
@@ -180,7 +180,7 @@ enum Timestamps {
             var scale = 0.1
             while i < count, ASCII.isDigit(p[i]) { fraction += Double(p[i] &- 0x30) * scale; scale *= 0.1; i += 1 }
         }
-        return (Double(e - offset) + fraction, i)
+        return (adding(fraction, to: e - offset), i)
     }
 
     /// CEF `rt` and similar: epoch milliseconds, `MMM dd yyyy HH:mm:ss[.SSS]`, `MMM dd HH:mm:ss`, or ISO 8601.
@@ -226,12 +226,25 @@ enum Timestamps {
                 off = z
             }
         }
-        return Double(e - off) + fraction
+        return adding(fraction, to: e - off)
     }
 
     /// Zeek `ts`: float or integer epoch seconds (also accepts an ISO 8601 string via `iso8601`).
     static func epochNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard let v = parseDecimal(p, count), v.isFinite else { return nil }
-        return v
+        // `ddd.ffffff`: the fraction stays inside its second (see `adding(_:to:)`).
+        var i = 0
+        var whole = 0
+        while i < count, i < 15, ASCII.isDigit(p[i]) { whole = whole * 10 + Int(p[i] &- 0x30); i += 1 }
+        guard i > 0, i < count, p[i] == ASCII.dot else { return v }
+        return min(v, Double(whole + 1).nextDown)
+    }
+
+    /// `whole` seconds plus a fraction of a second, never rounded up into the next second:
+    /// near year 9999 a Double cannot hold microseconds, and 23:59:59.999999 would become
+    /// the next year's first second.
+    static func adding(_ fraction: Double, to whole: Int) -> Double {
+        let t = Double(whole) + fraction
+        return fraction > 0 && t >= Double(whole + 1) ? Double(whole + 1).nextDown : t
     }
 }

@@ -43,6 +43,11 @@ enum StoreMigrations {
         migrator.registerMigration("v7-incident-work") { db in
             try db.execute(sql: schemaV7IncidentWork)
         }
+        // A followed file's format is kept with its checkpoint (ingest reads on in it after a
+        // restart instead of guessing from the line it resumes at).
+        migrator.registerMigration("v8-checkpoint-format") { db in
+            try db.execute(sql: "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
+        }
         return migrator
     }
 

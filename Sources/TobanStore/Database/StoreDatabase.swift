@@ -11,7 +11,9 @@ import TobanCore
 public final class TobanStore: Sendable {
     /// Where the store lives on disk.
     public let path: String
-    let pool: DatabasePool
+    /// A pool of WAL readers and one writer; for a store opened read-only from a place that
+    /// cannot hold SQLite's shared-memory file, one immutable connection.
+    let pool: any DatabaseWriter
     private let localCommits = LocalCommitCounter()
 
     /// How long the writer connection waits for another process's write lock before
@@ -47,6 +49,48 @@ public final class TobanStore: Sendable {
                 // Another process may have migrated while this one waited for the lock.
                 if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(pool) }
             }
+        }
+    }
+
+    /// Opens the store at `path` for reading only (`toban query`, reports): no write access
+    /// is needed to the file or its directory, no lock is taken beyond a reader's, and the
+    /// schema is left as it is. Where SQLite cannot share the writer's WAL index (a
+    /// read-only directory without it), the file is read as an immutable snapshot: nothing
+    /// can be writing to it there.
+    public init(readingAt path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.label = "TobanStore (read-only)"
+        config.readonly = true
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(TobanStore.busyTimeout)
+        config.prepareDatabase { db in SQLFunctions.install(in: db) }
+        do {
+            pool = try Self.openReadOnly(path: path, configuration: config)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            throw StoreError.damaged(store: path, findings: [error.message ?? "\(error)"])
+        }
+        guard try pool.read({ db in try StoreMigrations.migrator.hasCompletedMigrations(db) }) else {
+            throw StoreError.invalidArgument("the store at \(path) has an older schema; open it once with write access "
+                                             + "(toban ingest or the console) to bring it up to date")
+        }
+    }
+
+    private static func openReadOnly(path: String, configuration: Configuration) throws -> any DatabaseWriter {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw StoreError.invalidArgument("cannot read the store at \(path)")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
+            return pool
+        } catch let error as DatabaseError where error.resultCode != .SQLITE_CORRUPT && error.resultCode != .SQLITE_NOTADB {
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?#%")
+            let escaped = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+            let queue = try DatabaseQueue(path: "file:" + escaped + "?immutable=1", configuration: configuration)
+            try queue.read { db in try db.execute(sql: "SELECT 1 FROM sqlite_master LIMIT 1") }
+            return queue
         }
     }
 

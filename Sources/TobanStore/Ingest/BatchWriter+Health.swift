@@ -43,8 +43,9 @@ extension BatchWriter {
         }
     }
 
-    /// The batch's counters belong to its source when it carries exactly one checkpoint
-    /// (the ingest loop's normal case), else to the pseudo-source "(mixed)".
+    /// The batch's counters belong to its source when its checkpoints name one path (the
+    /// ingest loop's normal case; a rotated file drained beside its successor counts for
+    /// the path, `SourceCheckpoint.pathSourceID`), else to the pseudo-source "(mixed)".
     static let mixedSource = "(mixed)"
 
     func addCounters(_ batch: IngestBatch, latestContextTime: Date?) throws {
@@ -52,7 +53,8 @@ extension BatchWriter {
         let lastEvent = (batch.detections.map(\.lastSeen) + batch.sensorHealth.filter { !$0.isHeartbeat }.map(\.at)
             + [latestContextTime].compactMap { $0 }).max()?.storeMilliseconds
         guard c != IngestCounters() || lastEvent != nil else { return }
-        let source = batch.checkpoints.count == 1 ? batch.checkpoints[0].sourceID : Self.mixedSource
+        let paths = Set(batch.checkpoints.map { SourceCheckpoint.pathSourceID($0.sourceID) })
+        let source = paths.count == 1 ? paths.first! : Self.mixedSource
         try db.execute(sql: """
             INSERT INTO ingest_counters (source_id, lines, detections, context, sampled_out, quarantined, unassigned, last_event_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -68,16 +70,18 @@ extension BatchWriter {
 
     func upsertCheckpoints(_ checkpoints: [SourceCheckpoint]) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO ingest_checkpoints (source_id, path, device, inode, fingerprint, offset, context_offset, context_fingerprint, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ingest_checkpoints (source_id, path, device, inode, fingerprint, offset, context_offset, context_fingerprint,
+                                            format, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(source_id) DO UPDATE SET path = excluded.path, device = excluded.device, inode = excluded.inode,
                 fingerprint = excluded.fingerprint, offset = excluded.offset, context_offset = excluded.context_offset,
-                context_fingerprint = excluded.context_fingerprint, updated_at = excluded.updated_at
+                context_fingerprint = excluded.context_fingerprint, format = excluded.format, updated_at = excluded.updated_at
             """)
         for c in checkpoints {
             try upsert.execute(arguments: [c.sourceID, c.path, Int64(bitPattern: c.device), Int64(bitPattern: c.inode),
                                            Int64(bitPattern: c.fingerprint), c.offset, c.contextOffset,
-                                           c.contextFingerprint.map { Int64(bitPattern: $0) }, now.storeMilliseconds])
+                                           c.contextFingerprint.map { Int64(bitPattern: $0) }, c.format?.rawValue,
+                                           now.storeMilliseconds])
         }
     }
 }

@@ -74,7 +74,8 @@ extension TobanStore {
                          device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]),
                          fingerprint: UInt64(bitPattern: row["fingerprint"]), offset: row["offset"],
                          contextOffset: row["context_offset"],
-                         contextFingerprint: (row["context_fingerprint"] as Int64?).map { UInt64(bitPattern: $0) })
+                         contextFingerprint: (row["context_fingerprint"] as Int64?).map { UInt64(bitPattern: $0) },
+                         format: (row["format"] as String?).flatMap(SourceFormat.init(rawValue:)))
     }
 
     /// Deletes context buckets (all their parts) that started before `now - retention`,

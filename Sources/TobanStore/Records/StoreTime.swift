@@ -11,8 +11,11 @@ extension Date {
 extension TimeInterval {
     var milliseconds: Int64 { saturatingMilliseconds }
 
+    /// The millisecond the time falls in (rounded down, so 23:59:59.9999 stays in its
+    /// second and its year), allowing for the binary error of `self * 1000` (0.123 s is
+    /// 122.99999999999999 ms).
     var saturatingMilliseconds: Int64 {
-        let ms = (self * 1000).rounded()
+        let ms = (self * 1000 + 0.001).rounded(.down)
         guard ms.isFinite else { return ms.isNaN ? 0 : (ms > 0 ? .max : .min) }
         if ms >= 9.2e18 { return .max }
         if ms <= -9.2e18 { return .min }

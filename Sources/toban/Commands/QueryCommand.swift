@@ -89,7 +89,7 @@ struct QueryCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no store at \(path) (give --store, $TOBAN_STORE or store.path in the configuration)")
         }
-        let store = try TobanStore(path: path)
+        let store = try TobanStore(readingAt: path)
         defer { try? store.close() }
         var output = QueryOutput(json: json, kind: kind)
         let maximum = limit ?? Int.max
@@ -150,9 +150,6 @@ struct QueryCommand: ParsableCommand {
     }
 }
 
-extension Int64 {
-    func floorDiv(_ d: Int64) -> Int64 { self >= 0 ? self / d : -((-self + d - 1) / d) }
-}
 
 /// One output value.
 enum QueryValue {
@@ -184,15 +181,11 @@ enum QueryValue {
 
 /// The stable field names of each kind, in output order.
 enum QueryFields {
-    static let seconds = Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!)
-
     /// ISO 8601 UTC with milliseconds ("2026-09-21T12:53:23.123Z"), from the stored milliseconds.
     static func iso(_ date: Date?) -> QueryValue {
         .text(date.map { date in
-            let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
-            let whole = Date(timeIntervalSince1970: Double(ms.floorDiv(1000)))
-            let text = seconds.format(whole)
-            return String(text.dropLast()) + String(format: ".%03dZ", Int(ms - ms.floorDiv(1000) * 1000))
+            // Proleptic Gregorian, from whole milliseconds: printed exactly as stored.
+            UTCTimestamp.iso8601(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         })
     }
     static func int(_ value: Int?) -> QueryValue { .int(value.map(Int64.init)) }

@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
         guard let config = try options.loadConfiguration()?.require() else {
             throw ValidationError("toban report sla needs the configuration (each customer's policy): --config FILE")
         }
-        let store = try TobanStore(path: options.storePath(configuration: config))
+        let store = try TobanStore(readingAt: options.storePath(configuration: config))
         let planner = OutboxPlanner(customers: config.customers, settings: config.notify)
         let report = try SLAReport.make(store: store, planner: planner, from: NotifyWiring.parseTime(from)!,
                                         to: NotifyWiring.parseTime(to)!, customer: customer,

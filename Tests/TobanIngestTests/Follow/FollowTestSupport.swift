@@ -79,8 +79,14 @@ func pollOnce(_ follower: FileFollower, maxLines: Int = .max, atEndOfInput: Bool
     return collected
 }
 
+/// The checkpoint of the file at `path` (under the path's own key).
 func checkpoint(_ follower: FileFollower, _ path: String) -> SourceCheckpoint? {
-    follower.checkpoints.first { $0.path == path }
+    follower.checkpoints.first { $0.path == path && $0.sourceID.hasSuffix("#" + path) }
+}
+
+/// The checkpoint of the file last rotated away from `path` (drained under a key of its own).
+func rotatedCheckpoint(_ follower: FileFollower, _ path: String) -> SourceCheckpoint? {
+    follower.checkpoints.first { $0.path == path && $0.sourceID.hasSuffix("#" + path + "#rotated") }
 }
 
 func gzipFile(_ path: String) {

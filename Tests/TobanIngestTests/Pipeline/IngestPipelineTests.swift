@@ -7,6 +7,10 @@ import TobanTestSupport
 /// The pipeline against `MemorySink`, which can be told to fail a commit (the in-process
 /// stand-in for a crash between two transactions).
 @Suite struct IngestPipelineTests {
+    /// When the pipeline reads the logs: after their lines were written (their times are
+    /// not in its future).
+    static let readAt = Date(timeIntervalSince1970: 1_795_190_400) // 2026-11-20T16:00:00Z
+
     static func eveLine(_ i: Int, alert: Bool, sensor: String = "sensor-acme-0") -> String {
         let ts = String(format: "2026-11-20T21:%02d:%02d.000000+0900", (i / 60) % 60, i % 60)
         if alert {
@@ -33,7 +37,7 @@ import TobanTestSupport
         let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
         return try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [acme]),
                                   rules: .default, options: IngestOptions(batchLines: batchLines, quarantinePath: quarantine), sink: sink,
-                                  clock: ManualClock())
+                                  clock: ManualClock(Self.readAt))
     }
 
     @Test func onceReadsEverythingAndQuarantinesBadLines() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TobanCore
 @testable import TobanIngest
 import TobanTestSupport
 
@@ -111,7 +112,7 @@ import TobanTestSupport
 
     @Test func theBoundCountsWhatTheFileAlreadyHolds() throws {
         let path = try scratch()
-        try Data(repeating: 0x20, count: 4096).write(to: URL(fileURLWithPath: path))
+        try (Data(repeating: 0x20, count: 4095) + [0x0A]).write(to: URL(fileURLWithPath: path)) // whole lines
         let writer = try QuarantineWriter(path: path, maxBytes: 4096)
         garbage(writer, source: "/logs/a.json", from: 0, count: 5)
         try writer.flush()
@@ -119,5 +120,88 @@ import TobanTestSupport
         let all = try tail.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(all.count == 1)
         #expect(all.first?["lines"] as? Int == 5)
+    }
+}
+
+/// The quarantine file on a full disk, and after a crash: whole records only, no record
+/// twice on resume, and errors that name the file.
+@Suite struct QuarantineFaultTests {
+    let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+    let directory = TemporaryDirectory(prefix: "toban-quarantine")
+
+    func lines(_ path: String) throws -> [Substring] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    @Test func aWriteThatFillsTheDiskLeavesWholeRecordsAndNamesTheFile() throws {
+        let path = directory.file("quarantine.jsonl")
+        let writer = try QuarantineWriter(path: path)
+        let bad = [UInt8](repeating: 0x41, count: 300)
+        bad.withUnsafeBufferPointer { bytes in
+            writer.record(path: "/logs/eve.json", offset: 0, length: 300, reason: "invalid JSON", line: bytes, at: t0)
+        }
+        try writer.flush()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        bad.withUnsafeBufferPointer { bytes in
+            for k in 1...5 {
+                writer.record(path: "/logs/eve.json", offset: Int64(k) * 301, length: 300, reason: "invalid JSON", line: bytes, at: t0)
+            }
+        }
+        writer.spaceLeft = 700 // one record and a half
+        let error = try #require(throws: QuarantineError.self) { try writer.flush() }
+        #expect("\(error)".contains(path))
+        #expect("\(error)".contains("No space left on device"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        // Space again: the same records are written whole, once.
+        writer.spaceLeft = nil
+        try writer.flush()
+        let written = try lines(path).dropLast()
+        #expect(written.count == 6)
+        #expect(written.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    @Test func aTornRecordLeftByACrashIsCutOffWhenOpened() throws {
+        let path = directory.file("quarantine.jsonl")
+        let whole = #"{"at":1,"length":3,"offset":0,"reason":"x","source":"/logs/a"}"# + "\n"
+        try (whole + #"{"at":1,"length":3,"offs"#).write(toFile: path, atomically: false, encoding: .utf8)
+        let writer = try QuarantineWriter(path: path)
+        writer.record(path: "/logs/a", offset: 4, length: 3, reason: "y", line: nil, at: t0)
+        try writer.flush()
+        let records = try lines(path).dropLast()
+        #expect(records.count == 2)
+        #expect(records.first.map(String.init) == String(whole.dropLast()))
+        #expect(records.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    /// Batches whose quarantine records were written but whose commit failed (a full disk
+    /// fails the store too) are read again on resume: each bad line keeps one record.
+    @Test func resumingAfterAFailedCommitWritesNoRecordTwice() throws {
+        let log = directory.file("eve.json")
+        var text = ""
+        for i in 0..<300 {
+            text += (i % 3 == 0 ? "garbage line \(i)" : IngestPipelineTests.eveLine(i, alert: i % 2 == 0)) + "\n"
+        }
+        try text.write(toFile: log, atomically: false, encoding: .utf8)
+        let quarantine = directory.file("quarantine.jsonl")
+        let sink = MemorySink()
+        func run() throws {
+            let acme = Customer(id: "acme", displayName: "Acme", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
+            _ = try IngestPipeline(sources: [SourceSettings(path: log, format: .suricataEVE)], directory: CustomerDirectory(customers: [acme]),
+                                   rules: .default, options: IngestOptions(batchLines: 20, quarantinePath: quarantine), sink: sink,
+                                   clock: ManualClock(IngestPipelineTests.readAt)).runOnce()
+        }
+        for failAt in [3, 2, 4] {
+            sink.commitCount = 0
+            sink.failOnCommit = failAt
+            #expect(throws: MemorySink.InjectedFailure.self) { try run() }
+        }
+        sink.failOnCommit = nil
+        try run()
+        let offsets = try lines(quarantine).dropLast().map { line -> Int in
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require(record["offset"] as? Int)
+        }
+        #expect(offsets.count == 100)
+        #expect(Set(offsets).count == offsets.count)
     }
 }

@@ -40,10 +40,13 @@ public struct CEFParser: LineParser {
     }
 
     /// Parses a line whose CEF record starts at `marker`; bytes before it are a syslog header.
+    /// The record decides: a header that does not parse (a malformed PRI such as `<192>`,
+    /// `<99999>` or `<>`, a relay's mangled envelope) is read without its PRI, else left
+    /// out, and a valid record is kept; the line is invalid only when the record is.
     static func parseWithHeader(_ p: UnsafePointer<UInt8>, _ n: Int, marker: Int, options: inout ParserOptions) -> LineResult {
         do {
             var header: SyslogHeader?
-            if marker > 0 { header = try SyslogHeader.parse(p, marker - 1, options: &options) }
+            if marker > 0 { header = lenientHeader(p, marker - 1, options: &options) }
             var e = try parseRecord(p, marker, n, options: &options)
             if e.timestamp == nil { e.timestamp = header?.timestamp }
             if e.sensor == nil { e.sensor = header?.hostname }
@@ -51,6 +54,17 @@ public struct CEFParser: LineParser {
         } catch {
             return .invalid(reason: error.reason)
         }
+    }
+
+    /// The syslog header before a CEF record, if it parses as it is or without a
+    /// malformed `<…>` PRI; nil otherwise.
+    static func lenientHeader(_ p: UnsafePointer<UInt8>, _ n: Int, options: inout ParserOptions) -> SyslogHeader? {
+        if let header = try? SyslogHeader.parse(p, n, options: &options) { return header }
+        guard n > 0, p[0] == ASCII.lt, let close = indexOf(ASCII.gt, p, from: 1, end: min(n, 12)) else { return nil }
+        var start = close + 1
+        while start < n && p[start] == ASCII.space { start += 1 }
+        guard start < n else { return nil }
+        return try? SyslogHeader.parse(p + start, n - start, options: &options)
     }
 
     /// Header-field unescape: `\|` → `|`, `\\` → `\`.
