@@ -11,8 +11,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Open the console on a scratch SQLite store fed live from the sample logs.",
         discussion: """
-            The sample logs are replayed as if written now: most of the story is already in the
-            queue, the rest arrives while you watch (new arrivals never move the cursor; `n`
+            The sample logs are replayed as if written now: most of the story is already in the \
+            queue, the rest arrives while you watch (new arrivals never move the cursor; the n key \
             jumps to them). Everything lives in a scratch directory, printed on exit.
             """)
 
