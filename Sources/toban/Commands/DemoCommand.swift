@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
                 let name = config.customer(id: d.customerID)?.displayName ?? d.customerID
                 print("\(d.urgency) \(d.urgency.stars.padding(toLength: 3, withPad: " ", startingAt: 0)) \(name)  \(d.endpoint.map { "\($0)" } ?? "-")  \(Sanitizer.sanitize(d.signature.name))  ×\(d.count)")
             }
-            print("demo: \(feed.liveCount) more lines would arrive live; open the console with: toban --store \(storePath) --config \(configPath)")
+            print("demo: \(feed.liveCount) more lines would arrive live; open the console with: swift run toban --store \(storePath) --config \(configPath)")
             return
         }
 
