@@ -198,7 +198,7 @@ struct OutOfRangeTimeTests {
         writeFile(path, bad + "\n" + good + "\n")
         let sink = MemorySink()
         let quarantine = dir.file("q.jsonl")
-        let pipeline = try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [], deriveFromSensorNames: true),
+        let pipeline = try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: []),
                                           rules: .default, options: IngestOptions(batchLines: 10, quarantinePath: quarantine), sink: sink,
                                           clock: ManualClock())
         let summary = try pipeline.runOnce()

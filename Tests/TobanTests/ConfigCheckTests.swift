@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TobanCore
 import TobanTestSupport
 
 /// `toban config check` against real TOML files: every kind of mistake is reported with
@@ -192,6 +193,61 @@ import TobanTestSupport
          [notify]
          sendmail = "msmtp"
          """, "notify.sendmail: 'msmtp' must be an absolute path"),
+        ("bad key name", """
+         [keys.queue]
+         acknowledge = "<Ctrl-Banana>"
+         """, "keys.queue.acknowledge: cannot read key"),
+        ("impossible contract end", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         contract = { end = "2027-02-29" }
+         """, "customers[0].contract.end: '2027-02-29' is not a date"),
+        ("impossible override time", """
+         [[analysts]]
+         login = "sato"
+         email = "sato@soc.example"
+
+         [oncall]
+         rotation = ["sato"]
+
+         [[oncall.overrides]]
+         layer = "analyst"
+         login = "sato"
+         from = "2026-02-30T18:00:00+09:00"
+         to = "2026-03-02T09:00:00+09:00"
+         """, "oncall.overrides[0].from: '2026-02-30T18:00:00+09:00' is not an ISO 8601 time"),
+        ("NUL in a contact address", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         contacts = [ { name = "x", email = "x@a.example\\u0000" } ]
+         """, "line 4, column 48: contains a control character (U+0000)"),
+        ("raw NUL byte", "[notify]\nfrom = \"soc@x.example\u{0}\"\n", "line 2, column 22: contains a control character (U+0000)"),
+        ("escape in an analyst address", """
+         [[analysts]]
+         login = "sato"
+         email = "sato@soc.example\\u001b[2J"
+         """, "analysts[0].email: contains a control character (U+001B)"),
+        ("C1 CSI in the sender", """
+         [notify]
+         from = "soc@x.example\\u009b31m"
+         """, "notify.from: contains a control character (U+009B)"),
+        ("line break in a customer name", """
+         [[customers]]
+         id = "a"
+         name = "A\\r\\nBcc: evil@x.example"
+         """, "customers[0].name: contains a control character (U+000D)"),
+        ("bidi override in a contact name", """
+         [[customers]]
+         id = "a"
+         name = "A"
+         contacts = [ { name = "x\\u202Egpj.exe", email = "x@a.example" } ]
+         """, "customers[0].contacts[0].name: contains a control character (U+202E)"),
+        ("escape in the SOC contact", """
+         [notify]
+         contact = "SOC \\u001b]0;owned\\u0007"
+         """, "notify.contact: contains a control character (U+001B)"),
     ]
 
     @Test(arguments: badConfigs.indices)
@@ -201,6 +257,29 @@ import TobanTestSupport
         #expect(r.status != 0, "\(name): exit status")
         #expect(r.stderr.contains("toban.toml: " + expected) || (expected == "TOML syntax" && r.stderr.contains(expected)),
                 "\(name): stderr was \(r.stderr)")
+    }
+
+    /// Whatever the file holds, the report shows it inert: a key, a value or a reason that
+    /// quotes it never carries a raw escape, NUL or line break to the terminal.
+    @Test func problemsNeverEchoRawControlBytes() throws {
+        let r = try check("""
+            [ingest]
+            "evil\\u001b]0;owned\\u0007" = 1
+
+            [keys.queue]
+            acknowledge = "\\u001b[2J"
+
+            [[customers]]
+            id = "a"
+            name = "A"
+            contacts = [ { name = "x", email = "no-at-sign\\u2066" } ]
+            """)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("ingest.evil␛]0;owned␇: unknown key"), "\(r.stderr)")
+        #expect(r.stderr.contains("keys.queue.acknowledge: cannot read key \"␛[2J\""), "\(r.stderr)")
+        #expect(r.stderr.contains("customers[0].contacts[0].email: contains a control character (U+2066)"), "\(r.stderr)")
+        let raw = r.stderr.unicodeScalars.filter { $0 != "\n" && !Sanitizer.isSafe($0) }
+        #expect(raw.isEmpty, "raw control characters in: \(r.stderr.debugDescription)")
     }
 
     @Test func everyProblemIsListedInOneRun() throws {

@@ -5,6 +5,9 @@ import Foundation
 /// offset is refused: it would mean a different instant on every machine.
 public enum ISO8601Instant {
     public static func parse(_ text: String) -> Date? {
+        // The formatter may roll an impossible day over (2026-02-30 → March 2): the calendar
+        // date it starts with must exist.
+        guard LocalDate(text: String(text.prefix(10))) != nil else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         if let date = formatter.date(from: text) { return date }

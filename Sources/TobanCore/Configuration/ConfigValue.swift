@@ -55,7 +55,9 @@ public struct ConfigProblem: Equatable, Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(file): \(key): \(reason)" }
+    /// Safe to print: a key or a reason can quote what the file holds, and the file may
+    /// hold escapes or control bytes, which are shown as visible stand-ins (`␛`, `␍`).
+    public var description: String { Sanitizer.sanitize("\(file): \(key): \(reason)") }
 }
 
 /// Walks a `ConfigValue` tree, collecting every problem instead of stopping at the first,
@@ -82,7 +84,20 @@ public final class ConfigReader {
             return nil
         }
         guard let s = value.string else { problem(key, "expected a string, found \(value.kindName)"); return nil }
+        // Configuration strings end up in mail headers (addresses, names), on the terminal
+        // (names, labels) and in paths: none has a use for a control character, and a CR/LF
+        // or an escape in one is an injection. The reason names the character, never echoes it.
+        if let unsafe = s.unicodeScalars.first(where: { !Sanitizer.isSafe($0) }) {
+            problem(key, "contains a control character (\(Self.codePoint(unsafe)))")
+            return nil
+        }
         return s
+    }
+
+    /// `U+000D`: how a character that must not be shown raw is named in a problem.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     public func integer(_ value: ConfigValue?, at key: String, range: ClosedRange<Int>? = nil) -> Int? {

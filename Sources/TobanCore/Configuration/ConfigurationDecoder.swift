@@ -215,9 +215,7 @@ public enum ConfigurationDecoder {
     /// reported, so the rest of the entry is still checked.
     static func decodeCustomerIdentity(_ t: [String: ConfigValue], key: String, _ r: ConfigReader) -> Customer? {
         guard let id = r.string(t["id"], at: "\(key).id", required: true) else { return nil }
-        if id.isEmpty || id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-            r.problem("\(key).id", "'\(id)' must be non-empty letters, digits, '-' or '_'")
-        }
+        if let reason = Customer.idProblem(id) { r.problem("\(key).id", reason) }
         let name = r.string(t["name"], at: "\(key).name", required: true) ?? id
         return Customer(id: id, displayName: name)
     }
@@ -410,14 +408,17 @@ public enum ConfigurationDecoder {
     }
 }
 
-/// Minimal address check for configuration: the mail header must never receive CR/LF
-/// from configuration either, and an address without '@' is surely a typo.
+/// Minimal address check for configuration: the mail header must never receive CR/LF, NUL
+/// or any other control character from configuration either, and an address without '@'
+/// is surely a typo. The reason shows the address made safe, never its raw bytes.
 public enum EmailAddress {
     public static func problem(_ text: String) -> String? {
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "contains a control character" }
+        if let unsafe = text.unicodeScalars.first(where: { !Sanitizer.isSafe($0) }) {
+            return "contains a control character (\(ConfigReader.codePoint(unsafe)))"
+        }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty || text.contains(" ") || text.contains(",") {
-            return "'\(text)' is not an email address"
+            return "'\(Sanitizer.sanitize(text))' is not an email address"
         }
         return nil
     }

@@ -39,6 +39,15 @@ public struct Customer: Sendable, Equatable, Identifiable {
         self.notificationPolicy = notificationPolicy
     }
 
+    /// Why `id` cannot name a customer, or nil. The same rule for the configuration and
+    /// for `--customer`, so an id is valid wherever it is given.
+    public static func idProblem(_ id: String) -> String? {
+        if id.isEmpty || id.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            return "'\(Sanitizer.sanitize(id))' must be non-empty letters, digits, '-' or '_'"
+        }
+        return nil
+    }
+
     public func isInternal(_ address: IPAddress) -> Bool {
         networks.contains { $0.contains(address) }
     }

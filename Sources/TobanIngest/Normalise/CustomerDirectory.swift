@@ -9,13 +9,10 @@ public struct CustomerDirectory: Sendable {
     /// (network, customer index), longest prefix first so nested networks resolve right.
     private let networks: [(CIDR, Int)]
 
-    /// Without a configuration, a sensor named like `sensor-acme-0` is taken to belong to a
-    /// customer `acme` (the name without a `sensor-` prefix and a trailing `-N`).
-    public let deriveFromSensorNames: Bool
-
-    public init(customers: [Customer], deriveFromSensorNames: Bool = false) {
+    /// Only configured customers own events: a sensor nobody configured, or a file name,
+    /// names no customer (its events are `unassigned`, where the console shows them).
+    public init(customers: [Customer]) {
         self.customers = customers
-        self.deriveFromSensorNames = deriveFromSensorNames
         var bySensor: [String: Int] = [:]
         var networks: [(CIDR, Int)] = []
         for (i, c) in customers.enumerated() {
@@ -37,20 +34,10 @@ public struct CustomerDirectory: Sendable {
     }
 
     public func assign(sourceCustomer: String?, sensor: String?, source: IPAddress?, destination: IPAddress?) -> Assignment {
-        assign(sourceCustomer: sourceCustomer, sensor: sensor, source: source, destination: destination,
-               deriveFromSensor: Self.customerID(fromSensor:))
-    }
-
-    /// As above; `deriveFromSensor` is `customerID(fromSensor:)` or a memo of it.
-    public func assign(sourceCustomer: String?, sensor: String?, source: IPAddress?, destination: IPAddress?,
-                       deriveFromSensor: (String) -> String?) -> Assignment {
         var index: Int?
         if let sourceCustomer, let i = customers.firstIndex(where: { $0.id == sourceCustomer }) { index = i }
         if index == nil, let sensor { index = bySensor[sensor] }
         if index == nil { index = source.flatMap(networkOwner) ?? destination.flatMap(networkOwner) }
-        if index == nil, deriveFromSensorNames, let sensor, let derived = deriveFromSensor(sensor) {
-            return Assignment(customerID: derived, endpoint: Self.privateSide(source, destination))
-        }
         guard let index else {
             return Assignment(customerID: Customer.unassignedID, endpoint: Self.privateSide(source, destination))
         }
@@ -60,18 +47,6 @@ public struct CustomerDirectory: Sendable {
         else if let destination, c.isInternal(destination) { endpoint = destination }
         else { endpoint = Self.privateSide(source, destination) }
         return Assignment(customerID: c.id, endpoint: endpoint)
-    }
-
-    /// `sensor-acme-0` → `acme`, `ids.kobe` → `ids.kobe`; nil for names that give nothing.
-    static func customerID(fromSensor sensor: String) -> String? {
-        var name = Substring(sensor)
-        for prefix in ["sensor-", "sensor_", "ids-", "nsm-"] where name.hasPrefix(prefix) { name = name.dropFirst(prefix.count) }
-        if let dash = name.lastIndex(where: { $0 == "-" || $0 == "_" }), name[name.index(after: dash)...].allSatisfy(\.isNumber),
-           dash != name.startIndex {
-            name = name[..<dash]
-        }
-        let id = String(name.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
-        return id.isEmpty || id == Customer.unassignedID ? nil : id
     }
 
     func networkOwner(_ address: IPAddress) -> Int? {

@@ -16,8 +16,6 @@ public final class IngestPipeline {
     private let loop: FollowLoop
     /// Commits on its own thread while this one reads on (see `BatchCommitter`).
     private let committer: BatchCommitter
-    /// Customer derived from each sensor name (`CustomerDirectory.customerID(fromSensor:)`), memoised.
-    private var derivedCustomers = RecentStrings<String?>()
     /// Input bytes and start of the batch being gathered (`IngestOptions.batchBytes`).
     private var batchStartBytes: Int64 = 0
     private var batchStartedAt: Duration
@@ -91,6 +89,9 @@ public final class IngestPipeline {
 
     public init(sources: [SourceSettings], directory: CustomerDirectory, rules: UrgencyRules, options: IngestOptions,
                 sink: IngestSink, clock: any TobanClock, stopSignal: StopSignal = StopSignal()) throws {
+        if let stray = sources.first(where: { $0.customerID.map { directory.customer(id: $0) == nil } ?? false }) {
+            throw UnknownSourceCustomer(customerID: stray.customerID ?? "", path: stray.path)
+        }
         self.sources = sources
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
@@ -247,8 +248,7 @@ public final class IngestPipeline {
     private func assign(_ event: ParsedEvent, source: SourceSettings, path: String) -> (sensor: String, CustomerDirectory.Assignment) {
         let sensor = EventNormaliser.sensorName(event, source: source, path: path)
         return (sensor, normaliser.directory.assign(sourceCustomer: source.customerID, sensor: sensor,
-                                                    source: event.sourceIP, destination: event.destinationIP,
-                                                    deriveFromSensor: derivedCustomer(sensor:)))
+                                                    source: event.sourceIP, destination: event.destinationIP))
     }
 
     /// Adds a context event to its endpoint's bucket (`counted` false when it was counted
@@ -402,11 +402,6 @@ public final class IngestPipeline {
                                                      kernelPackets: event.packets.map { Int64(clamping: $0) },
                                                      kernelDrops: event.drops.map { Int64(clamping: $0) }, isHeartbeat: true))
         }
-    }
-
-    private func derivedCustomer(sensor: String) -> String? {
-        if derivedCustomers.count > 10_000 { derivedCustomers = RecentStrings() }
-        return derivedCustomers.value(for: sensor) { _ in CustomerDirectory.customerID(fromSensor: sensor) }
     }
 
     // MARK: Batches

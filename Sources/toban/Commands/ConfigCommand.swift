@@ -24,7 +24,7 @@ struct ConfigCommand: ParsableCommand {
             }
             let loaded: LoadedConfiguration
             do { loaded = try ConfigLoader.load(path: path) } catch let error as ConfigurationError {
-                for p in error.problems { printError("\(p)") }
+                for p in error.problems { printError(p.description) }
                 throw ExitCode(1)
             }
             var problems = loaded.problems.map(\.description)
@@ -46,12 +46,13 @@ struct ConfigCommand: ParsableCommand {
             if !c.notify.sendmailPath.hasPrefix("/") {
                 problems.append("\(path): notify.sendmail: '\(c.notify.sendmailPath)' must be an absolute path")
             }
-            for p in problems { printError(p) }
+            // A problem can quote the file, and the file can hold escapes: shown inert, never raw.
+            for p in problems { printError(Sanitizer.sanitize(p)) }
             if !problems.isEmpty {
-                printError("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(path)")
+                printError(Sanitizer.sanitize("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(path)"))
                 throw ExitCode(1)
             }
-            print("\(path): ok — \(c.customers.count) customers, \(c.sources.count) sources, \(c.analysts.count) analysts")
+            print("\(Sanitizer.sanitize(path)): ok — \(c.customers.count) customers, \(c.sources.count) sources, \(c.analysts.count) analysts")
         }
     }
 

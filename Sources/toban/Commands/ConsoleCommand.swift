@@ -15,8 +15,8 @@ struct ConsoleCommand: ParsableCommand {
         commandName: "console",
         abstract: "Open the on-duty console (the default when no subcommand is given).",
         discussion: """
-        Keys: j/k move, Enter open, Esc/q back, / filter, : command, ? help. The theme comes from --theme, the
-        configuration's console.theme, $XDG_CONFIG_HOME/toban/themes/ or the repository's themes/.
+        Keys: j/k move, Enter open, Esc/q back, / filter, : command, ? help. The theme comes from --theme, the \
+        configuration's console.theme, $XDG_CONFIG_HOME/toban/themes/ or the repository's themes/. \
         NO_COLOR, TERM and the locale decide colours and borders.
         """)
 

@@ -11,8 +11,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Open the console on a scratch SQLite store fed live from the sample logs.",
         discussion: """
-            The sample logs are replayed as if written now: most of the story is already in the
-            queue, the rest arrives while you watch (new arrivals never move the cursor; `n`
+            The sample logs are replayed as if written now: most of the story is already in the \
+            queue, the rest arrives while you watch (new arrivals never move the cursor; the n key \
             jumps to them). Everything lives in a scratch directory, printed on exit.
             """)
 
@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
                 let name = config.customer(id: d.customerID)?.displayName ?? d.customerID
                 print("\(d.urgency) \(d.urgency.stars.padding(toLength: 3, withPad: " ", startingAt: 0)) \(name)  \(d.endpoint.map { "\($0)" } ?? "-")  \(Sanitizer.sanitize(d.signature.name))  ×\(d.count)")
             }
-            print("demo: \(feed.liveCount) more lines would arrive live; open the console with: toban --store \(storePath) --config \(configPath)")
+            print("demo: \(feed.liveCount) more lines would arrive live; open the console with: swift run toban --store \(storePath) --config \(configPath)")
             return
         }
 

@@ -10,10 +10,14 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Follow monitoring logs (Suricata EVE, Zeek, CEF, syslog) into the store, exactly once.",
         discussion: """
-            Without FILE arguments the configuration's [[sources]] are followed. With --once every
-            source is read to its end and the command exits with a summary line; otherwise it
-            follows forever, and SIGTERM/SIGINT commit what was read and exit cleanly.
+            Without FILE arguments the configuration's [[sources]] are followed. With --once every \
+            source is read to its end and the command exits with a summary line; otherwise it \
+            follows forever, and SIGTERM/SIGINT commit what was read and exit cleanly. \
             A restart resumes from the checkpoints committed with the rows.
+
+            Events belong to the customer that --customer or the source's customer names, else to \
+            the configured customer whose sensor or networks they match; what nothing claims is \
+            kept as unassigned. Without a configuration only --customer names a customer.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -24,7 +28,7 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Format of the given files (default: detect from the first lines).", valueName: "eve|zeek-tsv|zeek-json|cef|syslog"))
     var format: String?
 
-    @Option(name: .long, help: ArgumentHelp("Customer the given files belong to.", valueName: "id"))
+    @Option(name: .long, help: ArgumentHelp("Customer every event of the given files belongs to (a configured one, or any id without a configuration).", valueName: "id"))
     var customer: String?
 
     @Option(name: .long, help: ArgumentHelp("Quarantine file for unusable lines (default: next to the store).", valueName: "path"))
@@ -41,6 +45,12 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("unknown format '\(format)' (use auto, \(SourceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard (batchLines ?? 1) > 0 else { throw ValidationError("--batch-lines must be positive") }
+        if let customer, let reason = Customer.idProblem(customer) {
+            throw ValidationError("--customer: \(reason)")
+        }
+        if customer != nil, files.isEmpty {
+            throw ValidationError("--customer applies to the FILE arguments: give the files that belong to it")
+        }
     }
 
     func run() throws {
@@ -63,8 +73,8 @@ struct IngestCommand: ParsableCommand {
                 throw ValidationError("no such file: \(missing.map { Sanitizer.sanitize($0) }.joined(separator: ", "))")
             }
         }
-        if let customer, config?.customer(id: customer) == nil, config != nil {
-            throw ValidationError("no customer with id '\(customer)' in the configuration")
+        if let customer, let config, config.customer(id: customer) == nil {
+            throw ValidationError("no customer with id '\(Sanitizer.sanitize(customer))' in the configuration")
         }
 
         let clock = SystemClock()
@@ -84,7 +94,11 @@ struct IngestCommand: ParsableCommand {
         try store.saveCustomers(customers, at: clock.now)
         let sink = StoreSink(store: store, customers: customers, rules: config?.urgencyRules ?? .default,
                              aggregationWindow: TimeInterval(settings.aggregationWindowMinutes * 60), clock: clock)
-        let directory = CustomerDirectory(customers: customers, deriveFromSensorNames: config == nil)
+        // Without a configuration nothing names customers (sensors and file names do not:
+        // their events are `unassigned`), except `--customer`, which owns the whole run.
+        // It is known to this run only; the store keeps whatever a configuration said of it.
+        let runCustomer = config == nil ? customer.map { Customer(id: $0, displayName: $0) } : nil
+        let directory = CustomerDirectory(customers: customers + (runCustomer.map { [$0] } ?? []))
         // Default: read 5,000 lines per poll and gather polls into one transaction of up to
         // `defaultBatchBytes` of input or `defaultMaxBatchDetections` detections; a caught-up
         // follower commits at once, a backlogged one at least every 0.5 s. Bigger batches

@@ -11,10 +11,10 @@ struct NotifyCommand: ParsableCommand {
         commandName: "notify",
         abstract: "Deliver customer notifications (run as a daemon, or one pass with --once).",
         discussion: """
-            As a daemon it sleeps until the next notification is due or the store changes, and
-            SIGTERM lets the attempt in flight finish before it exits. With --once it makes one
-            pass and prints what it did; --at makes that pass as of another time (ISO 8601), to
-            simulate a day or to ask what would go out at 09:00. One dispatcher per store is
+            As a daemon it sleeps until the next notification is due or the store changes, and \
+            SIGTERM lets the attempt in flight finish before it exits. With --once it makes one \
+            pass and prints what it did; --at makes that pass as of another time (ISO 8601), to \
+            simulate a day or to ask what would go out at 09:00. One dispatcher per store is \
             enough; a second one never sends what the first holds (attempts are leased).
             """)
 

@@ -10,7 +10,7 @@ struct OnCallCommand: ParsableCommand {
         commandName: "oncall",
         abstract: "Who is on call on each layer now (or at --at), until when, and the next hand-offs.",
         discussion: """
-            Layers, rotations and overrides come from [oncall] in the configuration. Times are
+            Layers, rotations and overrides come from [oncall] in the configuration. Times are \
             shown in this machine's time zone; --json gives them in UTC (ISO 8601).
             """)
 

@@ -12,13 +12,14 @@ struct OutboxCommand: ParsableCommand {
         commandName: "outbox",
         abstract: "List customer notifications, or act on one: preview, send, hold, release, cancel, retry.",
         discussion: """
-            Without an action: every notification that is not final (dead ones included, until an
+            Without an action: every notification that is not final (dead ones included, until an \
             analyst acts), then those sent in the last 24 hours, most urgent first. Actions are audited under your login name:
               toban outbox preview ID          what will be sent, headers and body
-              toban outbox send ID             send at the next dispatcher pass (a dead one is retried)
+              toban outbox send ID             send at the next dispatcher pass
               toban outbox hold ID --reason T  keep it from going out until released
               toban outbox release ID
               toban outbox cancel ID --reason T
+              toban outbox retry ID            the same as send, for a dead one
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {

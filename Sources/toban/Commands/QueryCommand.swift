@@ -11,7 +11,7 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Print detections, endpoints, incidents or notifications as a table or JSON Lines.",
         discussion: """
-        Detections come in queue order (urgency, then latest activity); endpoints by risk; incidents and
+        Detections come in queue order (urgency, then latest activity); endpoints by risk; incidents and \
         notifications newest first. Without --status every status is listed.
         """)
 

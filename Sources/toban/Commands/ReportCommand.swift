@@ -8,11 +8,14 @@ import TobanStore
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports: `toban report sla --from T --to T [--customer ID] [--json]`.",
+        abstract: "Reports (sla): deadlines kept and missed per customer and urgency.",
         discussion: """
-            Per customer and urgency: how many detections were notified (or not, by policy), the
-            median and worst time from arrival to confirmation and from confirmation to delivery,
+            Per customer and urgency: how many detections were notified (or not, by policy), the \
+            median and worst time from arrival to confirmation and from confirmation to delivery, \
             and every deadline missed with its reason: unconfirmed, held, failed, dead, or late.
+
+            For example:
+              toban report sla --from 2027-01-01T00:00:00Z --to 2027-02-01T00:00:00Z
             """)
 
     enum Kind: String, ExpressibleByArgument { case sla }

@@ -27,6 +27,8 @@ enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(problems: [ConfigProblem(file: path, key: "(file)", reason: "is not valid UTF-8")])
         }
+        let nul = nulProblems(in: text, file: path)
+        guard nul.isEmpty else { throw ConfigurationError(problems: nul) }
         let root: ConfigValue
         do {
             root = try TOMLConverter.parse(text)
@@ -35,6 +37,40 @@ enum ConfigLoader {
         }
         let (configuration, problems) = ConfigurationDecoder.decode(root, file: path)
         return LoadedConfiguration(path: path, configuration: configuration, problems: problems)
+    }
+}
+
+extension ConfigLoader {
+    /// The TOML reader works on C strings: a NUL byte, or a `\u0000` escape in a string,
+    /// would silently cut the file or the string there (`a@x.example\u0000…` read as a
+    /// valid address). Either is reported where it stands, before the file is read.
+    static func nulProblems(in text: String, file: String) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let scalars = Array(line.unicodeScalars)
+            var i = 0
+            var column = 1
+            while i < scalars.count {
+                if scalars[i] == "\u{0}" {
+                    problems.append(problem(file, line: index + 1, column: column))
+                } else if scalars[i] == "\\" {
+                    let rest = String(String.UnicodeScalarView(scalars[(i + 1)...].prefix(9)))
+                    if rest.hasPrefix("u0000") || rest.hasPrefix("U00000000") {
+                        problems.append(problem(file, line: index + 1, column: column))
+                    }
+                    // The escaped character is never the start of another escape (`\\u0000`).
+                    i += 1
+                    column += 1
+                }
+                i += 1
+                column += 1
+            }
+        }
+        return problems
+    }
+
+    private static func problem(_ file: String, line: Int, column: Int) -> ConfigProblem {
+        ConfigProblem(file: file, key: "line \(line), column \(column)", reason: "contains a control character (U+0000)")
     }
 }
 

@@ -42,17 +42,31 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
     }
 }
 
-@Suite struct DerivedCustomerTests {
-    @Test func withoutConfigurationSensorNamesNameCustomers() {
-        let directory = CustomerDirectory(customers: [], deriveFromSensorNames: true)
-        #expect(directory.assign(sourceCustomer: nil, sensor: "sensor-acme-0", source: ip("10.0.0.5"), destination: nil)
-                == CustomerDirectory.Assignment(customerID: "acme", endpoint: ip("10.0.0.5")))
-        #expect(directory.assign(sourceCustomer: nil, sensor: "fw-sendai", source: nil, destination: nil).customerID == "fw-sendai")
-        #expect(directory.assign(sourceCustomer: nil, sensor: nil, source: nil, destination: nil).isUnassigned)
-        #expect(CustomerDirectory.customerID(fromSensor: "sensor-0") == "0")
-        #expect(CustomerDirectory.customerID(fromSensor: "\u{1b}[2J") == "2J")
-        // With a configuration, unknown sensors stay unassigned.
+@Suite struct UnconfiguredCustomerTests {
+    /// Sensor and file names name no customer: guessing one from `file:notice.log` made up
+    /// customers ("filenotice.log"), so what nothing configured claims stays unassigned.
+    @Test func withoutConfigurationSensorNamesNameNoCustomer() {
+        let directory = CustomerDirectory(customers: [])
+        for sensor in ["sensor-acme-0", "fw-sendai", "file:notice.log", "unknown", "\u{1b}[2J"] {
+            let a = directory.assign(sourceCustomer: nil, sensor: sensor, source: ip("10.0.0.5"), destination: nil)
+            #expect(a == CustomerDirectory.Assignment(customerID: Customer.unassignedID, endpoint: ip("10.0.0.5")), "\(sensor)")
+        }
         #expect(CustomerDirectory(customers: [acme]).assign(sourceCustomer: nil, sensor: "sensor-zzz-0", source: nil, destination: nil).isUnassigned)
+    }
+
+    /// A source's customer is never ignored: the pipeline does not start with one the
+    /// directory does not hold.
+    @Test func aSourceNamingAnUnknownCustomerIsRefused() throws {
+        let dir = TemporaryDirectory(prefix: "toban-source-customer")
+        let path = dir.file("eve.json")
+        writeFile(path, "")
+        #expect(throws: UnknownSourceCustomer(customerID: "acme", path: path)) {
+            try IngestPipeline(sources: [SourceSettings(path: path, customerID: "acme")], directory: CustomerDirectory(customers: []),
+                               rules: .default, options: IngestOptions(quarantinePath: dir.file("q.jsonl")), sink: MemorySink(),
+                               clock: ManualClock())
+        }
+        let owned = CustomerDirectory(customers: [Customer(id: "acme", displayName: "acme")])
+        #expect(owned.assign(sourceCustomer: "acme", sensor: "sensor-zzz-0", source: ip("203.0.113.9"), destination: nil).customerID == "acme")
     }
 }
 
