@@ -87,7 +87,7 @@ struct ConsoleTmuxTests {
 
         try tmux.keys("/", "cust:acme", "Enter")
         screen = try tmux.wait("the filtered queue") { $0.contains("Queue") && !$0.contains("神戸精工") && $0.contains("株式会社アクメ") }
-        let rows = screen.split(separator: "\n").filter { $0.hasPrefix("P") }
+        let rows = screen.split(separator: "\n").filter { $0.drop { $0 == " " }.hasPrefix("P") }
         #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { $0.contains("株式会社アクメ") })
 

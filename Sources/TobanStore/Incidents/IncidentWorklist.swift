@@ -86,7 +86,7 @@ extension TobanStore {
             SELECT \(columns),
                    (SELECT MIN(n.sent_at) FROM notifications n WHERE n.incident_id = i.id AND n.state = 'sent') AS notified_at,
                    (SELECT group_concat(x.detection_id) FROM incident_detections x WHERE x.incident_id = i.id) AS detection_list
-            FROM incidents i INDEXED BY \(index) WHERE \(terms.joined(separator: " AND "))
+            FROM incidents i INDEXED BY \(index) WHERE \(terms.isEmpty ? "1" : terms.joined(separator: " AND "))
             ORDER BY i.urgency, i.created_at, i.id LIMIT \(max(0, limit))
             """
         return try read { db in
