@@ -43,6 +43,10 @@ public struct ConsoleEnvironment {
     public var onSiteWindowDays: Int
     /// Ring the bell on a new page.
     public var bell: Bool
+    /// Whether a customer's sensors are in planned maintenance (silence then is no gap).
+    public var inMaintenance: (@Sendable (_ customer: String, _ at: Date) -> Bool)?
+    /// Where ingest writes the lines it cannot use.
+    public var quarantinePath: String?
 
     public init(store: TobanStore, analyst: String, clock: any TobanClock, keymap: Keymap = .defaults, unicode: Bool = true,
                 borders: BorderSet = .boxDrawing, pageSize: Int = 200, windowLimit: Int = 600,

@@ -264,7 +264,7 @@ extension ConsoleModel {
             effects.append(.background(Loaders.endpointPage(store, token: p.token, customer: p.customerID, address: p.address)))
         case .help:
             break
-        case .incidents, .incidentPage, .outbox, .preview:
+        case .incidents, .incidentPage, .outbox, .preview, .health:
             break
         }
         // Marks linked to an incident are spent.

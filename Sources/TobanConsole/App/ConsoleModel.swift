@@ -165,6 +165,10 @@ public struct ConsoleModel: ConsoleApp {
         case .viewOutbox:
             if case .outbox = state.top { return [] }
             return pushOutbox()
+        case .viewHealth:
+            if case .health = state.top { return [] }
+            state.stack.append(.health(HealthScreen(token: state.makeToken())))
+            return loadOverview()
         case .acknowledgePage: return acknowledgePage()
         case .confirm: return beginConfirm()
         case .advanceIncident, .closeIncident, .addNote, .assignIncident, .linkMarked, .mergeIncident, .reopenIncident, .recordOnSite:
@@ -235,6 +239,9 @@ public struct ConsoleModel: ConsoleApp {
         case .preview(var p):
             p.scroll = max(0, p.scroll + delta)
             state.stack[state.stack.count - 1] = .preview(p)
+        case .health(var h):
+            h.scroll = max(0, h.scroll + delta)
+            state.stack[state.stack.count - 1] = .health(h)
         }
         return []
     }
@@ -256,7 +263,7 @@ public struct ConsoleModel: ConsoleApp {
         case .outbox(let s):
             state.withOutbox(s.token) { $0.selected = top ? 0 : max(0, $0.rows.count - 1) }
             return []
-        case .detail, .endpointPage, .help, .incidentPage, .preview:
+        case .detail, .endpointPage, .help, .incidentPage, .preview, .health:
             return move(by: top ? -1_000_000 : 1_000_000)
         }
     }
@@ -297,7 +304,7 @@ public struct ConsoleModel: ConsoleApp {
         case .outbox(let s):
             guard let n = s.selectedNotification else { return [] }
             return pushPreview(n.id)
-        case .endpointPage, .help, .preview:
+        case .endpointPage, .help, .preview, .health:
             return []
         }
     }
@@ -334,6 +341,7 @@ public struct ConsoleModel: ConsoleApp {
         case .incidentPage(let p): return [.background(Loaders.incidentPage(store, token: p.token, id: p.incidentID))]
         case .outbox(let o): return [.background(Loaders.outbox(store, token: o.token, now: now))]
         case .preview(let p): return [.background(Loaders.preview(store, driver: environment.outbox, token: p.token, id: p.notificationID, now: now))]
+        case .health: return loadOverview()
         }
     }
 

@@ -82,3 +82,11 @@ public struct PickerState: Equatable, Sendable {
     public var selected = 0
     public var purpose: Purpose
 }
+
+/// Ingest health behind the footer's counters: per-source lag, quarantine, silent sensors,
+/// unassigned events, flood sampling.
+public struct HealthScreen: Equatable, Sendable {
+    public var token: Int
+    public var scroll = 0
+    public init(token: Int) { self.token = token }
+}

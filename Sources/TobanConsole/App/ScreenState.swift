@@ -95,6 +95,7 @@ public enum Screen: Equatable, Sendable {
     case incidentPage(IncidentPageScreen)
     case outbox(OutboxScreen)
     case preview(PreviewScreen)
+    case health(HealthScreen)
 
     public var token: Int {
         switch self {
@@ -107,6 +108,7 @@ public enum Screen: Equatable, Sendable {
         case .incidentPage(let s): return s.token
         case .outbox(let s): return s.token
         case .preview(let s): return s.token
+        case .health(let s): return s.token
         }
     }
 
@@ -121,6 +123,7 @@ public enum Screen: Equatable, Sendable {
         case .incidentPage: return .incidentPage
         case .outbox: return .outbox
         case .preview: return .preview
+        case .health: return .health
         }
     }
 
@@ -136,6 +139,7 @@ public enum Screen: Equatable, Sendable {
             return s.data.map { Incident.displayID(id: $0.incident.id, createdAt: $0.incident.createdAt) } ?? "Incident \(s.incidentID)"
         case .outbox: return "Outbox"
         case .preview(let s): return "Message #\(s.notificationID)"
+        case .health: return "Ingest health"
         }
     }
 }

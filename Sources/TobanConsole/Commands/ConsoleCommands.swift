@@ -15,6 +15,7 @@ public enum ConsoleCommandLine {
         ("incident", ":incident 42  :incident INC-2026-0042", "open one incident"),
         ("outbox", ":outbox", "customer notifications waiting and recently sent"),
         ("oncall", ":oncall", "who is on call now, on every layer"),
+        ("health", ":health", "ingest health: lag, quarantine, silent sensors, unassigned, flood"),
         ("ack", ":ack", "acknowledge the page in the banner"),
         ("theme", ":theme dark|light|high-contrast|mono", "switch the colour theme"),
         ("help", ":help", "this help"),
@@ -84,6 +85,8 @@ extension ConsoleModel {
             return perform(.viewOutbox)
         case "ack":
             return perform(.acknowledgePage)
+        case "health":
+            return perform(.viewHealth)
         case "oncall":
             guard let onCall = environment.onCall else { setMessage("no on-call roster is configured ([oncall] layers)", error: true); return [] }
             let who = onCall(now)

@@ -17,7 +17,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
     case viewEndpoints, viewQueue
     case markSuspect, markCleared, markContained
     case refresh
-    case viewIncidents, viewOutbox, acknowledgePage, confirm
+    case viewIncidents, viewOutbox, viewHealth, acknowledgePage, confirm
     case advanceIncident, closeIncident, addNote, assignIncident, linkMarked, mergeIncident, reopenIncident, recordOnSite
     case preview, editMessage, sendNow, holdMessage, releaseMessage, mergeIntoDigest, cancelMessage, retryMessage
 
@@ -29,7 +29,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         + dispositionCategories.map(Action.disposition)
         + [.noAction, .escalate, .undo, .toggleGroup, .jumpToNew, .viewEndpoints, .viewQueue,
            .markSuspect, .markCleared, .markContained, .refresh,
-           .viewIncidents, .viewOutbox, .acknowledgePage, .confirm,
+           .viewIncidents, .viewOutbox, .viewHealth, .acknowledgePage, .confirm,
            .advanceIncident, .closeIncident, .addNote, .assignIncident, .linkMarked, .mergeIncident, .reopenIncident, .recordOnSite,
            .preview, .editMessage, .sendNow, .holdMessage, .releaseMessage, .mergeIntoDigest, .cancelMessage, .retryMessage]
 
@@ -68,6 +68,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .refresh: return "refresh"
         case .viewIncidents: return "view_incidents"
         case .viewOutbox: return "view_outbox"
+        case .viewHealth: return "view_health"
         case .acknowledgePage: return "acknowledge_page"
         case .confirm: return "confirm"
         case .advanceIncident: return "advance_incident"
@@ -130,6 +131,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .refresh: return "Redraw the screen"
         case .viewIncidents: return "Show incidents"
         case .viewOutbox: return "Show the outbox of customer notifications"
+        case .viewHealth: return "Show ingest health: lag, quarantine, silent sensors, unassigned, flood"
         case .acknowledgePage: return "Acknowledge the on-call page in the banner (I have it)"
         case .confirm: return "Confirm to the customer without an incident: a message is drafted in the outbox with its deadline"
         case .advanceIncident: return "Advance the incident: investigating → customer notified → contained"
@@ -161,7 +163,7 @@ public enum KeyContext: String, CaseIterable, Hashable, Sendable {
     case detail, help, prompt
     case incidents
     case incidentPage = "incident_page"
-    case outbox, preview
+    case outbox, preview, health
 
     /// Whether global bindings also apply. Not in a prompt: typing `q` into the filter
     /// must insert a `q`, not leave the screen.
@@ -180,6 +182,7 @@ public enum KeyContext: String, CaseIterable, Hashable, Sendable {
         case .incidentPage: return "Incident page"
         case .outbox: return "Outbox"
         case .preview: return "Message preview"
+        case .health: return "Ingest health"
         }
     }
 }

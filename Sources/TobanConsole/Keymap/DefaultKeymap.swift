@@ -18,7 +18,7 @@ extension Keymap {
             + bind(.drillIn, "<Enter>") + bind(.back, "<Esc>", "q") + bind(.quit, "Q")
             + bind(.filter, "/") + bind(.command, ":") + bind(.help, "?")
             + bind(.viewEndpoints, "e") + bind(.viewQueue, "w") + bind(.refresh, "<C-l>")
-            + bind(.viewIncidents, "I") + bind(.viewOutbox, "O") + bind(.acknowledgePage, "!")
+            + bind(.viewIncidents, "I") + bind(.viewOutbox, "O") + bind(.viewHealth, "gh") + bind(.acknowledgePage, "!")
 
         let triage: [KeyBinding] =
             bind(.acknowledge, "a") + bind(.claim, "c")

@@ -28,6 +28,7 @@ public enum ConsoleView {
         case .incidentPage(let p): IncidentPageView.render(p, state: state, env: env, now: now, area: body, into: &grid)
         case .outbox(let o): OutboxView.render(o, state: state, env: env, now: now, area: body, into: &grid)
         case .preview(let p): PreviewView.render(p, area: body, into: &grid)
+        case .health(let h): HealthView.render(h, state: state, env: env, now: now, area: body, into: &grid)
         }
         if let picker = state.picker { PickerView.render(picker, area: body, into: &grid) }
         renderFooter(state, env: env, now: now, into: &grid)
@@ -85,7 +86,8 @@ public enum ConsoleView {
             let lag = h.sources.compactMap(\.lag).max()
             left.append(.init(SafeText("lag \(lag.map(Formatting.duration) ?? "-")"), role: (lag ?? 0) > 300 ? .warn : nil))
             left.append(.init(SafeText("quar \(h.quarantined)"), role: h.quarantined > 0 ? .warn : nil))
-            left.append(.init(SafeText("silent \(h.silentSensors.count)"), role: h.silentSensors.isEmpty ? nil : .error))
+            let gaps = HealthView.gaps(h, env: env, now: now).count
+            left.append(.init(SafeText("silent \(gaps)"), role: gaps == 0 ? nil : .error))
             left.append(.init(SafeText("unassigned \(h.unassignedEvents)"), role: h.unassignedEvents > 0 ? .warn : nil))
         } else {
             left.append(.init("ingest health …", role: .muted))
@@ -135,6 +137,7 @@ public enum ConsoleView {
                                (.back, "back")]
         case .preview: hints = [(.sendNow, "send now"), (.editMessage, "edit"), (.holdMessage, "hold"), (.cancelMessage, "cancel"),
                                 (.back, "back")]
+        case .health: hints = [(.back, "back"), (.refresh, "redraw")]
         }
         if state.picker != nil {
             grid.put("j/k move · Enter or 1–9 choose · Esc cancel", row: row, col: 0, maxWidth: grid.width, role: .keyHint)

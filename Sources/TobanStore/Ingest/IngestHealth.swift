@@ -77,7 +77,13 @@ extension TobanStore {
                 if let s = JSONText.decode(CustomerSnapshot.self, from: row["snapshot"]) { snapshots[row["id"]] = s }
             }
             var lastEvent: [String: (customer: String, sensor: String, last: Int64?)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT customer_id, name, last_event_at FROM sensors") {
+            // A sign of life is any event or a heartbeat (`stats`): a quiet network is not a gap.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT customer_id, name,
+                       CASE WHEN last_event_at IS NULL THEN last_heartbeat_at WHEN last_heartbeat_at IS NULL THEN last_event_at
+                            ELSE max(last_event_at, last_heartbeat_at) END AS last_event_at
+                FROM sensors
+                """) {
                 lastEvent["\(row["customer_id"] as String)|\(row["name"] as String)"] = (row["customer_id"], row["name"], row["last_event_at"])
             }
             for (customer, snapshot) in snapshots {

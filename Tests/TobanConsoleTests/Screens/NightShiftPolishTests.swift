@@ -167,4 +167,38 @@ struct NightShiftPolishTests {
         let long = Formatting.wrap(SafeText("averyveryverylongtoken end"), width: 10).map(\.string)
         #expect(long == ["averyveryv", "erylongtok", "en end"])
     }
+
+    @Test("gh shows ingest health; a heartbeat is a sign of life; a sensor in planned maintenance is no gap")
+    func healthScreen() throws {
+        let f = try ConsoleFixture()
+        let later = f.clock.now.addingTimeInterval(2 * 3600)
+        // Two hours on: b1 (beta) sent only a `stats` heartbeat; s1 (acme) nothing at all.
+        try f.store.commit(IngestBatch(sensorHealth: [SensorHealthSample(sensor: "b1", customerID: "beta", at: later.addingTimeInterval(-60),
+                                                                         isHeartbeat: true)]),
+                           customers: [acme, beta], now: later)
+        let silent = try f.store.ingestHealth(now: later).silentSensors.map(\.sensor)
+        #expect(silent == ["s1"])
+        f.clock.set(later)
+        var env = f.environment()
+        env.quarantinePath = "/var/lib/toban/store.sqlite.quarantine.jsonl"
+        let r = SyncRunner(ConsoleModel(environment: env), size: TerminalSize(width: 120, height: 40))
+        r.post(.tick(later))
+        #expect(r.frame().rowText(38).contains("silent 1"))
+        r.send(.character("g"), .character("h"))
+        let screen = r.frame().snapshot()
+        #expect(screen.contains("Queue › Ingest health"))
+        #expect(screen.contains("Silent sensors: 1 (monitoring gaps)"))
+        #expect(screen.contains("s1  株式会社アクメ  since"))
+        #expect(screen.contains("in /var/lib/toban/store.sqlite.quarantine.jsonl"))
+        #expect(screen.contains("Unassigned:"))
+        // acme in its planned maintenance: silence is expected, not a gap.
+        env.inMaintenance = { customer, _ in customer == "acme" }
+        let resting = SyncRunner(ConsoleModel(environment: env), size: TerminalSize(width: 120, height: 40))
+        resting.post(.tick(later))
+        #expect(resting.frame().rowText(38).contains("silent 0"))
+        resting.send(.character(":"))
+        resting.type("health")
+        resting.send(.enter)
+        #expect(resting.frame().snapshot().contains("Silent sensors: 0 (monitoring gaps), 1 more in planned maintenance"))
+    }
 }
