@@ -98,9 +98,16 @@ public final class FileFollower {
     private func alreadyRead(size: Int64?, excluding file: FileKey, prefix: (Int) -> UInt64?) -> SourceCheckpoint? {
         let followed = entries.values.filter { !$0.compressed && $0.file != file }.map { $0.checkpoint(offset: $0.offset) }
         var best: SourceCheckpoint?
+        var hashes: [Int: UInt64?] = [:] // most candidates cover the same 1 KiB: hashed once
         for candidate in known + followed where candidate.offset > 0 && candidate.offset > (best?.offset ?? 0) {
             if let size, candidate.offset > size { continue }
-            if prefix(FileIdentity.fingerprintLength(forOffset: candidate.offset)) == candidate.fingerprint { best = candidate }
+            let length = FileIdentity.fingerprintLength(forOffset: candidate.offset)
+            let hash: UInt64?
+            if let memo = hashes[length] { hash = memo } else {
+                hash = prefix(length)
+                hashes[length] = hash
+            }
+            if hash == candidate.fingerprint { best = candidate }
         }
         return best
     }

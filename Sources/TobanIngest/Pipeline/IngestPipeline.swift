@@ -221,15 +221,14 @@ public final class IngestPipeline {
         }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        guard let (i, result) = parse(line, content: content, follower: follower) else { return }
+        guard let (i, format, result) = parse(line, content: content, follower: follower) else { return }
         switch result {
         case .skip:
             return
         case .invalid(let reason):
             quarantineLine(line, reason: reason)
         case .event(let event):
-            // A line that parsed settled its file's format.
-            accept(event, line: line, source: source, format: files[i].slot.format!, file: i)
+            accept(event, line: line, source: source, format: format, file: i)
         }
     }
 
@@ -237,7 +236,7 @@ public final class IngestPipeline {
     /// only (its rows, counts and quarantine entry are stored already).
     private func replayContext(of line: FollowedLine, content: Bytes, follower: FileFollower) {
         let source = follower.source
-        guard let (_, result) = parse(line, content: content, follower: follower), case .event(let event) = result,
+        guard let (_, _, result) = parse(line, content: content, follower: follower), case .event(let event) = result,
               case .context(let kind) = event.kind else { return }
         let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
@@ -275,10 +274,10 @@ public final class IngestPipeline {
         return bytes
     }
 
-    /// The line's file and what its parser made of the line (`content`, the line without
-    /// BOM or padding); nil for a line that tells nothing (blank before the first record)
-    /// or was quarantined (format unknown).
-    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> (Int, LineResult)? {
+    /// The line's file, the format it was parsed in and what its parser made of the line
+    /// (`content`, the line without BOM or padding); nil for a line that tells nothing
+    /// (blank before the first record) or was quarantined (format unknown).
+    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> (Int, SourceFormat, LineResult)? {
         let i = file(line.sourceID, source: follower.source)
         if files[i].slot.parser == nil {
             guard setUpParser(file: i, line: line, content: content, follower: follower) else {
@@ -290,6 +289,7 @@ public final class IngestPipeline {
                 return nil
             }
         }
+        let format = files[i].slot.format!
         let result: LineResult
         if content.isEmpty && line.bytes.first == 0 {
             result = .invalid(reason: "NUL padding only")
@@ -297,25 +297,28 @@ public final class IngestPipeline {
             result = files[i].slot.parser!.parse(content)
         }
         if files[i].slot.tentative, !isBlank(content) {
+            // Syslog is what a line fitting nothing else looks like: without a date it is no
+            // evidence (a garbage first line, the file's later lines still to come).
+            let weak: Bool
             switch result {
-            case .invalid:
-                if files[i].slot.guesses < Self.maxFormatGuesses {
-                    files[i].slot.parser = nil
-                    files[i].slot.format = nil
-                } else {
-                    files[i].slot.tentative = false
-                }
-            case .event, .skip:
+            case .invalid: weak = true
+            case .event(let event): weak = format == .syslog && event.timestamp == nil
+            case .skip: weak = false
+            }
+            if weak && files[i].slot.guesses < Self.maxFormatGuesses {
+                files[i].slot.parser = nil
+                files[i].slot.format = nil
+            } else {
                 files[i].slot.tentative = false
-                follower.setFormat(files[i].slot.format!, of: line.sourceID)
+                if case .invalid = result {} else { follower.setFormat(format, of: line.sourceID) }
             }
         }
         // One gate for every parser: a time nothing downstream can represent (1e300, a
         // 19-digit epoch) makes the line unusable, never the process trap.
         if case .event(let event) = result, let time = event.timestamp, let reason = EventTime.problem(time) {
-            return (i, .invalid(reason: reason))
+            return (i, format, .invalid(reason: reason))
         }
-        return (i, result)
+        return (i, format, result)
     }
 
     /// Sets up the parser of a file at its first line this run: in the configured format,

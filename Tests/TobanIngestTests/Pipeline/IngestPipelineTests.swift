@@ -214,6 +214,34 @@ import TobanTestSupport
         #expect(following.error == nil)
     }
 
+    /// Followed, a file whose garbage first line arrives alone: that line reads as syslog
+    /// (what fits nothing else looks like, so it proves nothing), and the EVE lines that
+    /// follow are still read as EVE.
+    @Test func aLoneGarbageFirstLineDoesNotDecideAFollowedFilesFormat() throws {
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let log = scratch.url.appendingPathComponent("eve.json")
+        try "".write(to: log, atomically: true, encoding: .utf8)
+        let sink = MemorySink()
+        let clock = ManualClock(Self.readAt)
+        let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
+        let pipeline = try IngestPipeline(sources: [SourceSettings(path: log.path)], directory: CustomerDirectory(customers: [acme]),
+                                          rules: .default, options: IngestOptions(pollInterval: .milliseconds(20)), sink: sink, clock: clock)
+        let following = Following(pipeline)
+        defer { following.stop() }
+        #expect(eventually { clock.waiters > 0 })
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        try handle.write(contentsOf: Data("garbage, not a log line\n".utf8))
+        #expect(pass(.milliseconds(50), on: clock))
+        #expect(eventually { linesCommitted(sink) == 1 })
+        try handle.write(contentsOf: Data((0..<5).map { Self.eveLine($0, alert: true) + "\n" }.joined().utf8))
+        #expect(pass(.milliseconds(50), on: clock))
+        #expect(eventually { linesCommitted(sink) == 6 })
+        #expect(sink.occurrences.values.reduce(0, +) == 5)
+        #expect(sink.saved.values.first?.format == .suricataEVE)
+        #expect(following.error == nil)
+    }
+
     /// A followed file that stays quiet is not committed again and again: its unchanged
     /// checkpoint would be a write transaction per poll, waking every console each time.
     @Test func aQuietFollowedFileCommitsNothing() throws {
