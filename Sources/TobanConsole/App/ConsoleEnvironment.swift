@@ -18,6 +18,9 @@ public struct ConsoleEnvironment {
     public var clock: any TobanClock
     /// Block glyphs and stars are safe to draw (UTF-8 locale).
     public var unicode: Bool
+    /// The locale can show text beyond ASCII (Japanese names); without it the console says
+    /// the same in ASCII (a customer's id for its name), never blanks.
+    public var utf8Text: Bool = true
     public var borders: BorderSet
     /// Rows per store query.
     public var pageSize: Int

@@ -20,6 +20,7 @@ public struct ConsoleModel: ConsoleApp {
         self.environment = environment
         state = ConsoleState(root: .queue(QueueScreen(token: 1, title: "Queue", baseFilter: DetectionFilter())),
                              now: environment.clock.now)
+        state.asciiText = !environment.utf8Text
     }
 
     /// When an action happens (audit rows, undo windows, `age:` filters): read when the

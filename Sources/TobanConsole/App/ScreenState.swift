@@ -208,6 +208,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var picker: PickerState?
     /// Pages already rung for (the bell rings once per new page).
     public var pagesRung: Set<Int64> = []
+    /// Say it in ASCII: customer ids for non-ASCII names, `>` for `›` (a non-UTF-8 locale).
+    public var asciiText = false
     /// The newest P1 already announced (0: none seen yet, the first read only records it).
     public var p1Announced: Int64 = 0
     /// A P1 arrived since the queue was last read from the top: the "+N new" marker says so.

@@ -34,6 +34,9 @@ public final class NcursesTerminal: TerminalDriver {
     }
 
     private var previous: CellGrid?
+    /// The locale is not UTF-8: curses would show nothing for other characters, so each
+    /// is drawn as `?` (one per cell it takes) and nothing goes blank.
+    private let asciiOnly: Bool
     private var styleCache: [Style: (attrs: attr_t, pair: Int32)] = [:]
     private var active = true
     private var quickErrors = 0
@@ -48,6 +51,7 @@ public final class NcursesTerminal: TerminalDriver {
     public init(theme: Theme = BuiltinThemes.dark, clock: any TobanClock,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.clock = clock
+        asciiOnly = !BorderSet.localeIsUTF8(environment: environment)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         // Wide characters need the user's (UTF-8) locale before curses starts.
         setlocale(LC_ALL, "")
@@ -84,6 +88,11 @@ public final class NcursesTerminal: TerminalDriver {
     public func shutdown() {
         guard active else { return }
         active = false
+        // Terminals without an alternate screen (TERM=linux, vt100) would keep the last frame
+        // after quitting: clear it first (with one, the cleared screen is discarded anyway).
+        werase(toban_stdscr())
+        wnoutrefresh(toban_stdscr())
+        doupdate()
         curs_set(1)
         SignalGuard.endCurses()
     }
@@ -143,6 +152,15 @@ public final class NcursesTerminal: TerminalDriver {
         // spacing characters after a ZWJ; ncurses (and many terminals) would spill those into
         // the next cells and wreck the row, so only the base and its zero-width marks are
         // sent: a family emoji shows as its first person, in the right two cells.
+        if asciiOnly, !cell.character.isASCII {
+            for offset in 0..<(cell.isWide ? 2 : 1) {
+                var placeholder: [wchar_t] = [wchar_t(63), 0] // "?"
+                _ = placeholder.withUnsafeMutableBufferPointer { buf in
+                    toban_mvadd_wchstr(Int32(row), Int32(col + offset), buf.baseAddress, attrs, pair)
+                }
+            }
+            return
+        }
         var n = 0
         for scalar in cell.character.unicodeScalars {
             if n == Int(toban_ccharw_max()) { break } // a mark pile-up cannot grow the cell

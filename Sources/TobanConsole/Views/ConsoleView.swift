@@ -36,7 +36,9 @@ public enum ConsoleView {
     }
 
     static func renderTitle(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
-        let crumbs = state.stack.map(\.breadcrumb).joined(separator: " › ")
+        let crumbs = state.stack.map { state.asciiText ? $0.breadcrumb.filter(\.isASCII).trimmingCharacters(in: .whitespaces) : $0.breadcrumb }
+            .joined(separator: state.asciiText || !env.unicode ? " > " : " › ")
+        let name = state.asciiText ? "Toban" : "当番 Toban"
         // (segment, priority): when the row is short, the least important go first, so the
         // name and where you are always stay.
         var right: [(StatusBar.Segment, Int)] = []
@@ -68,7 +70,7 @@ public enum ConsoleView {
         if let first = env.onCall?(now).first {
             right.append((.init(SafeText("on call \(first)"), role: .muted), 1))
         }
-        let minimumLeft = SafeText("当番 Toban").width + 2 + min(SafeText(crumbs).width, 40)
+        let minimumLeft = SafeText(name).width + 2 + min(SafeText(crumbs).width, 40)
         func width(_ segments: [(StatusBar.Segment, Int)]) -> Int {
             segments.reduce(0) { $0 + $1.0.text.width } + max(0, segments.count - 1) * 2
         }
@@ -76,7 +78,7 @@ public enum ConsoleView {
               let lowest = right.indices.min(by: { right[$0].1 < right[$1].1 }) {
             right.remove(at: lowest)
         }
-        StatusBar(left: [.init("当番 Toban", role: .title), .init(SafeText(crumbs))], right: right.map(\.0), role: .header)
+        StatusBar(left: [.init(SafeText(name), role: .title), .init(SafeText(crumbs))], right: right.map(\.0), role: .header)
             .render(into: &grid, row: 0)
     }
 

@@ -13,9 +13,10 @@ public enum Formatting {
         return "\(s / 86400)d"
     }
 
-    /// `P1 ★★★` (stars only in a UTF-8 terminal).
+    /// `P1 ★★★`, or `P1 ***` where stars cannot be drawn: the stars carry the urgency too.
     public static func urgency(_ u: Urgency, unicode: Bool) -> String {
-        unicode && !u.stars.isEmpty ? "\(u) \(u.stars)" : u.description
+        guard !u.stars.isEmpty else { return u.description }
+        return unicode ? "\(u) \(u.stars)" : "\(u) " + String(repeating: "*", count: u.stars.count)
     }
 
     public static func status(_ d: Detection) -> String {

@@ -11,7 +11,8 @@ public enum QueueView {
         // The mark: a symbol in every theme (mono included), not only a colour.
         TableColumn("", minWidth: 1, maxWidth: 1, priority: 11),
         TableColumn("Urg", minWidth: 6, maxWidth: 6, priority: 10),
-        TableColumn("Age", minWidth: 4, maxWidth: 4, alignment: .right, priority: 9),
+        // At 40 columns what remains is urgency, endpoint and signature: what and where.
+        TableColumn("Age", minWidth: 4, maxWidth: 4, alignment: .right, priority: 7),
         TableColumn("Customer", minWidth: 14, maxWidth: 18, flex: 1, priority: 6),
         TableColumn("Endpoint", minWidth: 15, maxWidth: 39, priority: 8),
         TableColumn("Signature", minWidth: 12, flex: 5, priority: 8),
@@ -28,7 +29,9 @@ public enum QueueView {
     ]
 
     public static func customerName(_ id: String, _ state: ConsoleState) -> String {
-        state.overview.customerNames[id] ?? id
+        guard let name = state.overview.customerNames[id] else { return id }
+        // A name the terminal cannot show is replaced by the id, which it can.
+        return state.asciiText && !name.unicodeScalars.allSatisfy(\.isASCII) ? id : name
     }
 
     static func render(_ q: QueueScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {

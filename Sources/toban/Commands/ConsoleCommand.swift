@@ -70,6 +70,7 @@ struct ConsoleCommand: ParsableCommand {
         var env = ConsoleEnvironment(store: store, analyst: ConsoleEnvironment.loginName(environment: environment), clock: clock, keymap: keymap,
                                      unicode: unicode, borders: terminal.borders, switchTheme: switchTheme)
         env.editor = EditorWiring.launcher(environment: environment)
+        env.utf8Text = BorderSet.localeIsUTF8(environment: environment)
         env.quarantinePath = configuration?.ingest.quarantinePath ?? path + ".quarantine.jsonl"
         if let configuration {
             let calendars = Dictionary(configuration.customers.map { ($0.id, CustomerCalendar(customer: $0)) }, uniquingKeysWith: { a, _ in a })
