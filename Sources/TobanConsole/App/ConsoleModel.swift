@@ -366,6 +366,7 @@ public struct ConsoleModel: ConsoleApp {
         switch g.grouping {
         case .signature: return "sig \(g.label)"
         case .customer: return "cust \(state.overview.customerNames[g.key] ?? g.key)"
+        case .source: return "source \(g.label)"
         case .endpoint: return "endpoint \(g.label)"
         }
     }

@@ -9,7 +9,7 @@ public enum ConsoleCommandLine {
     public static let grammar: [(name: String, usage: String, meaning: String)] = [
         ("queue", ":queue", "the detection queue"),
         ("customer", ":customer ID", "narrow the queue to one customer (replaces an earlier cust:)"),
-        ("group", ":group signature|endpoint|customer|none", "group the queue"),
+        ("group", ":group signature|endpoint|customer|source|none", "group the queue (source: a scanner is one row, with its targets)"),
         ("endpoints", ":endpoints", "suspect endpoints (被疑端末) by risk"),
         ("incidents", ":incidents", "incidents by urgency, then age"),
         ("incident", ":incident 42  :incident INC-2026-0042", "open one incident"),
@@ -23,7 +23,7 @@ public enum ConsoleCommandLine {
     ]
 
     public static let commands = (grammar.map(\.name) + ["quit"]).sorted()
-    public static let groupings = ["customer", "endpoint", "none", "signature"]
+    public static let groupings = ["customer", "endpoint", "none", "signature", "source"]
 
     /// Choices for the word being typed; `customers` and `themes` feed the arguments.
     public static func candidates(for text: String, customers: [String], themes: [String]) -> (prefix: String, choices: [String]) {
@@ -98,7 +98,7 @@ extension ConsoleModel {
             case "none", "": return setGrouping(nil)
             default:
                 guard let g = DetectionGrouping(rawValue: arg) else {
-                    setMessage("unknown grouping \(arg) (endpoint, signature, customer, none)", error: true)
+                    setMessage("unknown grouping \(arg) (endpoint, signature, customer, source, none)", error: true)
                     return []
                 }
                 return setGrouping(g)

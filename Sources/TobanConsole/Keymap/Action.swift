@@ -121,7 +121,7 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         case .noAction: return "Close: no action needed"
         case .escalate: return "Escalate with a comment: a new incident, or join an open one of the customer (picker); the customer is told as their policy says (P1 at once)"
         case .undo: return "Undo the last change"
-        case .toggleGroup: return "Cycle the grouping: signature, endpoint, customer, none"
+        case .toggleGroup: return "Cycle the grouping: signature, endpoint, customer, none (:group source for scans)"
         case .jumpToNew: return "Jump to the newest arrival"
         case .viewEndpoints: return "Show endpoints"
         case .viewQueue: return "Show the detection queue"

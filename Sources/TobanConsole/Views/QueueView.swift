@@ -44,6 +44,9 @@ public enum QueueView {
                 case .signature: label = g.label
                 case .customer: label = customerName(g.key, state)
                 case .endpoint: label = "\(g.label)  \(customerName(g.customerID ?? "", state))"
+                case .source:
+                    let targets = g.targets.map { $0 == 1 ? "1 target" : "\($0) targets" } ?? ""
+                    label = "\(g.label) → \(targets)  \(customerName(g.customerID ?? "", state))"
                 }
                 return TableRow([TableCell(SafeText(Formatting.urgency(g.urgency, unicode: env.unicode)), role: .urgency(g.urgency.rawValue)),
                                  TableCell(SafeText(Formatting.age(g.lastSeen, now: now))),

@@ -56,6 +56,8 @@ public struct DetectionFilter: Sendable, Equatable {
     /// Exactly this endpoint (its address text; "-" for detections without one): an
     /// endpoint group's members. Unlike `address`, source and destination do not count.
     public var endpoint: String?
+    /// Exactly this source address: a source group's members (a scanner's probes).
+    public var source: String?
 
     public static let openStatuses: Set<DetectionStatus> = Set(DetectionStatus.allCases.filter(\.isOpen))
 
@@ -119,6 +121,10 @@ public struct DetectionFilter: Sendable, Equatable {
         if let assignee {
             terms.append("assignee = ?")
             args.append(assignee)
+        }
+        if let source {
+            terms.append("src_ip = ?")
+            args.append(source)
         }
         if let endpoint {
             if endpoint == "-" { terms.append("endpoint IS NULL") } else {

@@ -5,6 +5,9 @@ import TobanCore
 /// What the console groups the queue by.
 public enum DetectionGrouping: String, Sendable, CaseIterable {
     case signature, endpoint, customer
+    /// By source address, per customer, with the number of distinct targets (Sguil's CNT):
+    /// one scanner against 25 hosts is one row.
+    case source
 }
 
 /// One group of the queue: detections sharing a signature, an endpoint or a customer.
@@ -20,6 +23,8 @@ public struct DetectionGroup: Sendable, Equatable, Hashable {
     /// The most urgent member.
     public var urgency: Urgency
     public var lastSeen: Date
+    /// Distinct destinations (source groups: how many hosts a scanner probed).
+    public var targets: Int?
 
     /// Which group this is, whatever its count: the same group in two reads.
     public struct Identity: Hashable, Sendable {
@@ -30,7 +35,8 @@ public struct DetectionGroup: Sendable, Equatable, Hashable {
     public var identity: Identity { Identity(customerID: customerID, key: key) }
 
     public init(grouping: DetectionGrouping, key: String, customerID: String?, label: String, count: Int,
-                urgency: Urgency, lastSeen: Date) {
+                urgency: Urgency, lastSeen: Date, targets: Int? = nil) {
+        self.targets = targets
         self.grouping = grouping
         self.key = key
         self.customerID = customerID
@@ -52,6 +58,9 @@ extension DetectionGroup {
         case .endpoint:
             if let c = customerID { f.customers = [c] }
             f.endpoint = key
+        case .source:
+            if let c = customerID { f.customers = [c] }
+            f.source = key
         }
         return f
     }
@@ -85,7 +94,8 @@ extension TobanStore {
 
     static func group(_ row: Row, _ grouping: DetectionGrouping) -> DetectionGroup {
         DetectionGroup(grouping: grouping, key: row["k"], customerID: row["c"], label: row["label"] ?? "",
-                       count: row["n"], urgency: Urgency(rawValue: row["u"]) ?? .p5, lastSeen: Date(storeMilliseconds: row["ls"]))
+                       count: row["n"], urgency: Urgency(rawValue: row["u"]) ?? .p5, lastSeen: Date(storeMilliseconds: row["ls"]),
+                       targets: grouping == .source ? row["t"] : nil)
     }
 
     /// The aggregate-table query for `filter`, or nil when the aggregates cannot answer it
@@ -93,8 +103,9 @@ extension TobanStore {
     /// match under another grouping).
     static func aggregateGroupQuery(_ db: Database, by grouping: DetectionGrouping, filter: DetectionFilter,
                                     limit: Int) throws -> (String, [any DatabaseValueConvertible])? {
-        guard filter.statuses == DetectionFilter.openStatuses, filter.address == nil, filter.sensor?.isEmpty ?? true,
-              filter.seenSince == nil, filter.assignee == nil, filter.endpoint == nil else { return nil }
+        // Source groups are not kept in the aggregates: they are counted from the detections.
+        guard grouping != .source, filter.statuses == DetectionFilter.openStatuses, filter.address == nil, filter.sensor?.isEmpty ?? true,
+              filter.seenSince == nil, filter.assignee == nil, filter.endpoint == nil, filter.source == nil else { return nil }
         var terms = ["dimension = ?"]
         var args: [any DatabaseValueConvertible] = [grouping.rawValue]
         if let text = filter.signature, !text.isEmpty {
@@ -152,6 +163,9 @@ extension TobanStore {
         case .customer:
             select = "customer_id AS k, NULL AS c, customer_id AS label"
             groupBy = "customer_id"
+        case .source:
+            select = "COALESCE(src_ip, '-') AS k, customer_id AS c, COALESCE(src_ip, '-') AS label, COUNT(DISTINCT dest_ip) AS t"
+            groupBy = "customer_id, src_ip"
         }
         let sql = """
             SELECT \(select), COUNT(*) AS n, MIN(urgency) AS u, MAX(last_seen) AS ls FROM detections \(whereClause)

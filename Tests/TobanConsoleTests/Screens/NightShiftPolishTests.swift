@@ -201,4 +201,28 @@ struct NightShiftPolishTests {
         resting.send(.enter)
         #expect(resting.frame().snapshot().contains("Silent sensors: 0 (monitoring gaps), 1 more in planned maintenance"))
     }
+
+    @Test(":group source makes one outside scanner against 25 hosts one row with 25 targets; Enter shows the probes")
+    func scansAreOneRow() throws {
+        let f = try ConsoleFixture(seed: false)
+        var probes: [Detection] = []
+        for i in 0..<25 {
+            probes.append(makeDetection(signature: "2001219", name: "ET SCAN Potential SSH Scan", severity: .medium, src: "198.51.100.7",
+                                        dst: "10.0.1.\(i + 1)", endpoint: "10.0.1.\(i + 1)", at: t0.addingTimeInterval(Double(i)),
+                                        offset: Int64(i)))
+        }
+        try f.commit(probes)
+        let r = f.runner(width: 120, height: 40)
+        #expect(r.queue?.rows.count == 25)
+        r.send(.character(":"))
+        r.type("group source")
+        r.send(.enter)
+        let groups = try #require(r.queue?.groups)
+        #expect(groups.count == 1)
+        #expect(groups.first?.count == 25 && groups.first?.targets == 25)
+        #expect(r.frame().snapshot().contains("198.51.100.7 → 25 targets  株式会社アクメ"))
+        r.send(.enter)
+        #expect(r.queue?.rows.count == 25)
+        #expect(r.frame().rowText(0).contains("source 198.51.100.7"))
+    }
 }
