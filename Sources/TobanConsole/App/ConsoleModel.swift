@@ -117,6 +117,8 @@ public struct ConsoleModel: ConsoleApp {
             switch state.top {
             case .queue(let q): state.prompt = PromptState(kind: .filter, input: TextInput(q.queryText))
             case .incidents(let s): state.prompt = PromptState(kind: .filter, input: TextInput(s.queryText))
+            case .endpoints(let s): state.prompt = PromptState(kind: .filter, input: TextInput(s.queryText))
+            case .outbox(let s): state.prompt = PromptState(kind: .filter, input: TextInput(s.queryText))
             default: return []
             }
             revalidatePrompt()
@@ -212,7 +214,7 @@ public struct ConsoleModel: ConsoleApp {
                 if s.selected >= s.rows.count - 20 && !s.atEnd && !s.loading {
                     s.loading = true
                     effects.append(.background(Loaders.endpoints(env.store, token: s.token, generation: s.generation,
-                                                                 after: s.rows.last, limit: env.pageSize)))
+                                                                 after: s.lastLoaded ?? s.rows.last, limit: env.pageSize)))
                 }
             }
             return effects
@@ -220,7 +222,9 @@ public struct ConsoleModel: ConsoleApp {
             d.scroll = max(0, d.scroll + delta)
             state.stack[state.stack.count - 1] = .detail(d)
         case .endpointPage(var p):
-            p.scroll = max(0, p.scroll + delta)
+            // j/k walk the timeline's detections; the page scrolls to keep the cursor shown.
+            let count = p.timelineDetections.count
+            if count > 0 { p.cursor = min(max(0, p.cursor + delta), count - 1) } else { p.scroll = max(0, p.scroll + delta) }
             state.stack[state.stack.count - 1] = .endpointPage(p)
         case .help(var h):
             // Never past the last line: the end of help stays on screen.
@@ -305,7 +309,11 @@ public struct ConsoleModel: ConsoleApp {
         case .outbox(let s):
             guard let n = s.selectedNotification else { return [] }
             return pushPreview(n.id)
-        case .endpointPage, .help, .preview, .health:
+        case .endpointPage(let p):
+            let detections = p.timelineDetections
+            guard detections.indices.contains(p.cursor) else { return [] }
+            return pushDetail(detections[p.cursor].id)
+        case .help, .preview, .health:
             return []
         }
     }
@@ -438,9 +446,10 @@ public struct ConsoleModel: ConsoleApp {
             }
             return []
         case let .outbox(token, listing):
+            let names = state.overview.customerNames
             state.withOutbox(token) { s in
                 let selectedID = s.selectedNotification?.id
-                s.rows = listing.notifications
+                s.rows = listing.notifications.filter { TextMatch.matches(s.queryText, TextMatch.notificationFields($0, names: names)) }
                 s.pendingItems = listing.pendingItems
                 s.loading = false
                 s.selected = selectedID.flatMap { id in s.rows.firstIndex { $0.id == id } } ?? min(s.selected, max(0, s.rows.count - 1))
@@ -512,9 +521,12 @@ public struct ConsoleModel: ConsoleApp {
         }
     }
 
-    mutating func applyEndpoints(token: Int, generation: Int, rows: [Endpoint], append: Bool, full: Bool) {
+    mutating func applyEndpoints(token: Int, generation: Int, rows all: [Endpoint], append: Bool, full: Bool) {
+        let names = state.overview.customerNames
         state.withEndpoints(token) { s in
             guard s.generation == generation else { return }
+            s.lastLoaded = all.last ?? (append ? s.lastLoaded : nil)
+            let rows = all.filter { TextMatch.matches(s.queryText, TextMatch.endpointFields($0, names: names)) }
             if append { s.rows += rows } else { s.rows = rows; s.selected = min(s.selected, max(0, rows.count - 1)) }
             s.atEnd = !full
             s.loading = false

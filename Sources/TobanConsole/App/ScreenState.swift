@@ -57,6 +57,10 @@ public struct DetailScreen: Equatable, Sendable {
 
 public struct EndpointsScreen: Equatable, Sendable {
     public var token: Int
+    /// `/` text: only endpoints whose customer, address, hostname or verdict contain it.
+    public var queryText = ""
+    /// The last row read from the store, matching or not: where the next page starts.
+    public var lastLoaded: Endpoint?
     public var rows: [Endpoint] = []
     public var atEnd = false
     public var selected = 0
@@ -73,6 +77,13 @@ public struct EndpointPageScreen: Equatable, Sendable {
     public var address: IPAddress
     public var data: EndpointPageData?
     public var scroll = 0
+    /// Cursor over the timeline's detections (Enter opens the one under it).
+    public var cursor = 0
+
+    /// The timeline's detections, in the order the page shows them.
+    public var timelineDetections: [Detection] {
+        data?.timeline.compactMap { if case .detection(let d) = $0 { return d } else { return nil } } ?? []
+    }
     public init(token: Int, customerID: String, address: IPAddress) {
         self.token = token
         self.customerID = customerID

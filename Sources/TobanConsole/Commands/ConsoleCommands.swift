@@ -166,6 +166,10 @@ extension ConsoleModel {
     /// Re-checks the filter as it is typed, so the error shows before Enter.
     mutating func revalidatePrompt() {
         guard var prompt = state.prompt, prompt.kind == .filter else { return }
+        switch state.top {
+        case .queue, .incidents: break
+        default: return // plain text: nothing to get wrong
+        }
         if case .incidents = state.top {
             prompt.error = Self.incidentFilter(prompt.input.text, customers: customerLookup, me: environment.analyst, now: now).1
         } else {
@@ -179,6 +183,23 @@ extension ConsoleModel {
         let text = prompt.input.text
         switch prompt.kind {
         case .filter:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if case .endpoints(let screen) = state.top {
+                state.prompt = nil
+                state.withEndpoints(screen.token) { s in
+                    s.queryText = trimmed
+                    s.selected = 0
+                }
+                return reloadTop()
+            }
+            if case .outbox(let screen) = state.top {
+                state.prompt = nil
+                state.withOutbox(screen.token) { s in
+                    s.queryText = trimmed
+                    s.selected = 0
+                }
+                return refreshTop()
+            }
             if case .incidents(let screen) = state.top {
                 let (filter, error) = Self.incidentFilter(text, customers: customerLookup, me: environment.analyst, now: now)
                 if let error { state.prompt?.error = error; return [] }

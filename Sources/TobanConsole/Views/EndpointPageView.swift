@@ -10,10 +10,18 @@ public enum EndpointPageView {
             grid.put("loading…", row: area.row + 1, col: 2, role: .muted)
             return
         }
-        ConsoleView.renderLines(lines(data, state: state, env: env, now: now, width: area.width), scroll: s.scroll, area: area, into: &grid)
+        let (all, cursorLine) = lines(data, cursor: s.cursor, state: state, env: env, now: now, width: area.width)
+        var scroll = s.scroll
+        if let c = cursorLine {
+            if c < scroll { scroll = c } else if c >= scroll + area.height { scroll = c - area.height + 1 }
+        }
+        ConsoleView.renderLines(all, scroll: scroll, area: area, into: &grid)
     }
 
-    public static func lines(_ data: EndpointPageData, state: ConsoleState, env: ConsoleEnvironment, now: Date, width: Int) -> [(SafeText, StyleRole)] {
+    public static func lines(_ data: EndpointPageData, cursor: Int = 0, state: ConsoleState, env: ConsoleEnvironment, now: Date,
+                             width: Int) -> (lines: [(SafeText, StyleRole)], cursorLine: Int?) {
+        var cursorLine: Int?
+        var timelineIndex = 0
         let e = data.endpoint
         var out: [(SafeText, StyleRole)] = []
         func section(_ title: String) {
@@ -55,13 +63,17 @@ public enum EndpointPageView {
         }
         if seen.isEmpty { out.append(("  (none recorded)", .muted)) }
 
-        section("Timeline (JST)")
+        section("Timeline (JST) — Enter opens the detection under the cursor")
         for item in data.timeline {
             switch item {
             case .detection(let d):
-                out.append((SafeText("  \(Formatting.timestamp(d.firstSeen)) ") + SafeText(Formatting.urgency(d.urgency, unicode: env.unicode)).fitted(to: 6)
+                let selected = timelineIndex == cursor
+                if selected { cursorLine = out.count }
+                timelineIndex += 1
+                out.append((SafeText(selected ? "› " : "  ") + SafeText("\(Formatting.timestamp(d.firstSeen)) ")
+                            + SafeText(Formatting.urgency(d.urgency, unicode: env.unicode)).fitted(to: 6)
                             + " " + SafeText(d.signature.name) + SafeText("  ×\(d.count) [\(Formatting.status(d))] #\(d.id)"),
-                            .urgency(d.urgency.rawValue)))
+                            selected ? .selection : .urgency(d.urgency.rawValue)))
             case .context(let c):
                 let counts = ContextKind.allCases.compactMap { k in c.counts[k].map { "\(k.rawValue) \($0)" } }.joined(separator: "  ")
                 out.append((SafeText("  \(Formatting.timestamp(c.bucketStart)) context  \(counts)"), .muted))
@@ -75,6 +87,6 @@ public enum EndpointPageView {
         section("History")
         if data.audit.isEmpty { out.append(("  (no verdicts yet)", .muted)) }
         for sentence in IncidentPageView.sentences(data.audit) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
-        return out
+        return (out, cursorLine)
     }
 }

@@ -25,7 +25,9 @@ public enum EndpointsView {
     }
 
     static func render(_ s: EndpointsScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
-        grid.put(SafeText("Endpoints ranked by risk — \(s.rows.count)\(s.atEnd ? "" : "+") loaded"), row: area.row, col: 0,
+        let filter = s.queryText.isEmpty ? "" : " — filter: \(s.queryText)"
+        let position = s.rows.isEmpty ? "" : " — \(s.selected + 1)/\(s.rows.count)\(s.atEnd ? "" : "+")"
+        grid.put(SafeText("Endpoints ranked by risk\(filter)\(position)"), row: area.row, col: 0,
                  maxWidth: area.width, role: .muted)
         let rows = s.rows.map { e in
             TableRow([

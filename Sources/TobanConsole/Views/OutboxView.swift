@@ -35,6 +35,7 @@ public enum OutboxView {
         var header = "Outbox — \(waiting) waiting"
         if overdue > 0 { header += ", \(overdue) overdue" }
         if s.pendingItems > 0 { header += ", \(s.pendingItems) confirmed item(s) not yet assembled by the dispatcher" }
+        if !s.queryText.isEmpty { header += " — filter: \(s.queryText)" }
         if !s.rows.isEmpty { header += " — \(s.selected + 1)/\(s.rows.count)" }
         grid.put(SafeText(header), row: area.row, col: 0, maxWidth: area.width, role: overdue > 0 ? .warn : .muted)
         let rows = s.rows.map { n -> TableRow in

@@ -225,4 +225,36 @@ struct NightShiftPolishTests {
         #expect(r.queue?.rows.count == 25)
         #expect(r.frame().rowText(0).contains("source 198.51.100.7"))
     }
+
+    @Test("Enter on the endpoint page's timeline opens the detection under the cursor; / filters every list")
+    func timelineAndFilterEverywhere() throws {
+        let f = try ConsoleFixture()
+        let r = f.runner(width: 140, height: 50)
+        r.send(.character("e"))
+        r.send(.character("/"))
+        r.type("beta")
+        r.send(.enter)
+        guard case .endpoints(let e) = r.app.state.top else { Issue.record("not on endpoints"); return }
+        #expect(!e.rows.isEmpty && e.rows.allSatisfy { $0.customerID == "beta" })
+        #expect(r.frame().snapshot().contains("filter: beta"))
+        r.send(.enter)
+        guard case .endpointPage(let p) = r.app.state.top else { Issue.record("not on the endpoint page"); return }
+        let first = try #require(p.timelineDetections.first)
+        #expect(r.frame().snapshot().contains("› "))
+        r.send(.enter)
+        guard case .detail(let d) = r.app.state.top else { Issue.record("Enter on the timeline opened nothing"); return }
+        #expect(d.detectionID == first.id)
+        // The outbox too.
+        for subject in ["for acme", "for beta"] {
+            try f.store.createNotification(CustomerNotification(customerID: subject.hasSuffix("acme") ? "acme" : "beta", urgency: .p2,
+                                                                recipients: ["soc@x.example"], subject: subject, state: .approved,
+                                                                dueAt: f.clock.now, createdAt: f.clock.now), actor: "t", at: f.clock.now)
+        }
+        r.send(.character("O"))
+        r.send(.character("/"))
+        r.type("beta")
+        r.send(.enter)
+        guard case .outbox(let o) = r.app.state.top else { Issue.record("not on the outbox"); return }
+        #expect(o.rows.map(\.subject) == ["for beta"])
+    }
 }
