@@ -50,6 +50,8 @@ public struct ConsoleEnvironment {
     public var inMaintenance: (@Sendable (_ customer: String, _ at: Date) -> Bool)?
     /// Where ingest writes the lines it cannot use.
     public var quarantinePath: String?
+    /// The console's one language for hints and prompts.
+    public var labels = Labels()
 
     public init(store: TobanStore, analyst: String, clock: any TobanClock, keymap: Keymap = .defaults, unicode: Bool = true,
                 borders: BorderSet = .boxDrawing, pageSize: Int = 200, windowLimit: Int = 600,

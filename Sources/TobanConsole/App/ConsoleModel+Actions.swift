@@ -172,13 +172,14 @@ extension ConsoleModel {
     }
 
     mutating func submitEndpointStatus(customer: String, address: IPAddress, status: EndpointStatus, note: String) -> [Effect] {
+        let labels = environment.labels
         let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
         let trimmed = note.trimmingCharacters(in: .whitespaces)
         return [.background { inbox in
             Loaders.guarded(inbox, "endpoint status") {
                 let group = try store.setEndpointStatus(customer: customer, address: address, status: status,
                                                         note: trimmed.isEmpty ? nil : trimmed, actor: actor, at: now)
-                return .actionDone(ActionOutcome(summary: "\(address) marked \(status.japaneseName) (\(status.rawValue)) — u to undo",
+                return .actionDone(ActionOutcome(summary: "\(address) marked \(labels.status(status)) — u to undo",
                                                  groupID: group, detectionIDs: [], removesRows: false, at: now,
                                                  screenToken: token, isUndo: false))
             }

@@ -179,20 +179,20 @@ public struct PromptState: Equatable, Sendable {
     public var error: String?
     public var hint: String?
 
-    public var prompt: String {
+    public func prompt(_ labels: Labels) -> String {
         switch kind {
         case .filter: return "/"
         case .command: return ":"
-        case .escalateComment: return "Escalation comment: "
-        case .endpointNote(_, _, let status): return "Note (\(status.japaneseName)): "
-        case .joinComment: return "Comment for the incident: "
-        case .confirmNote: return "Note to the customer (optional): "
-        case .incidentNote: return "Note: "
-        case .closeComment(_, let outcome): return "Close as \(outcome.label), comment: "
-        case .reopenComment: return "Why reopen: "
-        case .onSiteNote: return "On-site request, note: "
-        case .holdReason: return "Hold, reason: "
-        case .cancelReason: return "Cancel, reason: "
+        case .escalateComment: return labels("Escalation comment: ")
+        case .endpointNote(_, _, let status): return labels("Note") + ", " + labels.status(status) + ": "
+        case .joinComment: return labels("Comment for the incident: ")
+        case .confirmNote: return labels("Note to the customer (optional): ")
+        case .incidentNote: return labels("Note: ")
+        case .closeComment(_, let outcome): return labels("Close as ") + outcome.label + ", " + labels("comment: ")
+        case .reopenComment: return labels("Why reopen: ")
+        case .onSiteNote: return labels("On-site request, note: ")
+        case .holdReason: return labels("Hold, reason: ")
+        case .cancelReason: return labels("Cancel, reason: ")
         }
     }
 }

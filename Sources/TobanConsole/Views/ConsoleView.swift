@@ -107,7 +107,7 @@ public enum ConsoleView {
         if let p = state.prompt {
             let note = p.error ?? p.hint
             let noteWidth = note.map { min(SafeText($0).width + 2, grid.width / 2) } ?? 0
-            p.input.render(into: &grid, row: row, col: 0, width: grid.width - noteWidth, prompt: SafeText(p.prompt))
+            p.input.render(into: &grid, row: row, col: 0, width: grid.width - noteWidth, prompt: SafeText(p.prompt(env.labels)))
             if let note {
                 grid.put(SafeText(note), row: row, col: grid.width - noteWidth + 1, maxWidth: noteWidth - 1,
                          role: p.error != nil ? .inputError : .muted, overflow: .ellipsis)
@@ -124,9 +124,9 @@ public enum ConsoleView {
                               (.claim, "claim"), (.disposition(1), "close"), (.escalate, "escalate"), (.viewEndpoints, "endpoints"), (.help, "help")]
         case .detail: hints = [(.back, "back"), (.acknowledge, "ack"), (.claim, "claim"), (.disposition(1), "close"), (.escalate, "escalate"),
                                (.drillIn, "endpoint"), (.help, "help")]
-        case .endpoints: hints = [(.drillIn, "open"), (.markSuspect, "被疑"), (.markCleared, "cleared"), (.markContained, "contained"),
+        case .endpoints: hints = [(.drillIn, "open"), (.markSuspect, "suspect"), (.markCleared, "cleared"), (.markContained, "contained"),
                                   (.back, "back"), (.help, "help")]
-        case .endpointPage: hints = [(.markSuspect, "被疑"), (.markCleared, "cleared"), (.markContained, "contained"), (.undo, "undo"),
+        case .endpointPage: hints = [(.drillIn, "open"), (.markSuspect, "suspect"), (.markCleared, "cleared"), (.markContained, "contained"), (.undo, "undo"),
                                      (.back, "back")]
         case .help: hints = [(.back, "back")]
         case .incidents: hints = [(.drillIn, "open"), (.filter, "filter"), (.advanceIncident, "advance"), (.closeIncident, "close"),
@@ -150,11 +150,11 @@ public enum ConsoleView {
         for (action, label) in hints {
             let keys = env.keymap.effectiveBindings(in: context).first { $0.action == action }.map { KeyNotation.label($0.keys) }
             guard let keys else { continue }
-            let needed = SafeText(keys).width + 1 + SafeText(label).width
+            let needed = SafeText(keys).width + 1 + SafeText(env.labels(label)).width
             if x + needed > grid.width { break }
             x += grid.put(SafeText(keys), row: row, col: x, role: .keyHint)
             x += 1
-            x += grid.put(SafeText(label), row: row, col: x, role: .muted)
+            x += grid.put(SafeText(env.labels(label)), row: row, col: x, role: .muted)
             x += 2
         }
     }

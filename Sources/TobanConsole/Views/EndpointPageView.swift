@@ -31,7 +31,7 @@ public enum EndpointPageView {
         // The hostname when the logs named one, then the address (once).
         let name = e.hostname.map { "\($0)  \(e.address)" } ?? e.address.description
         out.append((SafeText("\(name)  \(QueueView.customerName(e.customerID, state))"), .title))
-        out.append((SafeText("status  \(e.status.japaneseName) (\(e.status.rawValue))") + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
+        out.append((SafeText("status  \(env.labels.status(e.status))") + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
                     EndpointsView.statusRole(e.status)))
         out.append((SafeText(String(format: "risk    %.0f   detections %d   signatures %d   first %@ ago   last %@ ago", e.riskScore,
                                     e.detectionCount, e.distinctSignatures, Formatting.age(e.firstSeen, now: now), Formatting.age(e.lastSeen, now: now))), .text))

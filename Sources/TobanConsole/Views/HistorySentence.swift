@@ -45,7 +45,7 @@ public enum HistorySentence {
         case (.detection, let a) where a.hasPrefix("close with incident"): return "closed \(s) with the incident"
         case (.endpoint, "endpoint status"):
             let status = after["status"].flatMap(EndpointStatus.init(rawValue:))
-            let name = status.map { $0 == .none ? "unmarked" : "\($0.japaneseName) (\($0.rawValue))" } ?? "changed"
+            let name = status.map { $0 == .none ? "unmarked" : "\($0.rawValue) (\($0.japaneseName))" } ?? "changed"
             return "marked \(s) \(name)"
         case (.incident, "create"): return "opened the incident"
         case (.incident, "claim"): return "took the incident"

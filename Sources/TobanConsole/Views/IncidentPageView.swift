@@ -72,7 +72,7 @@ public enum IncidentPageView {
         for (n, e) in data.endpoints.enumerated() {
             let selected = data.detections.count + n == cursor
             if selected { cursorLine = out.count }
-            let verdict = e.status == .none ? "no verdict" : "\(e.status.japaneseName) (\(e.status.rawValue))"
+            let verdict = e.status == .none ? "no verdict" : env.labels.status(e.status)
             out.append((SafeText(selected ? "› " : "  ") + SafeText("\(e.displayName)  risk \(Int(e.riskScore))  \(verdict)")
                         + SafeText(e.statusNote.map { " — \($0)" } ?? ""), selected ? .selection : EndpointsView.statusRole(e.status)))
         }

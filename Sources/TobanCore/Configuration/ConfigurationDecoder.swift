@@ -22,8 +22,16 @@ public enum ConfigurationDecoder {
         config.onCall = decodeOnCall(top["oncall"], r, analysts: config.analysts, customers: config.customers,
                                       webhooks: config.notify.webhooks)
         if let console = r.table(top["console"], at: "console") {
-            r.rejectUnknownKeys(console, known: ["theme"], at: "console")
+            r.rejectUnknownKeys(console, known: ["theme", "language", "bell"], at: "console")
             config.console.theme = r.string(console["theme"], at: "console.theme")
+            if let language = r.string(console["language"], at: "console.language") {
+                if ["en", "ja"].contains(language) { config.console.language = language } else {
+                    r.problem("console.language", "'\(language)' is not a console language (en, ja)")
+                }
+            }
+            if let v = console["bell"] {
+                if case .bool(let b) = v { config.console.bell = b } else { r.problem("console.bell", "must be true or false") }
+            }
         }
         if let keys = top["keys"] {
             if r.table(keys, at: "keys") != nil { config.console.keys = keys }

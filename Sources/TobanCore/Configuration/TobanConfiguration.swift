@@ -140,6 +140,10 @@ public struct NotifySettings: Sendable, Equatable {
 
 public struct ConsoleSettings: Sendable, Equatable {
     public var theme: String?
+    /// The one language of the console's labels, hints and prompts: "en" (default) or "ja".
+    public var language = "en"
+    /// Ring the terminal bell on a new page or a new P1.
+    public var bell = true
     /// The `[keys]` table as written; the console validates it against its keymap.
     public var keys: ConfigValue?
     public init(theme: String? = nil, keys: ConfigValue? = nil) {

@@ -72,6 +72,8 @@ struct ConsoleCommand: ParsableCommand {
         env.editor = EditorWiring.launcher(environment: environment)
         env.utf8Text = BorderSet.localeIsUTF8(environment: environment)
         env.quarantinePath = configuration?.ingest.quarantinePath ?? path + ".quarantine.jsonl"
+        env.labels = Labels(ConsoleLanguage(rawValue: configuration?.console.language ?? "en") ?? .en)
+        env.bell = configuration?.console.bell ?? true
         if let configuration {
             let calendars = Dictionary(configuration.customers.map { ($0.id, CustomerCalendar(customer: $0)) }, uniquingKeysWith: { a, _ in a })
             env.inMaintenance = { customer, at in calendars[customer]?.isInMaintenance(at) ?? false }

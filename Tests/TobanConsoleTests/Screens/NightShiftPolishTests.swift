@@ -77,7 +77,7 @@ struct NightShiftPolishTests {
         let page = r.frame().snapshot()
         let firstLine = try #require(page.split(separator: "\n").first { $0.contains("10.0.0.5") })
         #expect(firstLine.components(separatedBy: "10.0.0.5").count == 2)
-        #expect(page.contains("tanaka marked 10.0.0.5 被疑 (suspect): beaconing to C2"))
+        #expect(page.contains("tanaka marked 10.0.0.5 suspect (被疑): beaconing to C2"))
         #expect(!page.contains("{\""))
     }
 
@@ -256,5 +256,26 @@ struct NightShiftPolishTests {
         r.send(.enter)
         guard case .outbox(let o) = r.app.state.top else { Issue.record("not on the outbox"); return }
         #expect(o.rows.map(\.subject) == ["for beta"])
+    }
+
+    @Test("one language per screen: English hints and prompts with Japanese terms in parentheses, or all Japanese")
+    func oneLanguagePerScreen() throws {
+        let f = try ConsoleFixture()
+        func isJapanese(_ c: Character) -> Bool { c.unicodeScalars.contains { (0x3040...0x30FF).contains($0.value) || (0x4E00...0x9FFF).contains($0.value) } }
+        let en = f.runner(width: 120, height: 30)
+        en.send(.character("e"))
+        let hints = en.frame().rowText(29)
+        #expect(hints.contains("suspect") && hints.contains("cleared") && !hints.contains { isJapanese($0) }, "\(hints)")
+        en.send(.character("s"))
+        let prompt = en.frame().rowText(29)
+        #expect(prompt.hasPrefix("Note, suspect (被疑):"), "\(prompt)")
+        var env = f.environment()
+        env.labels = Labels(.ja)
+        let ja = SyncRunner(ConsoleModel(environment: env), size: TerminalSize(width: 120, height: 30))
+        ja.send(.character("e"))
+        let jaHints = ja.frame().rowText(29)
+        #expect(jaHints.contains("被疑") && jaHints.contains("問題なし") && !jaHints.contains("cleared"), "\(jaHints)")
+        ja.send(.character("s"))
+        #expect(ja.frame().rowText(29).hasPrefix("メモ, 被疑:"))
     }
 }

@@ -65,7 +65,7 @@ struct OtherScreensTests {
         #expect(page.contains("Peers"))
         #expect(page.contains("tls_sni cdn.bad.example"))
         r.send(.character("s"))
-        #expect(r.frame().rowText(39).hasPrefix("Note (被疑):"))
+        #expect(r.frame().rowText(39).hasPrefix("Note, suspect (被疑):"))
         r.type("beacon to known C2; customer asked to isolate")
         r.send(.enter)
         let ep = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
@@ -73,7 +73,7 @@ struct OtherScreensTests {
         #expect(ep.statusNote == "beacon to known C2; customer asked to isolate")
         let audit = try f.store.audit(subject: .endpoint, id: "acme|10.0.0.5")
         #expect(audit.last?.entry.actor == "tanaka")
-        #expect(r.frame().snapshot().contains("被疑 (suspect) — beacon to known C2"))
+        #expect(r.frame().snapshot().contains("suspect (被疑) — beacon to known C2"))
         // Back on the list the verdict shows in place.
         r.send(.escape)
         #expect(r.frame().snapshot().contains("被疑"))
