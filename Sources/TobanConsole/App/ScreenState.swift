@@ -249,45 +249,35 @@ public struct ConsoleState: Equatable, Sendable {
 
     func index(of token: Int) -> Int? { stack.lastIndex { $0.token == token } }
 
-    /// Changes the queue screen with `token`, wherever it is in the stack.
-    mutating func withQueue<T>(_ token: Int, _ body: (inout QueueScreen) -> T) -> T? {
-        guard let i = index(of: token), case .queue(var s) = stack[i] else { return nil }
-        stack[i] = .detail(DetailScreen(token: -1, detectionID: 0)) // release the array so `s` is uniquely referenced
+    /// Changes the screen with `token`, wherever it is in the stack, if it is the kind
+    /// `extract` takes out (and `embed` puts back).
+    private mutating func modify<S, T>(_ token: Int, _ extract: (Screen) -> S?, _ embed: (S) -> Screen,
+                                       _ body: (inout S) -> T) -> T? {
+        guard let i = index(of: token), var s = extract(stack[i]) else { return nil }
+        stack[i] = .help(HelpScreen(token: -1)) // release the stack's copy so `s` is uniquely referenced
         let r = body(&s)
-        stack[i] = .queue(s)
+        stack[i] = embed(s)
         return r
+    }
+
+    mutating func withQueue<T>(_ token: Int, _ body: (inout QueueScreen) -> T) -> T? {
+        modify(token, { if case .queue(let s) = $0 { s } else { nil } }, Screen.queue, body)
     }
 
     mutating func withEndpoints<T>(_ token: Int, _ body: (inout EndpointsScreen) -> T) -> T? {
-        guard let i = index(of: token), case .endpoints(var s) = stack[i] else { return nil }
-        stack[i] = .help(HelpScreen(token: -1))
-        let r = body(&s)
-        stack[i] = .endpoints(s)
-        return r
+        modify(token, { if case .endpoints(let s) = $0 { s } else { nil } }, Screen.endpoints, body)
     }
 
     mutating func withIncidents<T>(_ token: Int, _ body: (inout IncidentsScreen) -> T) -> T? {
-        guard let i = index(of: token), case .incidents(var s) = stack[i] else { return nil }
-        stack[i] = .help(HelpScreen(token: -1))
-        let r = body(&s)
-        stack[i] = .incidents(s)
-        return r
+        modify(token, { if case .incidents(let s) = $0 { s } else { nil } }, Screen.incidents, body)
     }
 
     mutating func withIncidentPage<T>(_ token: Int, _ body: (inout IncidentPageScreen) -> T) -> T? {
-        guard let i = index(of: token), case .incidentPage(var s) = stack[i] else { return nil }
-        stack[i] = .help(HelpScreen(token: -1))
-        let r = body(&s)
-        stack[i] = .incidentPage(s)
-        return r
+        modify(token, { if case .incidentPage(let s) = $0 { s } else { nil } }, Screen.incidentPage, body)
     }
 
     mutating func withOutbox<T>(_ token: Int, _ body: (inout OutboxScreen) -> T) -> T? {
-        guard let i = index(of: token), case .outbox(var s) = stack[i] else { return nil }
-        stack[i] = .help(HelpScreen(token: -1))
-        let r = body(&s)
-        stack[i] = .outbox(s)
-        return r
+        modify(token, { if case .outbox(let s) = $0 { s } else { nil } }, Screen.outbox, body)
     }
 
     /// Keeps the list selection in view, moving the first shown row as little as possible.
