@@ -61,9 +61,10 @@ import TobanTestSupport
                 continue
             }
             #expect(!command.line.hasPrefix("toban "), "'toban' is not on PATH after swift run: \(command.line)")
+            // Scratch paths first: the built binary may itself live under /tmp (a CI clone).
             let shell = (" " + command.line + " ")
-                .replacingOccurrences(of: " swift run toban ", with: " \(binary) ")
                 .replacingOccurrences(of: "/tmp/", with: scratch.path + "/")
+                .replacingOccurrences(of: " swift run toban ", with: " \(binary) ")
             let r = try Spawn.run(["/bin/sh", "-c", shell], environment: environment, currentDirectory: TobanBinary.packageRoot.path)
             #expect(r.status == 0, "README command failed (\(r.status)): \(command.line)\n\(r.stderr)")
             ran += 1
