@@ -249,3 +249,17 @@ import TobanTestSupport
         #expect(g.rowText(1).hasSuffix("Move down"))
     }
 }
+
+@Suite struct LabelTableTests {
+    /// A duplicate key in the Japanese table would trap the first time it is read.
+    @Test func japaneseTableLoadsAndCoversEveryHelpLine() {
+        let ja = Labels(.ja)
+        #expect(ja("open") == "開く")
+        let help = HelpContent(keymap: .defaults, labels: ja)
+        let english = HelpContent(keymap: .defaults)
+        for (a, b) in zip(help.sections.flatMap(\.entries), english.sections.flatMap(\.entries)) where b.action.map({ if case .disposition = $0 { return false } else { return true } }) ?? true {
+            #expect(a.summary != b.summary, "untranslated help line: \(b.summary)")
+        }
+        for (a, b) in zip(help.sections, english.sections) { #expect(a.title != b.title, "untranslated section: \(b.title)") }
+    }
+}

@@ -18,7 +18,7 @@ public struct HelpContent: Equatable, Sendable {
     public let sections: [Section]
 
     public init(keymap: Keymap, contexts: [KeyContext] = KeyContext.allCases, includeLineEditing: Bool = true,
-                includeGrammars: Bool = true) {
+                includeGrammars: Bool = true, labels: Labels = Labels()) {
         var sections: [Section] = []
         for context in contexts {
             let list = keymap.bindings[context] ?? []
@@ -29,14 +29,14 @@ public struct HelpContent: Equatable, Sendable {
                 keysByAction[b.action, default: []].append(KeyNotation.label(b.keys))
             }
             guard !order.isEmpty else { continue }
-            let entries = order.map { Entry(keys: keysByAction[$0]!.joined(separator: ", "), summary: $0.summary, action: $0) }
-            sections.append(Section(title: context.title, context: context, entries: entries))
+            let entries = order.map { Entry(keys: keysByAction[$0]!.joined(separator: ", "), summary: labels.summary($0), action: $0) }
+            sections.append(Section(title: labels(context.title), context: context, entries: entries))
         }
         if includeGrammars {
-            sections.append(Section(title: "Filter language (/): terms are ANDed", context: nil,
-                                    entries: FilterQuery.grammar.map { Entry(keys: $0.example, summary: $0.meaning, action: nil) }))
-            sections.append(Section(title: "Commands (:), Tab completes", context: nil,
-                                    entries: ConsoleCommandLine.grammar.map { Entry(keys: $0.usage, summary: $0.meaning, action: nil) }))
+            sections.append(Section(title: labels("Filter language (/): terms are ANDed"), context: nil,
+                                    entries: FilterQuery.grammar.map { Entry(keys: $0.example, summary: labels($0.meaning), action: nil) }))
+            sections.append(Section(title: labels("Commands (:), Tab completes"), context: nil,
+                                    entries: ConsoleCommandLine.grammar.map { Entry(keys: $0.usage, summary: labels($0.meaning), action: nil) }))
         }
         if includeLineEditing {
             var order: [String] = []
@@ -45,8 +45,8 @@ public struct HelpContent: Equatable, Sendable {
                 if keysBySummary[summary] == nil { order.append(summary) }
                 keysBySummary[summary, default: []].append(key.label)
             }
-            sections.append(Section(title: "Line editing (filter and command line)", context: nil,
-                                    entries: order.map { Entry(keys: keysBySummary[$0]!.joined(separator: ", "), summary: $0, action: nil) }))
+            sections.append(Section(title: labels("Line editing (filter and command line)"), context: nil,
+                                    entries: order.map { Entry(keys: keysBySummary[$0]!.joined(separator: ", "), summary: labels($0), action: nil) }))
         }
         self.sections = sections
     }

@@ -21,7 +21,7 @@ public enum ConsoleView {
         case .endpoints(let e): EndpointsView.render(e, state: state, env: env, now: now, area: body, into: &grid)
         case .endpointPage(let p): EndpointPageView.render(p, state: state, env: env, now: now, area: body, into: &grid)
         case .help(let h):
-            let help = HelpContent(keymap: env.keymap)
+            let help = HelpContent(keymap: env.keymap, labels: env.labels)
             let lines = help.render(into: &grid, area: Rect(row: body.row, col: body.col, width: body.width, height: body.height), firstLine: h.scroll)
             _ = lines
         case .incidents(let s): IncidentsView.render(s, state: state, env: env, now: now, area: body, into: &grid)
@@ -36,22 +36,25 @@ public enum ConsoleView {
     }
 
     static func renderTitle(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
-        let crumbs = state.stack.map { state.asciiText ? $0.breadcrumb.filter(\.isASCII).trimmingCharacters(in: .whitespaces) : $0.breadcrumb }
+        let crumbs = state.stack.map { screen -> String in
+            let crumb = breadcrumb(screen, labels: env.labels)
+            return state.asciiText ? crumb.filter(\.isASCII).trimmingCharacters(in: .whitespaces) : crumb
+        }
             .joined(separator: state.asciiText || !env.unicode ? " > " : " › ")
         let name = state.asciiText ? "Toban" : "当番 Toban"
         // (segment, priority): when the row is short, the least important go first, so the
         // name and where you are always stay.
         var right: [(StatusBar.Segment, Int)] = []
         if case .queue(let q) = state.top {
-            if !q.marks.isEmpty { right.append((.init(SafeText("\(q.marks.count) marked"), role: .marked), 4)) }
-            if let g = q.grouping { right.append((.init(SafeText("by \(g.rawValue)"), role: .accent), 3)) }
+            if !q.marks.isEmpty { right.append((.init(SafeText(env.labels.fill("{} marked", "\(q.marks.count)")), role: .marked), 4)) }
+            if let g = q.grouping { right.append((.init(SafeText(env.labels.fill("by {}", g.rawValue)), role: .accent), 3)) }
             if q.newCount > 0 {
                 let count = q.newCount >= Loaders.newArrivalsCap ? "\(Loaders.newArrivalsCap)+" : "\(q.newCount)"
                 // A new P1 among them stands out (its colour and its stars), not just a count.
-                let p1 = state.newP1Arrived ? (env.unicode ? " ★★★ P1" : " *** P1") : ""
-                right.append((.init(SafeText("+\(count) new\(p1) (n)"), role: state.newP1Arrived ? .urgencyP1 : .newArrivals), 7))
+                let template = state.newP1Arrived ? (env.unicode ? "+{} new ★★★ P1 (n)" : "+{} new *** P1 (n)") : "+{} new (n)"
+                right.append((.init(SafeText(env.labels.fill(template, count)), role: state.newP1Arrived ? .urgencyP1 : .newArrivals), 7))
             }
-            if q.loading { right.append((.init("loading…", role: .muted), 2)) }
+            if q.loading { right.append((.init(SafeText(env.labels("loading…")), role: .muted), 2)) }
             // Where you are and what narrows the list, always visible.
             if !q.queryText.isEmpty { right.append((.init(SafeText("/" + q.queryText), role: .accent), 5)) }
             let more = q.isGrouped || q.atEnd ? "" : "+"
@@ -62,13 +65,13 @@ public enum ConsoleView {
         let awaiting = state.overview.awaiting
         if !awaiting.isEmpty {
             let nearest = awaiting.compactMap { env.deadlines.deadline(customer: $0.customerID, urgency: $0.urgency, arrivedAt: $0.arrivedAt) }.min()
-            let due = nearest.map { " next " + Formatting.countdown($0, now: now) } ?? ""
+            let due = nearest.map { env.labels.fill(" next {}", Formatting.countdown($0, now: now)) } ?? ""
             let urgent = nearest.map { $0.timeIntervalSince(now) < 300 } ?? false
-            right.append((.init(SafeText("\(awaiting.count) to confirm\(due)"), role: urgent ? .urgencyP1 : .warn), 5))
+            right.append((.init(SafeText(env.labels.fill("{} to confirm", "\(awaiting.count)") + due), role: urgent ? .urgencyP1 : .warn), 5))
         }
         // Who answers a page now: the first layer (the analyst on duty); `:oncall` names all.
         if let first = env.onCall?(now).first {
-            right.append((.init(SafeText("on call \(first)"), role: .muted), 1))
+            right.append((.init(SafeText(env.labels.fill("on call {}", first)), role: .muted), 1))
         }
         let minimumLeft = SafeText(name).width + 2 + min(SafeText(crumbs).width, 40)
         func width(_ segments: [(StatusBar.Segment, Int)]) -> Int {
@@ -82,17 +85,28 @@ public enum ConsoleView {
             .render(into: &grid, row: 0)
     }
 
+    /// A screen's place in the title, in the console's language.
+    static func breadcrumb(_ screen: Screen, labels: Labels) -> String {
+        switch screen {
+        case .queue(let q) where q.token == 1: return labels(q.title)
+        case .detail(let d): return labels.fill("Detection #{}", "\(d.detectionID)")
+        case .preview(let p): return labels.fill("Message #{}", "\(p.notificationID)")
+        case .help, .endpoints, .incidents, .outbox, .health: return labels(screen.breadcrumb)
+        default: return screen.breadcrumb
+        }
+    }
+
     static func renderFooter(_ state: ConsoleState, env: ConsoleEnvironment, now: Date, into grid: inout CellGrid) {
         var left: [StatusBar.Segment] = []
         if let h = state.overview.health {
             let lag = h.sources.compactMap(\.lag).max()
-            left.append(.init(SafeText("lag \(lag.map(Formatting.duration) ?? "-")"), role: (lag ?? 0) > 300 ? .warn : nil))
-            left.append(.init(SafeText("quar \(h.quarantined)"), role: h.quarantined > 0 ? .warn : nil))
+            left.append(.init(SafeText(env.labels.fill("lag {}", lag.map(Formatting.duration) ?? "-")), role: (lag ?? 0) > 300 ? .warn : nil))
+            left.append(.init(SafeText(env.labels.fill("quar {}", "\(h.quarantined)")), role: h.quarantined > 0 ? .warn : nil))
             let gaps = HealthView.gaps(h, env: env, now: now).count
-            left.append(.init(SafeText("silent \(gaps)"), role: gaps == 0 ? nil : .error))
-            left.append(.init(SafeText("unassigned \(h.unassignedEvents)"), role: h.unassignedEvents > 0 ? .warn : nil))
+            left.append(.init(SafeText(env.labels.fill("silent {}", "\(gaps)")), role: gaps == 0 ? nil : .error))
+            left.append(.init(SafeText(env.labels.fill("unassigned {}", "\(h.unassignedEvents)")), role: h.unassignedEvents > 0 ? .warn : nil))
         } else {
-            left.append(.init("ingest health …", role: .muted))
+            left.append(.init(SafeText(env.labels("ingest health …")), role: .muted))
         }
         let right: [StatusBar.Segment] = [
             .init(SafeText(env.analyst), role: .accent),
@@ -142,7 +156,7 @@ public enum ConsoleView {
         case .health: hints = [(.back, "back"), (.refresh, "redraw")]
         }
         if state.picker != nil {
-            grid.put("j/k move · Enter or 1–9 choose · Esc cancel", row: row, col: 0, maxWidth: grid.width, role: .keyHint)
+            grid.put(SafeText(env.labels("j/k move · Enter or 1–9 choose · Esc cancel")), row: row, col: 0, maxWidth: grid.width, role: .keyHint)
             return
         }
         var x = 0

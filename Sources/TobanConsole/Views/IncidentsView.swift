@@ -56,7 +56,7 @@ public enum IncidentsView {
             ])
         }
         let tableArea = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
-        TableView(columns: columns, rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
+        TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
         if rows.isEmpty && !s.loading {
             grid.put("No incidents here. F9 on a detection escalates one.", row: tableArea.row + 2, col: 2, role: .muted)
         }

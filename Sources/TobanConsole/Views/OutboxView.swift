@@ -62,7 +62,7 @@ public enum OutboxView {
             ])
         }
         let tableArea = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
-        TableView(columns: columns, rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
+        TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
         if rows.isEmpty && !s.loading {
             grid.put("Nothing waiting. C confirms a detection to its customer; F9 escalates.", row: tableArea.row + 2, col: 2, role: .muted)
         }

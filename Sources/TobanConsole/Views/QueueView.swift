@@ -53,13 +53,13 @@ public enum QueueView {
                                  TableCell(SafeText(label)),
                                  TableCell(SafeText("\(g.count)"))])
             }
-            TableView(columns: groupColumns, rows: rows, selected: rows.isEmpty ? nil : q.selected)
+            TableView(columns: env.labels.columns(groupColumns), rows: rows, selected: rows.isEmpty ? nil : q.selected)
                 .render(into: &grid, area: tableArea, scrollOffset: q.scroll)
             if rows.isEmpty && q.loadedOnce { emptyNote(q, area: tableArea, into: &grid) }
             return
         }
         let rows = q.rows.map { d in row(d, state: state, env: env, now: now, marked: q.marks.contains(d.id)) }
-        TableView(columns: columns, rows: rows, selected: rows.isEmpty ? nil : q.selected)
+        TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : q.selected)
             .render(into: &grid, area: tableArea, scrollOffset: q.scroll)
         if rows.isEmpty && q.loadedOnce { emptyNote(q, area: tableArea, into: &grid) }
     }
@@ -93,7 +93,7 @@ public enum QueueView {
     static func renderHeader(_ state: ConsoleState, env: ConsoleEnvironment, row: Int, width: Int, into grid: inout CellGrid) {
         let sparkWidth = min(30, max(0, width / 4))
         let rate = state.overview.rate.map(Double.init)
-        var x = grid.put("open P1/2/3/4/5", row: row, col: 0, role: .muted) + 1
+        var x = grid.put(SafeText(env.labels("open P1/2/3/4/5")), row: row, col: 0, role: .muted) + 1
         var byCustomer: [String: [Int]] = [:]
         for c in state.overview.openCounts { byCustomer[c.customerID, default: [0, 0, 0, 0, 0]][c.urgency.rawValue - 1] += c.count }
         let limit = width - sparkWidth - 1
@@ -108,7 +108,7 @@ public enum QueueView {
             let moreWidth = remaining > 0 ? SafeText(" +\(remaining) more").width : 0
             guard x + 1 + name.width + 1 + nums.width + moreWidth < limit else {
                 x += 1
-                grid.put(SafeText("+\(sorted.count - n) more"), row: row, col: x, maxWidth: max(0, limit - x), role: .warn)
+                grid.put(SafeText(env.labels.fill("+{} more", "\(sorted.count - n)")), row: row, col: x, maxWidth: max(0, limit - x), role: .warn)
                 break
             }
             x += 1

@@ -277,5 +277,13 @@ struct NightShiftPolishTests {
         #expect(jaHints.contains("被疑") && jaHints.contains("問題なし") && !jaHints.contains("cleared"), "\(jaHints)")
         ja.send(.character("s"))
         #expect(ja.frame().rowText(29).hasPrefix("メモ, 被疑:"))
+        // Titles, columns and help read in Japanese too.
+        ja.send(.escape, .escape)
+        let queue = ja.frame()
+        #expect(queue.rowText(0).contains("キュー"))
+        #expect(queue.rowText(2).contains("緊急度") && queue.rowText(2).contains("シグネチャ") && !queue.rowText(2).contains("Signature"))
+        ja.send(.character("?"))
+        let help = ja.frame().snapshot()
+        #expect(help.contains("全画面") && help.contains("下へ") && !help.contains("Move down"), "\(help)")
     }
 }
