@@ -17,6 +17,12 @@ public struct Labels: Sendable, Equatable {
         language == .ja ? Self.japaneseText[text] ?? text : text
     }
 
+    /// A domain term of a kind ("state", "outcome", "n" for a notification's state, "k"
+    /// for its kind): as it is in English, from the table in Japanese.
+    public func term(_ kind: String, _ value: String) -> String {
+        language == .ja ? Self.japaneseText[kind + ":" + value] ?? value : value
+    }
+
     /// A template with `{}` holes ("Same endpoint ({})"), translated, then filled in order.
     public func fill(_ template: String, _ values: String...) -> String {
         var out = self(template)

@@ -7,7 +7,7 @@ import TobanStore
 public enum DetailView {
     static func render(_ s: DetailScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
         guard let data = s.data else {
-            grid.put("loading…", row: area.row + 1, col: 2, role: .muted)
+            grid.put(SafeText(env.labels("loading…")), row: area.row + 1, col: 2, role: .muted)
             return
         }
         ConsoleView.renderLines(lines(data, state: state, env: env, now: now, width: area.width), scroll: s.scroll, area: area, into: &grid)
@@ -18,7 +18,7 @@ public enum DetailView {
         var out: [(SafeText, StyleRole)] = []
         func field(_ name: String, _ value: String?, role: StyleRole = .text) {
             guard let value, !value.isEmpty else { return }
-            let label = SafeText(name).fitted(to: 14)
+            let label = SafeText(env.labels(name)).fitted(to: 14)
             let rows = Formatting.wrap(SafeText(value), width: max(10, width - 15))
             for (i, r) in rows.enumerated() {
                 out.append(((i == 0 ? label : SafeText(String(repeating: " ", count: 14))) + " " + r, role))
@@ -47,24 +47,24 @@ public enum DetailView {
         field("source line", "\(d.sourcePosition.source) @\(d.sourcePosition.offset)")
         for (name, value) in d.evidence.fields { field(name, value) }
 
-        section("Why \(d.urgency)")
+        section(env.labels.fill("Why {}", "\(d.urgency)"))
         for r in Formatting.wrap(SafeText(d.urgencyReason.isEmpty ? "(no reason recorded)" : d.urgencyReason), width: max(10, width - 2)) {
             out.append((SafeText("  ") + r, .text))
         }
 
-        section("Raw line")
+        section(env.labels("Raw line"))
         for r in Formatting.wrap(SafeText(d.raw), width: max(10, width - 2)) { out.append((SafeText("  ") + r, .muted)) }
 
-        section("Same endpoint (\(data.related.sameEndpoint.count))")
+        section(env.labels.fill("Same endpoint ({})", "\(data.related.sameEndpoint.count)"))
         for r in data.related.sameEndpoint { out.append((relatedLine(r, state: state, env: env, now: now), .urgency(r.urgency.rawValue))) }
-        section("Same signature, other customers (\(data.related.sameSignatureOtherCustomers.count))")
+        section(env.labels.fill("Same signature, other customers ({})", "\(data.related.sameSignatureOtherCustomers.count)"))
         for r in data.related.sameSignatureOtherCustomers {
             out.append((relatedLine(r, state: state, env: env, now: now), .urgency(r.urgency.rawValue)))
         }
 
-        section("History")
-        if data.audit.isEmpty { out.append(("  (no changes yet)", .muted)) }
-        for sentence in IncidentPageView.sentences(data.audit) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        section(env.labels("History"))
+        if data.audit.isEmpty { out.append((SafeText("  " + env.labels("(no changes yet)")), .muted)) }
+        for sentence in IncidentPageView.sentences(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return out
     }
 

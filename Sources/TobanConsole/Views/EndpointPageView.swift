@@ -7,7 +7,7 @@ import TobanStore
 public enum EndpointPageView {
     static func render(_ s: EndpointPageScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
         guard let data = s.data else {
-            grid.put("loading…", row: area.row + 1, col: 2, role: .muted)
+            grid.put(SafeText(env.labels("loading…")), row: area.row + 1, col: 2, role: .muted)
             return
         }
         let (all, cursorLine) = lines(data, cursor: s.cursor, state: state, env: env, now: now, width: area.width)
@@ -31,11 +31,12 @@ public enum EndpointPageView {
         // The hostname when the logs named one, then the address (once).
         let name = e.hostname.map { "\($0)  \(e.address)" } ?? e.address.description
         out.append((SafeText("\(name)  \(QueueView.customerName(e.customerID, state))"), .title))
-        out.append((SafeText("status  \(env.labels.status(e.status))") + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
+        out.append((SafeText(env.labels.fill("status  {}", env.labels.status(e.status))) + SafeText(e.statusNote.map { " — \($0)" } ?? ""),
                     EndpointsView.statusRole(e.status)))
-        out.append((SafeText(String(format: "risk    %.0f   detections %d   signatures %d   first %@ ago   last %@ ago", e.riskScore,
-                                    e.detectionCount, e.distinctSignatures, Formatting.age(e.firstSeen, now: now), Formatting.age(e.lastSeen, now: now))), .text))
-        if let mac = e.mac { out.append((SafeText("mac     \(mac)"), .muted)) }
+        out.append((SafeText(env.labels.fill("risk    {}   detections {}   signatures {}   first {} ago   last {} ago", String(format: "%.0f", e.riskScore),
+                                              "\(e.detectionCount)", "\(e.distinctSignatures)", Formatting.age(e.firstSeen, now: now),
+                                              Formatting.age(e.lastSeen, now: now))), .text))
+        if let mac = e.mac { out.append((SafeText(env.labels.fill("mac     {}", mac)), .muted)) }
         for line in e.riskExplanation { out.append((SafeText("  · ") + SafeText(EndpointRiskScorer.readable(line, now: now)), .text)) }
 
         var detections: [Detection] = []
@@ -49,21 +50,21 @@ public enum EndpointPageView {
                 for s in c.samples { if let p = s.peer, p != e.address { peers["\(p)", default: 0] += 1 } }
             }
         }
-        section("Peers (\(peers.count))")
+        section(env.labels.fill("Peers ({})", "\(peers.count)"))
         let topPeers = peers.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10)
         if !topPeers.isEmpty {
             out.append((SafeText("  " + topPeers.map { "\($0.key)×\($0.value)" }.joined(separator: "  ")), .text))
         }
-        section("Evidence")
+        section(env.labels("Evidence"))
         var seen = Set<String>()
         for d in detections {
             for (name, value) in d.evidence.fields where seen.insert("\(name)=\(value)").inserted {
                 out.append((SafeText("  \(name) ") + SafeText(value), .text))
             }
         }
-        if seen.isEmpty { out.append(("  (none recorded)", .muted)) }
+        if seen.isEmpty { out.append((SafeText("  " + env.labels("(none recorded)")), .muted)) }
 
-        section("Timeline (JST) — Enter opens the detection under the cursor")
+        section(env.labels("Timeline (JST) — Enter opens the detection under the cursor"))
         for item in data.timeline {
             switch item {
             case .detection(let d):
@@ -84,9 +85,9 @@ public enum EndpointPageView {
                 }
             }
         }
-        section("History")
+        section(env.labels("History"))
         if data.audit.isEmpty { out.append(("  (no verdicts yet)", .muted)) }
-        for sentence in IncidentPageView.sentences(data.audit) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        for sentence in IncidentPageView.sentences(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return (out, cursorLine)
     }
 }

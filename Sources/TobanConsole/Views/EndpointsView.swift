@@ -25,9 +25,9 @@ public enum EndpointsView {
     }
 
     static func render(_ s: EndpointsScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
-        let filter = s.queryText.isEmpty ? "" : " — filter: \(s.queryText)"
+        let filter = s.queryText.isEmpty ? "" : env.labels.fill(" — filter: {}", s.queryText)
         let position = s.rows.isEmpty ? "" : " — \(s.selected + 1)/\(s.rows.count)\(s.atEnd ? "" : "+")"
-        grid.put(SafeText("Endpoints ranked by risk\(filter)\(position)"), row: area.row, col: 0,
+        grid.put(SafeText(env.labels.fill("Endpoints ranked by risk{}", filter + position)), row: area.row, col: 0,
                  maxWidth: area.width, role: .muted)
         let rows = s.rows.map { e in
             TableRow([
@@ -44,7 +44,7 @@ public enum EndpointsView {
         let tableArea = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
         TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
         if rows.isEmpty && !s.loading {
-            grid.put("No endpoints implicated yet.", row: tableArea.row + 2, col: 2, role: .muted)
+            grid.put(SafeText(env.labels("No endpoints implicated yet.")), row: tableArea.row + 2, col: 2, role: .muted)
         }
     }
 }

@@ -8,7 +8,7 @@ import TobanStore
 public enum IncidentPageView {
     static func render(_ p: IncidentPageScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
         guard let data = p.data else {
-            grid.put("loading…", row: area.row + 1, col: 2, role: .muted)
+            grid.put(SafeText(env.labels("loading…")), row: area.row + 1, col: 2, role: .muted)
             return
         }
         let (lines, cursorLine) = lines(data, cursor: p.cursor, state: state, env: env, now: now)
@@ -31,31 +31,36 @@ public enum IncidentPageView {
         }
         let name = Incident.displayID(id: i.id, createdAt: i.createdAt)
         out.append((SafeText("\(name)  \(Formatting.urgency(i.urgency, unicode: env.unicode))  ") + SafeText(i.title), .urgency(i.urgency.rawValue)))
-        var stateText = "state    \(i.state.label)"
-        if let o = i.outcome { stateText += " — outcome \(o.label)" }
-        if let m = data.mergedIntoName { stateText += " — merged into \(m)" }
+        let labels = env.labels
+        var stateText = labels.fill("state    {}", labels.term("state", i.state.label))
+        if let o = i.outcome { stateText += labels.fill(" — outcome {}", labels.term("outcome", o.label)) }
+        if let m = data.mergedIntoName { stateText += labels.fill(" — merged into {}", m) }
         out.append((SafeText(stateText), IncidentsView.stateRole(i.state) ?? .text))
-        out.append((SafeText("customer \(QueueView.customerName(i.customerID, state))   owner \(i.owner ?? "nobody")   opened \(Formatting.timestamp(i.createdAt)) JST (\(Formatting.age(i.createdAt, now: now)) ago)"), .text))
-        out.append((SafeText("urgency  \(i.urgency.label) because ") + SafeText(i.urgencyReason.isEmpty ? "of its lead detection" : i.urgencyReason), .text))
+        out.append((SafeText(labels.fill("customer {}   owner {}   opened {} JST ({} ago)", QueueView.customerName(i.customerID, state),
+                                         i.owner ?? labels("nobody"), Formatting.timestamp(i.createdAt), Formatting.age(i.createdAt, now: now))), .text))
+        out.append((SafeText(labels.fill("urgency  {} because ", i.urgency.label))
+                    + SafeText(i.urgencyReason.isEmpty ? labels("of its lead detection") : i.urgencyReason), .text))
         if let by = i.acknowledgeBy, i.state != .closed {
-            out.append((SafeText("ack by   \(Formatting.timestamp(by)) JST (\(Formatting.countdown(by, now: now)))"), by < now ? .urgencyP1 : .warn))
+            out.append((SafeText(labels.fill("ack by   {} JST ({})", Formatting.timestamp(by), Formatting.countdown(by, now: now))), by < now ? .urgencyP1 : .warn))
         }
-        if let r = data.reopenedFromName { out.append((SafeText("reopened from \(r)"), .muted)) }
-        if !i.comment.isEmpty { out.append((SafeText("escalated: ") + SafeText(i.comment), .text)) }
+        if let r = data.reopenedFromName { out.append((SafeText(labels.fill("reopened from {}", r)), .muted)) }
+        if !i.comment.isEmpty { out.append((SafeText(labels("escalated: ")) + SafeText(i.comment), .text)) }
 
         // ★★★ on-site response (駆け付け).
         if let window = OnSiteWindow(starNoticeReceivedAt: data.starNoticeSentAt, days: env.onSiteWindowDays) {
             let star = env.unicode ? "★★★" : "***"
             if let request = i.onSiteRequest {
-                out.append((SafeText("on-site  requested by \(request.requestedBy) at \(Formatting.timestamp(request.requestedAt)) JST: ") + SafeText(request.note), .accent))
+                out.append((SafeText(labels.fill("on-site  requested by {} at {} JST: ", request.requestedBy, Formatting.timestamp(request.requestedAt)))
+                            + SafeText(request.note), .accent))
             } else if window.isOpen(at: now) {
-                out.append((SafeText("on-site  \(star) window open: \(Formatting.daysLeft(window.remaining(at: now))) left (until \(Formatting.timestamp(window.closes)) JST) — V records a request"), .accent))
+                out.append((SafeText(labels.fill("on-site  {} window open: {} left (until {} JST) — V records a request", star,
+                                                 Formatting.daysLeft(window.remaining(at: now)), Formatting.timestamp(window.closes))), .accent))
             } else {
-                out.append((SafeText("on-site  \(star) window closed at \(Formatting.timestamp(window.closes)) JST"), .muted))
+                out.append((SafeText(labels.fill("on-site  {} window closed at {} JST", star, Formatting.timestamp(window.closes))), .muted))
             }
         }
 
-        section("Detections (\(i.detectionIDs.count)) — Enter opens one")
+        section(labels.fill("Detections ({}) — Enter opens one", "\(i.detectionIDs.count)"))
         for (n, d) in data.detections.enumerated() {
             let selected = n == cursor
             if selected { cursorLine = out.count }
@@ -64,44 +69,45 @@ public enum IncidentPageView {
             out.append((line, selected ? .selection : .urgency(d.urgency.rawValue)))
         }
         if i.detectionIDs.count > data.detections.count {
-            out.append((SafeText("  … and \(i.detectionIDs.count - data.detections.count) more"), .muted))
+            out.append((SafeText(labels.fill("  … and {} more", "\(i.detectionIDs.count - data.detections.count)")), .muted))
         }
 
-        section("Endpoints")
-        if data.endpoints.isEmpty { out.append(("  (none)", .muted)) }
+        section(labels("Endpoints"))
+        if data.endpoints.isEmpty { out.append((SafeText("  " + labels("(none)")), .muted)) }
         for (n, e) in data.endpoints.enumerated() {
             let selected = data.detections.count + n == cursor
             if selected { cursorLine = out.count }
-            let verdict = e.status == .none ? "no verdict" : env.labels.status(e.status)
+            let verdict = e.status == .none ? labels("no verdict") : labels.status(e.status)
             out.append((SafeText(selected ? "› " : "  ") + SafeText("\(e.displayName)  risk \(Int(e.riskScore))  \(verdict)")
                         + SafeText(e.statusNote.map { " — \($0)" } ?? ""), selected ? .selection : EndpointsView.statusRole(e.status)))
         }
 
-        section("Notifications")
-        if data.notifications.isEmpty { out.append(("  (nothing sent to the customer yet)", .muted)) }
+        section(labels("Notifications"))
+        if data.notifications.isEmpty { out.append((SafeText("  " + labels("(nothing sent to the customer yet)")), .muted)) }
         for n in data.notifications {
-            let when = n.sentAt.map { "sent \(Formatting.timestamp($0)) JST" } ?? "due \(Formatting.timestamp(n.dueAt)) JST"
+            let when = n.sentAt.map { labels.fill("sent {} JST", Formatting.timestamp($0)) } ?? labels.fill("due {} JST", Formatting.timestamp(n.dueAt))
             let to = n.channel == .mail ? n.recipients.joined(separator: ", ") : n.target
-            out.append((SafeText("  #\(n.id) \(n.kind.rawValue) \(n.state.rawValue) \(when) → ") + SafeText(to), OutboxView.stateRole(n.state) ?? .text))
+            out.append((SafeText("  #\(n.id) \(labels.term("k", n.kind.rawValue)) \(labels.term("n", n.state.rawValue)) \(when) → ") + SafeText(to),
+                        OutboxView.stateRole(n.state) ?? .text))
             if let answer = n.lastError ?? n.lastResponse {
-                out.append((SafeText("      server: ") + SafeText(answer), n.lastError != nil ? .error : .muted))
+                out.append((SafeText(labels("      server: ")) + SafeText(answer), n.lastError != nil ? .error : .muted))
             }
         }
 
         let notes = data.history.filter { $0.entry.subject == .incident && $0.entry.action == "note" }
-        section("Notes (\(notes.count)) — N adds one")
+        section(labels.fill("Notes ({}) — N adds one", "\(notes.count)"))
         for r in notes {
             out.append((SafeText("  \(Formatting.timestamp(r.entry.at)) \(r.entry.actor): ") + SafeText(r.entry.comment ?? ""), .text))
         }
 
-        section("History")
-        for sentence in sentences(data.history) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        section(labels("History"))
+        for sentence in sentences(data.history, labels: labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return (out, cursorLine)
     }
 
     /// One sentence per action: the per-detection rows of one action ("escalated #1",
     /// "escalated #2") read as one ("escalated #1 #2").
-    static func sentences(_ history: [AuditRecord]) -> [String] {
+    static func sentences(_ history: [AuditRecord], labels: Labels = Labels()) -> [String] {
         var out: [String] = []
         var i = 0
         while i < history.count {
@@ -113,7 +119,7 @@ public enum IncidentPageView {
                 subjects.append(history[j].entry.subjectID)
                 j += 1
             }
-            var text = HistorySentence.text(r)
+            var text = HistorySentence.text(r, labels: labels)
             if subjects.count > 1 {
                 text = text.replacingOccurrences(of: "#\(r.entry.subjectID)", with: subjects.map { "#\($0)" }.joined(separator: " "))
             }

@@ -29,9 +29,9 @@ public enum IncidentsView {
     }
 
     static func render(_ s: IncidentsScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
-        let filter = s.queryText.isEmpty ? "open incidents" : "filter: \(s.queryText)"
+        let filter = s.queryText.isEmpty ? env.labels("open incidents") : env.labels.fill("filter: {}", s.queryText)
         let position = s.rows.isEmpty ? "0" : "\(s.selected + 1)/\(s.rows.count)\(s.atEnd ? "" : "+")"
-        grid.put(SafeText("Incidents by urgency, oldest first — \(filter) — \(position)"), row: area.row, col: 0, maxWidth: area.width, role: .muted)
+        grid.put(SafeText(env.labels.fill("Incidents by urgency, oldest first — {} — {}", filter, position)), row: area.row, col: 0, maxWidth: area.width, role: .muted)
         let rows = s.rows.map { entry -> TableRow in
             let i = entry.incident
             let ack: TableCell
@@ -44,13 +44,14 @@ public enum IncidentsView {
                 TableCell(SafeText(Incident.displayID(id: i.id, createdAt: i.createdAt))),
                 TableCell(SafeText(Formatting.urgency(i.urgency, unicode: env.unicode)), role: .urgency(i.urgency.rawValue)),
                 TableCell(SafeText(QueueView.customerName(i.customerID, state))),
-                TableCell(SafeText(i.state == .closed ? "closed (\(i.outcome?.label ?? "-"))" : i.state.label), role: stateRole(i.state)),
+                TableCell(SafeText(i.state == .closed ? env.labels.fill("closed ({})", env.labels.term("outcome", (i.outcome?.label ?? "-")))
+                                   : env.labels.term("state", i.state.label)), role: stateRole(i.state)),
                 TableCell(SafeText(i.owner ?? "-")),
                 TableCell(SafeText(Formatting.age(i.createdAt, now: now))),
                 TableCell(SafeText(i.title)),
                 TableCell(SafeText("\(i.detectionIDs.count)")),
                 TableCell(SafeText(i.endpoints.map(\.description).joined(separator: " "))),
-                TableCell(SafeText(entry.notifiedAt.map { Formatting.clock($0, zone: Formatting.jst).prefix(5) + " " } ?? "not yet"),
+                TableCell(SafeText(entry.notifiedAt.map { Formatting.clock($0, zone: Formatting.jst).prefix(5) + " " } ?? env.labels("not yet")),
                           role: entry.notifiedAt == nil ? .muted : .ok),
                 ack,
             ])
@@ -58,7 +59,7 @@ public enum IncidentsView {
         let tableArea = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
         TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
         if rows.isEmpty && !s.loading {
-            grid.put("No incidents here. F9 on a detection escalates one.", row: tableArea.row + 2, col: 2, role: .muted)
+            grid.put(SafeText(env.labels("No incidents here. F9 on a detection escalates one.")), row: tableArea.row + 2, col: 2, role: .muted)
         }
     }
 }

@@ -32,31 +32,32 @@ public enum OutboxView {
     static func render(_ s: OutboxScreen, state: ConsoleState, env: ConsoleEnvironment, now: Date, area: Rect, into grid: inout CellGrid) {
         let waiting = s.rows.filter { $0.state != .sent }.count
         let overdue = s.rows.filter { n in n.nextDue.map { $0 < now } == true || (n.deadline.map { $0 < now } == true && n.state != .sent) }.count
-        var header = "Outbox — \(waiting) waiting"
-        if overdue > 0 { header += ", \(overdue) overdue" }
-        if s.pendingItems > 0 { header += ", \(s.pendingItems) confirmed item(s) not yet assembled by the dispatcher" }
-        if !s.queryText.isEmpty { header += " — filter: \(s.queryText)" }
+        let labels = env.labels
+        var header = labels.fill("Outbox — {} waiting", "\(waiting)")
+        if overdue > 0 { header += labels.fill(", {} overdue", "\(overdue)") }
+        if s.pendingItems > 0 { header += labels.fill(", {} confirmed item(s) not yet assembled by the dispatcher", "\(s.pendingItems)") }
+        if !s.queryText.isEmpty { header += labels.fill(" — filter: {}", s.queryText) }
         if !s.rows.isEmpty { header += " — \(s.selected + 1)/\(s.rows.count)" }
         grid.put(SafeText(header), row: area.row, col: 0, maxWidth: area.width, role: overdue > 0 ? .warn : .muted)
         let rows = s.rows.map { n -> TableRow in
             let due: TableCell
             if n.state == .sent {
-                due = TableCell(SafeText(n.sentAt.map { Formatting.age($0, now: now) + " ago" } ?? "sent"), role: .muted)
+                due = TableCell(SafeText(n.sentAt.map { labels.fill("{} ago", Formatting.age($0, now: now)) } ?? labels.term("n", "sent")), role: .muted)
             } else if let next = n.nextDue ?? (n.state == .held ? n.dueAt : nil) {
                 let late = next < now || (n.deadline.map { $0 < now } ?? false)
                 due = TableCell(SafeText(Formatting.countdown(next, now: now)), role: late ? .urgencyP1 : nil)
             } else {
                 due = TableCell("-", role: .muted)
             }
-            let answer = n.state == .held ? (n.heldReason.map { "held: " + $0 } ?? "held") : (n.lastError ?? n.lastResponse ?? "")
+            let answer = n.state == .held ? (n.heldReason.map { labels.fill("held: {}", $0) } ?? labels.term("n", "held")) : (n.lastError ?? n.lastResponse ?? "")
             return TableRow([
                 TableCell(SafeText("\(n.id)")),
                 TableCell(SafeText(Formatting.urgency(n.urgency, unicode: env.unicode)), role: .urgency(n.urgency.rawValue)),
-                TableCell(SafeText(n.kind == .page ? "SOC (page)" : QueueView.customerName(n.customerID, state))),
-                TableCell(SafeText(n.kind.rawValue)),
+                TableCell(SafeText(n.kind == .page ? labels("SOC (page)") : QueueView.customerName(n.customerID, state))),
+                TableCell(SafeText(labels.term("k", n.kind.rawValue))),
                 TableCell(SafeText(n.channel == .mail ? n.recipients.joined(separator: ", ") : n.target)),
                 due,
-                TableCell(SafeText(n.state.rawValue + (n.revision > 0 ? "*" : "")), role: stateRole(n.state)),
+                TableCell(SafeText(labels.term("n", n.state.rawValue) + (n.revision > 0 ? "*" : "")), role: stateRole(n.state)),
                 TableCell(SafeText("\(n.attempts)")),
                 TableCell(SafeText(answer), role: n.state == .dead || n.state == .failed ? .error : .muted),
             ])
@@ -64,7 +65,7 @@ public enum OutboxView {
         let tableArea = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
         TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : s.selected).render(into: &grid, area: tableArea, scrollOffset: s.scroll)
         if rows.isEmpty && !s.loading {
-            grid.put("Nothing waiting. C confirms a detection to its customer; F9 escalates.", row: tableArea.row + 2, col: 2, role: .muted)
+            grid.put(SafeText(labels("Nothing waiting. C confirms a detection to its customer; F9 escalates.")), row: tableArea.row + 2, col: 2, role: .muted)
         }
     }
 }

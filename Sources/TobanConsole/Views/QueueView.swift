@@ -45,7 +45,7 @@ public enum QueueView {
                 case .customer: label = customerName(g.key, state)
                 case .endpoint: label = "\(g.label)  \(customerName(g.customerID ?? "", state))"
                 case .source:
-                    let targets = g.targets.map { $0 == 1 ? "1 target" : "\($0) targets" } ?? ""
+                    let targets = g.targets.map { $0 == 1 ? env.labels("1 target") : env.labels.fill("{} targets", "\($0)") } ?? ""
                     label = "\(g.label) → \(targets)  \(customerName(g.customerID ?? "", state))"
                 }
                 return TableRow([TableCell(SafeText(Formatting.urgency(g.urgency, unicode: env.unicode)), role: .urgency(g.urgency.rawValue)),
@@ -55,13 +55,13 @@ public enum QueueView {
             }
             TableView(columns: env.labels.columns(groupColumns), rows: rows, selected: rows.isEmpty ? nil : q.selected)
                 .render(into: &grid, area: tableArea, scrollOffset: q.scroll)
-            if rows.isEmpty && q.loadedOnce { emptyNote(q, area: tableArea, into: &grid) }
+            if rows.isEmpty && q.loadedOnce { emptyNote(q, labels: env.labels, area: tableArea, into: &grid) }
             return
         }
         let rows = q.rows.map { d in row(d, state: state, env: env, now: now, marked: q.marks.contains(d.id)) }
         TableView(columns: env.labels.columns(columns), rows: rows, selected: rows.isEmpty ? nil : q.selected)
             .render(into: &grid, area: tableArea, scrollOffset: q.scroll)
-        if rows.isEmpty && q.loadedOnce { emptyNote(q, area: tableArea, into: &grid) }
+        if rows.isEmpty && q.loadedOnce { emptyNote(q, labels: env.labels, area: tableArea, into: &grid) }
     }
 
     /// Keeps the selection in view, moving the window as little as possible from where the
@@ -70,8 +70,8 @@ public enum QueueView {
         TableView.scrollOffset(selected: q.selected, current: q.scroll, visibleRows: visible, rowCount: q.rows.count)
     }
 
-    static func emptyNote(_ q: QueueScreen, area: Rect, into grid: inout CellGrid) {
-        let text: SafeText = q.queryText.isEmpty ? "No open detections. 異常なし" : SafeText("Nothing matches /\(q.queryText)")
+    static func emptyNote(_ q: QueueScreen, labels: Labels, area: Rect, into grid: inout CellGrid) {
+        let text = SafeText(q.queryText.isEmpty ? labels("No open detections. 異常なし") : labels.fill("Nothing matches /{}", q.queryText))
         grid.put(text, row: area.row + 2, col: area.col + 2, maxWidth: area.width - 2, role: .muted, overflow: .ellipsis)
     }
 

@@ -285,5 +285,20 @@ struct NightShiftPolishTests {
         ja.send(.character("?"))
         let help = ja.frame().snapshot()
         #expect(help.contains("全画面") && help.contains("下へ") && !help.contains("Move down"), "\(help)")
+        // Screens' own text: the incident list and page, the outbox, health.
+        ja.send(.escape)
+        let top = try #require(try f.store.detections(DetectionFilter(urgencies: .p1 ... .p1), limit: 1).first)
+        try f.store.escalate([top.id], comment: "c2", actor: "tanaka", at: f.clock.now)
+        ja.send(.character("I"))
+        let list = ja.frame().snapshot()
+        #expect(list.contains("緊急度順・古い順のインシデント") && list.contains("未着手") && list.contains("未送信"), "\(list)")
+        ja.send(.enter)
+        let page = ja.frame().snapshot()
+        #expect(page.contains("状態     未着手") && page.contains("検知 (1) — Enter で開く") && page.contains("履歴"), "\(page)")
+        #expect(page.contains("tanaka インシデントを開始: c2") && page.contains("をエスカレーション: c2"), "\(page)")
+        ja.send(.character("O"))
+        #expect(ja.frame().snapshot().contains("送信箱 — 待ち 0"))
+        ja.send(.character("g"), .character("h"))
+        #expect(ja.frame().snapshot().contains("無通信センサー"))
     }
 }
