@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TobanCore
 @testable import TobanConsole
@@ -261,5 +262,27 @@ import TobanTestSupport
             #expect(a.summary != b.summary, "untranslated help line: \(b.summary)")
         }
         for (a, b) in zip(help.sections, english.sections) { #expect(a.title != b.title, "untranslated section: \(b.title)") }
+    }
+}
+
+extension LabelTableTests {
+    /// Every text the console's sources pass through the label table has its Japanese, so
+    /// a `ja` screen never shows a stray English line the table forgot.
+    @Test func everyLabelledTextHasItsJapanese() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/TobanConsole")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let pattern = try Regex(#"labels(?:\.fill)?\(\s*"((?:[^"\\]|\\.)*)""#)
+        var checked = 0
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                guard let literal = match.output[1].substring.map(String.init) else { continue }
+                let english = literal.replacingOccurrences(of: "\\\"", with: "\"")
+                #expect(Labels(.ja)(english) != english, "no Japanese for \"\(english)\" (\(url.lastPathComponent))")
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
     }
 }

@@ -12,13 +12,13 @@ enum TriageKind: Sendable, Equatable {
     /// Confirm to the customer without an incident.
     case confirm(note: String)
 
-    var verb: String {
+    func verb(_ labels: Labels) -> String {
         switch self {
-        case .acknowledge: return "acknowledged"
-        case .claim: return "claimed"
-        case .dispose(let d): return "closed as \(d.shortLabel)"
-        case .escalate, .join: return "escalated"
-        case .confirm: return "confirmed to the customer"
+        case .acknowledge: return labels("acknowledged")
+        case .claim: return labels("claimed")
+        case .dispose(let d): return labels.fill("closed as {}", d.shortLabel)
+        case .escalate, .join: return labels("escalated")
+        case .confirm: return labels("confirmed to the customer")
         }
     }
 
@@ -67,11 +67,12 @@ extension ConsoleModel {
 
     mutating func triage(_ kind: TriageKind) -> [Effect] {
         guard let (target, token) = currentTarget() else { return [] }
-        return [.background(Self.triageJob(store, kind: kind, target: target, actor: environment.analyst, now: now, token: token))]
+        return [.background(Self.triageJob(store, kind: kind, target: target, actor: environment.analyst, now: now, token: token,
+                                           labels: environment.labels))]
     }
 
     static func triageJob(_ store: TobanStore, kind: TriageKind, target: ActionTarget, actor: String, now: Date, token: Int,
-                          outbox: (any OutboxDriver)? = nil) -> Loaders.Job {
+                          outbox: (any OutboxDriver)? = nil, labels: Labels = Labels()) -> Loaders.Job {
         { inbox in
             Loaders.guarded(inbox, "action") {
                 let ids: [Int64]
@@ -79,12 +80,12 @@ extension ConsoleModel {
                 switch target {
                 case .ids(let list):
                     ids = list
-                    what = list.count == 1 ? "#\(list[0])" : "\(list.count) detections"
+                    what = list.count == 1 ? "#\(list[0])" : labels.fill("{} detections", "\(list.count)")
                 case .members(let filter, let label):
                     ids = try store.detectionIDs(filter, limit: groupActionLimit)
-                    what = "\(ids.count) in \(label)"
+                    what = labels.fill("{} in {}", "\(ids.count)", label)
                 }
-                guard !ids.isEmpty else { return .failed("nothing to act on") }
+                guard !ids.isEmpty else { return .failed(labels("nothing to act on")) }
                 let result: ActionResult
                 var extra = ""
                 switch kind {
@@ -94,19 +95,19 @@ extension ConsoleModel {
                 case .escalate(let comment):
                     let (incident, r) = try store.escalate(ids, comment: comment, actor: actor, at: now)
                     result = r
-                    extra = " into \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
+                    extra = labels.fill(" into {}", Incident.displayID(id: incident.id, createdAt: incident.createdAt))
                 case .join(let incidentID, let comment):
                     let (incident, r) = try store.escalate(ids, joining: incidentID, comment: comment, actor: actor, at: now)
                     result = r
-                    extra = ", joined \(Incident.displayID(id: incident.id, createdAt: incident.createdAt))"
+                    extra = labels.fill(", joined {}", Incident.displayID(id: incident.id, createdAt: incident.createdAt))
                 case .confirm(let note):
                     result = try store.confirm(ids, note: note, actor: actor, at: now)
                     try outbox?.assemble(at: now)
-                    extra = " (drafted in the outbox, O)"
+                    extra = labels(" (drafted in the outbox, O)")
                 }
                 var removes = false
                 if case .dispose = kind { removes = true }
-                return .actionDone(ActionOutcome(summary: "\(what) \(kind.verb)\(extra) — u to undo", groupID: result.groupID,
+                return .actionDone(ActionOutcome(summary: "\(what) \(kind.verb(labels))\(extra)" + labels(" — u to undo"), groupID: result.groupID,
                                                  detectionIDs: result.detectionIDs, removesRows: removes, at: now,
                                                  screenToken: token, isUndo: false, advances: kind.advances))
             }
@@ -126,13 +127,14 @@ extension ConsoleModel {
             state.prompt = PromptState(kind: .escalateComment, input: TextInput())
             return
         }
-        var options = [PickerState.Option("New incident", value: nil)]
+        var options = [PickerState.Option(environment.labels("New incident"), value: nil)]
         options += open.map { i in
-            .init("join \(Incident.displayID(id: i.id, createdAt: i.createdAt))  \(i.urgency.label)  \(i.state.label)  \(i.title)",
+            .init(environment.labels.fill("join {}", Incident.displayID(id: i.id, createdAt: i.createdAt))
+                  + "  \(i.urgency.label)  \(environment.labels.term("state", i.state.label))  \(i.title)",
                   value: "\(i.id)")
         }
         let name = state.overview.customerNames[customer] ?? customer
-        state.picker = PickerState(title: "Escalate (\(name)): a new incident, or join an open one", options: options,
+        state.picker = PickerState(title: environment.labels.fill("Escalate ({}): a new incident, or join an open one", name), options: options,
                                    purpose: .escalate(target))
     }
 
@@ -148,7 +150,8 @@ extension ConsoleModel {
         state.pendingTarget = nil
         let token = currentTarget()?.token ?? state.top.token
         return [.background(Self.triageJob(store, kind: .confirm(note: note.trimmingCharacters(in: .whitespaces)), target: target,
-                                           actor: environment.analyst, now: now, token: token, outbox: environment.outbox))]
+                                           actor: environment.analyst, now: now, token: token, outbox: environment.outbox,
+                                           labels: environment.labels))]
     }
 
     mutating func submitEscalate(comment: String) -> [Effect] {
@@ -156,7 +159,7 @@ extension ConsoleModel {
         state.pendingTarget = nil
         let token = currentTarget()?.token ?? state.top.token
         return [.background(Self.triageJob(store, kind: .escalate(comment: comment), target: target, actor: environment.analyst,
-                                           now: now, token: token))]
+                                           now: now, token: token, labels: environment.labels))]
     }
 
     mutating func beginEndpointStatus(_ status: EndpointStatus) -> [Effect] {
@@ -179,7 +182,7 @@ extension ConsoleModel {
             Loaders.guarded(inbox, "endpoint status") {
                 let group = try store.setEndpointStatus(customer: customer, address: address, status: status,
                                                         note: trimmed.isEmpty ? nil : trimmed, actor: actor, at: now)
-                return .actionDone(ActionOutcome(summary: "\(address) marked \(labels.status(status)) — u to undo",
+                return .actionDone(ActionOutcome(summary: labels.fill("{} marked {}", "\(address)", labels.status(status)) + labels(" — u to undo"),
                                                  groupID: group, detectionIDs: [], removesRows: false, at: now,
                                                  screenToken: token, isUndo: false))
             }
@@ -188,20 +191,21 @@ extension ConsoleModel {
 
     mutating func undo() -> [Effect] {
         guard let last = state.lastAction else {
-            setMessage("nothing to undo", error: true)
+            setMessage(environment.labels("nothing to undo"), error: true)
             return []
         }
         let age = now.timeIntervalSince(last.at)
         guard age <= environment.undoWindow else {
-            setMessage("undo refused: the last action was \(Int(age)) s ago (limit \(Int(environment.undoWindow)) s)", error: true)
+            setMessage(environment.labels.fill("undo refused: the last action was {} s ago (limit {} s)", "\(Int(age))", "\(Int(environment.undoWindow))"),
+                       error: true)
             return []
         }
-        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
+        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token, labels = environment.labels
         return [.background { inbox in
             Loaders.guarded(inbox, "undo") {
                 let group = try store.undo(group: last.groupID, actor: actor, at: now)
                 let ids = try store.audit(group: last.groupID).compactMap { $0.entry.subject == .detection ? Int64($0.entry.subjectID) : nil }
-                return .actionDone(ActionOutcome(summary: "undone: \(last.summary.replacingOccurrences(of: " — u to undo", with: ""))",
+                return .actionDone(ActionOutcome(summary: labels.fill("undone: {}", last.summary.replacingOccurrences(of: labels(" — u to undo"), with: "")),
                                                  groupID: group, detectionIDs: ids, removesRows: false, at: now,
                                                  screenToken: token, isUndo: true))
             }

@@ -103,31 +103,32 @@ extension ConsoleModel {
 
     mutating func performIncident(_ action: Action) -> [Effect] {
         guard let incident = currentIncident else {
-            setMessage("no incident selected", error: true)
+            setMessage(environment.labels("no incident selected"), error: true)
             return []
         }
         let id = incident.id
         let name = Incident.displayID(id: id, createdAt: incident.createdAt)
-        let store = self.store, actor = environment.analyst, now = self.now
+        let store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         switch action {
         case .advanceIncident:
             guard let next = incident.state.advanced else {
-                setMessage("\(name) is \(incident.state.label): only closing remains (x)", error: true)
+                setMessage(labels.fill("{} is {}: only closing remains (x)", name, labels.term("state", incident.state.label)), error: true)
                 return []
             }
-            return [incidentJob("\(name) → \(next.label)", undoable: true) {
+            return [incidentJob("\(name) → \(labels.term("state", next.label))", undoable: true) {
                 try store.transitionIncident(id: id, to: next, actor: actor, at: now)
             }]
         case .closeIncident:
-            guard incident.state != .closed else { setMessage("\(name) is already closed", error: true); return [] }
-            state.picker = PickerState(title: "Close \(name) as", options: IncidentOutcome.allCases.map { .init($0.label, value: $0.rawValue) },
+            guard incident.state != .closed else { setMessage(labels.fill("{} is already closed", name), error: true); return [] }
+            state.picker = PickerState(title: labels.fill("Close {} as", name),
+                                       options: IncidentOutcome.allCases.map { .init(labels.term("outcome", $0.label), value: $0.rawValue) },
                                        purpose: .closeIncident(id))
             return []
         case .claim:
-            return [incidentJob("\(name) claimed", undoable: true) { try store.assignIncident(id, to: actor, actor: actor, at: now) }]
+            return [incidentJob(labels.fill("{} claimed", name), undoable: true) { try store.assignIncident(id, to: actor, actor: actor, at: now) }]
         case .assignIncident:
             let logins = environment.analysts.isEmpty ? [actor] : environment.analysts
-            state.picker = PickerState(title: "Assign \(name) to", options: logins.map { .init($0, value: $0) }, purpose: .assignIncident(id))
+            state.picker = PickerState(title: labels.fill("Assign {} to", name), options: logins.map { .init($0, value: $0) }, purpose: .assignIncident(id))
             return []
         case .addNote:
             state.prompt = PromptState(kind: .incidentNote(id), input: TextInput())
@@ -135,15 +136,15 @@ extension ConsoleModel {
         case .linkMarked:
             let marks = queueMarks()
             guard !marks.isEmpty else {
-                setMessage("mark detections in the queue first (v), then L here links them", error: true)
+                setMessage(labels("mark detections in the queue first (v), then L here links them"), error: true)
                 return []
             }
-            return [incidentJob("\(marks.count) detection(s) linked to \(name); the customer hears of them as part of it", undoable: false,
+            return [incidentJob(labels.fill("{} detection(s) linked to {}; the customer hears of them as part of it", "\(marks.count)", name), undoable: false,
                                 clearsMarks: true) {
                 try store.linkDetections(marks, toIncident: id, comment: nil, actor: actor, at: now).groupID
             }]
         case .mergeIncident:
-            guard incident.state != .closed else { setMessage("\(name) is closed; only open incidents merge", error: true); return [] }
+            guard incident.state != .closed else { setMessage(labels.fill("{} is closed; only open incidents merge", name), error: true); return [] }
             return [.background { inbox in
                 Loaders.guarded(inbox, "merge") {
                     let others = try store.openIncidents(customer: incident.customerID, limit: 50).filter { $0.id != id }
@@ -151,7 +152,7 @@ extension ConsoleModel {
                 }
             }]
         case .reopenIncident:
-            guard incident.state == .closed else { setMessage("\(name) is open; only a closed incident is reopened", error: true); return [] }
+            guard incident.state == .closed else { setMessage(labels.fill("{} is open; only a closed incident is reopened", name), error: true); return [] }
             state.prompt = PromptState(kind: .reopenComment(id), input: TextInput())
             return []
         case .recordOnSite:
@@ -174,55 +175,55 @@ extension ConsoleModel {
     /// showing incidents re-read afterwards.
     func incidentJob(_ summary: String, undoable: Bool, clearsMarks: Bool = false,
                      _ body: @escaping @Sendable () throws -> String) -> Effect {
-        let token = state.top.token, now = self.now
+        let token = state.top.token, now = self.now, labels = environment.labels
         return .background { inbox in
             Loaders.guarded(inbox, "incident") {
                 let group = try body()
-                return .actionDone(ActionOutcome(summary: summary + (undoable ? " — u to undo" : ""), groupID: undoable ? group : nil,
+                return .actionDone(ActionOutcome(summary: summary + (undoable ? labels(" — u to undo") : ""), groupID: undoable ? group : nil,
                                                  detectionIDs: [], removesRows: clearsMarks, at: now, screenToken: token, isUndo: false))
             }
         }
     }
 
     mutating func submitIncidentPrompt(_ kind: PromptState.Kind, text: String) -> [Effect] {
-        let store = self.store, actor = environment.analyst, now = self.now
+        let store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         switch kind {
         case .incidentNote(let id):
-            guard !trimmed.isEmpty else { state.prompt?.error = "a note needs some text"; return [] }
+            guard !trimmed.isEmpty else { state.prompt?.error = labels("a note needs some text"); return [] }
             state.prompt = nil
-            return [incidentJob("note added", undoable: false) { try store.addIncidentNote(id, note: trimmed, actor: actor, at: now) }]
+            return [incidentJob(labels("note added"), undoable: false) { try store.addIncidentNote(id, note: trimmed, actor: actor, at: now) }]
         case let .closeComment(id, outcome):
             state.prompt = nil
-            return [incidentJob("incident closed as \(outcome.label); its detections close with it", undoable: true) {
+            return [incidentJob(labels.fill("incident closed as {}; its detections close with it", labels.term("outcome", outcome.label)), undoable: true) {
                 try store.transitionIncident(id: id, to: .closed, outcome: outcome, actor: actor, at: now,
                                              comment: trimmed.isEmpty ? nil : trimmed)
             }]
         case .reopenComment(let id):
-            guard !trimmed.isEmpty else { state.prompt?.error = "say why it is reopened"; return [] }
+            guard !trimmed.isEmpty else { state.prompt?.error = labels("say why it is reopened"); return [] }
             state.prompt = nil
             let token = state.top.token
             return [.background { inbox in
                 Loaders.guarded(inbox, "reopen") {
                     let fresh = try store.reopenIncident(id, comment: trimmed, actor: actor, at: now)
-                    return .actionDone(ActionOutcome(summary: "reopened as \(Incident.displayID(id: fresh.id, createdAt: fresh.createdAt))",
+                    return .actionDone(ActionOutcome(summary: labels.fill("reopened as {}", Incident.displayID(id: fresh.id, createdAt: fresh.createdAt)),
                                                      groupID: nil, detectionIDs: [], removesRows: false, at: now, screenToken: token,
                                                      isUndo: false))
                 }
             }]
         case .onSiteNote(let id):
             state.prompt = nil
-            return [incidentJob("on-site request recorded", undoable: false) {
+            return [incidentJob(labels("on-site request recorded"), undoable: false) {
                 try store.recordOnSiteRequest(id, note: trimmed, actor: actor, at: now)
             }]
         case .joinComment(let incidentID):
-            guard !trimmed.isEmpty else { state.prompt?.error = "an escalation needs a comment"; return [] }
+            guard !trimmed.isEmpty else { state.prompt?.error = labels("an escalation needs a comment"); return [] }
             guard let target = state.pendingTarget else { state.prompt = nil; return [] }
             state.prompt = nil
             state.pendingTarget = nil
             let token = currentTarget()?.token ?? state.top.token
             return [.background(Self.triageJob(store, kind: .join(incidentID: incidentID, comment: trimmed), target: target,
-                                               actor: actor, now: now, token: token))]
+                                               actor: actor, now: now, token: token, labels: labels))]
         default:
             return []
         }

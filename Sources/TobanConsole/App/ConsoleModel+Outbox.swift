@@ -37,26 +37,26 @@ extension ConsoleModel {
 
     mutating func performOutbox(_ action: Action) -> [Effect] {
         guard let n = currentNotification else {
-            setMessage("no message selected", error: true)
+            setMessage(environment.labels("no message selected"), error: true)
             return []
         }
-        let id = n.id, store = self.store, actor = environment.analyst, now = self.now
+        let id = n.id, store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         switch action {
         case .preview:
             return pushPreview(id)
         case .sendNow, .retryMessage:
             if action == .retryMessage && n.state != .dead {
-                setMessage("#\(id) is \(n.state.rawValue); retry is for dead messages (S sends a waiting one now)", error: true)
+                setMessage(labels.fill("#{} is {}; retry is for dead messages (S sends a waiting one now)", "\(id)", labels.term("n", n.state.rawValue)), error: true)
                 return []
             }
-            return [outboxJob("#\(id) goes at the dispatcher's next pass", undoable: true) {
+            return [outboxJob(labels.fill("#{} goes at the dispatcher's next pass", "\(id)"), undoable: true) {
                 try store.sendNotificationNow(id, actor: actor, at: now)
             }]
         case .holdMessage:
             state.prompt = PromptState(kind: .holdReason(id), input: TextInput())
             return []
         case .releaseMessage:
-            return [outboxJob("#\(id) released", undoable: true) { try store.releaseNotification(id, actor: actor, at: now) }]
+            return [outboxJob(labels.fill("#{} released", "\(id)"), undoable: true) { try store.releaseNotification(id, actor: actor, at: now) }]
         case .cancelMessage:
             state.prompt = PromptState(kind: .cancelReason(id), input: TextInput())
             return []
@@ -70,7 +70,7 @@ extension ConsoleModel {
                         return Date(timeIntervalSince1970: t)
                     }()
                     let digest = try store.mergeIntoNextDigest(id, digestDue: slot, actor: actor, at: now)
-                    return .actionDone(ActionOutcome(summary: "#\(id) will go with digest #\(digest)", groupID: nil, detectionIDs: [],
+                    return .actionDone(ActionOutcome(summary: labels.fill("#{} will go with digest #{}", "\(id)", "\(digest)"), groupID: nil, detectionIDs: [],
                                                      removesRows: false, at: now, screenToken: -1, isUndo: false))
                 }
             }]
@@ -86,15 +86,15 @@ extension ConsoleModel {
     }
 
     mutating func submitOutboxPrompt(_ kind: PromptState.Kind, text: String) -> [Effect] {
-        let store = self.store, actor = environment.analyst, now = self.now
+        let store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         let reason = text.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { state.prompt?.error = "a reason is required (it is audited)"; return [] }
+        guard !reason.isEmpty else { state.prompt?.error = labels("a reason is required (it is audited)"); return [] }
         state.prompt = nil
         switch kind {
         case .holdReason(let id):
-            return [outboxJob("#\(id) held", undoable: true) { try store.holdNotification(id, reason: reason, actor: actor, at: now) }]
+            return [outboxJob(labels.fill("#{} held", "\(id)"), undoable: true) { try store.holdNotification(id, reason: reason, actor: actor, at: now) }]
         case .cancelReason(let id):
-            return [outboxJob("#\(id) cancelled", undoable: true) { try store.cancelNotification(id, reason: reason, actor: actor, at: now) }]
+            return [outboxJob(labels.fill("#{} cancelled", "\(id)"), undoable: true) { try store.cancelNotification(id, reason: reason, actor: actor, at: now) }]
         default:
             return []
         }
@@ -104,14 +104,14 @@ extension ConsoleModel {
     /// the first line is the subject, then a blank line, then the body.
     mutating func beginEdit(_ n: CustomerNotification) -> [Effect] {
         guard let editor = environment.editor else {
-            setMessage("editing needs $EDITOR (or VISUAL) set", error: true)
+            setMessage(environment.labels("editing needs $EDITOR (or VISUAL) set"), error: true)
             return []
         }
         guard !n.state.followsDeliveryAttempt || n.state == .dead else {
-            setMessage("#\(n.id) is \(n.state.rawValue): what went out cannot be edited", error: true)
+            setMessage(environment.labels.fill("#{} is {}: what went out cannot be edited", "\(n.id)", environment.labels.term("n", n.state.rawValue)), error: true)
             return []
         }
-        let store = self.store, driver = environment.outbox, now = self.now, id = n.id
+        let store = self.store, driver = environment.outbox, now = self.now, id = n.id, labels = environment.labels
         return [.outside {
             var subject = n.subject, body = n.body
             if let lines = try? driver?.preview(id, at: now), let blank = lines.firstIndex(of: "") {
@@ -121,16 +121,16 @@ extension ConsoleModel {
                 subject = current.subject
                 body = current.body
             }
-            guard let edited = PrivateEdit.run(editor: editor, text: "Subject: \(subject)\n\n\(body)") else { return .failed("edit: the editor failed; nothing was changed") }
+            guard let edited = PrivateEdit.run(editor: editor, text: "Subject: \(subject)\n\n\(body)") else { return .failed(labels("edit: the editor failed; nothing was changed")) }
             let parsed = PrivateEdit.parse(edited)
-            guard parsed.subject != subject || parsed.body != body else { return .failed("edit: no change") }
+            guard parsed.subject != subject || parsed.body != body else { return .failed(labels("edit: no change")) }
             return .edited(notificationID: id, subject: parsed.subject, body: parsed.body)
         }]
     }
 
     mutating func saveEdit(id: Int64, subject: String, body: String) -> [Effect] {
         let store = self.store, actor = environment.analyst, now = self.now
-        return [outboxJob("#\(id) edited: saved as a new revision, sent as edited", undoable: false) {
+        return [outboxJob(environment.labels.fill("#{} edited: saved as a new revision, sent as edited", "\(id)"), undoable: false) {
             try store.editNotification(id, subject: subject, body: body, actor: actor, at: now)
         }]
     }

@@ -14,7 +14,7 @@ extension ConsoleModel {
             picker.selected = max(picker.selected - 1, 0)
         case .escape, .character("q"):
             state.picker = nil
-            setMessage("cancelled")
+            setMessage(environment.labels("cancelled"))
             return []
         case .enter:
             state.picker = nil
@@ -31,7 +31,7 @@ extension ConsoleModel {
     }
 
     mutating func choose(_ picker: PickerState, _ option: PickerState.Option) -> [Effect] {
-        let store = self.store, actor = environment.analyst, now = self.now
+        let store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         switch picker.purpose {
         case .escalate(let target):
             state.pendingTarget = target
@@ -47,22 +47,22 @@ extension ConsoleModel {
             return []
         case .mergeIncident(let id):
             guard let value = option.value, let survivor = Int64(value) else { return [] }
-            return [incidentJob("merged into \(option.label.split(separator: " ").first.map(String.init) ?? value); this one closed as duplicate",
+            return [incidentJob(labels.fill("merged into {}; this one closed as duplicate", option.label.split(separator: " ").first.map(String.init) ?? value),
                                 undoable: false) {
                 try store.mergeIncident(id, into: survivor, actor: actor, at: now)
             }]
         case .assignIncident(let id):
             guard let login = option.value else { return [] }
-            return [incidentJob("assigned to \(login)", undoable: true) { try store.assignIncident(id, to: login, actor: actor, at: now) }]
+            return [incidentJob(labels.fill("assigned to {}", login), undoable: true) { try store.assignIncident(id, to: login, actor: actor, at: now) }]
         }
     }
 
     mutating func offerMerge(incidentID: Int64, open: [Incident]) {
         guard !open.isEmpty else {
-            setMessage("no other open incident of this customer to merge into", error: true)
+            setMessage(environment.labels("no other open incident of this customer to merge into"), error: true)
             return
         }
-        state.picker = PickerState(title: "Merge into (this incident closes as duplicate)",
+        state.picker = PickerState(title: environment.labels("Merge into (this incident closes as duplicate)"),
                                    options: open.map { i in
                                        .init("\(Incident.displayID(id: i.id, createdAt: i.createdAt))  \(i.urgency.label)  \(i.title)", value: "\(i.id)")
                                    }, purpose: .mergeIncident(incidentID))

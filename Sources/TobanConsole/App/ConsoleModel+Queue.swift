@@ -98,7 +98,7 @@ extension ConsoleModel {
         state.withQueue(token) { $0.pendingDrill = false }
         setMessage(nil)
         if q.selectedDetection == nil && q.selectedGroup == nil {
-            setMessage("nothing to open: the list is empty")
+            setMessage(environment.labels("nothing to open: the list is empty"))
             return []
         }
         return drillIn()
@@ -151,7 +151,7 @@ extension ConsoleModel {
         guard case .queue(let q) = state.top, !q.isGrouped else { return [] }
         let visible = q.rows.dropFirst(q.scroll).prefix(state.listRows).map(\.id)
         state.withQueue(q.token) { $0.marks.formUnion(visible) }
-        setMessage("\(visible.count) rows marked (\(q.marks.union(visible).count) in all)")
+        setMessage(environment.labels.fill("{} rows marked ({} in all)", "\(visible.count)", "\(q.marks.union(visible).count)"))
         return []
     }
 
@@ -160,12 +160,12 @@ extension ConsoleModel {
         guard case .queue(let q) = state.top, !q.isGrouped, q.rows.indices.contains(q.selected) else { return [] }
         let markedIndices = q.rows.indices.filter { q.marks.contains(q.rows[$0].id) }
         guard let anchor = markedIndices.min(by: { abs($0 - q.selected) < abs($1 - q.selected) }) else {
-            setMessage("mark a first row (v), then m marks everything from it to the cursor", error: true)
+            setMessage(environment.labels("mark a first row (v), then m marks everything from it to the cursor"), error: true)
             return []
         }
         let range = min(anchor, q.selected)...max(anchor, q.selected)
         state.withQueue(q.token) { s in s.marks.formUnion(range.map { s.rows[$0].id }) }
-        setMessage("\(range.count) rows marked")
+        setMessage(environment.labels.fill("{} rows marked", "\(range.count)"))
         return []
     }
 }

@@ -78,7 +78,7 @@ public struct ConsoleModel: ConsoleApp {
                 // Nothing acts on what the analyst cannot see: below the minimum size the
                 // screen shows only "Terminal too small", so only leaving and help work.
                 if TooSmallMessage.isTooSmall(state.size), !Self.worksWhileHidden(action) {
-                    setMessage("the terminal is too small to act (needs \(TooSmallMessage.minimum))", error: true)
+                    setMessage(environment.labels.fill("the terminal is too small to act (needs {})", "\(TooSmallMessage.minimum)"), error: true)
                     continue
                 }
                 if state.message != nil && action != .undo { setMessage(nil) }
@@ -185,16 +185,16 @@ public struct ConsoleModel: ConsoleApp {
     /// `!`: "I have it" for the page in the banner (the oldest most urgent one).
     mutating func acknowledgePage() -> [Effect] {
         guard let page = state.overview.pages.first else {
-            setMessage("no open page to acknowledge")
+            setMessage(environment.labels("no open page to acknowledge"))
             return []
         }
-        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token
+        let store = self.store, actor = environment.analyst, now = self.now, token = state.top.token, labels = environment.labels
         state.overview.pages.removeFirst()
         return [.background { inbox in
             Loaders.guarded(inbox, "acknowledge page") {
                 let chain = try store.acknowledgePage(page.id, actor: actor, at: now)
-                return .actionDone(ActionOutcome(summary: chain == nil ? "that page was already acknowledged"
-                                                     : "page acknowledged: \(page.summary)",
+                return .actionDone(ActionOutcome(summary: chain == nil ? labels("that page was already acknowledged")
+                                                     : labels.fill("page acknowledged: {}", page.summary),
                                                  groupID: nil, detectionIDs: [], removesRows: false, at: now, screenToken: token, isUndo: false))
             }
         }]
@@ -285,7 +285,7 @@ public struct ConsoleModel: ConsoleApp {
             guard let d = q.selectedDetection else {
                 if q.loading {
                     state.withQueue(q.token) { $0.pendingDrill = true }
-                    setMessage("loading… (Enter opens the selected row when it arrives)")
+                    setMessage(environment.labels("loading… (Enter opens the selected row when it arrives)"))
                 }
                 return []
             }

@@ -77,7 +77,7 @@ extension ConsoleModel {
         case "incident":
             // `:incident 42` or `:incident INC-2026-0042`.
             guard let id = Int64(arg.split(separator: "-").last.map(String.init) ?? arg) else {
-                setMessage("usage: :incident NUMBER (42 or INC-2026-0042)", error: true)
+                setMessage(environment.labels("usage: :incident NUMBER (42 or INC-2026-0042)"), error: true)
                 return []
             }
             return pushIncidentPage(id)
@@ -88,23 +88,23 @@ extension ConsoleModel {
         case "health":
             return perform(.viewHealth)
         case "oncall":
-            guard let onCall = environment.onCall else { setMessage("no on-call roster is configured ([oncall] layers)", error: true); return [] }
+            guard let onCall = environment.onCall else { setMessage(environment.labels("no on-call roster is configured ([oncall] layers)"), error: true); return [] }
             let who = onCall(now)
-            setMessage(who.isEmpty ? "nobody is on call now" : "on call: " + who.joined(separator: " · "))
+            setMessage(who.isEmpty ? environment.labels("nobody is on call now") : environment.labels.fill("on call: {}", who.joined(separator: " · ")))
             return []
         case "group":
-            guard case .queue = state.top else { setMessage(":group works on the queue", error: true); return [] }
+            guard case .queue = state.top else { setMessage(environment.labels(":group works on the queue"), error: true); return [] }
             switch arg {
             case "none", "": return setGrouping(nil)
             default:
                 guard let g = DetectionGrouping(rawValue: arg) else {
-                    setMessage("unknown grouping \(arg) (endpoint, signature, customer, source, none)", error: true)
+                    setMessage(environment.labels.fill("unknown grouping {} (endpoint, signature, customer, source, none)", arg), error: true)
                     return []
                 }
                 return setGrouping(g)
             }
         case "customer":
-            guard case .queue(let q) = state.top else { setMessage(":customer works on the queue", error: true); return [] }
+            guard case .queue(let q) = state.top else { setMessage(environment.labels(":customer works on the queue"), error: true); return [] }
             var text = q.queryText.split(separator: " ").filter { !$0.hasPrefix("cust:") }.joined(separator: " ")
             if !arg.isEmpty { text = (text.isEmpty ? "" : text + " ") + "cust:\(arg)" }
             let (query, error) = FilterQuery.parse(text, customers: customerLookup, me: environment.analyst)
@@ -112,11 +112,11 @@ extension ConsoleModel {
             return applyFilter(text, query: query)
         case "theme":
             guard !arg.isEmpty else { setMessage("usage: :theme NAME (\(environment.themeNames.joined(separator: ", ")))", error: true); return [] }
-            guard let switchTheme = environment.switchTheme else { setMessage("themes cannot be changed here", error: true); return [] }
+            guard let switchTheme = environment.switchTheme else { setMessage(environment.labels("themes cannot be changed here"), error: true); return [] }
             if let problem = switchTheme(arg) { setMessage(problem, error: true) } else { setMessage("theme \(arg)") }
             return [.repaint]
         default:
-            setMessage("unknown command :\(name) (\(ConsoleCommandLine.commands.joined(separator: ", ")))", error: true)
+            setMessage(environment.labels.fill("unknown command :{} ({})", name, ConsoleCommandLine.commands.joined(separator: ", ")), error: true)
             return []
         }
     }
@@ -223,7 +223,8 @@ extension ConsoleModel {
             return runCommand(text.trimmingCharacters(in: .whitespaces))
         case .escalateComment:
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-                state.prompt?.error = "an escalation needs a comment"
+                let refusal = environment.labels("an escalation needs a comment")
+                state.prompt?.error = refusal
                 return []
             }
             state.prompt = nil
