@@ -4,18 +4,7 @@ import TobanCore
 @testable import TobanIngest
 import TobanTestSupport
 
-/// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
-}
+// Deterministic pseudo-random bytes come from the fuzzer's SplitMix64, so failures reproduce.
 
 let allFormats = SourceFormat.allCases
 
