@@ -31,10 +31,13 @@ public struct OnCallPager: Sendable {
     public let reach: @Sendable (_ layer: String, _ at: Date) -> Reach?
     /// Customer display names, for the page's text.
     public let customerNames: [String: String]
+    /// The domain of the pages' Message-IDs (the SOC's sending domain).
+    public let messageIDDomain: String
 
     public init(store: TobanStore, ladder: PagingLadder, deadlineLead: TimeInterval, deadlines: ConfirmationDeadlines,
-                channelTarget: String = "mail", customerNames: [String: String] = [:],
+                channelTarget: String = "mail", customerNames: [String: String] = [:], messageIDDomain: String = "toban.invalid",
                 reach: @escaping @Sendable (_ layer: String, _ at: Date) -> Reach?) {
+        self.messageIDDomain = messageIDDomain
         self.store = store
         self.ladder = ladder
         self.deadlineLead = deadlineLead
@@ -104,6 +107,6 @@ public struct OnCallPager: Sendable {
             customerID: page.customerID ?? "soc", detectionIDs: [], urgency: page.urgency,
             channel: isWebhook ? .webhook : .mail, recipients: who?.address.map { [$0] } ?? [], language: .en,
             subject: subject, body: body, state: .approved, dueAt: now, createdAt: now, kind: .page,
-            target: isWebhook ? channelTarget : "page", messageID: "<toban.page.\(page.id)@toban.invalid>")
+            target: isWebhook ? channelTarget : "page", messageID: "<toban.page.\(page.id)@\(messageIDDomain)>")
     }
 }

@@ -60,7 +60,8 @@ enum NotifyWiring {
                            ladder: PagingLadder(levels: levels, acknowledgeMinutes: escalation.acknowledgeMinutes, repeats: escalation.repeats),
                            deadlineLead: Double(escalation.deadlineLeadMinutes * 60), deadlines: deadlines(configuration),
                            channelTarget: target,
-                           customerNames: Dictionary(configuration.customers.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })) { layer, at in
+                           customerNames: Dictionary(configuration.customers.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a }),
+                           messageIDDomain: configuration.notify.fromAddress.split(separator: "@").last.map(String.init) ?? "toban.invalid") { layer, at in
             guard let shift = roster.onCall(layer: layer, at: at) else { return nil }
             return OnCallPager.Reach(login: shift.login, address: emails[shift.login])
         }
