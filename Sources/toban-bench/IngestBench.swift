@@ -1,10 +1,15 @@
-// toban-bench ingest: the end-to-end figures of `toban ingest --once`, as medians.
+// toban-bench ingest: the end-to-end figures of `toban ingest --once`, as medians, side by
+// side with lnav indexing the same file.
 //
-//   toban-bench ingest [--runs 3] FILE [FILE…]
+//   toban-bench ingest [--runs 3] [--lnav-format PATH] FILE [FILE…]
 //
 // Runs the real binary (the `toban` beside this one) on each file `--runs` times, each
 // into a fresh scratch store, and prints per file the median of: wall seconds, lines/s,
 // CPU seconds (user + system, the child's own), and the peak RSS of the largest run.
+// When lnav is installed, each Toban run alternates with one of lnav (`lnav -n`, headless,
+// counting the file's rows), with the EVE format (default ../shared/tools/lnav/
+// suricata_eve.json) installed where lnav looks, in a scratch $XDG_CONFIG_HOME, and the
+// file linked under a name its file-pattern matches; then Toban's time over lnav's.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,10 +26,14 @@ enum IngestBench {
     static func main(_ arguments: [String]) -> Int32 {
         var runs = 3
         var files: [String] = []
+        var lnavFormat = "../shared/tools/lnav/suricata_eve.json"
         var i = 0
         while i < arguments.count {
             if arguments[i] == "--runs", i + 1 < arguments.count {
                 runs = max(1, Int(arguments[i + 1]) ?? runs)
+                i += 2
+            } else if arguments[i] == "--lnav-format", i + 1 < arguments.count {
+                lnavFormat = arguments[i + 1]
                 i += 2
             } else {
                 files.append(arguments[i])
@@ -32,17 +41,21 @@ enum IngestBench {
             }
         }
         guard !files.isEmpty else {
-            FileHandle.standardError.write(Data("usage: toban-bench ingest [--runs N] FILE [FILE…]\n".utf8))
+            FileHandle.standardError.write(Data("usage: toban-bench ingest [--runs N] [--lnav-format PATH] FILE [FILE…]\n".utf8))
             return 2
         }
         let toban = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("toban").path
+        let lnav = LnavPeer(formatPath: lnavFormat)
+        if let problem = lnav.problem { print("lnav: \(problem) — Toban's figures only") }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         for file in files {
             var results: [Run] = []
+            var peer: [Run] = []
             for _ in 0..<runs {
                 guard let run = once(toban: toban, file: file) else { return 1 }
                 results.append(run)
+                if lnav.problem == nil, let other = lnav.index(file) { peer.append(other) }
             }
-            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             let lines = results[0].lines
             print("""
             \(file): \(lines) lines, \(runs) runs (medians)
@@ -51,6 +64,17 @@ enum IngestBench {
               cpu         \(String(format: "%.2f", median(results.map(\.cpu)))) s (\(String(format: "%.0f", median(results.map { Double($0.lines) / $0.cpu }))) lines per CPU-second)
               peak RSS    \(String(format: "%.1f", Double(results.map(\.peakKiB).max()!) / 1024)) MB (the largest run's)
             """)
+            if !peer.isEmpty {
+                let tobanWall = median(results.map(\.seconds)), lnavWall = median(peer.map(\.seconds))
+                print("""
+                  \(lnav.version): \(peer[0].lines) rows indexed, runs alternated with Toban's (medians)
+                  wall        \(String(format: "%.2f", lnavWall)) s
+                  lines/s     \(String(format: "%.0f", median(peer.map { Double($0.lines) / $0.seconds })))
+                  cpu         \(String(format: "%.2f", median(peer.map(\.cpu)))) s
+                  peak RSS    \(String(format: "%.1f", Double(peer.map(\.peakKiB).max()!) / 1024)) MB
+                  Toban / lnav wall: \(String(format: "%.2f", tobanWall / lnavWall))× (below 1: Toban is faster)
+                """)
+            }
         }
         return 0
     }
@@ -79,7 +103,8 @@ enum IngestBench {
     /// `wait4`, so CPU time and peak RSS are that child's own. `RUSAGE_CHILDREN` reports
     /// the largest of all children ever waited for, and survives `exec`: run after
     /// another command in the same shell, this benchmark printed that command's peak.
-    static func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, output: String, cpuSeconds: Double, peakKiB: Int)? {
+    static func spawnAndWait(_ path: String, _ arguments: [String], environment: [String: String]? = nil)
+        -> (status: Int32, output: String, cpuSeconds: Double, peakKiB: Int)? {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return nil }
         var actions = posix_spawn_file_actions_t()
@@ -92,7 +117,10 @@ enum IngestBench {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let env: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { env?.forEach { free($0) } }
+        let spawned = env.map { e in e.withUnsafeBufferPointer { posix_spawn(&pid, path, &actions, nil, argv, UnsafeMutablePointer(mutating: $0.baseAddress)) } }
+            ?? posix_spawn(&pid, path, &actions, nil, argv, environ)
         close(fds[1])
         defer { close(fds[0]) }
         guard spawned == 0 else { return nil }
@@ -107,5 +135,52 @@ enum IngestBench {
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return (exit, String(decoding: output, as: UTF8.self), cpuSeconds(usage), Int(usage.ru_maxrss))
+    }
+}
+
+/// lnav indexing a file headless: the peer the ingest figures are compared with.
+struct LnavPeer {
+    let path = "/usr/bin/lnav"
+    let formatPath: String
+    /// Why there are no lnav figures (not installed, no format), or nil.
+    let problem: String?
+    let version: String
+
+    init(formatPath: String) {
+        self.formatPath = formatPath
+        if !FileManager.default.isExecutableFile(atPath: path) {
+            problem = "not installed (apt-get install lnav)"
+        } else if !FileManager.default.fileExists(atPath: formatPath) {
+            problem = "no EVE format at \(formatPath) (--lnav-format PATH)"
+        } else {
+            problem = nil
+        }
+        version = problem == nil ? (IngestBench.spawnAndWait(path, ["-V"])?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?") : "-"
+    }
+
+    /// One headless run over `file`: the format installed in a scratch config directory,
+    /// the file linked as `eve-bench.json` (the format's file-pattern is `eve.*\\.json`).
+    func index(_ file: String) -> IngestBench.Run? {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("toban-lnav-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let formats = scratch.appendingPathComponent("lnav/formats/installed")
+        let linked = scratch.appendingPathComponent("eve-bench.json").path
+        do {
+            try FileManager.default.createDirectory(at: formats, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: formatPath, toPath: formats.appendingPathComponent("suricata_eve.json").path)
+            if link(file, linked) != 0 { try FileManager.default.copyItem(atPath: file, toPath: linked) }
+        } catch {
+            print("lnav: cannot prepare a run: \(error)")
+            return nil
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CONFIG_HOME"] = scratch.path
+        environment["HOME"] = scratch.path
+        let start = Date()
+        guard let child = IngestBench.spawnAndWait(path, ["-n", "-c", ";SELECT count(*) FROM all_logs", linked], environment: environment),
+              child.status == 0 else { return nil }
+        let seconds = Date().timeIntervalSince(start)
+        let rows = child.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }.last ?? 0
+        return IngestBench.Run(seconds: seconds, cpu: child.cpuSeconds, peakKiB: child.peakKiB, lines: rows)
     }
 }
