@@ -31,3 +31,16 @@ public func makeDetection(customer: String = "acme", sensor: String = "s1", sign
 public func severity(for urgency: Urgency) -> Severity {
     UrgencyRules.default.base.first { $0.value == urgency }!.key
 }
+
+/// The header of a Zeek TSV notice.log, as Zeek writes it (the tests that resume a Zeek
+/// file after its header need it).
+public let zeekNoticeHeader = """
+    #separator \\x09
+    #set_separator\t,
+    #empty_field\t(empty)
+    #unset_field\t-
+    #path\tnotice
+    #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tnote\tmsg
+    #types\ttime\tstring\taddr\tport\taddr\tport\tenum\tenum\tstring
+
+    """

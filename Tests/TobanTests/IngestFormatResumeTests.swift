@@ -5,16 +5,7 @@ import TobanTestSupport
 /// The real binary and store: a Zeek TSV log resumed after a clean restart stays Zeek TSV
 /// (its format is kept with its checkpoint in the store, its headers read again).
 @Suite struct IngestFormatResumeTests {
-    static let header = """
-        #separator \\x09
-        #set_separator\t,
-        #empty_field\t(empty)
-        #unset_field\t-
-        #path\tnotice
-        #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tnote\tmsg
-        #types\ttime\tstring\taddr\tport\taddr\tport\tenum\tenum\tstring
-
-        """
+    static let header = zeekNoticeHeader
 
     static func notices(_ range: Range<Int>) -> String {
         range.map { "\(1_795_176_700 + $0).000000\tC\($0)\t192.0.2.\($0 + 1)\t\(40000 + $0)\t10.1.0.20\t22\ttcp\tSSH::Password_Guessing\tguess \($0)\n" }

@@ -53,6 +53,8 @@ public struct ActionOutcome: Sendable, Equatable {
     public var isUndo: Bool
     /// The cursor moves on past the acted-on row (dispositions, escalation).
     public var advances: Bool = false
+    /// The queue's marks were used up by the action (linked to an incident).
+    public var clearsMarks: Bool = false
 }
 
 /// Messages posted by background work and effects.

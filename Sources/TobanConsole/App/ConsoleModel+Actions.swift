@@ -273,7 +273,7 @@ extension ConsoleModel {
             break
         }
         // Marks linked to an incident are spent.
-        if o.removesRows && o.detectionIDs.isEmpty {
+        if o.clearsMarks {
             for screen in state.stack { if case .queue(let q) = screen { state.withQueue(q.token) { $0.marks = [] } } }
         }
         // Incident and outbox screens anywhere in the stack show the action's effect.

@@ -115,7 +115,7 @@ extension ConsoleModel {
                 setMessage(labels.fill("{} is {}: only closing remains (x)", name, labels.term("state", incident.state.label)), error: true)
                 return []
             }
-            return [incidentJob("\(name) → \(labels.term("state", next.label))", undoable: true) {
+            return [storeJob("\(name) → \(labels.term("state", next.label))", undoable: true) {
                 try store.transitionIncident(id: id, to: next, actor: actor, at: now)
             }]
         case .closeIncident:
@@ -125,7 +125,7 @@ extension ConsoleModel {
                                        purpose: .closeIncident(id))
             return []
         case .claim:
-            return [incidentJob(labels.fill("{} claimed", name), undoable: true) { try store.assignIncident(id, to: actor, actor: actor, at: now) }]
+            return [storeJob(labels.fill("{} claimed", name), undoable: true) { try store.assignIncident(id, to: actor, actor: actor, at: now) }]
         case .assignIncident:
             let logins = environment.analysts.isEmpty ? [actor] : environment.analysts
             state.picker = PickerState(title: labels.fill("Assign {} to", name), options: logins.map { .init($0, value: $0) }, purpose: .assignIncident(id))
@@ -139,7 +139,7 @@ extension ConsoleModel {
                 setMessage(labels("mark detections in the queue first (v), then L here links them"), error: true)
                 return []
             }
-            return [incidentJob(labels.fill("{} detection(s) linked to {}; the customer hears of them as part of it", "\(marks.count)", name), undoable: false,
+            return [storeJob(labels.fill("{} detection(s) linked to {}; the customer hears of them as part of it", "\(marks.count)", name), undoable: false,
                                 clearsMarks: true) {
                 try store.linkDetections(marks, toIncident: id, comment: nil, actor: actor, at: now).groupID
             }]
@@ -171,16 +171,18 @@ extension ConsoleModel {
         return []
     }
 
-    /// A store write about the current incident, reported on the message line; the screens
-    /// showing incidents re-read afterwards.
-    func incidentJob(_ summary: String, undoable: Bool, clearsMarks: Bool = false,
+    /// A store write (an incident's or a message's), reported on the message line; the
+    /// incident and outbox screens re-read afterwards. `clearsMarks`: the queue's marks
+    /// were used up (linked to an incident).
+    func storeJob(_ summary: String, undoable: Bool, clearsMarks: Bool = false,
                      _ body: @escaping @Sendable () throws -> String) -> Effect {
         let token = state.top.token, now = self.now, labels = environment.labels
         return .background { inbox in
             Loaders.guarded(inbox, "incident") {
                 let group = try body()
                 return .actionDone(ActionOutcome(summary: summary + (undoable ? labels(" — u to undo") : ""), groupID: undoable ? group : nil,
-                                                 detectionIDs: [], removesRows: clearsMarks, at: now, screenToken: token, isUndo: false))
+                                                 detectionIDs: [], removesRows: false, at: now, screenToken: token, isUndo: false,
+                                                 clearsMarks: clearsMarks))
             }
         }
     }
@@ -192,10 +194,10 @@ extension ConsoleModel {
         case .incidentNote(let id):
             guard !trimmed.isEmpty else { state.prompt?.error = labels("a note needs some text"); return [] }
             state.prompt = nil
-            return [incidentJob(labels("note added"), undoable: false) { try store.addIncidentNote(id, note: trimmed, actor: actor, at: now) }]
+            return [storeJob(labels("note added"), undoable: false) { try store.addIncidentNote(id, note: trimmed, actor: actor, at: now) }]
         case let .closeComment(id, outcome):
             state.prompt = nil
-            return [incidentJob(labels.fill("incident closed as {}; its detections close with it", labels.term("outcome", outcome.label)), undoable: true) {
+            return [storeJob(labels.fill("incident closed as {}; its detections close with it", labels.term("outcome", outcome.label)), undoable: true) {
                 try store.transitionIncident(id: id, to: .closed, outcome: outcome, actor: actor, at: now,
                                              comment: trimmed.isEmpty ? nil : trimmed)
             }]
@@ -213,7 +215,7 @@ extension ConsoleModel {
             }]
         case .onSiteNote(let id):
             state.prompt = nil
-            return [incidentJob(labels("on-site request recorded"), undoable: false) {
+            return [storeJob(labels("on-site request recorded"), undoable: false) {
                 try store.recordOnSiteRequest(id, note: trimmed, actor: actor, at: now)
             }]
         case .joinComment(let incidentID):

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TobanCore
 import TobanStore
 
@@ -49,14 +46,14 @@ extension ConsoleModel {
                 setMessage(labels.fill("#{} is {}; retry is for dead messages (S sends a waiting one now)", "\(id)", labels.term("n", n.state.rawValue)), error: true)
                 return []
             }
-            return [outboxJob(labels.fill("#{} goes at the dispatcher's next pass", "\(id)"), undoable: true) {
+            return [storeJob(labels.fill("#{} goes at the dispatcher's next pass", "\(id)"), undoable: true) {
                 try store.sendNotificationNow(id, actor: actor, at: now)
             }]
         case .holdMessage:
             state.prompt = PromptState(kind: .holdReason(id), input: TextInput())
             return []
         case .releaseMessage:
-            return [outboxJob(labels.fill("#{} released", "\(id)"), undoable: true) { try store.releaseNotification(id, actor: actor, at: now) }]
+            return [storeJob(labels.fill("#{} released", "\(id)"), undoable: true) { try store.releaseNotification(id, actor: actor, at: now) }]
         case .cancelMessage:
             state.prompt = PromptState(kind: .cancelReason(id), input: TextInput())
             return []
@@ -81,10 +78,6 @@ extension ConsoleModel {
         }
     }
 
-    func outboxJob(_ summary: String, undoable: Bool, _ body: @escaping @Sendable () throws -> String) -> Effect {
-        incidentJob(summary, undoable: undoable, body)
-    }
-
     mutating func submitOutboxPrompt(_ kind: PromptState.Kind, text: String) -> [Effect] {
         let store = self.store, actor = environment.analyst, now = self.now, labels = environment.labels
         let reason = text.trimmingCharacters(in: .whitespaces)
@@ -92,9 +85,9 @@ extension ConsoleModel {
         state.prompt = nil
         switch kind {
         case .holdReason(let id):
-            return [outboxJob(labels.fill("#{} held", "\(id)"), undoable: true) { try store.holdNotification(id, reason: reason, actor: actor, at: now) }]
+            return [storeJob(labels.fill("#{} held", "\(id)"), undoable: true) { try store.holdNotification(id, reason: reason, actor: actor, at: now) }]
         case .cancelReason(let id):
-            return [outboxJob(labels.fill("#{} cancelled", "\(id)"), undoable: true) { try store.cancelNotification(id, reason: reason, actor: actor, at: now) }]
+            return [storeJob(labels.fill("#{} cancelled", "\(id)"), undoable: true) { try store.cancelNotification(id, reason: reason, actor: actor, at: now) }]
         default:
             return []
         }
@@ -130,41 +123,8 @@ extension ConsoleModel {
 
     mutating func saveEdit(id: Int64, subject: String, body: String) -> [Effect] {
         let store = self.store, actor = environment.analyst, now = self.now
-        return [outboxJob(environment.labels.fill("#{} edited: saved as a new revision, sent as edited", "\(id)"), undoable: false) {
+        return [storeJob(environment.labels.fill("#{} edited: saved as a new revision, sent as edited", "\(id)"), undoable: false) {
             try store.editNotification(id, subject: subject, body: body, actor: actor, at: now)
         }]
-    }
-}
-
-/// An edit in the analyst's editor, on a file only they can read, removed afterwards:
-/// message contents are seen only by those who need them.
-enum PrivateEdit {
-    static func run(editor: EditorLauncher, text: String) -> String? {
-        var template = Array((NSTemporaryDirectory() + "/toban-edit-XXXXXX").utf8CString)
-        guard let dir = mkdtemp(&template) else { return nil }
-        let directory = String(cString: dir)
-        defer { rmdir(directory) }
-        let path = directory + "/message.txt"
-        defer { unlink(path) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { return nil }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count, editor(path) == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    /// "Subject: …" on the first line (optional), a blank line, then the body.
-    static func parse(_ text: String) -> (subject: String, body: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var subject = ""
-        if let first = lines.first, first.hasPrefix("Subject:") {
-            subject = String(first.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces)
-            lines.removeFirst()
-            if lines.first == "" { lines.removeFirst() }
-        }
-        while lines.last == "" { lines.removeLast() }
-        return (subject, lines.joined(separator: "\n"))
     }
 }

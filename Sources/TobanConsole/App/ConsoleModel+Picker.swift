@@ -47,13 +47,13 @@ extension ConsoleModel {
             return []
         case .mergeIncident(let id):
             guard let value = option.value, let survivor = Int64(value) else { return [] }
-            return [incidentJob(labels.fill("merged into {}; this one closed as duplicate", option.label.split(separator: " ").first.map(String.init) ?? value),
+            return [storeJob(labels.fill("merged into {}; this one closed as duplicate", option.label.split(separator: " ").first.map(String.init) ?? value),
                                 undoable: false) {
                 try store.mergeIncident(id, into: survivor, actor: actor, at: now)
             }]
         case .assignIncident(let id):
             guard let login = option.value else { return [] }
-            return [incidentJob(labels.fill("assigned to {}", login), undoable: true) { try store.assignIncident(id, to: login, actor: actor, at: now) }]
+            return [storeJob(labels.fill("assigned to {}", login), undoable: true) { try store.assignIncident(id, to: login, actor: actor, at: now) }]
         }
     }
 

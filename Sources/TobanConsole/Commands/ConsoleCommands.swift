@@ -205,7 +205,7 @@ extension ConsoleModel {
                 if let error { state.prompt?.error = error; return [] }
                 state.prompt = nil
                 state.withIncidents(screen.token) { s in
-                    s.queryText = text.trimmingCharacters(in: .whitespaces)
+                    s.queryText = trimmed
                     s.filter = filter
                     s.selected = 0
                 }

@@ -64,7 +64,7 @@ public enum DetailView {
 
         section(env.labels("History"))
         if data.audit.isEmpty { out.append((SafeText("  " + env.labels("(no changes yet)")), .muted)) }
-        for sentence in IncidentPageView.sentences(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        for sentence in HistorySentence.lines(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return out
     }
 

@@ -87,7 +87,7 @@ public enum EndpointPageView {
         }
         section(env.labels("History"))
         if data.audit.isEmpty { out.append(("  (no verdicts yet)", .muted)) }
-        for sentence in IncidentPageView.sentences(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        for sentence in HistorySentence.lines(data.audit, labels: env.labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return (out, cursorLine)
     }
 }

@@ -18,6 +18,30 @@ public enum HistorySentence {
         return "\(Formatting.clock(e.at, zone: zone)) \(e.actor) \(what)\(comment)"
     }
 
+    /// One sentence per action: the per-detection rows of one action ("escalated #1",
+    /// "escalated #2") read as one ("escalated #1 #2").
+    static func lines(_ history: [AuditRecord], labels: Labels = Labels()) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < history.count {
+            let r = history[i]
+            var j = i + 1
+            var subjects = [r.entry.subjectID]
+            while j < history.count, let g = r.groupID, history[j].groupID == g, history[j].entry.action == r.entry.action,
+                  history[j].entry.subject == r.entry.subject, history[j].entry.subject == .detection {
+                subjects.append(history[j].entry.subjectID)
+                j += 1
+            }
+            var sentence = text(r, labels: labels)
+            if subjects.count > 1 {
+                sentence = sentence.replacingOccurrences(of: "#\(r.entry.subjectID)", with: subjects.map { "#\($0)" }.joined(separator: " "))
+            }
+            out.append(sentence)
+            i = j
+        }
+        return out
+    }
+
     static func fields(_ json: String?) -> [String: String] {
         guard let json, let data = json.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }

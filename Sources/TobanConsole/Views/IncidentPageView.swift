@@ -101,31 +101,7 @@ public enum IncidentPageView {
         }
 
         section(labels("History"))
-        for sentence in sentences(data.history, labels: labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
+        for sentence in HistorySentence.lines(data.history, labels: labels) { out.append((SafeText("  ") + SafeText(sentence), .text)) }
         return (out, cursorLine)
-    }
-
-    /// One sentence per action: the per-detection rows of one action ("escalated #1",
-    /// "escalated #2") read as one ("escalated #1 #2").
-    static func sentences(_ history: [AuditRecord], labels: Labels = Labels()) -> [String] {
-        var out: [String] = []
-        var i = 0
-        while i < history.count {
-            let r = history[i]
-            var j = i + 1
-            var subjects = [r.entry.subjectID]
-            while j < history.count, let g = r.groupID, history[j].groupID == g, history[j].entry.action == r.entry.action,
-                  history[j].entry.subject == r.entry.subject, history[j].entry.subject == .detection {
-                subjects.append(history[j].entry.subjectID)
-                j += 1
-            }
-            var text = HistorySentence.text(r, labels: labels)
-            if subjects.count > 1 {
-                text = text.replacingOccurrences(of: "#\(r.entry.subjectID)", with: subjects.map { "#\($0)" }.joined(separator: " "))
-            }
-            out.append(text)
-            i = j
-        }
-        return out
     }
 }

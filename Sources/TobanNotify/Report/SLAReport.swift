@@ -74,20 +74,14 @@ public struct SLAReport: Sendable, Equatable {
             }
             rows[k] = r
         }
-        // Detections whose rule sends them by a deadline, never confirmed by then.
-        for (id, c) in planner.customers where customer == nil || customer == id {
-            var urgencies: [Urgency: TimeInterval] = [:]
-            let tuning = planner.tuning(for: c)
-            for u in Urgency.allCases {
-                switch c.notificationPolicy.rule(for: u) {
-                case .immediate: urgencies[u] = Double(tuning.immediateDeadlineMinutes * 60)
-                case .within(let m): urgencies[u] = Double(m * 60)
-                default: break
-                }
-            }
-            for d in try store.unconfirmedDetections(from: from, to: to, urgencies: Set(urgencies.keys), customer: id) {
-                let deadline = d.arrivedAt.addingTimeInterval(urgencies[d.urgency] ?? 0)
-                guard deadline < horizon else { continue }
+        // Detections whose rule sends them by a deadline, never confirmed by then (the same
+        // deadlines the console counts down to and the on-call ladder pages on).
+        let deadlines = ConfirmationDeadlines(customers: Array(planner.customers.values)) { planner.tuning(for: $0) }
+        for id in planner.customers.keys where customer == nil || customer == id {
+            let urgencies = Set(deadlines.windows[id].map { Array($0.keys) } ?? [])
+            for d in try store.unconfirmedDetections(from: from, to: to, urgencies: urgencies, customer: id) {
+                guard let deadline = deadlines.deadline(customer: d.customerID, urgency: d.urgency, arrivedAt: d.arrivedAt),
+                      deadline < horizon else { continue }
                 var r = row(d.customerID, d.urgency)
                 r.missed.append(Miss(reason: .unconfirmed, id: d.id, deadline: deadline, deliveredAt: nil))
                 rows[key(d.customerID, d.urgency)] = r

@@ -41,7 +41,11 @@ enum NotifyWiring {
     /// Each customer's confirmation deadlines, by the policies and tuning in force.
     static func deadlines(_ configuration: TobanConfiguration) -> ConfirmationDeadlines {
         let planner = OutboxPlanner(customers: configuration.customers, settings: configuration.notify)
-        return ConfirmationDeadlines(customers: configuration.customers) { planner.tuning(for: $0) }
+        return deadlines(planner)
+    }
+
+    static func deadlines(_ planner: OutboxPlanner) -> ConfirmationDeadlines {
+        ConfirmationDeadlines(customers: Array(planner.customers.values)) { planner.tuning(for: $0) }
     }
 
     /// The on-call ladder, when the roster has layers to page.
@@ -58,7 +62,7 @@ enum NotifyWiring {
         }
         return OnCallPager(store: store,
                            ladder: PagingLadder(levels: levels, acknowledgeMinutes: escalation.acknowledgeMinutes, repeats: escalation.repeats),
-                           deadlineLead: Double(escalation.deadlineLeadMinutes * 60), deadlines: deadlines(configuration),
+                           deadlineLead: Double(escalation.deadlineLeadMinutes * 60), deadlines: deadlines(planner),
                            channelTarget: target,
                            customerNames: Dictionary(configuration.customers.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a }),
                            messageIDDomain: configuration.notify.fromAddress.split(separator: "@").last.map(String.init) ?? "toban.invalid") { layer, at in

@@ -7,16 +7,7 @@ import TobanTestSupport
 /// A file's format belongs to the file: found from its first lines, kept with its
 /// checkpoint, and not thrown off by a byte order mark, padding or a bad first line.
 @Suite struct FileFormatTests {
-    static let zeekHeader = """
-        #separator \\x09
-        #set_separator\t,
-        #empty_field\t(empty)
-        #unset_field\t-
-        #path\tnotice
-        #fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tnote\tmsg
-        #types\ttime\tstring\taddr\tport\taddr\tport\tenum\tenum\tstring
-
-        """
+    static let zeekHeader = zeekNoticeHeader
 
     static func zeekNotice(_ i: Int) -> String {
         "\(1_795_176_700 + i).000000\tC\(i)x\t192.0.2.\(i % 200 + 1)\t\(40000 + i)\t10.0.0.20\t22\ttcp\tSSH::Password_Guessing\tguess \(i)\n"
