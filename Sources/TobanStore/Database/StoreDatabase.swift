@@ -22,8 +22,8 @@ public final class TobanStore: Sendable {
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
-    /// When the schema is already current, opening takes no write lock at all, so
-    /// console processes can open the file while ingest is committing.
+    /// When the schema is already current, opening takes no write lock of SQLite's (only a
+    /// moment's lock on the directory), so consoles open the file while ingest commits.
     public init(path: String) throws {
         self.path = path
         var config = Configuration()
@@ -36,19 +36,19 @@ public final class TobanStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             SQLFunctions.install(in: db)
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
-            throw StoreError.damaged(store: path, findings: [error.message ?? "\(error)"])
-        }
-        let migrator = StoreMigrations.migrator
-        let current = try pool.read { db in try migrator.hasCompletedMigrations(db) }
-        if !current {
-            let pool = self.pool
-            try MigrationLock.holding(directoryOf: path) {
-                // Another process may have migrated while this one waited for the lock.
-                if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(pool) }
+        // Opening (which turns a new file to WAL, a change needing the file to itself) and
+        // migrating happen under one lock: a process opening the store while another
+        // creates or migrates it waits for it instead of finding the file busy.
+        pool = try MigrationLock.holding(directoryOf: path) {
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(path: path, configuration: config)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+                throw StoreError.damaged(store: path, findings: [error.message ?? "\(error)"])
             }
+            let migrator = StoreMigrations.migrator
+            if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) { try migrator.migrate(pool) }
+            return pool
         }
     }
 
