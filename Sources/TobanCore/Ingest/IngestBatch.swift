@@ -12,6 +12,10 @@ public struct IngestBatch: Sendable {
     /// Where each source stands after this batch.
     public var checkpoints: [SourceCheckpoint]
     public var counters: IngestCounters
+    /// The sink brings what it derives from many batches (endpoints' risk scores) up to
+    /// date with this one. False while a backlog is read, batch after batch: the sink may
+    /// then put that work off for a moment (at most a couple of seconds) and do it once.
+    public var settles = true
     /// What the sink made of the batch ahead of committing it (`IngestSink.prepare`, on the
     /// reading thread), opaque to ingest; nil until then.
     public var prepared: (any Sendable)?

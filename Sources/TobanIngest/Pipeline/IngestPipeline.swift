@@ -49,6 +49,9 @@ public final class IngestPipeline {
     /// The checkpoints last handed to the committer, per source: a batch that would only
     /// repeat them is not committed (see `submit`).
     private var submittedCheckpoints: [String: SourceCheckpoint] = [:]
+    /// The last batch handed to the committer settled (`IngestBatch.settles`): an empty
+    /// batch that would only settle again is not committed either.
+    private var settled = true
     /// Progress callback (lines so far, bytes so far), called after each batch.
     public var onBatch: ((IngestSummary) -> Void)?
 
@@ -419,14 +422,18 @@ public final class IngestPipeline {
            clock.uptime - batchStartedAt < options.maxBatchAge {
             return
         }
-        try commit(follower)
+        // A poll that stopped at its limit leaves a backlog behind it: the batch need not
+        // settle (`IngestBatch.settles`); one that caught up does.
+        try commit(follower, settles: !poll.limitReached)
     }
 
-    private func commit(_ follower: FileFollower) throws {
+    private func commit(_ follower: FileFollower, settles: Bool) throws {
         let checkpoints = follower.checkpoints
-        if contextIsDue(checkpoints) { return try commitTakingContext() }
+        if contextIsDue(checkpoints) { return try commitTakingContext(settles: settles) }
         // Each source's stored context still ends where the last batch that took it left it.
-        try submit(accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: contextFrom[$0.sourceID]) }, context: false))
+        var batch = accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: contextFrom[$0.sourceID]) }, context: false)
+        batch.settles = settles
+        try submit(batch)
     }
 
     /// What a batch says of a source now at `checkpoint`, with context stored up to
@@ -454,9 +461,10 @@ public final class IngestPipeline {
 
     /// A batch with the held context and every source's checkpoint (each source's lines
     /// so far are in this batch or committed before it, so context is stored up to there).
-    private func commitTakingContext() throws {
+    private func commitTakingContext(settles: Bool = true) throws {
         let checkpoints = loop.followers.flatMap(\.checkpoints)
-        let batch = accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: $0) }, context: true)
+        var batch = accumulator.take(checkpoints: checkpoints.map { position($0, contextAt: $0) }, context: true)
+        batch.settles = settles
         contextFlushWanted = false
         lastContextFlush = clock.uptime
         for c in checkpoints { contextFrom[c.sourceID] = c }
@@ -471,9 +479,10 @@ public final class IngestPipeline {
         // made ten write transactions a second on an idle file, and each one makes every
         // console watching the store reload what it shows.
         if batch.detections.isEmpty, batch.context.isEmpty, batch.sensorHealth.isEmpty, batch.counters == IngestCounters(),
-           batch.checkpoints.allSatisfy({ submittedCheckpoints[$0.sourceID] == $0 }) {
+           batch.checkpoints.allSatisfy({ submittedCheckpoints[$0.sourceID] == $0 }), !batch.settles || settled {
             return
         }
+        settled = batch.settles
         for c in batch.checkpoints { submittedCheckpoints[c.sourceID] = c }
         try quarantine.flush()
         try committer.submit(batch)
@@ -494,6 +503,7 @@ public final class IngestPipeline {
                 for gap in gaps { accumulator.add(detection: HealthDetections.monitoringGap(gap, now: now)) }
                 let batch = accumulator.take(checkpoints: [], context: false)
                 try committer.submit(batch)
+                settled = true
                 summary.add(batch.counters)
             }
         }

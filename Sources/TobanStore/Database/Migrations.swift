@@ -48,6 +48,17 @@ enum StoreMigrations {
         migrator.registerMigration("v8-checkpoint-format") { db in
             try db.execute(sql: "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
         }
+        // While ingest reads a backlog it re-scores an endpoint at most every couple of
+        // seconds rather than with every batch; an endpoint whose score waits says so, so a
+        // writer that starts after a crash finishes what the last one left.
+        migrator.registerMigration("v9-deferred-risk") { db in
+            try db.execute(sql: schemaV9DeferredRisk)
+        }
+        // The ingest writer keeps the open keys of the aggregation window in memory
+        // (`OpenAggregates`) and looks older ones up by endpoint: no index of random keys.
+        migrator.registerMigration("v10-fold-in-memory") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS detections_aggregation")
+        }
         return migrator
     }
 
@@ -56,7 +67,6 @@ enum StoreMigrations {
         static let queue = "detections_queue"
         static let queueAll = "detections_order"
         static let endpointTime = "detections_endpoint_time"
-        static let aggregation = "detections_aggregation"
         static let signature = "detections_signature"
         static let endpointRisk = "endpoints_risk"
         static let signatureQueue = "detections_signature_queue"
@@ -96,6 +106,11 @@ enum StoreMigrations {
     );
     CREATE INDEX pages_chain ON pages (chain, id);
     CREATE INDEX pages_open ON pages (acknowledged_at, resolved_at);
+    """
+
+    static let schemaV9DeferredRisk = """
+    ALTER TABLE endpoints ADD COLUMN risk_stale INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX endpoints_risk_stale ON endpoints (customer_id, ip) WHERE risk_stale = 1;
     """
 
     static let schemaV1 = """

@@ -30,7 +30,7 @@ enum DetectionRow {
         s.bind(text.sourceIP); s.bind(d.sourcePort); s.bind(text.destinationIP); s.bind(d.destinationPort)
         s.bind(d.transport); s.bind(text.endpoint?.endpoint); s.bind(text.evidence); s.bind(count)
         s.bind(first); s.bind(last)
-        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(text.key); s.bind(text.hash)
+        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(text.key); s.bind(text.aggregate.hash)
     }
 
     static func detection(_ row: Row) -> Detection {

@@ -140,8 +140,11 @@ struct BatchWriter {
         var slots = try fold(batch.detections, texts: prepared.detections, result: &result)
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
+        if let earliest = batch.detections.lazy.map({ $0.firstSeen.storeMilliseconds }).min() {
+            cache.open.forget(before: earliest - window)
+        }
         try notifyWithoutConfirmation(slots)
-        result.endpoints = try upsertEndpoints(slots, signals: signals)
+        result.endpoints = try upsertEndpoints(slots, signals: signals, settles: batch.settles)
         result.contextBuckets = try mergeContext(prepared.buckets)
         try updateSensors(batch)
         try addCounters(batch, latestContextTime: prepared.latestContextTime)
@@ -155,45 +158,40 @@ struct BatchWriter {
                       result: inout BatchCommitResult) throws -> [Slot] {
         guard !detections.isEmpty else { return [] }
         // Group by key, keeping the order keys first appear in (ids follow file order).
-        var order: [String] = []
-        var groups: [String: [Int]] = [:]
-        var byHash: [Int64: [String]] = [:]
+        var order: [OpenAggregates.Key] = []
+        var groups: [OpenAggregates.Key: [Int]] = [:]
         for (i, text) in texts.enumerated() {
-            if groups[text.key] == nil {
-                order.append(text.key)
-                byHash[text.hash, default: []].append(text.key)
-            }
-            groups[text.key, default: []].append(i)
+            if groups[text.aggregate] == nil { order.append(text.aggregate) }
+            groups[text.aggregate, default: []].append(i)
         }
         let earliest = detections.map { $0.firstSeen.storeMilliseconds }.min()!
-        var stored: [String: Slot] = [:]
-        for chunk in Array(byHash.keys).paddedChunks() {
-            var args = StatementArguments(chunk)
-            args += [earliest - window]
-            let statement = try db.cachedStatement(sql: """
-                SELECT id, aggregation_key, count, first_seen, last_seen, urgency
-                FROM detections INDEXED BY \(StoreMigrations.Index.aggregation)
-                WHERE aggregation_hash IN (\([Int64].marks(chunk.count))) AND last_seen >= ? AND status <> 'closed'
-                """)
-            let rows = try Row.fetchCursor(statement, arguments: args)
-            while let row = try rows.next() {
-                // The stored key text, not the hash, decides: a collision never folds.
-                let key: String = row[1]
-                guard let index = groups[key]?.first else { continue }
-                let last: Int64 = row[4]
-                if let current = stored[key], current.last >= last { continue }
-                var slot = Slot(key: key, template: detections[index], text: texts[index], endpointKey: texts[index].endpoint,
-                                count: row[2], first: row[3], last: last, existingID: row[0])
-                slot.storedCount = slot.count
-                slot.storedUrgency = Urgency(rawValue: row[5])
-                stored[key] = slot
+        let reach = earliest - window
+        // What each key may fold into: held (checked first when an outside change came
+        // since it was read), else, when the window reaches behind what is held, stored.
+        var unchecked: [OpenAggregates.Key] = []
+        var unknown: [OpenAggregates.Key] = []
+        for key in order {
+            if let entry = cache.open.entries[key] {
+                if entry.epoch < cache.open.epoch { unchecked.append(key) }
+            } else if reach < cache.open.horizon {
+                unknown.append(key)
             }
         }
+        if !unchecked.isEmpty { try cache.open.verify(unchecked, db) }
+        if !unknown.isEmpty { try lookUpStored(unknown, groups: groups, detections: detections, texts: texts, reach: reach) }
         var slots: [Slot] = []
         for key in order {
-            var current = stored[key]
+            let members = groups[key]!
+            var current: Slot?
+            if let entry = cache.open.entries[key], entry.last >= reach {
+                let index = members[0]
+                current = Slot(key: texts[index].key, template: detections[index], text: texts[index], endpointKey: texts[index].endpoint,
+                               count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
+                current!.storedCount = entry.count
+                current!.storedUrgency = entry.urgency
+            }
             var touched = false
-            for index in groups[key]!.sorted(by: { detections[$0].firstSeen < detections[$1].firstSeen }) {
+            for index in members.sorted(by: { detections[$0].firstSeen < detections[$1].firstSeen }) {
                 let d = detections[index]
                 let first = d.firstSeen.storeMilliseconds, last = d.lastSeen.storeMilliseconds
                 if var slot = current, first - slot.last <= window, slot.first - last <= window {
@@ -205,7 +203,7 @@ struct BatchWriter {
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(key: key, template: d, text: texts[index], endpointKey: texts[index].endpoint,
+                    current = Slot(key: texts[index].key, template: d, text: texts[index], endpointKey: texts[index].endpoint,
                                    count: max(1, d.count), first: first, last: last)
                     touched = true
                 }
@@ -213,6 +211,48 @@ struct BatchWriter {
             if let slot = current, touched { slots.append(slot) }
         }
         return slots
+    }
+
+    /// The newest open stored row of each key in `keys` active since `reach`, read by
+    /// endpoint (every key names its customer and endpoint) and held from then on.
+    private func lookUpStored(_ keys: [OpenAggregates.Key], groups: [OpenAggregates.Key: [Int]], detections: [Detection],
+                              texts: [PreparedIngestBatch.DetectionText], reach: Int64) throws {
+        let wanted = Set(keys)
+        var byCustomer: [String: Set<String>] = [:]
+        var withoutEndpoint: Set<String> = []
+        for key in keys {
+            let text = texts[groups[key]![0]]
+            if let endpoint = text.endpoint {
+                byCustomer[endpoint.customerID, default: []].insert(endpoint.endpoint)
+            } else {
+                withoutEndpoint.insert(detections[groups[key]![0]].customerID)
+            }
+        }
+        func read(_ rows: RowCursor) throws {
+            while let row = try rows.next() {
+                let key = OpenAggregates.Key(text: row[1])
+                guard wanted.contains(key) else { continue }
+                cache.open.note(row)
+            }
+        }
+        let columns = "id, aggregation_key, count, first_seen, last_seen, urgency"
+        for (customer, endpoints) in byCustomer {
+            for chunk in Array(endpoints).paddedChunks() {
+                var args: StatementArguments = [customer]
+                args += StatementArguments(chunk)
+                args += [reach]
+                try read(try Row.fetchCursor(db.cachedStatement(sql: """
+                    SELECT \(columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
+                    WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count))) AND last_seen >= ? AND status <> 'closed'
+                    """), arguments: args))
+            }
+        }
+        for customer in withoutEndpoint {
+            try read(try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT \(columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
+                WHERE customer_id = ? AND endpoint IS NULL AND last_seen >= ? AND status <> 'closed'
+                """), arguments: [customer, reach]))
+        }
     }
 
     // MARK: detections
@@ -288,6 +328,10 @@ struct BatchWriter {
             }
         }
         for (key, value) in signals { cache.endpoints[key] = value }
+        for slot in slots {
+            cache.open.remember(slot.text.aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,
+                                urgency: slot.urgency)
+        }
         try aggregates.write(db)
     }
 

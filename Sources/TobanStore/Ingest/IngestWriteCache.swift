@@ -42,6 +42,15 @@ public final class IngestWriteCache: @unchecked Sendable {
     private var token: (dataVersion: Int64, changes: Int64)?
     var buckets: [BucketKey: BucketState] = [:]
     var endpoints: [EndpointSignals.Key: EndpointSignals] = [:]
+    /// The open rows of the aggregation window, kept across outside changes (caught up
+    /// with rather than emptied, see `OpenAggregates`).
+    var open = OpenAggregates()
+    /// Endpoints whose risk score waits for a batch that settles (`IngestBatch.settles`);
+    /// the store marks them too (`risk_stale`), and `staleRiskLoaded` says whether the
+    /// store's marks were read into this set since the cache was last emptied.
+    var staleRisk: Set<EndpointSignals.Key> = []
+    var staleRiskLoaded = false
+    private var lastRiskScoring: Date?
     /// Bucket starts (hours) whose every stored bucket is in `buckets`: the store had none
     /// of that hour when this writer first met it. A bucket of such an hour that the cache
     /// lacks is new, so it is not looked up; at the turn of each hour every endpoint's
@@ -49,6 +58,10 @@ public final class IngestWriteCache: @unchecked Sendable {
     private var completeStarts: Set<Int64> = []
     /// Hours the store already held buckets of when first met: looked up bucket by bucket.
     private var partialStarts: Set<Int64> = []
+
+    /// How long risk scores may wait while a backlog is read: a few batches' worth, short
+    /// enough that the endpoint list an analyst watches lags by no more than this.
+    static let maxRiskDeferral: TimeInterval = 2
 
     /// Entries kept at most; beyond it, the oldest hours are forgotten (a forgotten bucket
     /// is read back once if it comes again).
@@ -82,6 +95,9 @@ public final class IngestWriteCache: @unchecked Sendable {
         token = nil
         buckets = [:]
         endpoints = [:]
+        staleRisk = []
+        staleRiskLoaded = false
+        lastRiskScoring = nil
         completeStarts = []
         partialStarts = []
     }
@@ -92,6 +108,7 @@ public final class IngestWriteCache: @unchecked Sendable {
         let changes = Int64(db.totalChangesCount)
         if let token, token.dataVersion == version, token.changes == changes { return }
         clear()
+        if open.started { try open.catchUp(db) } else { try open.start(db) }
     }
 
     /// Inside the write transaction, after the batch's writes.
@@ -122,9 +139,20 @@ public final class IngestWriteCache: @unchecked Sendable {
         partialStarts = partialStarts.filter { $0 >= oldestKept }
     }
 
+    /// Whether scores have waited long enough that this batch scores, settling or not.
+    func riskDeferralExpired(now: Date) -> Bool {
+        guard let lastRiskScoring else { return true }
+        return now.timeIntervalSince(lastRiskScoring) >= Self.maxRiskDeferral || now < lastRiskScoring
+    }
+
+    func riskScored(at now: Date) {
+        lastRiskScoring = now
+    }
+
     /// The transaction failed: what the cache says may not be stored.
     func abandon() {
         clear()
+        open.reset()
     }
 
     /// Whether a bucket starting at `start` that the cache lacks is known to be new (not

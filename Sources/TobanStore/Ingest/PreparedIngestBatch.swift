@@ -9,7 +9,8 @@ import TobanCore
 public struct PreparedIngestBatch: Sendable {
     struct DetectionText: Sendable {
         var key: String
-        var hash: Int64
+        /// The key as folding knows it (`OpenAggregates.Key`); its `hash` is also stored.
+        var aggregate: OpenAggregates.Key
         var endpoint: EndpointSignals.Key?
         var sourceIP: String?
         var destinationIP: String?
@@ -53,7 +54,7 @@ extension TobanStore {
     static func prepare(detection d: Detection) -> PreparedIngestBatch.DetectionText {
         let key = d.aggregationKey.text
         return PreparedIngestBatch.DetectionText(
-            key: key, hash: AggregationHash.of(key),
+            key: key, aggregate: OpenAggregates.Key(text: key),
             endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0.description) },
             sourceIP: d.sourceIP?.description, destinationIP: d.destinationIP?.description,
             evidence: FastText.evidenceJSON(d.evidence))

@@ -113,6 +113,21 @@ import TobanTestSupport
         #expect(middle.contextOffset != nil && middle.contextOffset! < middle.offset)
     }
 
+    /// While a file is read batch after batch, its batches need not settle (the sink may
+    /// put off what it derives from many batches); the batch that reaches the end does.
+    @Test func onlyTheBatchThatCatchesUpSettles() throws {
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let log = scratch.url.appendingPathComponent("eve.json")
+        _ = try writeLog(lines: 1000, to: log)
+        let sink = MemorySink()
+        _ = try pipeline(log.path, sink: sink, batchLines: 37).runOnce()
+        let settles = sink.committed.map(\.settles)
+        #expect(settles.count > 20)
+        #expect(settles.last == true)
+        // The end of input, and the held context stored after it.
+        #expect(settles.firstIndex(of: true)! >= settles.count - 2, "\(settles)")
+    }
+
     /// A file rotated by rename between runs, with lines appended to the rotated file and
     /// a new one at the path, read by runs that fail part-way: context held across their
     /// batches is read again after each failure, and nothing is counted twice.
