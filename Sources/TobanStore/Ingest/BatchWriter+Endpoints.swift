@@ -13,8 +13,8 @@ extension BatchWriter {
         var order: [EndpointSignals.Key] = []
         var touches: [EndpointSignals.Key: Touch] = [:]
         for slot in slots {
-            let d = slot.template
-            guard let key = slot.endpointKey, let endpoint = d.endpoint else { continue }
+            let d = detections[slot.index]
+            guard let key = texts[slot.index].endpoint, let endpoint = d.endpoint else { continue }
             let isSource = endpoint == d.sourceIP
             let mac = isSource ? d.evidence.sourceMAC : nil
             let hostname = isSource ? d.evidence.sourceHostname : nil

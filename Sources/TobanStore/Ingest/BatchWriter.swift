@@ -105,15 +105,16 @@ struct BatchWriter {
     let window: Int64
     let now: Date
     let cache: IngestWriteCache
+    /// The batch's detections and what `prepare` made of each, in step.
+    private(set) var detections: [Detection] = []
+    private(set) var texts: [PreparedIngestBatch.DetectionText] = []
     static let corroborationWindow: Int64 = 24 * 3_600_000
 
-    /// A detection row as it will be after this batch.
+    /// A detection row as it will be after this batch. It names the batch's detection it
+    /// takes its fields from (the first of its occurrences) rather than holding a copy: a
+    /// detection is dozens of strings, each retained and released with every copy.
     struct Slot {
-        var key: String
-        var template: Detection
-        var text: PreparedIngestBatch.DetectionText
-        /// `customer|endpoint` when the detection implicates an endpoint.
-        var endpointKey: EndpointSignals.Key?
+        var index: Int
         var count: Int
         var first: Int64
         var last: Int64
@@ -137,7 +138,9 @@ struct BatchWriter {
     mutating func run(_ batch: IngestBatch) throws -> BatchCommitResult {
         var result = BatchCommitResult(inserted: 0, folded: 0, endpoints: 0, contextBuckets: 0)
         let prepared = batch.prepared as? PreparedIngestBatch ?? TobanStore.prepare(batch)
-        var slots = try fold(batch.detections, texts: prepared.detections, result: &result)
+        detections = batch.detections
+        texts = prepared.detections
+        var slots = try fold(result: &result)
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
         if let earliest = batch.detections.lazy.map({ $0.firstSeen.storeMilliseconds }).min() {
@@ -154,8 +157,7 @@ struct BatchWriter {
 
     // MARK: folding
 
-    private func fold(_ detections: [Detection], texts: [PreparedIngestBatch.DetectionText],
-                      result: inout BatchCommitResult) throws -> [Slot] {
+    private func fold(result: inout BatchCommitResult) throws -> [Slot] {
         guard !detections.isEmpty else { return [] }
         // Group by key, keeping the order keys first appear in (ids follow file order).
         var order: [OpenAggregates.Key] = []
@@ -178,15 +180,14 @@ struct BatchWriter {
             }
         }
         if !unchecked.isEmpty { try cache.open.verify(unchecked, db) }
-        if !unknown.isEmpty { try lookUpStored(unknown, groups: groups, detections: detections, texts: texts, reach: reach) }
+        if !unknown.isEmpty { try lookUpStored(unknown, groups: groups, reach: reach) }
         var slots: [Slot] = []
         for key in order {
             let members = groups[key]!
             var current: Slot?
             if let entry = cache.open.entries[key], entry.last >= reach {
                 let index = members[0]
-                current = Slot(key: texts[index].key, template: detections[index], text: texts[index], endpointKey: texts[index].endpoint,
-                               count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
+                current = Slot(index: index, count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
                 current!.storedCount = entry.count
                 current!.storedUrgency = entry.urgency
             }
@@ -203,8 +204,7 @@ struct BatchWriter {
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(key: texts[index].key, template: d, text: texts[index], endpointKey: texts[index].endpoint,
-                                   count: max(1, d.count), first: first, last: last)
+                    current = Slot(index: index, count: max(1, d.count), first: first, last: last)
                     touched = true
                 }
             }
@@ -215,8 +215,7 @@ struct BatchWriter {
 
     /// The newest open stored row of each key in `keys` active since `reach`, read by
     /// endpoint (every key names its customer and endpoint) and held from then on.
-    private func lookUpStored(_ keys: [OpenAggregates.Key], groups: [OpenAggregates.Key: [Int]], detections: [Detection],
-                              texts: [PreparedIngestBatch.DetectionText], reach: Int64) throws {
+    private func lookUpStored(_ keys: [OpenAggregates.Key], groups: [OpenAggregates.Key: [Int]], reach: Int64) throws {
         let wanted = Set(keys)
         var byCustomer: [String: Set<String>] = [:]
         var withoutEndpoint: Set<String> = []
@@ -263,8 +262,10 @@ struct BatchWriter {
         var out: [EndpointSignals.Key: EndpointSignals] = [:]
         var missing: [String: [String]] = [:]
         for slot in slots {
-            guard let key = slot.endpointKey, out[key] == nil else { continue }
-            if let cached = cache.endpoints[key] {
+            guard let key = texts[slot.index].endpoint, out[key] == nil else { continue }
+            // Moved out of the cache, not copied: the batch's changes to it then need no
+            // copy of its signatures (they go back with `writeDetections`).
+            if let cached = cache.endpoints.removeValue(forKey: key) {
                 out[key] = cached
             } else {
                 out[key] = EndpointSignals()
@@ -281,8 +282,9 @@ struct BatchWriter {
             }
         }
         for slot in slots {
-            guard let key = slot.endpointKey else { continue }
-            out[key]!.noteCorroborating(signatureID: slot.template.signature.id, name: slot.template.signature.name, last: slot.last)
+            guard let key = texts[slot.index].endpoint else { continue }
+            let signature = detections[slot.index].signature
+            out[key]!.noteCorroborating(signatureID: signature.id, name: signature.name, last: slot.last)
         }
         return out
     }
@@ -298,9 +300,9 @@ struct BatchWriter {
         var aggregates = QueueAggregates.Tally() // the console's queue aggregates: one batched write, no per-row trigger
         for i in slots.indices {
             let slot = slots[i]
-            let d = slot.template
+            let d = detections[slot.index]
             var corroborating = 0
-            if let key = slot.endpointKey {
+            if let key = texts[slot.index].endpoint {
                 corroborating = signals[key]!.corroborating(excluding: d.signature.id, since: slot.last - Self.corroborationWindow)
             }
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
@@ -309,27 +311,27 @@ struct BatchWriter {
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
             slots[i].urgencyReason = explanation
-            aggregates.add(d, endpointText: slot.text.endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
+            aggregates.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
             if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
                 update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
                 try update.run()
             } else {
-                DetectionRow.bindInsert(d, text: slot.text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
+                DetectionRow.bindInsert(d, text: texts[slot.index], count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
                                         reason: explanation, into: &insert)
                 try insert.run()
                 slots[i].existingID = db.lastInsertedRowID
                 result.inserted += 1
             }
-            if let key = slot.endpointKey {
+            if let key = texts[slot.index].endpoint {
                 signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: assessment.urgency,
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
         }
         for (key, value) in signals { cache.endpoints[key] = value }
         for slot in slots {
-            cache.open.remember(slot.text.aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,
+            cache.open.remember(texts[slot.index].aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,
                                 urgency: slot.urgency)
         }
         try aggregates.write(db)
@@ -342,9 +344,9 @@ struct BatchWriter {
         guard customers.values.contains(where: { !$0.contract.sendWithoutConfirmation.isEmpty }) else { return }
         var group: String?
         for slot in slots {
-            guard let customer = customers[slot.template.customerID], customer.contract.sendWithoutConfirmation.contains(slot.urgency),
+            guard let customer = customers[detections[slot.index].customerID], customer.contract.sendWithoutConfirmation.contains(slot.urgency),
                   let id = slot.existingID, slot.storedUrgency.map({ $0 > slot.urgency }) ?? true else { continue }
-            var d = slot.template
+            var d = detections[slot.index]
             d.id = id
             d.urgency = slot.urgency
             d.urgencyReason = slot.urgencyReason

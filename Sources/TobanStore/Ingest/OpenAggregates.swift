@@ -54,10 +54,10 @@ struct OpenAggregates {
     private var newestID: Int64 = 0
     private var auditSeen: Int64 = 0
 
-    /// Entries held at most: about 5 MB. Beyond it the oldest half is forgotten and the
+    /// Entries held at most: about 2 MB. Beyond it the oldest half is forgotten and the
     /// horizon moves up past them (a window's worth of unique detections, a storm of
     /// scans, usually stays far below it).
-    static let capacity = 65_536
+    static let capacity = 32_768
 
     /// Nothing stored is newer than what the store holds now, so the map starts complete
     /// from just past the store's latest activity; older keys are looked up as needed.
