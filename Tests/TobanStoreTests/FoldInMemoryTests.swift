@@ -108,13 +108,25 @@ import TobanTestSupport
     }
 }
 
-/// Risk scores while a backlog is read: put off for batches that do not settle, marked in
-/// the store, and finished by the next batch that settles, in this writer or the next.
-@Suite struct DeferredRiskTests {
-    func endpoint(_ f: StoreFixture) throws -> (score: Double, signatures: Int, stale: Int) {
+/// Endpoint rows while a backlog is read: written once and marked, their counters then
+/// held in memory and their scores put off, until a batch settles, in this writer or the
+/// next (which counts them again from their detections).
+@Suite struct EndpointSettleTests {
+    func endpoint(_ f: StoreFixture, _ address: String = "10.0.0.5") throws -> (score: Double, signatures: Int, stale: Int) {
         try f.store.pool.read { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT risk_score, distinct_signatures, risk_stale FROM endpoints WHERE ip = '10.0.0.5'"))
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT risk_score, distinct_signatures, stale FROM endpoints WHERE ip = ?",
+                                                    arguments: [address]))
             return (row[0], row[1], row[2])
+        }
+    }
+
+    /// Every endpoint row as the console reads it.
+    func endpoints(_ f: StoreFixture) throws -> [String] {
+        try f.store.pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT ip || '|' || detection_count || '|' || first_seen || '|' || last_seen || '|' || risk_score || '|' ||
+                       distinct_signatures || '|' || coalesce(hostname, '-') || '|' || stale FROM endpoints ORDER BY ip
+                """)
         }
     }
 
@@ -124,12 +136,23 @@ import TobanTestSupport
         return batch
     }
 
+    /// Ten batches of a backlog over three endpoints, the last settling.
+    var batches: [[Detection]] {
+        (0..<10).map { b in
+            (0..<6).map { i in
+                let host = "10.0.0.\(5 + i % 3)"
+                return makeDetection(signature: "\(2_000_000 + (b * 6 + i) % 4)", src: host, dst: "203.0.113.\(b)", endpoint: host,
+                                     at: t0 + Double(b * 10 + i))
+            }
+        }
+    }
+
     @Test func aBacklogPutsScoresOffUntilABatchSettles() throws {
         let f = try StoreFixture()
         let cache = IngestWriteCache()
         try f.store.commit(backlog([makeDetection(signature: "1", severity: .high, at: t0)]), customers: [acme], now: t0, cache: cache)
         let first = try endpoint(f)
-        #expect(first.stale == 0 && first.signatures == 1) // the first batch scores: nothing was scored yet
+        #expect(first.stale == 0 && first.signatures == 1) // the first batch settles: nothing had yet
         try f.store.commit(backlog([makeDetection(signature: "2", severity: .high, at: t0 + 1)]), customers: [acme], now: t0 + 1, cache: cache)
         let waiting = try endpoint(f)
         #expect(waiting.stale == 1 && waiting.signatures == 1 && waiting.score == first.score)
@@ -138,31 +161,56 @@ import TobanTestSupport
         #expect(settled.stale == 0 && settled.signatures == 2 && settled.score > first.score)
     }
 
-    @Test func scoresWaitAtMostTheDeferral() throws {
+    @Test func endpointsWaitAtMostTheDeferral() throws {
         let f = try StoreFixture()
         let cache = IngestWriteCache()
         try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
         try f.store.commit(backlog([makeDetection(signature: "2", at: t0 + 1)]), customers: [acme], now: t0 + 1, cache: cache)
         #expect(try endpoint(f).stale == 1)
         try f.store.commit(backlog([makeDetection(signature: "3", src: "10.0.0.6", endpoint: "10.0.0.6", at: t0 + 2)]), customers: [acme],
-                           now: t0 + IngestWriteCache.maxRiskDeferral, cache: cache)
+                           now: t0 + IngestWriteCache.maxEndpointDeferral, cache: cache)
         #expect(try endpoint(f).stale == 0 && (try endpoint(f)).signatures == 2)
     }
 
-    /// A writer that stops (a crash) with scores put off leaves them marked; the next one
-    /// scores them with its first batch that settles, and they match a store that never
-    /// deferred.
-    @Test func theNextWriterFinishesWhatACrashLeft() throws {
+    /// Counters held over a backlog, a backlog cut by a crash (what was held is lost; the
+    /// next writer recounts), and one crossed by an analyst's action on another connection
+    /// (what was held is dropped and recounted) all end as a store that never deferred.
+    @Test(arguments: ["held", "crash", "analyst"])
+    func settledRowsMatchAStoreThatNeverDeferred(_ interruption: String) throws {
         let f = try StoreFixture(), plain = try StoreFixture()
-        let crashed = IngestWriteCache()
-        let detections = [makeDetection(signature: "1", at: t0), makeDetection(signature: "2", at: t0 + 1)]
-        try f.store.commit(backlog([detections[0]]), customers: [acme], now: t0, cache: crashed)
-        try f.store.commit(backlog([detections[1]]), customers: [acme], now: t0 + 1, cache: crashed)
-        #expect(try endpoint(f).stale == 1)
-        try f.store.commit(IngestBatch(), customers: [acme], now: t0 + 1, cache: IngestWriteCache())
-        for d in detections { try plain.store.commit(IngestBatch(detections: [d]), customers: [acme], now: t0 + 1) }
-        let finished = try endpoint(f), expected = try endpoint(plain)
-        #expect(finished.stale == 0)
-        #expect(finished.score == expected.score && finished.signatures == expected.signatures)
+        var cache = IngestWriteCache()
+        let now = t0 + 100
+        for (b, detections) in batches.enumerated() {
+            try plain.store.commit(IngestBatch(detections: detections), customers: [acme], now: now)
+            if b == 6 && interruption == "crash" { cache = IngestWriteCache() }
+            if b == 6 && interruption == "analyst" {
+                let other = try TobanStore(path: f.path)
+                try other.acknowledge([1], actor: "analyst", at: now)
+                try other.close()
+                try plain.store.acknowledge([1], actor: "analyst", at: now)
+            }
+            let batch = b == batches.count - 1 ? IngestBatch(detections: detections) : backlog(detections)
+            try f.store.commit(batch, customers: [acme], now: now, cache: cache)
+            if b == 3 { #expect(try endpoints(f).allSatisfy { $0.hasSuffix("|1") }, "marked while waiting") }
+        }
+        let settled = try endpoints(f)
+        #expect(settled.count == 3)
+        let expected = try endpoints(plain)
+        #expect(settled == expected, "\(settled) vs \(expected)")
+    }
+
+    /// A host name seen during a backlog is written at once, not held.
+    @Test func aHostNameIsWrittenAtOnce() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
+        try f.store.commit(backlog([makeDetection(signature: "2", at: t0 + 1)]), customers: [acme], now: t0 + 1, cache: cache)
+        var named = makeDetection(signature: "3", at: t0 + 2)
+        named.evidence.sourceHostname = "pc-042"
+        try f.store.commit(backlog([named]), customers: [acme], now: t0 + 1.5, cache: cache)
+        let row = try f.store.pool.read { db in
+            try #require(try Row.fetchOne(db, sql: "SELECT detection_count, hostname, stale, distinct_signatures FROM endpoints"))
+        }
+        #expect(row[0] as Int == 3 && row[1] as String? == "pc-042" && row[2] as Int == 1 && row[3] as Int == 1)
     }
 }

@@ -48,11 +48,11 @@ enum StoreMigrations {
         migrator.registerMigration("v8-checkpoint-format") { db in
             try db.execute(sql: "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
         }
-        // While ingest reads a backlog it re-scores an endpoint at most every couple of
-        // seconds rather than with every batch; an endpoint whose score waits says so, so a
-        // writer that starts after a crash finishes what the last one left.
-        migrator.registerMigration("v9-deferred-risk") { db in
-            try db.execute(sql: schemaV9DeferredRisk)
+        // While ingest reads a backlog it brings an endpoint's row up to date (counters and
+        // risk score) every couple of seconds rather than with every batch; a row that waits
+        // says so, so a writer that starts after a crash recounts it from its detections.
+        migrator.registerMigration("v9-endpoints-settle") { db in
+            try db.execute(sql: schemaV9EndpointsSettle)
         }
         // The ingest writer keeps the open keys of the aggregation window in memory
         // (`OpenAggregates`) and looks older ones up by endpoint: no index of random keys.
@@ -108,9 +108,11 @@ enum StoreMigrations {
     CREATE INDEX pages_open ON pages (acknowledged_at, resolved_at);
     """
 
-    static let schemaV9DeferredRisk = """
-    ALTER TABLE endpoints ADD COLUMN risk_stale INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX endpoints_risk_stale ON endpoints (customer_id, ip) WHERE risk_stale = 1;
+    /// Migration "v9-endpoints-settle": `stale` 1 while the ingest writer holds part of the
+    /// row's counters or its score back (`BatchWriter.upsertEndpoints`).
+    static let schemaV9EndpointsSettle = """
+    ALTER TABLE endpoints ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX endpoints_stale ON endpoints (customer_id, ip) WHERE stale = 1;
     """
 
     static let schemaV1 = """

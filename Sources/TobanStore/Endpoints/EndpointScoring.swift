@@ -15,7 +15,7 @@ enum EndpointScoring {
         let signals = loaded[address]?.riskSignals ?? []
         let risk = EndpointRiskScorer.score(signals: signals, asset: asset, now: now)
         try db.cachedStatement(sql: """
-            UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?, risk_stale = 0
+            UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?
             WHERE customer_id = ? AND ip = ?
             """).execute(arguments: [risk.score, JSONText.array(risk.explanation), signals.count, customer, address])
     }

@@ -2,73 +2,100 @@ import Foundation
 import GRDB
 import TobanCore
 
+/// What the batches since an endpoint's row was last written add to it.
+struct EndpointTouch {
+    var address: IPAddress
+    var mac: String?
+    var hostname: String?
+    var first: Int64
+    var last: Int64
+    var newRows: Int
+
+    mutating func merge(_ later: EndpointTouch) {
+        first = min(first, later.first)
+        last = max(last, later.last)
+        mac = later.mac ?? mac
+        hostname = later.hostname ?? hostname
+        newRows += later.newRows
+    }
+}
+
 extension BatchWriter {
-    /// Upserts every endpoint the batch implicates: one statement per endpoint. Its
-    /// counters are written with the batch; its risk score too when the batch settles (or
-    /// scores have waited `IngestWriteCache.maxRiskDeferral`), else the endpoint is marked
-    /// stale and scored with the next batch that settles. Scoring is most of an endpoint's
-    /// cost, and while a backlog is read every batch touches the same few thousand.
+    /// Brings every endpoint the batch implicates up to date, or marks it to be.
+    ///
+    /// A batch that settles (or once endpoints have waited `maxEndpointDeferral`) writes
+    /// each endpoint's counters and risk score, and those of every endpoint waiting. While a
+    /// backlog is read, a batch instead marks an endpoint `stale` the first time and from
+    /// then on only adds to its counters in memory: batch after batch touches the same few
+    /// thousand endpoints, and rewriting and re-scoring each was a fifth of the commit
+    /// thread's time. A MAC address or host name is written at once.
     func upsertEndpoints(_ slots: [Slot], signals: [EndpointSignals.Key: EndpointSignals], settles: Bool) throws -> Int {
-        struct Touch { var address: IPAddress; var mac: String?; var hostname: String?; var first: Int64; var last: Int64; var newRows: Int }
         var order: [EndpointSignals.Key] = []
-        var touches: [EndpointSignals.Key: Touch] = [:]
+        var touches: [EndpointSignals.Key: EndpointTouch] = [:]
         for slot in slots {
             let d = detections[slot.index]
             guard let key = texts[slot.index].endpoint, let endpoint = d.endpoint else { continue }
             let isSource = endpoint == d.sourceIP
-            let mac = isSource ? d.evidence.sourceMAC : nil
-            let hostname = isSource ? d.evidence.sourceHostname : nil
-            let isNew = slot.storedUrgency == nil && slot.storedCount == 0
-            if var t = touches[key] {
-                t.first = min(t.first, slot.first)
-                t.last = max(t.last, slot.last)
-                t.mac = mac ?? t.mac
-                t.hostname = hostname ?? t.hostname
-                t.newRows += isNew ? 1 : 0
-                touches[key] = t
-            } else {
+            let touch = EndpointTouch(address: endpoint, mac: isSource ? d.evidence.sourceMAC : nil,
+                                      hostname: isSource ? d.evidence.sourceHostname : nil, first: slot.first, last: slot.last,
+                                      newRows: slot.storedUrgency == nil && slot.storedCount == 0 ? 1 : 0)
+            if touches[key] == nil {
                 order.append(key)
-                touches[key] = Touch(address: endpoint, mac: mac, hostname: hostname, first: slot.first, last: slot.last, newRows: isNew ? 1 : 0)
+                touches[key] = touch
+            } else {
+                touches[key]!.merge(touch)
             }
         }
-        let scoring = settles || cache.riskDeferralExpired(now: now)
-        var upsert = try RawStatement(db, sql: scoring ? Self.upsertScored : Self.upsertCounted)
+        if settles || cache.endpointDeferralExpired(now: now) {
+            for key in order {
+                if cache.pendingEndpoints[key] == nil { cache.pendingEndpoints[key] = touches[key] } else { cache.pendingEndpoints[key]!.merge(touches[key]!) }
+            }
+            try settleEndpoints()
+            return order.count
+        }
+        var mark = try RawStatement(db, sql: Self.upsertMarked)
         for key in order {
             let t = touches[key]!
-            upsert.bind(key.customerID); upsert.bind(key.endpoint); upsert.bind(t.mac); upsert.bind(t.hostname)
-            upsert.bind(t.first); upsert.bind(t.last); upsert.bind(t.newRows)
-            if scoring {
-                let open = signals[key]?.riskSignals ?? []
-                let risk = EndpointRiskScorer.score(signals: open, asset: customers[key.customerID]?.criticalAsset(for: t.address), now: now)
-                upsert.bind(risk.score); upsert.bind(JSONText.array(risk.explanation)); upsert.bind(open.count)
-            } else {
-                cache.staleRisk.insert(key)
+            if cache.staleEndpoints.contains(key) && t.mac == nil && t.hostname == nil {
+                if cache.pendingEndpoints[key] == nil { cache.pendingEndpoints[key] = t } else { cache.pendingEndpoints[key]!.merge(t) }
+                continue
             }
-            try upsert.run()
-        }
-        if scoring {
-            for key in order { cache.staleRisk.remove(key) }
-            try rescoreStale()
+            mark.bind(key.customerID); mark.bind(key.endpoint); mark.bind(t.mac); mark.bind(t.hostname)
+            mark.bind(t.first); mark.bind(t.last); mark.bind(t.newRows)
+            try mark.run()
+            cache.staleEndpoints.insert(key)
         }
         return order.count
     }
 
-    /// Scores the endpoints still marked stale: those earlier batches put off, and after a
-    /// restart those a previous writer left (read once from the store).
-    private func rescoreStale() throws {
-        if !cache.staleRiskLoaded {
-            let rows = try Row.fetchCursor(db, sql: "SELECT customer_id, ip FROM endpoints WHERE risk_stale = 1")
-            while let row = try rows.next() {
-                cache.staleRisk.insert(EndpointSignals.Key(customerID: row[0], endpoint: row[1]))
-            }
-            cache.staleRiskLoaded = true
+    /// Writes every waiting endpoint: the counters held for it added, or, for one whose
+    /// counters are not held (marked by a writer that stopped, or held across another
+    /// connection's commit, which may have erased it), counted again from its detections;
+    /// and its risk score.
+    private func settleEndpoints() throws {
+        // Marks found in the store were left by an earlier writer (or by this one before the
+        // cache was emptied): what they lack is not held here, so they are recounted.
+        var recount: Set<EndpointSignals.Key> = []
+        if !cache.staleEndpointsLoaded {
+            let rows = try Row.fetchCursor(db, sql: "SELECT customer_id, ip FROM endpoints WHERE stale = 1")
+            while let row = try rows.next() { recount.insert(EndpointSignals.Key(customerID: row[0], endpoint: row[1])) }
+            cache.staleEndpointsLoaded = true
         }
-        cache.riskScored(at: now)
-        guard !cache.staleRisk.isEmpty else { return }
+        if !cache.pendingComplete { recount.formUnion(cache.pendingEndpoints.keys) }
+        let heldBack = cache.pendingEndpoints
+        let held = heldBack.filter { !recount.contains($0.key) }
+        // Marked by this writer with nothing added since: its counters are right.
+        let scoreOnly = cache.staleEndpoints.filter { held[$0] == nil && !recount.contains($0) }
+        cache.endpointsSettled(at: now)
+        defer {
+            cache.pendingEndpoints = [:]
+            cache.staleEndpoints = []
+            cache.pendingComplete = true
+        }
+        guard !held.isEmpty || !recount.isEmpty || !scoreOnly.isEmpty else { return }
         var missing: [String: [String]] = [:]
-        for key in cache.staleRisk where cache.endpoints[key] == nil {
-            missing[key.customerID, default: []].append(key.endpoint)
-        }
+        for key in held.keys where cache.endpoints[key] == nil { missing[key.customerID, default: []].append(key.endpoint) }
+        for key in recount.union(scoreOnly) where cache.endpoints[key] == nil { missing[key.customerID, default: []].append(key.endpoint) }
         var loaded: [EndpointSignals.Key: EndpointSignals] = [:]
         let since = now.storeMilliseconds - EndpointScoring.lookbackMilliseconds
         for (customer, endpoints) in missing {
@@ -76,19 +103,58 @@ extension BatchWriter {
                 loaded[EndpointSignals.Key(customerID: customer, endpoint: endpoint)] = signals
             }
         }
-        var update = try RawStatement(db, sql: """
-            UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?, risk_stale = 0
-            WHERE customer_id = ? AND ip = ?
-            """)
-        for key in cache.staleRisk {
+        func risk(_ key: EndpointSignals.Key, address: IPAddress?) -> (EndpointRisk, Int) {
             let open = (cache.endpoints[key] ?? loaded[key])?.riskSignals ?? []
-            let asset = IPAddress(key.endpoint).flatMap { customers[key.customerID]?.criticalAsset(for: $0) }
-            let risk = EndpointRiskScorer.score(signals: open, asset: asset, now: now)
-            update.bind(risk.score); update.bind(JSONText.array(risk.explanation)); update.bind(open.count)
-            update.bind(key.customerID); update.bind(key.endpoint)
-            try update.run()
+            let asset = address.flatMap { customers[key.customerID]?.criticalAsset(for: $0) }
+            return (EndpointRiskScorer.score(signals: open, asset: asset, now: now), open.count)
         }
-        cache.staleRisk.removeAll(keepingCapacity: true)
+        var upsert = try RawStatement(db, sql: Self.upsertScored)
+        for (key, t) in held {
+            let (score, signatures) = risk(key, address: t.address)
+            upsert.bind(key.customerID); upsert.bind(key.endpoint); upsert.bind(t.mac); upsert.bind(t.hostname)
+            upsert.bind(t.first); upsert.bind(t.last); upsert.bind(t.newRows)
+            upsert.bind(score.score); upsert.bind(JSONText.array(score.explanation)); upsert.bind(signatures)
+            try upsert.run()
+        }
+        var scored = try RawStatement(db, sql: """
+            UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?, stale = 0 WHERE customer_id = ? AND ip = ?
+            """)
+        func score(_ key: EndpointSignals.Key) throws {
+            let (risk, signatures) = risk(key, address: heldBack[key]?.address ?? IPAddress(key.endpoint))
+            scored.bind(risk.score); scored.bind(JSONText.array(risk.explanation)); scored.bind(signatures)
+            scored.bind(key.customerID); scored.bind(key.endpoint)
+            try scored.run()
+        }
+        for key in scoreOnly { try score(key) }
+        guard !recount.isEmpty else { return }
+        var counts: [EndpointSignals.Key: (rows: Int, first: Int64, last: Int64)] = [:]
+        var byCustomer: [String: [String]] = [:]
+        for key in recount { byCustomer[key.customerID, default: []].append(key.endpoint) }
+        for (customer, endpoints) in byCustomer {
+            for chunk in endpoints.paddedChunks() {
+                var args: StatementArguments = [customer]
+                args += StatementArguments(chunk)
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                    SELECT endpoint, count(*), min(first_seen), max(last_seen) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
+                    WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count))) GROUP BY endpoint
+                    """), arguments: args)
+                while let row = try rows.next() {
+                    counts[EndpointSignals.Key(customerID: customer, endpoint: row[0])] = (row[1], row[2], row[3])
+                }
+            }
+        }
+        var counted = try RawStatement(db, sql: Self.upsertRecounted)
+        for key in recount {
+            guard let count = counts[key] else {
+                try score(key) // no detection left (erased): the row, if any, only loses its mark
+                continue
+            }
+            let (score, signatures) = risk(key, address: heldBack[key]?.address ?? IPAddress(key.endpoint))
+            counted.bind(key.customerID); counted.bind(key.endpoint); counted.bind(heldBack[key]?.mac); counted.bind(heldBack[key]?.hostname)
+            counted.bind(count.first); counted.bind(count.last); counted.bind(count.rows)
+            counted.bind(score.score); counted.bind(JSONText.array(score.explanation)); counted.bind(signatures)
+            try counted.run()
+        }
     }
 
     static let upsertScored = """
@@ -100,15 +166,27 @@ extension BatchWriter {
             first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
             detection_count = detection_count + excluded.detection_count,
             risk_score = excluded.risk_score, risk_explanation = excluded.risk_explanation,
-            distinct_signatures = excluded.distinct_signatures, risk_stale = 0
+            distinct_signatures = excluded.distinct_signatures, stale = 0
         """
 
-    static let upsertCounted = """
-        INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count, risk_stale)
+    /// As `upsertScored`, with counters counted afresh rather than added to.
+    static let upsertRecounted = """
+        INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count,
+                               risk_score, risk_explanation, distinct_signatures)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(customer_id, ip) DO UPDATE SET
+            mac = coalesce(excluded.mac, mac), hostname = coalesce(excluded.hostname, hostname),
+            first_seen = excluded.first_seen, last_seen = excluded.last_seen, detection_count = excluded.detection_count,
+            risk_score = excluded.risk_score, risk_explanation = excluded.risk_explanation,
+            distinct_signatures = excluded.distinct_signatures, stale = 0
+        """
+
+    static let upsertMarked = """
+        INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count, stale)
         VALUES (?, ?, ?, ?, ?, ?, ?, 1)
         ON CONFLICT(customer_id, ip) DO UPDATE SET
             mac = coalesce(excluded.mac, mac), hostname = coalesce(excluded.hostname, hostname),
             first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-            detection_count = detection_count + excluded.detection_count, risk_stale = 1
+            detection_count = detection_count + excluded.detection_count, stale = 1
         """
 }

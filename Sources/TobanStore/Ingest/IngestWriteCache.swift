@@ -45,12 +45,18 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// The open rows of the aggregation window, kept across outside changes (caught up
     /// with rather than emptied, see `OpenAggregates`).
     var open = OpenAggregates()
-    /// Endpoints whose risk score waits for a batch that settles (`IngestBatch.settles`);
-    /// the store marks them too (`risk_stale`), and `staleRiskLoaded` says whether the
-    /// store's marks were read into this set since the cache was last emptied.
-    var staleRisk: Set<EndpointSignals.Key> = []
-    var staleRiskLoaded = false
-    private var lastRiskScoring: Date?
+    /// Endpoints whose row waits for a batch that settles (`IngestBatch.settles`): marked
+    /// `stale` in the store; `pendingEndpoints` holds what the batches since added to their
+    /// counters (an endpoint marked stale but not held here is counted again from its
+    /// detections). `staleEndpointsLoaded` says whether the store's marks were read since
+    /// the cache was last emptied.
+    var staleEndpoints: Set<EndpointSignals.Key> = []
+    var staleEndpointsLoaded = false
+    var pendingEndpoints: [EndpointSignals.Key: EndpointTouch] = [:]
+    /// False once counters held were dropped (the cache emptied): until endpoints next
+    /// settle, what is held is not all the store lacks, so every waiting one is recounted.
+    var pendingComplete = true
+    private var lastSettled: Date?
     /// Bucket starts (hours) whose every stored bucket is in `buckets`: the store had none
     /// of that hour when this writer first met it. A bucket of such an hour that the cache
     /// lacks is new, so it is not looked up; at the turn of each hour every endpoint's
@@ -59,9 +65,9 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// Hours the store already held buckets of when first met: looked up bucket by bucket.
     private var partialStarts: Set<Int64> = []
 
-    /// How long risk scores may wait while a backlog is read: a few batches' worth, short
+    /// How long endpoint rows may wait while a backlog is read: a few batches' worth, short
     /// enough that the endpoint list an analyst watches lags by no more than this.
-    static let maxRiskDeferral: TimeInterval = 2
+    static let maxEndpointDeferral: TimeInterval = 2
 
     /// Entries kept at most; beyond it, the oldest hours are forgotten (a forgotten bucket
     /// is read back once if it comes again).
@@ -95,9 +101,11 @@ public final class IngestWriteCache: @unchecked Sendable {
         token = nil
         buckets = [:]
         endpoints = [:]
-        staleRisk = []
-        staleRiskLoaded = false
-        lastRiskScoring = nil
+        staleEndpoints = []
+        staleEndpointsLoaded = false
+        if !pendingEndpoints.isEmpty { pendingComplete = false }
+        pendingEndpoints = [:]
+        lastSettled = nil
         completeStarts = []
         partialStarts = []
     }
@@ -139,14 +147,14 @@ public final class IngestWriteCache: @unchecked Sendable {
         partialStarts = partialStarts.filter { $0 >= oldestKept }
     }
 
-    /// Whether scores have waited long enough that this batch scores, settling or not.
-    func riskDeferralExpired(now: Date) -> Bool {
-        guard let lastRiskScoring else { return true }
-        return now.timeIntervalSince(lastRiskScoring) >= Self.maxRiskDeferral || now < lastRiskScoring
+    /// Whether endpoints have waited long enough that this batch settles them anyway.
+    func endpointDeferralExpired(now: Date) -> Bool {
+        guard let lastSettled else { return true }
+        return now.timeIntervalSince(lastSettled) >= Self.maxEndpointDeferral || now < lastSettled
     }
 
-    func riskScored(at now: Date) {
-        lastRiskScoring = now
+    func endpointsSettled(at now: Date) {
+        lastSettled = now
     }
 
     /// The transaction failed: what the cache says may not be stored.
