@@ -40,6 +40,21 @@ import TobanTestSupport
         #expect(try rows(f).map(\.count) == [2, 2, 1])
     }
 
+    /// A restarted writer holds the window up to the store's latest activity; a repeat
+    /// older than that (a file read late) is looked up, with or without an endpoint.
+    @Test func anOlderRepeatIsLookedUp() throws {
+        let f = try StoreFixture()
+        let outside = { (at: Date) in makeDetection(signature: "9", src: "198.51.100.7", dst: "203.0.113.9", endpoint: nil, at: at) }
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "1", at: t0), outside(t0), makeDetection(signature: "2", at: t0 + 7200)]),
+                           customers: [acme], now: t0 + 7200, cache: IngestWriteCache())
+        let cache = IngestWriteCache()
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "2", at: t0 + 7260)]), customers: [acme], now: t0 + 7260, cache: cache)
+        #expect(cache.open.horizon > (t0 + 60).storeMilliseconds - 3_600_000)
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "1", at: t0 + 60), outside(t0 + 60)]),
+                           customers: [acme], now: t0 + 7300, cache: cache)
+        #expect(try rows(f).map(\.count) == [2, 2, 2])
+    }
+
     /// An analyst closes the row a writer holds: the next repeat opens a new row rather than
     /// folding into a closed one. Undoing the close reopens it, and repeats fold into the
     /// newest open row again.
@@ -82,18 +97,27 @@ import TobanTestSupport
         #expect(try rows(f).map(\.count) == [2, 1])
     }
 
-    /// Past its capacity the writer forgets its oldest rows and moves its horizon up; a late
-    /// repeat of a forgotten row still folds (looked up).
-    @Test func forgottenRowsAreLookedUp() {
-        var open = OpenAggregates()
-        let keys = (0..<(OpenAggregates.capacity + 10)).map { OpenAggregates.Key(text: "acme|s1|\($0)") }
-        for (i, key) in keys.enumerated() {
-            open.remember(key, id: Int64(i + 1), count: 1, first: Int64(i), last: Int64(i), urgency: .p3)
+    /// More keys in the window than memory holds (a storm of scans): the older half is
+    /// spilled to the store, repeats of spilled keys still fold, and a deleted detection
+    /// takes its spilled entry along.
+    @Test func aStormSpillsAndStillFolds() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        cache.open = OpenAggregates(capacity: 8)
+        let scan = { (i: Int, at: Date) in makeDetection(signature: "9", dst: "203.0.113.\(i)", at: at) }
+        for b in 0..<4 {
+            try f.store.commit(IngestBatch(detections: (0..<10).map { scan(b * 10 + $0, t0 + Double(b * 10 + $0)) }),
+                               customers: [acme], now: t0 + 60, cache: cache)
         }
-        open.forget(before: 0)
-        #expect(open.entries.count <= OpenAggregates.capacity / 2 + 10)
-        #expect(open.entries[keys[0]] == nil)
-        #expect(open.entries[keys.last!] != nil)
+        let spilled = { try f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fold_spill")! } }
+        #expect(try spilled() > 0)
+        #expect(cache.open.entries.count <= 8 + 10)
+        // The first scans again, a minute later: each folds into its row.
+        try f.store.commit(IngestBatch(detections: (0..<5).map { scan($0, t0 + 100) }), customers: [acme], now: t0 + 120, cache: cache)
+        #expect(try rows(f).count == 40)
+        #expect(try rows(f).prefix(5).allSatisfy { $0.count == 2 })
+        try f.store.pool.write { db in try db.execute(sql: "DELETE FROM detections WHERE id <= 20") }
+        #expect(try f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fold_spill WHERE detection_id <= 20")! } == 0)
     }
 
     @Test func aLateRepeatOfAForgottenRowStillFolds() throws {
@@ -101,7 +125,7 @@ import TobanTestSupport
         let cache = IngestWriteCache()
         try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)]), customers: [acme], now: t0, cache: cache)
         // As if many later rows had pushed it out.
-        cache.open.forget(before: Int64.max - 1, keeping: 0)
+        try f.store.pool.write { db in try cache.open.forget(before: Int64.max - 1, keeping: 0, db) }
         #expect(cache.open.entries.isEmpty)
         try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 30)]), customers: [acme], now: t0 + 30, cache: cache)
         #expect(try rows(f).map(\.count) == [2])

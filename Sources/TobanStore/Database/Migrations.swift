@@ -55,9 +55,10 @@ enum StoreMigrations {
             try db.execute(sql: schemaV9EndpointsSettle)
         }
         // The ingest writer keeps the open keys of the aggregation window in memory
-        // (`OpenAggregates`) and looks older ones up by endpoint: no index of random keys.
+        // (`OpenAggregates`), spilling to a table only what memory cannot hold, and looks
+        // older ones up by endpoint: no index of random keys over every detection.
         migrator.registerMigration("v10-fold-in-memory") { db in
-            try db.execute(sql: "DROP INDEX IF EXISTS detections_aggregation")
+            try db.execute(sql: schemaV10FoldInMemory)
         }
         return migrator
     }
@@ -113,6 +114,24 @@ enum StoreMigrations {
     static let schemaV9EndpointsSettle = """
     ALTER TABLE endpoints ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX endpoints_stale ON endpoints (customer_id, ip) WHERE stale = 1;
+    """
+
+    /// Migration "v10-fold-in-memory": `fold_spill` holds the open rows of the aggregation
+    /// window the ingest writer has no room for in memory, by their key's hash; a deleted
+    /// detection takes its entry along.
+    static let schemaV10FoldInMemory = """
+    DROP INDEX IF EXISTS detections_aggregation;
+    CREATE TABLE fold_spill (
+        detection_id INTEGER PRIMARY KEY,
+        hash INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+    );
+    CREATE INDEX fold_spill_hash ON fold_spill (hash);
+    CREATE INDEX fold_spill_last_seen ON fold_spill (last_seen);
+    CREATE TRIGGER fold_spill_delete AFTER DELETE ON detections
+    BEGIN
+    DELETE FROM fold_spill WHERE detection_id = old.id;
+    END;
     """
 
     static let schemaV1 = """

@@ -109,12 +109,17 @@ extension BatchWriter {
             return (EndpointRiskScorer.score(signals: open, asset: asset, now: now), open.count)
         }
         var upsert = try RawStatement(db, sql: Self.upsertScored)
+        /// One endpoint through `upsertScored` or `upsertRecounted`.
+        func write(_ statement: inout RawStatement, _ key: EndpointSignals.Key, address: IPAddress?, mac: String?, hostname: String?,
+                   first: Int64, last: Int64, rows: Int) throws {
+            let (score, signatures) = risk(key, address: address)
+            statement.bind(key.customerID); statement.bind(key.endpoint); statement.bind(mac); statement.bind(hostname)
+            statement.bind(first); statement.bind(last); statement.bind(rows)
+            statement.bind(score.score); statement.bind(JSONText.array(score.explanation)); statement.bind(signatures)
+            try statement.run()
+        }
         for (key, t) in held {
-            let (score, signatures) = risk(key, address: t.address)
-            upsert.bind(key.customerID); upsert.bind(key.endpoint); upsert.bind(t.mac); upsert.bind(t.hostname)
-            upsert.bind(t.first); upsert.bind(t.last); upsert.bind(t.newRows)
-            upsert.bind(score.score); upsert.bind(JSONText.array(score.explanation)); upsert.bind(signatures)
-            try upsert.run()
+            try write(&upsert, key, address: t.address, mac: t.mac, hostname: t.hostname, first: t.first, last: t.last, rows: t.newRows)
         }
         var scored = try RawStatement(db, sql: """
             UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?, stale = 0 WHERE customer_id = ? AND ip = ?
@@ -149,37 +154,35 @@ extension BatchWriter {
                 try score(key) // no detection left (erased): the row, if any, only loses its mark
                 continue
             }
-            let (score, signatures) = risk(key, address: heldBack[key]?.address ?? IPAddress(key.endpoint))
-            counted.bind(key.customerID); counted.bind(key.endpoint); counted.bind(heldBack[key]?.mac); counted.bind(heldBack[key]?.hostname)
-            counted.bind(count.first); counted.bind(count.last); counted.bind(count.rows)
-            counted.bind(score.score); counted.bind(JSONText.array(score.explanation)); counted.bind(signatures)
-            try counted.run()
+            try write(&counted, key, address: heldBack[key]?.address ?? IPAddress(key.endpoint), mac: heldBack[key]?.mac,
+                      hostname: heldBack[key]?.hostname, first: count.first, last: count.last, rows: count.rows)
         }
     }
 
-    static let upsertScored = """
+    /// Writes an endpoint's counters, combined with the stored ones as `counters` says, and
+    /// its score, and clears its mark.
+    private static func upsertScoring(counters: String) -> String {
+        """
         INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count,
                                risk_score, risk_explanation, distinct_signatures)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(customer_id, ip) DO UPDATE SET
-            mac = coalesce(excluded.mac, mac), hostname = coalesce(excluded.hostname, hostname),
-            first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-            detection_count = detection_count + excluded.detection_count,
+            mac = coalesce(excluded.mac, mac), hostname = coalesce(excluded.hostname, hostname), \(counters),
             risk_score = excluded.risk_score, risk_explanation = excluded.risk_explanation,
             distinct_signatures = excluded.distinct_signatures, stale = 0
         """
+    }
 
-    /// As `upsertScored`, with counters counted afresh rather than added to.
-    static let upsertRecounted = """
-        INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count,
-                               risk_score, risk_explanation, distinct_signatures)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(customer_id, ip) DO UPDATE SET
-            mac = coalesce(excluded.mac, mac), hostname = coalesce(excluded.hostname, hostname),
-            first_seen = excluded.first_seen, last_seen = excluded.last_seen, detection_count = excluded.detection_count,
-            risk_score = excluded.risk_score, risk_explanation = excluded.risk_explanation,
-            distinct_signatures = excluded.distinct_signatures, stale = 0
-        """
+    /// Counters added to the stored ones.
+    static let upsertScored = upsertScoring(counters: """
+        first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+            detection_count = detection_count + excluded.detection_count
+        """)
+
+    /// Counters counted afresh.
+    static let upsertRecounted = upsertScoring(counters: """
+        first_seen = excluded.first_seen, last_seen = excluded.last_seen, detection_count = excluded.detection_count
+        """)
 
     static let upsertMarked = """
         INSERT INTO endpoints (customer_id, ip, mac, hostname, first_seen, last_seen, detection_count, stale)

@@ -45,7 +45,7 @@ extension TobanStore {
                     try db.execute(sql: "PRAGMA wal_autocheckpoint = \(IngestWriteCache.walCheckpointPages)")
                     cache.configured = true
                 }
-                try cache.begin(db)
+                try cache.begin(db, window: aggregationWindow.milliseconds)
                 var writer = BatchWriter(db: db, customers: directory, rules: rules, window: aggregationWindow.milliseconds, now: now, cache: cache)
                 let result = try writer.run(batch)
                 try cache.end(db)
@@ -144,7 +144,7 @@ struct BatchWriter {
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
         if let earliest = batch.detections.lazy.map({ $0.firstSeen.storeMilliseconds }).min() {
-            cache.open.forget(before: earliest - window)
+            try cache.open.forget(before: earliest - window, db)
         }
         try notifyWithoutConfirmation(slots)
         result.endpoints = try upsertEndpoints(slots, signals: signals, settles: batch.settles)
@@ -172,14 +172,18 @@ struct BatchWriter {
         // since it was read), else, when the window reaches behind what is held, stored.
         var unchecked: [OpenAggregates.Key] = []
         var unknown: [OpenAggregates.Key] = []
+        var spilled: Set<OpenAggregates.Key> = []
         for key in order {
             if let entry = cache.open.entries[key] {
                 if entry.epoch < cache.open.epoch { unchecked.append(key) }
             } else if reach < cache.open.horizon {
                 unknown.append(key)
+            } else if cache.open.spilled {
+                spilled.insert(key)
             }
         }
         if !unchecked.isEmpty { try cache.open.verify(unchecked, db) }
+        if !spilled.isEmpty { try cache.open.unspill(spilled, db) }
         if !unknown.isEmpty { try lookUpStored(unknown, groups: groups, reach: reach) }
         var slots: [Slot] = []
         for key in order {

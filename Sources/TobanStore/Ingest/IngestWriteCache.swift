@@ -4,13 +4,15 @@ import TobanCore
 
 /// What one ingest writer remembers between its batches so that a batch does not read
 /// back what the previous batches wrote: per context bucket, the identity of its samples
-/// and its next part number;
-/// per endpoint, its signals (what scoring and corroboration need).
+/// and its next part number; per endpoint, its signals (what scoring and corroboration
+/// need) and what its row waits for; the open rows folding may add to (`open`).
 ///
 /// The cache is only trusted while nobody else wrote to the store: each commit checks
 /// `PRAGMA data_version` (moves when another connection commits — an analyst closing a
 /// detection, a prune, an erasure) and `total_changes()` (moves when this connection wrote
-/// outside these batches) against the values it left, and starts empty if either moved.
+/// outside these batches) against the values it left, and starts empty if either moved;
+/// the open rows are caught up with instead (`OpenAggregates.catchUp`), and endpoints whose
+/// held counters are dropped are counted again when they settle.
 ///
 /// Owned by one writer; the lock only guards against accidental concurrent use.
 public final class IngestWriteCache: @unchecked Sendable {
@@ -111,12 +113,12 @@ public final class IngestWriteCache: @unchecked Sendable {
     }
 
     /// Inside the write transaction, before using the cache.
-    func begin(_ db: Database) throws {
+    func begin(_ db: Database, window: Int64) throws {
         let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
         let changes = Int64(db.totalChangesCount)
         if let token, token.dataVersion == version, token.changes == changes { return }
         clear()
-        if open.started { try open.catchUp(db) } else { try open.start(db) }
+        if open.started { try open.catchUp(db) } else { try open.start(db, window: window) }
     }
 
     /// Inside the write transaction, after the batch's writes.

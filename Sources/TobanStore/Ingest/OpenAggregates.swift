@@ -5,11 +5,15 @@ import TobanCore
 /// What folding needs, kept in memory by the ingest writer rather than in an index over
 /// every open detection's aggregation key: such a key is random, so each inserted row
 /// dirtied a page of that index somewhere, the costliest index to keep while ingesting.
-/// Here: the open detection rows of the aggregation window, by key.
+/// Here: the open detection rows of the aggregation window, by key, in two tiers: the
+/// newest in memory, and, when a window holds more keys than memory should (a storm of
+/// scans), the oldest spilled to `fold_spill` (key hash → row), probed by hash only for
+/// keys memory lacks, and pruned as the window moves on.
 ///
 /// - Complete from `horizon` on: every open row whose last activity is at or after it is
-///   held. A batch whose window reaches further back (right after a start, or data older
-///   than what is held) looks the keys it does not find up in the store, by endpoint.
+///   held (at a start, the window up to the store's latest activity is read). A batch
+///   whose window reaches further back (data older than what is held) looks the keys it
+///   does not find up in the store, by endpoint.
 /// - Rows other connections change are caught up with before the next batch: rows they
 ///   inserted (ids past the newest known) and the detections the audit says analysts
 ///   changed (a reopened detection folds repeats again). A row closed or deleted since is
@@ -53,25 +57,59 @@ struct OpenAggregates {
     /// The newest detection id and audit entry looked at.
     private var newestID: Int64 = 0
     private var auditSeen: Int64 = 0
+    /// Rows were spilled to `fold_spill` since it was last emptied: keys memory lacks are
+    /// probed there.
+    private(set) var spilled = false
+    /// The horizon `fold_spill` was last pruned to.
+    private var spillPrunedTo: Int64 = .min
 
-    /// Entries held at most: about 2 MB. Beyond it the oldest half is forgotten and the
-    /// horizon moves up past them (a window's worth of unique detections, a storm of
-    /// scans, usually stays far below it).
+    /// Entries held in memory at most: about 2 MB. Beyond it the older half is spilled (a
+    /// window's worth of unique detections usually stays far below it; a storm of scans
+    /// does not).
     static let capacity = 32_768
+    /// `capacity`, smaller in tests.
+    var capacity = OpenAggregates.capacity
 
-    /// Nothing stored is newer than what the store holds now, so the map starts complete
-    /// from just past the store's latest activity; older keys are looked up as needed.
-    mutating func start(_ db: Database) throws {
-        var latest = Int64.min
+    /// Loads the open rows of the window that ends at the store's latest activity (at most
+    /// `capacity`, the newest), so that a writer that starts on a store it continues (a
+    /// restart) folds without a lookup; a batch reaching further back looks keys up.
+    mutating func start(_ db: Database, window: Int64) throws {
+        let queue = StoreMigrations.Index.queue
+        var lasts: [Int64] = []
         for urgency in Urgency.allCases {
-            if let last = try Int64.fetchOne(db, sql: """
-                SELECT last_seen FROM detections INDEXED BY \(StoreMigrations.Index.queueAll) WHERE urgency = ? ORDER BY last_seen DESC LIMIT 1
-                """, arguments: [urgency.rawValue]) {
-                latest = max(latest, last)
-            }
+            lasts += try Int64.fetchAll(db, sql: """
+                SELECT last_seen FROM detections INDEXED BY \(queue) WHERE urgency = ? AND status <> 'closed'
+                ORDER BY last_seen DESC LIMIT ?
+                """, arguments: [urgency.rawValue, capacity])
         }
         entries = [:]
-        horizon = latest == .min ? .min : latest + 1
+        try db.execute(sql: "DELETE FROM fold_spill")
+        if let latest = lasts.max() {
+            horizon = latest - window
+            var held = horizon
+            if lasts.count > capacity {
+                lasts.sort(by: >)
+                held = max(horizon, lasts[capacity - 1] + 1)
+            }
+            for urgency in Urgency.allCases {
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT id, aggregation_key, count, first_seen, last_seen, urgency FROM detections INDEXED BY \(queue)
+                    WHERE urgency = ? AND status <> 'closed' AND last_seen >= ?
+                    """, arguments: [urgency.rawValue, held])
+                while let row = try rows.next() { note(row) }
+                if held > horizon {
+                    try db.execute(sql: """
+                        INSERT INTO fold_spill (detection_id, hash, last_seen)
+                        SELECT id, aggregation_hash, last_seen FROM detections INDEXED BY \(queue)
+                        WHERE urgency = ? AND status <> 'closed' AND last_seen >= ? AND last_seen < ?
+                        """, arguments: [urgency.rawValue, horizon, held])
+                    spilled = true
+                }
+            }
+        } else {
+            horizon = .min
+        }
+        spillPrunedTo = horizon
         newestID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM detections") ?? 0
         auditSeen = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit") ?? 0
         started = true
@@ -146,20 +184,52 @@ struct OpenAggregates {
     }
 
     /// Forgets rows no batch reaching back to `reach` can fold into, once more than
-    /// `keeping` are held, and the oldest half when over capacity.
-    mutating func forget(before reach: Int64, keeping: Int = capacity / 2) {
-        guard entries.count > keeping else { return }
-        var cutoff = reach
-        if entries.count > Self.capacity {
-            let lasts = entries.values.map(\.last).sorted()
-            cutoff = max(cutoff, lasts[lasts.count / 2])
+    /// `keeping` are held (the horizon moves up to `reach`), and spills the older half of
+    /// memory to `fold_spill` when over capacity.
+    mutating func forget(before reach: Int64, keeping: Int? = nil, _ db: Database) throws {
+        guard entries.count > keeping ?? capacity / 2 else { return }
+        if reach > horizon {
+            entries = entries.filter { $0.value.last >= reach }
+            horizon = reach
+        }
+        if spilled && (spillPrunedTo > Int64.max - Self.spillPruneStep || horizon >= spillPrunedTo + Self.spillPruneStep) {
+            try db.execute(sql: "DELETE FROM fold_spill WHERE last_seen < ?", arguments: [horizon])
+            spillPrunedTo = horizon
+        }
+        guard entries.count > capacity else { return }
+        let lasts = entries.values.map(\.last).sorted()
+        let cutoff = lasts[lasts.count / 2]
+        var spill = try RawStatement(db, sql: "INSERT OR REPLACE INTO fold_spill (detection_id, hash, last_seen) VALUES (?, ?, ?)")
+        for (key, entry) in entries where entry.last < cutoff {
+            spill.bind(entry.id); spill.bind(key.hash); spill.bind(entry.last)
+            try spill.run()
         }
         entries = entries.filter { $0.value.last >= cutoff }
-        horizon = max(horizon, cutoff)
+        spilled = true
+    }
+
+    /// Spilled rows are pruned each time the horizon has moved this far (10 minutes).
+    static let spillPruneStep: Int64 = 600_000
+
+    /// The newest open spilled rows of `keys`, held from then on.
+    mutating func unspill(_ keys: Set<Key>, _ db: Database) throws {
+        let hashes = Array(Set(keys.map(\.hash)))
+        for chunk in hashes.chunked(500) {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT d.id, d.aggregation_key, d.count, d.first_seen, d.last_seen, d.urgency
+                FROM fold_spill s JOIN detections d ON d.id = s.detection_id
+                WHERE s.hash IN (\([Int64].marks(chunk.count))) AND d.status <> 'closed'
+                """, arguments: StatementArguments(Array(chunk)))
+            while let row = try rows.next() { note(row) }
+        }
     }
 
     /// The transaction failed: what is held may not be stored.
     mutating func reset() {
-        self = OpenAggregates()
+        self = OpenAggregates(capacity: capacity)
+    }
+
+    init(capacity: Int = OpenAggregates.capacity) {
+        self.capacity = capacity
     }
 }
