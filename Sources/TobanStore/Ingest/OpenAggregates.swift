@@ -83,7 +83,8 @@ struct OpenAggregates {
                 """, arguments: [urgency.rawValue, capacity])
         }
         entries = [:]
-        try db.execute(sql: "DELETE FROM fold_spill")
+        // What an earlier writer spilled stays: every use of it is checked against the row.
+        spilled = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM fold_spill)") ?? false
         if let latest = lasts.max() {
             horizon = latest - window
             var held = horizon
@@ -99,7 +100,7 @@ struct OpenAggregates {
                 while let row = try rows.next() { note(row) }
                 if held > horizon {
                     try db.execute(sql: """
-                        INSERT INTO fold_spill (detection_id, hash, last_seen)
+                        INSERT OR REPLACE INTO fold_spill (detection_id, hash, last_seen)
                         SELECT id, aggregation_hash, last_seen FROM detections INDEXED BY \(queue)
                         WHERE urgency = ? AND status <> 'closed' AND last_seen >= ? AND last_seen < ?
                         """, arguments: [urgency.rawValue, horizon, held])
@@ -195,6 +196,7 @@ struct OpenAggregates {
         if spilled && (spillPrunedTo > Int64.max - Self.spillPruneStep || horizon >= spillPrunedTo + Self.spillPruneStep) {
             try db.execute(sql: "DELETE FROM fold_spill WHERE last_seen < ?", arguments: [horizon])
             spillPrunedTo = horizon
+            spilled = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM fold_spill)") ?? false
         }
         guard entries.count > capacity else { return }
         let lasts = entries.values.map(\.last).sorted()
