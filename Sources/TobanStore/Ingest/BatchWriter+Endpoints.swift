@@ -47,9 +47,7 @@ extension BatchWriter {
             }
         }
         if settles || cache.endpointDeferralExpired(now: now) {
-            for key in order {
-                if cache.pendingEndpoints[key] == nil { cache.pendingEndpoints[key] = touches[key] } else { cache.pendingEndpoints[key]!.merge(touches[key]!) }
-            }
+            for key in order { cache.hold(touches[key]!, for: key) }
             try settleEndpoints()
             return order.count
         }
@@ -57,7 +55,7 @@ extension BatchWriter {
         for key in order {
             let t = touches[key]!
             if cache.staleEndpoints.contains(key) && t.mac == nil && t.hostname == nil {
-                if cache.pendingEndpoints[key] == nil { cache.pendingEndpoints[key] = t } else { cache.pendingEndpoints[key]!.merge(t) }
+                cache.hold(t, for: key)
                 continue
             }
             mark.bind(key.customerID); mark.bind(key.endpoint); mark.bind(t.mac); mark.bind(t.hostname)
@@ -93,16 +91,9 @@ extension BatchWriter {
             cache.pendingComplete = true
         }
         guard !held.isEmpty || !recount.isEmpty || !scoreOnly.isEmpty else { return }
-        var missing: [String: [String]] = [:]
-        for key in held.keys where cache.endpoints[key] == nil { missing[key.customerID, default: []].append(key.endpoint) }
-        for key in recount.union(scoreOnly) where cache.endpoints[key] == nil { missing[key.customerID, default: []].append(key.endpoint) }
-        var loaded: [EndpointSignals.Key: EndpointSignals] = [:]
         let since = now.storeMilliseconds - EndpointScoring.lookbackMilliseconds
-        for (customer, endpoints) in missing {
-            for (endpoint, signals) in try EndpointSignals.load(db, customer: customer, endpoints: endpoints, openSince: since, corroborationSince: since) {
-                loaded[EndpointSignals.Key(customerID: customer, endpoint: endpoint)] = signals
-            }
-        }
+        let missing = held.keys.filter { cache.endpoints[$0] == nil } + recount.union(scoreOnly).filter { cache.endpoints[$0] == nil }
+        let loaded = try EndpointSignals.load(db, keys: missing, openSince: since, corroborationSince: since)
         func risk(_ key: EndpointSignals.Key, address: IPAddress?) -> (EndpointRisk, Int) {
             let open = (cache.endpoints[key] ?? loaded[key])?.riskSignals ?? []
             let asset = address.flatMap { customers[key.customerID]?.criticalAsset(for: $0) }

@@ -140,12 +140,12 @@ struct BatchWriter {
         let prepared = batch.prepared as? PreparedIngestBatch ?? TobanStore.prepare(batch)
         detections = batch.detections
         texts = prepared.detections
-        var slots = try fold(result: &result)
+        // How far back the batch's earliest detection may fold.
+        let reach = detections.lazy.map { $0.firstSeen.storeMilliseconds }.min().map { $0 - window }
+        var slots = try reach.map { try fold(reach: $0, result: &result) } ?? []
         var signals = try endpointSignals(for: slots)
         try writeDetections(&slots, signals: &signals, result: &result)
-        if let earliest = batch.detections.lazy.map({ $0.firstSeen.storeMilliseconds }).min() {
-            try cache.open.forget(before: earliest - window, db)
-        }
+        if let reach { try cache.open.forget(before: reach, db) }
         try notifyWithoutConfirmation(slots)
         result.endpoints = try upsertEndpoints(slots, signals: signals, settles: batch.settles)
         result.contextBuckets = try mergeContext(prepared.buckets)
@@ -157,8 +157,7 @@ struct BatchWriter {
 
     // MARK: folding
 
-    private func fold(result: inout BatchCommitResult) throws -> [Slot] {
-        guard !detections.isEmpty else { return [] }
+    private func fold(reach: Int64, result: inout BatchCommitResult) throws -> [Slot] {
         // Group by key, keeping the order keys first appear in (ids follow file order).
         var order: [OpenAggregates.Key] = []
         var groups: [OpenAggregates.Key: [Int]] = [:]
@@ -166,8 +165,6 @@ struct BatchWriter {
             if groups[text.aggregate] == nil { order.append(text.aggregate) }
             groups[text.aggregate, default: []].append(i)
         }
-        let earliest = detections.map { $0.firstSeen.storeMilliseconds }.min()!
-        let reach = earliest - window
         // What each key may fold into: held (checked first when an outside change came
         // since it was read), else, when the window reaches behind what is held, stored.
         var unchecked: [OpenAggregates.Key] = []
@@ -235,7 +232,7 @@ struct BatchWriter {
             while let row = try rows.next() {
                 let key = OpenAggregates.Key(text: row[1])
                 guard wanted.contains(key) else { continue }
-                cache.open.note(row)
+                cache.open.note(row, as: key)
             }
         }
         let columns = "id, aggregation_key, count, first_seen, last_seen, urgency"
@@ -264,7 +261,7 @@ struct BatchWriter {
     /// batch's own detections already counted as corroborating each other.
     private func endpointSignals(for slots: [Slot]) throws -> [EndpointSignals.Key: EndpointSignals] {
         var out: [EndpointSignals.Key: EndpointSignals] = [:]
-        var missing: [String: [String]] = [:]
+        var missing: [EndpointSignals.Key] = []
         for slot in slots {
             guard let key = texts[slot.index].endpoint, out[key] == nil else { continue }
             // Moved out of the cache, not copied: the batch's changes to it then need no
@@ -273,17 +270,14 @@ struct BatchWriter {
                 out[key] = cached
             } else {
                 out[key] = EndpointSignals()
-                missing[key.customerID, default: []].append(key.endpoint)
+                missing.append(key)
             }
         }
         if !missing.isEmpty {
             let earliest = slots.map(\.last).min() ?? now.storeMilliseconds
-            for (customer, endpoints) in missing {
-                let loaded = try EndpointSignals.load(db, customer: customer, endpoints: endpoints,
-                                                      openSince: now.storeMilliseconds - EndpointScoring.lookbackMilliseconds,
-                                                      corroborationSince: earliest - Self.corroborationWindow)
-                for (endpoint, signals) in loaded { out[EndpointSignals.Key(customerID: customer, endpoint: endpoint)] = signals }
-            }
+            let loaded = try EndpointSignals.load(db, keys: missing, openSince: now.storeMilliseconds - EndpointScoring.lookbackMilliseconds,
+                                                  corroborationSince: earliest - Self.corroborationWindow)
+            out.merge(loaded) { _, stored in stored }
         }
         for slot in slots {
             guard let key = texts[slot.index].endpoint else { continue }

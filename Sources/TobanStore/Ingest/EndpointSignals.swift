@@ -57,6 +57,21 @@ struct EndpointSignals {
         bySignature[signatureID] = s
     }
 
+    /// `load` for endpoints of any customers, one customer at a time.
+    static func load(_ db: Database, keys: some Sequence<Key>, openSince: Int64,
+                     corroborationSince: Int64) throws -> [Key: EndpointSignals] {
+        var byCustomer: [String: [String]] = [:]
+        for key in keys { byCustomer[key.customerID, default: []].append(key.endpoint) }
+        var out: [Key: EndpointSignals] = [:]
+        for (customer, endpoints) in byCustomer {
+            for (endpoint, signals) in try load(db, customer: customer, endpoints: endpoints, openSince: openSince,
+                                                corroborationSince: corroborationSince) {
+                out[Key(customerID: customer, endpoint: endpoint)] = signals
+            }
+        }
+        return out
+    }
+
     /// Loads the endpoints of one customer (set-based, 500 per query): open detections
     /// active since `openSince` (named as those rows name the signature) and corroborating
     /// ones since `corroborationSince`. Also what `EndpointScoring` re-scores from.

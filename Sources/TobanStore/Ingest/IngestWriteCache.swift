@@ -149,6 +149,11 @@ public final class IngestWriteCache: @unchecked Sendable {
         partialStarts = partialStarts.filter { $0 >= oldestKept }
     }
 
+    /// Adds what a batch did to an endpoint to what is held for it.
+    func hold(_ touch: EndpointTouch, for key: EndpointSignals.Key) {
+        if pendingEndpoints[key] == nil { pendingEndpoints[key] = touch } else { pendingEndpoints[key]!.merge(touch) }
+    }
+
     /// Whether endpoints have waited long enough that this batch settles them anyway.
     func endpointDeferralExpired(now: Date) -> Bool {
         guard let lastSettled else { return true }

@@ -152,13 +152,15 @@ struct OpenAggregates {
 
     /// A stored open row (id, aggregation_key, count, first_seen, last_seen, urgency): held
     /// when it is its key's newest.
-    @discardableResult
-    mutating func note(_ row: Row) -> Key {
-        let key = Key(text: row[1])
+    mutating func note(_ row: Row) {
+        note(row, as: Key(text: row[1]))
+    }
+
+    /// `note(_:)` for a row whose key was worked out already.
+    mutating func note(_ row: Row, as key: Key) {
         let entry = Entry(id: row[0], count: row[2], first: row[3], last: row[4], urgency: Urgency(rawValue: row[5]) ?? .p5, epoch: epoch)
-        if let held = entries[key], held.id != entry.id, held.last > entry.last { return key }
+        if let held = entries[key], held.id != entry.id, held.last > entry.last { return }
         entries[key] = entry
-        return key
     }
 
     /// The entries of `keys` from an earlier epoch, checked against the store: still open
