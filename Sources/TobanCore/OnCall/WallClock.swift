@@ -8,7 +8,7 @@ struct WallClock: Sendable, Equatable {
 
     /// Wall seconds of a local date and time of day (pure arithmetic, no zone involved).
     static func seconds(_ date: LocalDate, _ time: TimeOfDay) -> Int {
-        daysFromCivil(date) * 86_400 + time.minutesSinceMidnight * 60
+        UTCTimestamp.days(fromCivilYear: date.year, month: date.month, day: date.day) * 86_400 + time.minutesSinceMidnight * 60
     }
 
     /// What the clock on the wall shows at `instant`, in wall seconds.
@@ -30,17 +30,6 @@ struct WallClock: Sendable, Equatable {
 
     private func offset(at utcSeconds: Int) -> Int {
         timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utcSeconds)))
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysFromCivil(_ date: LocalDate) -> Int {
-        let y = date.month <= 2 ? date.year - 1 : date.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = date.month
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + date.day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

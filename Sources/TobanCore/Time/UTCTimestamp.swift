@@ -25,6 +25,19 @@ public enum UTCTimestamp {
             + pad(s / 3600, 2) + ":" + pad(s / 60 % 60, 2) + ":" + pad(s % 60, 2)
     }
 
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+    /// `days_from_civil`), the inverse of `civil(fromDays:)`. Inlinable: ingest works out
+    /// every event's time with it.
+    @inlinable
+    public static func days(fromCivilYear year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
     public static func civil(fromDays z0: Int64) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468

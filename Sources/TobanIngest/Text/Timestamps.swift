@@ -1,18 +1,9 @@
 // Timestamp parsing to epoch seconds (UTC) without Foundation calendars: proleptic Gregorian
 // day arithmetic, so results never depend on the machine's zone or DST rules.
 
-enum Timestamps {
-    /// Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = m > 2 ? m - 3 : m + 9
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
+import TobanCore
 
+enum Timestamps {
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     static func daysInMonth(_ y: Int, _ m: Int) -> Int {
@@ -28,7 +19,7 @@ enum Timestamps {
         guard year >= 1 && year <= 9999, month >= 1 && month <= 12,
               day >= 1 && day <= daysInMonth(year, month),
               hour >= 0 && hour <= 23, minute >= 0 && minute <= 59, second >= 0 && second <= 60 else { return nil }
-        return daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+        return UTCTimestamp.days(fromCivilYear: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second
     }
 
     @inline(__always)
