@@ -120,6 +120,19 @@ import TobanTestSupport
         #expect(try Self.maintainedAndFresh(f).maintained == before)
     }
 
+    /// The same rows and folds written as one transaction (how a backlog is committed):
+    /// the tally is held until the commit, yet a fold that moves a row inserted earlier in
+    /// the transaction to another urgency finds its group written.
+    @Test func aggregatesStayExactWhenBatchesShareATransaction() throws {
+        let f = try StoreFixture()
+        try f.store.saveCustomers([acme, beta], at: t0)
+        var rounds = (0...3).map { round in IngestBatch(detections: Self.batch(at: t0 + Double(round) * 300, offset: Int64(round) * 100)) }[...]
+        try f.store.commitGroup({ rounds.popFirst() }, customers: [acme, beta], rules: rules, now: { t0 + 1500 }, cache: IngestWriteCache())
+        let raised = try f.count("SELECT COUNT(*) FROM detections WHERE count >= \(rules.repeatThreshold)")
+        #expect(raised > 0, "some folds reached the repeat threshold, so the urgency trigger ran inside the transaction")
+        try Self.expectExact(f, "one transaction of four batches")
+    }
+
     @Test func theMigrationBackfillsAStoreThatHadOnlyTheFirstSchema() throws {
         // A store written before this migration: v1 only, with rows (some closed).
         let directory = TemporaryDirectory(prefix: "toban-agg")

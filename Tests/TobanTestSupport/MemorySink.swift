@@ -12,10 +12,16 @@ public final class MemorySink: IngestSink, @unchecked Sendable {
     private var commits = 0
     private var lastSeen: [String: Date] = [:]
     private var failing: Int?
+    private var groupSizes: [Int] = []
+    /// When set, `commitGroup` is one all-or-nothing transaction, as the store's is;
+    /// otherwise each batch of a group commits on its own (the protocol's default).
+    public let groupsTransactions: Bool
 
     public struct InjectedFailure: Error {}
 
-    public init() {}
+    public init(groupsTransactions: Bool = false) {
+        self.groupsTransactions = groupsTransactions
+    }
 
     /// The commit with this number (1 = the first) throws `InjectedFailure`.
     public var failOnCommit: Int? {
@@ -38,6 +44,34 @@ public final class MemorySink: IngestSink, @unchecked Sendable {
         for c in batch.checkpoints { checkpointsBySource[c.sourceID] = c }
         for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
     }
+
+    public func commitGroup(_ next: () -> IngestBatch?) throws {
+        guard groupsTransactions else {
+            while let batch = next() { try commit(batch) }
+            return
+        }
+        // Stored only when every batch of the group is, as a transaction would be.
+        var group: [IngestBatch] = []
+        while let batch = next() {
+            let fails = locked { () -> Bool in
+                commits += 1
+                return commits == failing
+            }
+            if fails { throw InjectedFailure() }
+            group.append(batch)
+        }
+        locked {
+            groupSizes.append(group.count)
+            for batch in group {
+                batches.append(batch)
+                for c in batch.checkpoints { checkpointsBySource[c.sourceID] = c }
+                for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
+            }
+        }
+    }
+
+    /// How many batches each transaction held, in commit order (with `groupsTransactions`).
+    public var transactions: [Int] { locked { groupSizes } }
 
     public func checkpoints() throws -> [SourceCheckpoint] { locked { Array(checkpointsBySource.values) } }
     public func sensorLastSeen() throws -> [String: Date] { locked { lastSeen } }

@@ -7,29 +7,47 @@ import TobanCore
 /// Commits batches on a thread of its own, strictly in the order they were submitted,
 /// while the caller reads and parses the next ones (two cores instead of one).
 ///
-/// Exactly-once is unchanged: each batch is still one `sink.commit` with the checkpoints
-/// it reaches. After a failed commit nothing later is committed (a later checkpoint must
+/// While a backlog is read (a batch that does not settle, `IngestBatch.settles`), the
+/// batches that follow join its transaction (`IngestSink.commit(_:then:)`) for up to
+/// `maxGroupAge`: every commit writes out each index page it touched, and a backlog's
+/// batches touch much the same pages, so one commit a second instead of several writes
+/// them once. A batch that settles (the reader caught up: its lines should be visible
+/// at once), `drain` and `close` end the group. Other writers wait for the store at most
+/// about that long while a backlog is read.
+///
+/// Exactly-once is unchanged: a transaction holds its batches' rows with the checkpoints
+/// they reach. After a failed commit nothing later is committed (a later checkpoint must
 /// never land without the rows before it); the failure is rethrown to the caller by the
-/// next `submit` or `drain`. At most `capacity` batches are queued or committing, so memory
-/// stays bounded.
+/// next `submit` or `drain`. At most `capacity` batches are queued or being written, so
+/// memory stays bounded: a batch written into a still-open transaction is handed back to
+/// be freed at once.
 final class BatchCommitter: @unchecked Sendable {
     // Sendable by hand: every mutable field is only touched with `condition` locked, and
     // the sink is only used by the commit thread (or by the caller after `drain`).
     private let sink: IngestSink
     private let capacity: Int
+    private let clock: any TobanClock
+    private let maxGroupAge: Duration
     private let condition = NSCondition()
     private var queue: [IngestBatch] = []
     /// Committed batches, handed back to be freed by the thread that allocated them.
     private var spent: [IngestBatch] = []
+    /// A batch is being written (counts against `capacity`).
     private var busy = false
+    /// A transaction is open (`drain` waits for it to commit).
+    private var inTransaction = false
+    /// Callers waiting in `drain`: the open transaction ends with the batch being written.
+    private var draining = 0
     private var failure: (any Error)?
     private var closing = false
     private var started = false
     private var running = false
 
-    init(sink: IngestSink, capacity: Int) {
+    init(sink: IngestSink, capacity: Int, clock: any TobanClock, maxGroupAge: Duration = .seconds(1)) {
         self.sink = sink
         self.capacity = max(1, capacity)
+        self.clock = clock
+        self.maxGroupAge = maxGroupAge
     }
 
     deinit { close() }
@@ -61,7 +79,10 @@ final class BatchCommitter: @unchecked Sendable {
         defer { reclaim() }
         condition.lock()
         defer { condition.unlock() }
-        while (!queue.isEmpty || busy) && failure == nil { condition.wait() }
+        draining += 1
+        defer { draining -= 1 }
+        condition.broadcast()
+        while (!queue.isEmpty || busy || inTransaction) && failure == nil { condition.wait() }
         if let failure { throw failure }
     }
 
@@ -102,15 +123,32 @@ final class BatchCommitter: @unchecked Sendable {
         while true {
             while queue.isEmpty && !closing { condition.wait() }
             if queue.isEmpty || failure != nil { break }
-            let batch = queue.removeFirst()
+            // The batch being written is held here only, and goes to `spent` once written:
+            // the reading thread that allocated it frees it (see `reclaim`).
+            var current: IngestBatch? = queue.removeFirst()
+            var handedOut = false
             busy = true
+            inTransaction = true
             condition.broadcast()
             condition.unlock()
+            let opened = clock.uptime
             var thrown: (any Error)?
-            do { try sink.commit(batch) } catch { thrown = error }
+            do {
+                try sink.commitGroup {
+                    guard handedOut else {
+                        handedOut = true
+                        return current
+                    }
+                    return self.nextInGroup(after: &current, openedAt: opened)
+                }
+            } catch { thrown = error }
             condition.lock()
-            spent.append(batch)
+            if let written = current {
+                spent.append(written)
+                current = nil
+            }
             busy = false
+            inTransaction = false
             if let thrown {
                 failure = thrown
                 queue.removeAll()
@@ -120,5 +158,23 @@ final class BatchCommitter: @unchecked Sendable {
         running = false
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// The batch that joins the open transaction after `written` (which it hands back to
+    /// be freed, and replaces), waiting for the reader to submit it; nil ends the
+    /// transaction (see the type's comment for when).
+    private func nextInGroup(after written: inout IngestBatch?, openedAt: Duration) -> IngestBatch? {
+        guard written.map({ !$0.settles }) ?? false, clock.uptime - openedAt < maxGroupAge else { return nil }
+        condition.lock()
+        defer { condition.unlock() }
+        busy = false
+        condition.broadcast()
+        while queue.isEmpty && !closing && draining == 0 && failure == nil { condition.wait() }
+        guard !queue.isEmpty, !closing, draining == 0, failure == nil else { return nil }
+        spent.append(written!)
+        written = queue.removeFirst()
+        busy = true
+        condition.broadcast()
+        return written
     }
 }

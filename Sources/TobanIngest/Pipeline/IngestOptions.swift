@@ -18,6 +18,10 @@ public struct IngestOptions: Sendable {
     public var batchBytes: Int?
     public var maxBatchDetections: Int
     public var maxBatchAge: Duration
+    /// How long batches read from a backlog may share one transaction (`BatchCommitter`):
+    /// new rows show up at least this often while a backlog is read; zero commits each
+    /// batch on its own.
+    public var maxTransactionAge: Duration = .seconds(1)
     /// Context (endpoint activity) is held across batches and stored this often, or once
     /// this many examples or buckets are held, whichever comes first: one stored part per
     /// bucket per interval instead of one per batch (a followed file's batches are small).

@@ -99,7 +99,7 @@ public final class IngestPipeline {
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
-        self.committer = BatchCommitter(sink: sink, capacity: 1)
+        self.committer = BatchCommitter(sink: sink, capacity: 1, clock: clock, maxGroupAge: options.maxTransactionAge)
         self.clock = clock
         self.batchStartedAt = clock.uptime
         self.lastContextFlush = clock.uptime

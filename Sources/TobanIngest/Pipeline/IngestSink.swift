@@ -9,6 +9,11 @@ public protocol IngestSink: AnyObject {
     /// that `commit` changes. Default: nothing.
     func prepare(_ batch: inout IngestBatch)
     func commit(_ batch: IngestBatch) throws
+    /// Commits every batch `next` hands over, until it returns nil, in one transaction:
+    /// all of them or none. The committer groups batches this way while a backlog is read
+    /// (see `BatchCommitter`); a batch is not kept once the next one is asked for (the
+    /// committer frees it). Default: one commit per batch.
+    func commitGroup(_ next: () -> IngestBatch?) throws
     /// Where every source stood at the last commit (to resume after a restart or crash).
     func checkpoints() throws -> [SourceCheckpoint]
     /// When each sensor was last heard from (ingest wall-clock time), for monitoring gaps.
@@ -19,4 +24,8 @@ public protocol IngestSink: AnyObject {
 
 extension IngestSink {
     public func prepare(_ batch: inout IngestBatch) {}
+
+    public func commitGroup(_ next: () -> IngestBatch?) throws {
+        while let batch = next() { try commit(batch) }
+    }
 }

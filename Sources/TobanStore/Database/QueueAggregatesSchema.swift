@@ -19,8 +19,10 @@
 /// across closed/open (analyst actions, undo), by an urgency change (ingest re-evaluation
 /// on a fold) and by deletion (erasure). The last three are rare and kept by the migration's
 /// triggers. Insertion is the ingest hot path, so there is deliberately NO insert trigger (nor
-/// one on the fold's count/first_seen/last_seen update): the writer tallies each batch in
-/// memory and applies it with a few hundred upserts (`QueueAggregates.Tally`).
+/// one on the fold's count/first_seen/last_seen update): the writer tallies each transaction
+/// in memory and applies it with a few hundred upserts before it commits
+/// (`QueueAggregates.Tally`), and before a fold changes a row's urgency (whose trigger must
+/// find the row's group written).
 enum QueueAggregatesSchema {
     /// Fills the three tables from the detections (the migration, and `rebuildQueueAggregates`).
     static let backfill = """

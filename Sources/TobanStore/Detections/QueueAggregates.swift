@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 import TobanCore
 
-/// The ingest side of the maintained queue aggregates (see `QueueAggregatesSchema`): one
-/// batch's new and folded rows tallied in memory, then written with one upsert per touched
-/// group, signature name and minute — never a statement per detection.
+/// The ingest side of the maintained queue aggregates (see `QueueAggregatesSchema`): a
+/// transaction's new and folded rows tallied in memory, then written with one upsert per
+/// touched group, signature name and minute — never a statement per detection.
 enum QueueAggregates {
     struct GroupKey: Hashable {
         var dimension: String
@@ -24,12 +24,14 @@ enum QueueAggregates {
         var name: String
     }
 
-    /// What a batch did to the open rows: inserted rows join their groups; folded rows
+    /// What batches did to the open rows: inserted rows join their groups; folded rows
     /// (already open and counted) only move their group's latest activity.
     struct Tally {
         var groups: [GroupKey: GroupTally] = [:]
         var names: Set<NameKey> = []
         var arrivals: [Int64: Int] = [:]
+
+        var isEmpty: Bool { groups.isEmpty && names.isEmpty && arrivals.isEmpty }
 
         /// `detection` as written: `urgency` and `lastSeen` (ms) are the row's values after
         /// the write; `isNew` when it was inserted (status new), false for a fold into an

@@ -12,6 +12,13 @@ public struct BatchCommitResult: Sendable, Equatable {
     public var endpoints: Int
     /// Context buckets written to.
     public var contextBuckets: Int
+
+    mutating func add(_ other: BatchCommitResult) {
+        inserted += other.inserted
+        folded += other.folded
+        endpoints += other.endpoints
+        contextBuckets += other.contextBuckets
+    }
 }
 
 extension TobanStore {
@@ -31,6 +38,18 @@ extension TobanStore {
     @discardableResult
     public func commit(_ batch: IngestBatch, customers: [Customer], rules: UrgencyRules = .default,
                        aggregationWindow: TimeInterval = 3600, now: Date, cache: IngestWriteCache) throws -> BatchCommitResult {
+        var pending: IngestBatch? = batch
+        return try commitGroup({ defer { pending = nil }; return pending }, customers: customers, rules: rules,
+                               aggregationWindow: aggregationWindow, now: { now }, cache: cache)
+    }
+
+    /// Commits every batch `next` hands over, until it returns nil, in ONE write
+    /// transaction (so all of them or none): a backlog read in several batches costs one
+    /// commit instead of several. A batch is let go before the next is asked for; `now` is
+    /// asked once per batch. Returns what the batches did together.
+    @discardableResult
+    public func commitGroup(_ next: () -> IngestBatch?, customers: [Customer], rules: UrgencyRules = .default,
+                            aggregationWindow: TimeInterval = 3600, now: () -> Date, cache: IngestWriteCache) throws -> BatchCommitResult {
         let directory = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         cache.lock.lock()
         defer { cache.lock.unlock() }
@@ -46,10 +65,17 @@ extension TobanStore {
                     cache.configured = true
                 }
                 try cache.begin(db, window: aggregationWindow.milliseconds)
-                var writer = BatchWriter(db: db, customers: directory, rules: rules, window: aggregationWindow.milliseconds, now: now, cache: cache)
-                let result = try writer.run(batch)
+                var total = BatchCommitResult(inserted: 0, folded: 0, endpoints: 0, contextBuckets: 0)
+                while let batch = next() {
+                    var writer = BatchWriter(db: db, customers: directory, rules: rules, window: aggregationWindow.milliseconds,
+                                             now: now(), cache: cache)
+                    total.add(try writer.run(batch))
+                    cache.bound()
+                }
+                try cache.tally.write(db)
+                cache.tally = QueueAggregates.Tally()
                 try cache.end(db)
-                return result
+                return total
             }
         } catch {
             cache.abandon()
@@ -295,7 +321,6 @@ struct BatchWriter {
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
             """)
         var memo = UrgencyMemo(rules: rules)
-        var aggregates = QueueAggregates.Tally() // the console's queue aggregates: one batched write, no per-row trigger
         for i in slots.indices {
             let slot = slots[i]
             let d = detections[slot.index]
@@ -309,7 +334,13 @@ struct BatchWriter {
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
             slots[i].urgencyReason = explanation
-            aggregates.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
+            if slot.existingID != nil, slot.storedUrgency != assessment.urgency, !cache.tally.isEmpty {
+                // The urgency trigger moves the row between groups that the held tally may
+                // not have written yet: it must find them written.
+                try cache.tally.write(db)
+                cache.tally = QueueAggregates.Tally()
+            }
+            cache.tally.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
             if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
@@ -332,7 +363,6 @@ struct BatchWriter {
             cache.open.remember(texts[slot.index].aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,
                                 urgency: slot.urgency)
         }
-        try aggregates.write(db)
     }
 
     /// Urgencies a customer's contract sends without an analyst's confirmation go to the

@@ -47,6 +47,10 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// The open rows of the aggregation window, kept across outside changes (caught up
     /// with rather than emptied, see `OpenAggregates`).
     var open = OpenAggregates()
+    /// What the transaction's batches did to the console's queue aggregates, written once
+    /// before it commits (a backlog's batches touch much the same groups); empty between
+    /// transactions.
+    var tally = QueueAggregates.Tally()
     /// Endpoints whose row waits for a batch that settles (`IngestBatch.settles`): marked
     /// `stale` in the store; `pendingEndpoints` holds what the batches since added to their
     /// counters (an endpoint marked stale but not held here is counted again from its
@@ -121,10 +125,14 @@ public final class IngestWriteCache: @unchecked Sendable {
         if open.started { try open.catchUp(db) } else { try open.start(db, window: window) }
     }
 
-    /// Inside the write transaction, after the batch's writes.
+    /// Inside the write transaction, after its batches' writes.
     func end(_ db: Database) throws {
         let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
         token = (version, Int64(db.totalChangesCount))
+    }
+
+    /// After each batch: keeps the cache within its limits.
+    func bound() {
         if buckets.count > Self.maxBuckets { forgetOldestHours() }
         if endpoints.count > Self.maxEndpoints { endpoints = [:] }
     }
@@ -167,6 +175,7 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// The transaction failed: what the cache says may not be stored.
     func abandon() {
         clear()
+        tally = QueueAggregates.Tally()
         open.reset()
     }
 

@@ -99,14 +99,13 @@ struct IngestCommand: ParsableCommand {
         // It is known to this run only; the store keeps whatever a configuration said of it.
         let runCustomer = config == nil ? customer.map { Customer(id: $0, displayName: $0) } : nil
         let directory = CustomerDirectory(customers: customers + (runCustomer.map { [$0] } ?? []))
-        // Default: read 5,000 lines per poll and gather polls into one transaction of up to
+        // Default: read 5,000 lines per poll and gather polls into a batch of up to
         // `defaultBatchBytes` of input or `defaultMaxBatchDetections` detections; a caught-up
-        // follower commits at once, a backlogged one at least every 0.5 s. Bigger batches
-        // cost less CPU per line (each batch re-scores the endpoints and adds to the context
-        // buckets it touches) but two or three live at once: at 50 MB / 12,000 detections the
-        // alert-heavy benchmark ran ~15 % faster at 150 MB peak RSS; at 12 MB / 3,000 a 1 GB
-        // file whose parts cover the same hours peaked at 104 MB; 8 MB / 2,500 keep it near
-        // 96 MB for ~8 % of the alert-heavy benchmark's speed.
+        // follower commits at once, a backlogged one gathers at most 0.5 s. While a backlog
+        // is read, batches share one transaction for up to a second (`BatchCommitter`), so
+        // what a commit costs no longer depends on the batch: batches stay small, and two
+        // of them (one written, one read) are all the memory they take. At 8 MB / 2,500
+        // detections the alert-heavy benchmark ran as fast, at ~6 MB more peak RSS.
         let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
                                           maxBatchDetections: Self.defaultMaxBatchDetections, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
@@ -142,8 +141,8 @@ struct IngestCommand: ParsableCommand {
         return options
     }
 
-    static let defaultBatchBytes = 8 << 20
-    static let defaultMaxBatchDetections = 2_500
+    static let defaultBatchBytes = 4 << 20
+    static let defaultMaxBatchDetections = 1_250
 
     static func summaryLine(_ s: IngestSummary, seconds: Double) -> String {
         let rate = seconds > 0 ? Int(Double(s.lines) / seconds) : s.lines

@@ -29,6 +29,12 @@ final class StoreSink: IngestSink {
         try store.commit(batch, customers: customers, rules: rules, aggregationWindow: aggregationWindow, now: clock.now, cache: cache)
     }
 
+    func commitGroup(_ next: () -> IngestBatch?) throws {
+        let clock = clock
+        try store.commitGroup(next, customers: customers, rules: rules, aggregationWindow: aggregationWindow,
+                              now: { clock.now }, cache: cache)
+    }
+
     func checkpoints() throws -> [SourceCheckpoint] { try store.checkpoints() }
 
     func sensorLastSeen() throws -> [String: Date] { try store.sensorLastSeen() }

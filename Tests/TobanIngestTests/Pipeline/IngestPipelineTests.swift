@@ -33,11 +33,13 @@ import TobanTestSupport
         return alerts
     }
 
-    func pipeline(_ path: String, sink: MemorySink, batchLines: Int, quarantine: String? = nil) throws -> IngestPipeline {
+    func pipeline(_ path: String, sink: MemorySink, batchLines: Int, quarantine: String? = nil,
+                  maxTransactionAge: Duration = .seconds(1)) throws -> IngestPipeline {
         let acme = Customer(id: "acme", displayName: "アクメ", networks: [try CIDR(parsing: "10.0.0.0/16")], sensors: ["sensor-acme-0"])
+        var options = IngestOptions(batchLines: batchLines, quarantinePath: quarantine)
+        options.maxTransactionAge = maxTransactionAge
         return try IngestPipeline(sources: [SourceSettings(path: path)], directory: CustomerDirectory(customers: [acme]),
-                                  rules: .default, options: IngestOptions(batchLines: batchLines, quarantinePath: quarantine), sink: sink,
-                                  clock: ManualClock(Self.readAt))
+                                  rules: .default, options: options, sink: sink, clock: ManualClock(Self.readAt))
     }
 
     @Test func onceReadsEverythingAndQuarantinesBadLines() throws {
@@ -65,7 +67,10 @@ import TobanTestSupport
         #expect(buckets.reduce(0) { $0 + ($1.counts[.dns] ?? 0) } == 300)
     }
 
-    @Test func failedCommitLosesNothingAndDuplicatesNothingOnResume() throws {
+    /// A failed transaction of several batches (`groupsTransactions`) loses all of them,
+    /// checkpoints included, and they are read again.
+    @Test(arguments: [false, true])
+    func failedCommitLosesNothingAndDuplicatesNothingOnResume(groupsTransactions: Bool) throws {
         let scratch = TemporaryDirectory(prefix: "toban-pipe")
         let dir = scratch.url
         let log = dir.appendingPathComponent("eve.json")
@@ -74,7 +79,7 @@ import TobanTestSupport
         let clean = MemorySink()
         _ = try pipeline(log.path, sink: clean, batchLines: 37).runOnce()
 
-        let crashy = MemorySink()
+        let crashy = MemorySink(groupsTransactions: groupsTransactions)
         // Batch sizes differ between runs, so a run's first batches end inside the lines the
         // previous run committed and that are now read again for their context.
         for (failAt, batchLines) in [(3, 37), (2, 11), (5, 23), (9, 23)] {
@@ -111,6 +116,33 @@ import TobanTestSupport
         // Batches in between say where stored context ends: behind their rows.
         let middle = sink.committed[sink.committed.count / 2].checkpoints[0]
         #expect(middle.contextOffset != nil && middle.contextOffset! < middle.offset)
+    }
+
+    /// Batches read from a backlog share a transaction until one catches up with the file;
+    /// what is stored is what one transaction per batch stores.
+    @Test func aBacklogSharesTransactionsUntilItCatchesUp() throws {
+        let scratch = TemporaryDirectory(prefix: "toban-pipe")
+        let log = scratch.url.appendingPathComponent("eve.json")
+        _ = try writeLog(lines: 1000, to: log)
+        let single = MemorySink(), grouped = MemorySink(groupsTransactions: true)
+        _ = try pipeline(log.path, sink: single, batchLines: 37).runOnce()
+        _ = try pipeline(log.path, sink: grouped, batchLines: 37).runOnce()
+        let batches = grouped.committed.count
+        #expect(batches > 20)
+        #expect(grouped.transactions.reduce(0, +) == batches)
+        // The clock stands still, so only the batch that settles ends the first transaction
+        // (and the held context is stored after it).
+        #expect(grouped.transactions.count <= 2, "\(grouped.transactions)")
+        #expect(grouped.transactions[0] >= batches - 1)
+        #expect(grouped.committed.map(\.settles) == single.committed.map(\.settles))
+        #expect(grouped.occurrences == single.occurrences)
+        #expect(grouped.saved == single.saved)
+        #expect(grouped.contextCounts == single.contextCounts)
+
+        // A zero age commits every batch on its own.
+        let unGrouped = MemorySink(groupsTransactions: true)
+        _ = try pipeline(log.path, sink: unGrouped, batchLines: 37, maxTransactionAge: .zero).runOnce()
+        #expect(unGrouped.transactions == Array(repeating: 1, count: batches))
     }
 
     /// While a file is read batch after batch, its batches need not settle (the sink may
