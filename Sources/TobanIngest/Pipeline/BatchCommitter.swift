@@ -66,8 +66,8 @@ final class BatchCommitter: @unchecked Sendable {
             thread.name = "toban-commit"
             thread.start()
         }
-        // A batch waits only while fewer than `capacity` are queued or being committed, so
-        // with capacity 1 at most two batches exist: one committing, one being read.
+        // A batch waits while `capacity` are queued or being written, so at most
+        // `capacity + 1` exist: those, and the one being read.
         while queue.count + (busy ? 1 : 0) >= capacity && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue.append(batch)
@@ -169,8 +169,9 @@ final class BatchCommitter: @unchecked Sendable {
         defer { condition.unlock() }
         busy = false
         condition.broadcast()
+        // Once draining or closing, what is queued still joins, but nothing is waited for.
         while queue.isEmpty && !closing && draining == 0 && failure == nil { condition.wait() }
-        guard !queue.isEmpty, !closing, draining == 0, failure == nil else { return nil }
+        guard !queue.isEmpty, failure == nil else { return nil }
         spent.append(written!)
         written = queue.removeFirst()
         busy = true

@@ -99,7 +99,11 @@ public final class IngestPipeline {
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
-        self.committer = BatchCommitter(sink: sink, capacity: 1, clock: clock, maxGroupAge: options.maxTransactionAge)
+        // Two batches may wait for the writer: batches cost the two threads unevenly (one
+        // takes the held context, one settles the endpoints), and with one either thread
+        // often waited for the other. Batches are small (see `IngestCommand`), so the third
+        // costs ~4 MB.
+        self.committer = BatchCommitter(sink: sink, capacity: 2, clock: clock, maxGroupAge: options.maxTransactionAge)
         self.clock = clock
         self.batchStartedAt = clock.uptime
         self.lastContextFlush = clock.uptime

@@ -15,6 +15,8 @@ public final class TobanStore: Sendable {
     /// cannot hold SQLite's shared-memory file, one immutable connection.
     let pool: any DatabaseWriter
     private let localCommits = LocalCommitCounter()
+    /// Copies the log back for the ingest writer's connection (`WALCheckpointer`).
+    let walCheckpointer: WALCheckpointer
 
     /// How long the writer connection waits for another process's write lock before
     /// failing. (Readers keep GRDB's own reader busy timeout, 10 s: in WAL mode they wait
@@ -26,6 +28,7 @@ public final class TobanStore: Sendable {
     /// moment's lock on the directory), so consoles open the file while ingest commits.
     public init(path: String) throws {
         self.path = path
+        walCheckpointer = WALCheckpointer(path: path)
         var config = Configuration()
         config.label = "TobanStore"
         config.foreignKeysEnabled = true
@@ -59,6 +62,7 @@ public final class TobanStore: Sendable {
     /// can be writing to it there.
     public init(readingAt path: String) throws {
         self.path = path
+        walCheckpointer = WALCheckpointer(path: path)
         var config = Configuration()
         config.label = "TobanStore (read-only)"
         config.readonly = true
@@ -134,6 +138,7 @@ public final class TobanStore: Sendable {
 
     /// Closes the connections; the store must not be used afterwards.
     public func close() throws {
+        walCheckpointer.stop()
         try pool.close()
     }
 }

@@ -59,9 +59,8 @@ extension TobanStore {
                     // The writer walks several indexes at random; SQLite's default 2 MB page
                     // cache turns that into a read(2) per page.
                     try db.execute(sql: "PRAGMA cache_size = -\(IngestWriteCache.pageCacheKiB)")
-                    // Hot pages (endpoints, open buckets) are rewritten batch after batch:
-                    // checkpointing the WAL less often copies each into the database once.
-                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(IngestWriteCache.walCheckpointPages)")
+                    // The log is copied back on another thread, not in this one.
+                    walCheckpointer.install(on: db)
                     cache.configured = true
                 }
                 try cache.begin(db, window: aggregationWindow.milliseconds)

@@ -89,11 +89,6 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// fast as 12 MB, within its noise, at 97 MB peak RSS instead of 102.
     static let pageCacheKiB = 8 * 1024
 
-    /// About 32 MB of WAL (16 KiB pages) between automatic checkpoints: fewer copies of
-    /// hot pages than SQLite's default, yet small enough that the consoles reading beside
-    /// the writer do not wade through a WAL of hundreds of MB (they did at 128 MB).
-    static let walCheckpointPages = 2048
-
     public init() {}
 
     /// Drops everything (e.g. after this process pruned context).

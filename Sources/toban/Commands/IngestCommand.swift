@@ -54,6 +54,7 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.forIngest()
         let config = try options.loadConfiguration()?.require()
         let storePath = options.storePath(configuration: config)
         let settings = config?.ingest ?? IngestSettings()
@@ -103,9 +104,10 @@ struct IngestCommand: ParsableCommand {
         // `defaultBatchBytes` of input or `defaultMaxBatchDetections` detections; a caught-up
         // follower commits at once, a backlogged one gathers at most 0.5 s. While a backlog
         // is read, batches share one transaction for up to a second (`BatchCommitter`), so
-        // what a commit costs no longer depends on the batch: batches stay small, and two
-        // of them (one written, one read) are all the memory they take. At 8 MB / 2,500
-        // detections the alert-heavy benchmark ran as fast, at ~6 MB more peak RSS.
+        // what a commit costs no longer depends on the batch: batches stay small, and the
+        // three of them alive at once (two for the writer, one being read) take little
+        // memory. At 8 MB / 2,500 detections the alert-heavy benchmark ran as fast, at ~6 MB
+        // more peak RSS.
         let ingestOptions = IngestOptions(settings: settings, batchLines: batchLines ?? 5_000,
                                           batchBytes: batchLines == nil ? Self.defaultBatchBytes : nil,
                                           maxBatchDetections: Self.defaultMaxBatchDetections, maxBatchAge: once ? .seconds(60) : .milliseconds(500),
