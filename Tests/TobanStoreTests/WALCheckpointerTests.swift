@@ -55,4 +55,20 @@ import TobanTestSupport
         #expect(f.store.walCheckpointer.backgroundCopies == 0)
         #expect(logBytes(f) * 3 < unbounded, "\(logBytes(f)) against \(unbounded) bytes")
     }
+
+    /// Released after background copies, the store still removes its log (the
+    /// checkpointer's connection closes first, so the pool's last one is the store's last).
+    @Test func theLogIsRemovedWhenTheStoreIsReleased() throws {
+        let directory = TemporaryDirectory(prefix: "toban-wal")
+        let path = directory.storePath
+        do {
+            let f = try StoreFixture(path: path)
+            f.store.walCheckpointer.backgroundFrames = 8
+            try ingest(f, batches: 20)
+            #expect(eventually { f.store.walCheckpointer.backgroundCopies > 0 })
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(try StoreFixture(path: path).count("SELECT COUNT(*) FROM detections") == 800)
+    }
 }

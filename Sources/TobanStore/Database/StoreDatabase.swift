@@ -136,6 +136,10 @@ public final class TobanStore: Sendable {
         try pool.read(body)
     }
 
+    // The checkpointer's connection closes first: the pool's last connection then finds
+    // itself the store's last, copies the log back and removes it.
+    deinit { walCheckpointer.stop() }
+
     /// Closes the connections; the store must not be used afterwards.
     public func close() throws {
         walCheckpointer.stop()

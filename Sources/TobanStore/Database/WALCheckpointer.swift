@@ -5,18 +5,24 @@ import GRDBSQLite
 /// Copies the write-ahead log back into the database on a thread of its own, for the
 /// ingest writer's connection (`install(on:)`).
 ///
-/// SQLite's automatic checkpoint runs in the thread that commits: the ingest writer stopped
-/// for each copy and for its fsync, about a second of every million alert lines. Here a
+/// SQLite's automatic checkpoint runs in the thread that commits: a followed file's writer
+/// stopped every few seconds for a copy and its fsync, and the lines behind waited. Here a
 /// commit that added `backgroundFrames` since the last request only signals, and a separate
 /// connection copies on the other core while the writer goes on.
 ///
 /// The log starts over from its beginning only when everything in it was copied before the
 /// writer's next transaction began, and a writer with a backlog begins the next one at once.
-/// So once the log holds `inlineFrames`, the writer copies what the background copies have
-/// not yet (about its last transaction) itself, as SQLite would; then the log starts over.
-/// The log so stays below about 64 MB, and the writer copies a fraction of what it did.
+/// So once the log holds `inlineFrames`, the writer copies what is left itself, as SQLite
+/// would, and the log starts over: it stays near 64 MB plus one transaction. A backlog's
+/// transactions (a second each, `BatchCommitter`) reach that size alone, so there the
+/// writer still copies each one; letting the log grow to 256 MB moved most of that copying
+/// here (5 % faster on the alert-heavy benchmark), but consoles reading beside the writer
+/// look pages up through every 4,096 frames of log, and were slower with a log that long
+/// (measured at 128 MB).
 ///
-/// Owned by its `TobanStore`, whose writer connection calls it: it lives as long as that.
+/// Owned by its `TobanStore`, whose writer connection calls it: it lives as long as that,
+/// and is stopped before the store's connections close (the last one to close removes the
+/// log).
 final class WALCheckpointer: @unchecked Sendable {
     // @unchecked: the mutable fields are touched with `condition` locked (the frame limits
     // are set before the hook is installed, by tests only).
