@@ -35,12 +35,18 @@ enum IngestBench {
             } else if arguments[i] == "--lnav-format", i + 1 < arguments.count {
                 lnavFormat = arguments[i + 1]
                 i += 2
+            } else if arguments[i].hasPrefix("-") {
+                files = [] // `--help` or an unknown option: the usage, not a file of that name
+                break
             } else {
                 files.append(arguments[i])
                 i += 1
             }
         }
-        guard !files.isEmpty else {
+        guard !files.isEmpty, files.allSatisfy({ FileManager.default.isReadableFile(atPath: $0) }) else {
+            if let missing = files.first(where: { !FileManager.default.isReadableFile(atPath: $0) }) {
+                FileHandle.standardError.write(Data("toban-bench ingest: cannot read \(missing)\n".utf8))
+            }
             FileHandle.standardError.write(Data("usage: toban-bench ingest [--runs N] [--lnav-format PATH] FILE [FILE…]\n".utf8))
             return 2
         }
