@@ -82,6 +82,45 @@ import TobanTestSupport
         #expect(try f.store.detectionsBefore(middle, limit: 5).map(\.id) == forward[54_316 ..< 54_321].map(\.id))
     }
 
+    /// A view with closed rows merges the open rows' index with the closed rows' own: every
+    /// mix of statuses pages, both ways, exactly as a scan orders it.
+    @Test func viewsWithClosedDetectionsPageLikeAScanBothWays() throws {
+        let f = try StoreFixture()
+        _ = try Self.fill(f.store, total: 3_000, batchSize: 3_000)
+        let ids = try f.store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM detections ORDER BY id") }
+        let closing = stride(from: 0, to: ids.count, by: 3).map { ids[$0] } + [ids[1], ids[4]]
+        _ = try f.store.dispose(closing, disposition: .falsePositive, actor: "yamada", at: t0 + 90 * 86_400)
+        let closed = Set(closing)
+        _ = try f.store.acknowledge(stride(from: 2, to: ids.count, by: 7).map { ids[$0] }.filter { !closed.contains($0) }, actor: "yamada",
+                                    at: t0 + 90 * 86_400)
+        for statuses: Set<DetectionStatus> in [Set(DetectionStatus.allCases), [.closed], [.new, .closed]] {
+            let names = statuses.map(\.rawValue).sorted()
+            let scan = try f.store.pool.read { db in
+                try Int64.fetchAll(db, sql: """
+                    SELECT id FROM detections WHERE status IN (\([String].marks(names.count))) ORDER BY urgency, last_seen DESC, id DESC
+                    """, arguments: StatementArguments(names))
+            }
+            #expect(scan.count > 900, "\(names)")
+            let filter = DetectionFilter(statuses: statuses)
+            var forward: [Detection] = []
+            var cursor: QueueCursor? = nil
+            while true {
+                let page = try f.store.detections(filter, after: cursor, limit: 71)
+                if page.isEmpty { break }
+                forward += page
+                cursor = QueueCursor(page.last!)
+            }
+            #expect(forward.map(\.id) == scan, "\(names)")
+            var backward: [Detection] = [forward.last!]
+            while true {
+                let page = try f.store.detectionsBefore(QueueCursor(backward.first!), filter: filter, limit: 67)
+                if page.isEmpty { break }
+                backward.insert(contentsOf: page, at: 0)
+            }
+            #expect(backward.map(\.id) == scan, "\(names)")
+        }
+    }
+
     /// The target batch shape: 10,000 detections and 5,000 context buckets in one commit.
     @Test func tenThousandDetectionsAndFiveThousandBucketsInOneCommit() throws {
         let f = try StoreFixture()
@@ -122,9 +161,16 @@ import TobanTestSupport
                 #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
             }
         }
+        // With closed rows: the open rows' index and the closed rows' own, merged.
         let withClosed = DetectionFilter(statuses: Set(DetectionStatus.allCases))
-        for plan in try f.store.queuePlans(withClosed, after: cursor) {
-            #expect(plan.contains("USING INDEX detections_order") && !plan.contains("SCAN detections") && !plan.contains("TEMP B-TREE"), "\(plan)")
+        let plans = try f.store.queuePlans(withClosed, after: cursor)
+        #expect(plans.contains { $0.contains("USING INDEX detections_queue") } && plans.contains { $0.contains("USING INDEX detections_closed_order") },
+                "\(plans)")
+        for plan in try plans + f.store.queuePlans(DetectionFilter(statuses: [.closed]), after: cursor) {
+            #expect(!plan.contains("SCAN detections") && !plan.contains("TEMP B-TREE"), "\(plan)")
+        }
+        for plan in try f.store.queuePlans(DetectionFilter(statuses: [.closed]), after: nil) {
+            #expect(plan.contains("USING INDEX detections_closed_order"), "\(plan)")
         }
     }
 

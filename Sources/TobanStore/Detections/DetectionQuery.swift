@@ -12,8 +12,8 @@ extension TobanStore {
     static let queueOrder: [Keyset.Column] = [.init(name: "urgency", descending: false), .init(name: "last_seen", descending: true),
                                               .init(name: "id", descending: true)]
 
-    static func queueKeyset(_ filter: DetectionFilter) -> Keyset {
-        Keyset(table: "detections", index: filter.onlyOpen ? StoreMigrations.Index.queue : StoreMigrations.Index.queueAll,
+    static func queueKeyset(_ filter: DetectionFilter, closed: Bool = false) -> Keyset {
+        Keyset(table: "detections", index: closed ? StoreMigrations.Index.closedQueue : StoreMigrations.Index.queue,
                selectColumns: DetectionRow.columns, columns: queueOrder, leadValues: urgencyValues(filter))
     }
 
@@ -72,7 +72,19 @@ extension TobanStore {
             }
             return QueueRead(parts: parts, merged: true)
         }
-        return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+        if filter.onlyOpen {
+            return QueueRead(parts: [.init(keyset: queueKeyset(filter), terms: terms, arguments: args)], merged: false)
+        }
+        // Closed rows have an index of their own (`detections_closed_order`): a view with
+        // them reads it, merged with the open rows' when it has those too.
+        let closedPart = QueueRead.Part(keyset: queueKeyset(filter, closed: true), terms: terms + ["status = 'closed'"], arguments: args)
+        if filter.statuses == [.closed] { return QueueRead(parts: [closedPart], merged: false) }
+        let openPart = QueueRead.Part(keyset: queueKeyset(filter), terms: terms + ["status <> 'closed'"], arguments: args)
+        return QueueRead(parts: [openPart, closedPart].map { part in
+            var part = part
+            part.keyset.selectColumns = "urgency, last_seen, id"
+            return part
+        }, merged: true)
     }
 
     static func perSignature(_ filter: DetectionFilter, _ match: SignatureMatch) -> QueueRead {
