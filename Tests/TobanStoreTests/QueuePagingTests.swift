@@ -47,6 +47,18 @@ import TobanTestSupport
 
     static func key(_ d: Detection) -> (Int, Int64, Int64) { (d.urgency.rawValue, -d.lastSeen.storeMilliseconds, -d.id) }
 
+    /// Every detection `filter` matches, read page after page from the top.
+    static func pageForward(_ store: TobanStore, _ filter: DetectionFilter, limit: Int) throws -> [Detection] {
+        var forward: [Detection] = []
+        var cursor: QueueCursor? = nil
+        while true {
+            let page = try store.detections(filter, after: cursor, limit: limit)
+            if page.isEmpty { return forward }
+            forward += page
+            cursor = QueueCursor(page.last!)
+        }
+    }
+
     @Test func pagesThroughOneHundredThousandDetectionsBothWays() throws {
         let f = try StoreFixture()
         let timings = try Self.fill(f.store)
@@ -102,14 +114,7 @@ import TobanTestSupport
             }
             #expect(scan.count > 900, "\(names)")
             let filter = DetectionFilter(statuses: statuses)
-            var forward: [Detection] = []
-            var cursor: QueueCursor? = nil
-            while true {
-                let page = try f.store.detections(filter, after: cursor, limit: 71)
-                if page.isEmpty { break }
-                forward += page
-                cursor = QueueCursor(page.last!)
-            }
+            let forward = try Self.pageForward(f.store, filter, limit: 71)
             #expect(forward.map(\.id) == scan, "\(names)")
             var backward: [Detection] = [forward.last!]
             while true {
@@ -201,14 +206,7 @@ import TobanTestSupport
         ]
         for (filter, predicate) in filters {
             let expected = all.filter(predicate).map(\.id)
-            var forward: [Detection] = []
-            var cursor: QueueCursor? = nil
-            while true {
-                let page = try f.store.detections(filter, after: cursor, limit: 37)
-                if page.isEmpty { break }
-                forward += page
-                cursor = QueueCursor(page.last!)
-            }
+            let forward = try Self.pageForward(f.store, filter, limit: 37)
             #expect(forward.map(\.id) == expected, "\(filter)")
             if let last = forward.last, forward.count > 50 {
                 let before = try f.store.detectionsBefore(QueueCursor(last), filter: filter, limit: 40)
