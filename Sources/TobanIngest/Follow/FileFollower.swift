@@ -184,7 +184,7 @@ public final class FileFollower {
         }
         try reconcile(firstPoll: firstPoll, atEndOfInput: atEndOfInput, &summary, body, emit)
 
-        var queue = entries.values.filter { $0.state != .finished }.sorted(by: FileFollower.readingOrder)
+        let queue = entries.values.filter { $0.state != .finished }.sorted(by: FileFollower.readingOrder)
         var index = 0
         while index < queue.count {
             let entry = queue[index]

@@ -82,7 +82,7 @@ public struct OnCallPager: Sendable {
         let minutes = Int((deadline.timeIntervalSince(now) / 60).rounded(.down))
         let due = minutes >= 0 ? "customer deadline in \(minutes) min" : "customer deadline passed \(-minutes) min ago"
         let summary = "\(d.urgency.label) unconfirmed: \(signature) (\(customer), #\(d.id)), \(due)"
-        var page = Page(chain: chain, customerID: d.customerID, urgency: d.urgency, summary: summary, reason: step.reason,
+        let page = Page(chain: chain, customerID: d.customerID, urgency: d.urgency, summary: summary, reason: step.reason,
                         level: step.level, round: step.round, layer: step.layer, login: who?.login ?? "(nobody on call)",
                         pagedAt: now, acknowledgeBy: ladder.acknowledgeBy(pagedAt: now))
         return try store.recordPage(page, at: now) { stored in message(for: stored, to: who, at: now) }
