@@ -26,6 +26,27 @@ import TobanTestSupport
         #expect(!indexes.contains("detections_aggregation"))
     }
 
+    /// A repeat inside the row's activity (a log read twice) only counts: the row keeps its
+    /// times and place in the queue. One that reaches the repeat threshold still raises it.
+    @Test func aRepeatInsideTheRowsActivityOnlyCounts() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        let rules = UrgencyRules(base: UrgencyRules.default.base, raisingCategories: UrgencyRules.default.raisingCategories,
+                                 loweringCategories: UrgencyRules.default.loweringCategories, repeatThreshold: 4)
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0), makeDetection(at: t0 + 60)]), customers: [acme], rules: rules,
+                           now: t0 + 60, cache: cache)
+        let before = try #require(try f.store.detections().first)
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 30)]), customers: [acme], rules: rules, now: t0 + 90, cache: cache)
+        let counted = try #require(try f.store.detections().first)
+        #expect(counted.id == before.id && counted.count == 3)
+        #expect(counted.firstSeen == before.firstSeen && counted.lastSeen == before.lastSeen && counted.urgency == before.urgency)
+        try f.store.commit(IngestBatch(detections: [makeDetection(at: t0 + 45)]), customers: [acme], rules: rules, now: t0 + 95, cache: cache)
+        let raised = try #require(try f.store.detections().first)
+        #expect(raised.id == before.id && raised.count == 4 && raised.urgency < before.urgency)
+        #expect(raised.urgencyReason.contains("repeated 4 times"), "\(raised.urgencyReason)")
+        try QueueAggregatesTests.expectExact(f, "repeats inside the row's activity")
+    }
+
     /// A writer that starts on a store holding an open row (after a restart) folds a repeat
     /// into it, with or without an endpoint, by looking it up.
     @Test func aRestartedWriterFoldsIntoStoredRows() throws {

@@ -147,6 +147,9 @@ struct BatchWriter {
         var existingID: Int64?
         var storedCount = 0
         var storedUrgency: Urgency?
+        /// The stored row's activity before the batch (for a fold).
+        var storedFirst: Int64 = 0
+        var storedLast: Int64 = 0
         var urgency: Urgency = .p5
         var urgencyReason = ""
     }
@@ -216,6 +219,8 @@ struct BatchWriter {
                 current = Slot(index: index, count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
                 current!.storedCount = entry.count
                 current!.storedUrgency = entry.urgency
+                current!.storedFirst = entry.first
+                current!.storedLast = entry.last
             }
             var touched = false
             for index in members.sorted(by: { detections[$0].firstSeen < detections[$1].firstSeen }) {
@@ -319,6 +324,9 @@ struct BatchWriter {
         var update = try RawStatement(db, sql: """
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
             """)
+        // A repeat within the row's activity at the same urgency (a log read twice, a late
+        // copy) changes no indexed column: naming none leaves the row's six index entries alone.
+        var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
         var memo = UrgencyMemo(rules: rules)
         for i in slots.indices {
             let slot = slots[i]
@@ -341,7 +349,11 @@ struct BatchWriter {
             }
             cache.tally.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
-            if let id = slot.existingID {
+            if let id = slot.existingID, slot.first == slot.storedFirst, slot.last == slot.storedLast,
+               slot.storedUrgency == assessment.urgency {
+                recount.bind(slot.count); recount.bind(explanation); recount.bind(id)
+                try recount.run()
+            } else if let id = slot.existingID {
                 update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
                 update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
                 try update.run()
