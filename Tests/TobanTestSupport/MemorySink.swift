@@ -29,17 +29,27 @@ public final class MemorySink: IngestSink, @unchecked Sendable {
         set { locked { failing = newValue } }
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
+    private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        return body()
+        return try body()
     }
 
     public func commit(_ batch: IngestBatch) throws {
         lock.lock()
         defer { lock.unlock() }
+        try countCommit()
+        keep(batch)
+    }
+
+    /// Counts a commit, throwing if it is the one to fail. With `lock` held.
+    private func countCommit() throws {
         commits += 1
         if commits == failing { throw InjectedFailure() }
+    }
+
+    /// Stores a committed batch. With `lock` held.
+    private func keep(_ batch: IngestBatch) {
         batches.append(batch)
         for c in batch.checkpoints { checkpointsBySource[c.sourceID] = c }
         for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
@@ -53,20 +63,12 @@ public final class MemorySink: IngestSink, @unchecked Sendable {
         // Stored only when every batch of the group is, as a transaction would be.
         var group: [IngestBatch] = []
         while let batch = next() {
-            let fails = locked { () -> Bool in
-                commits += 1
-                return commits == failing
-            }
-            if fails { throw InjectedFailure() }
+            try locked { try countCommit() }
             group.append(batch)
         }
         locked {
             groupSizes.append(group.count)
-            for batch in group {
-                batches.append(batch)
-                for c in batch.checkpoints { checkpointsBySource[c.sourceID] = c }
-                for h in batch.sensorHealth { lastSeen[h.sensor] = max(lastSeen[h.sensor] ?? .distantPast, h.at) }
-            }
+            group.forEach(keep)
         }
     }
 

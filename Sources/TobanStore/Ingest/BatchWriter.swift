@@ -71,8 +71,7 @@ extension TobanStore {
                     total.add(try writer.run(batch))
                     cache.bound()
                 }
-                try cache.tally.write(db)
-                cache.tally = QueueAggregates.Tally()
+                try cache.writeTally(db)
                 try cache.end(db)
                 return total
             }
@@ -344,8 +343,7 @@ struct BatchWriter {
             if slot.existingID != nil, slot.storedUrgency != assessment.urgency, !cache.tally.isEmpty {
                 // The urgency trigger moves the row between groups that the held tally may
                 // not have written yet: it must find them written.
-                try cache.tally.write(db)
-                cache.tally = QueueAggregates.Tally()
+                try cache.writeTally(db)
             }
             cache.tally.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)

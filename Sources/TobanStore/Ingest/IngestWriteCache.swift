@@ -126,6 +126,12 @@ public final class IngestWriteCache: @unchecked Sendable {
         token = (version, Int64(db.totalChangesCount))
     }
 
+    /// Writes the held tally (`tally`) and starts an empty one.
+    func writeTally(_ db: Database) throws {
+        try tally.write(db)
+        tally = QueueAggregates.Tally()
+    }
+
     /// After each batch: keeps the cache within its limits.
     func bound() {
         if buckets.count > Self.maxBuckets { forgetOldestHours() }
