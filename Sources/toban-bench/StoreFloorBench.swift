@@ -1,11 +1,11 @@
 // toban-bench store-floor: what storing detections costs SQLite alone on this machine, and
 // so the fastest any ingest into this store could be.
 //
-//   toban-bench store-floor [--rows 100000] [--runs 3] [FILE…]
+//   toban-bench store-floor [--rows 100000] [--runs 3] [--per-commit 20000] [--per-statement 1] [FILE…]
 //
 // Creates a fresh store with the real migrations and inserts `--rows` detection rows through
-// one prepared statement and SQLite's C API, 20,000 rows per transaction as ingest commits
-// them: no parsing, no aggregation lookup, no endpoint, tally or context write, none of
+// one prepared statement and SQLite's C API, `--per-commit` rows per transaction and
+// `--per-statement` rows per INSERT (a multi-row VALUES list): no parsing, no aggregation lookup, no endpoint, tally or context write, none of
 // Toban's own code on the path. It does so twice: with the detections table as the console
 // needs it (its secondary indexes), and with those indexes dropped (the bare row). The rows
 // have the shape ingest gives them: internal source, random external destination, a
@@ -28,6 +28,7 @@ enum StoreFloorBench {
     static func main(_ arguments: [String]) -> Int32 {
         var rows = 100_000
         var runs = 3
+        var shape = InsertShape()
         var files: [String] = []
         var i = 0
         while i < arguments.count {
@@ -36,6 +37,10 @@ enum StoreFloorBench {
                 rows = max(1000, Int(arguments[i + 1]) ?? rows); i += 2
             case "--runs" where i + 1 < arguments.count:
                 runs = max(1, Int(arguments[i + 1]) ?? runs); i += 2
+            case "--per-commit" where i + 1 < arguments.count:
+                shape.rowsPerCommit = max(1, Int(arguments[i + 1]) ?? shape.rowsPerCommit); i += 2
+            case "--per-statement" where i + 1 < arguments.count:
+                shape.rowsPerStatement = min(1000, max(1, Int(arguments[i + 1]) ?? shape.rowsPerStatement)); i += 2
             default:
                 files.append(arguments[i]); i += 1
             }
@@ -44,14 +49,14 @@ enum StoreFloorBench {
             var indexed: [Double] = []
             var bare: [Double] = []
             for _ in 0..<runs {
-                indexed.append(try secondsToInsert(rows: rows, dropIndexes: false))
-                bare.append(try secondsToInsert(rows: rows, dropIndexes: true))
+                indexed.append(try secondsToInsert(rows: rows, dropIndexes: false, shape: shape))
+                bare.append(try secondsToInsert(rows: rows, dropIndexes: true, shape: shape))
             }
             func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
             let perIndexed = median(indexed) / Double(rows)
             let perBare = median(bare) / Double(rows)
             print("""
-            store floor: \(rows) detection rows, \(runs) runs (medians; every run listed)
+            store floor: \(rows) detection rows, \(shape.rowsPerCommit) per commit, \(shape.rowsPerStatement) per INSERT, \(runs) runs (medians; every run listed)
               with the console's indexes  \(micro(perIndexed)) µs/row   (\(indexed.map { String(format: "%.2f s", $0) }.joined(separator: ", ")))
               bare row, no index          \(micro(perBare)) µs/row   (\(bare.map { String(format: "%.2f s", $0) }.joined(separator: ", ")))
             """)
@@ -76,8 +81,14 @@ enum StoreFloorBench {
 
     private static func micro(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1e6) }
 
+    /// How the rows are handed to SQLite.
+    struct InsertShape {
+        var rowsPerCommit = 20_000
+        var rowsPerStatement = 1
+    }
+
     /// Wall seconds to insert `rows` rows into a fresh store (schema creation not counted).
-    static func secondsToInsert(rows: Int, dropIndexes: Bool) throws -> Double {
+    static func secondsToInsert(rows: Int, dropIndexes: Bool, shape: InsertShape = InsertShape()) throws -> Double {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toban-floor-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -104,12 +115,14 @@ enum StoreFloorBench {
         let started = DispatchTime.now().uptimeNanoseconds
         var done = 0
         while done < rows {
-            let n = min(20_000, rows - done)
+            let n = min(shape.rowsPerCommit, rows - done)
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction {
-                    let statement = try db.cachedStatement(sql: insertSQL)
-                    let handle = statement.sqliteStatement
-                    for row in prepared[done..<(done + n)] {
+                    var next = done
+                    while next < done + n {
+                        let k = min(shape.rowsPerStatement, done + n - next)
+                        let statement = try db.cachedStatement(sql: insertSQL(rows: k))
+                        let handle = statement.sqliteStatement
                         var column: Int32 = 0
                         func text(_ s: String) {
                             column += 1
@@ -117,17 +130,20 @@ enum StoreFloorBench {
                             s.withUTF8 { sqlite3_bind_text(handle, column, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT_FLOOR) }
                         }
                         func int(_ v: Int64) { column += 1; sqlite3_bind_int64(handle, column, v) }
-                        text(row.customer); text(row.sensor); text("eve"); text("/var/log/suricata/eve.json")
-                        int(row.offset); int(row.time); int(row.time)
-                        text(row.signatureID); text(row.signatureName); text("A Network Trojan was detected"); text("1")
-                        int(row.urgency); int(row.urgency); text(row.reason)
-                        text(row.source); int(row.sourcePort); text(row.destination); int(443)
-                        text("TCP"); text(row.source); text(#"{"app_proto":"tls"}"#); int(1); int(row.time); int(row.time)
-                        text("new"); text(row.raw); text(row.key); int(row.hash)
+                        for row in prepared[next..<(next + k)] {
+                            text(row.customer); text(row.sensor); text("eve"); text("/var/log/suricata/eve.json")
+                            int(row.offset); int(row.time); int(row.time)
+                            text(row.signatureID); text(row.signatureName); text("A Network Trojan was detected"); text("1")
+                            int(row.urgency); int(row.urgency); text(row.reason)
+                            text(row.source); int(row.sourcePort); text(row.destination); int(443)
+                            text("TCP"); text(row.source); text(#"{"app_proto":"tls"}"#); int(1); int(row.time); int(row.time)
+                            text("new"); text(row.raw); text(row.key); int(row.hash)
+                        }
                         guard sqlite3_step(handle) == SQLITE_DONE else {
                             throw DatabaseError(message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
                         }
                         sqlite3_reset(handle)
+                        next += k
                     }
                     return .commit
                 }
@@ -164,13 +180,15 @@ enum StoreFloorBench {
         }
     }
 
-    private static let insertSQL = """
+    private static func insertSQL(rows: Int) -> String {
+        """
         INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
             signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason,
             src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen,
             status, raw, aggregation_key, aggregation_hash)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
         """
+    }
 }
 
 /// SQLite copies the bound text (the Swift string's storage is not kept alive past the call).

@@ -51,8 +51,9 @@ extension TobanStore {
         precondition(urgencies.upperBound <= .p2, "the unconfirmed index holds P1 and P2 only")
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.id, d.customer_id, d.urgency, d.signature_name, d.ingest_time FROM detections d INDEXED BY detections_unconfirmed
-                WHERE d.status IN ('new', 'acknowledged', 'in_triage') AND d.urgency <= 2 AND d.urgency BETWEEN ? AND ?
+                SELECT d.id, d.customer_id, d.urgency, d.signature_name, d.ingest_time
+                FROM detections d INDEXED BY \(StoreMigrations.Index.unconfirmed)
+                WHERE \(StoreMigrations.Index.unconfirmedRows) AND d.urgency BETWEEN ? AND ?
                   AND NOT EXISTS (SELECT 1 FROM incident_detections x WHERE x.detection_id = d.id)
                 ORDER BY d.ingest_time LIMIT ?
                 """, arguments: [urgencies.lowerBound.rawValue, urgencies.upperBound.rawValue, limit]).map { row in
