@@ -57,6 +57,25 @@ import TobanTestSupport
         #expect(try f.store.audit(subject: .detection, id: "\(betaDetection.id)").count == 1)
     }
 
+    /// `sig~` matches stored signature names: an erased customer's go with it, and a name
+    /// another customer still has (on an open or on a closed detection) stays.
+    @Test func erasureKeepsTheSignatureNamesOtherCustomersStillHave() throws {
+        let f = try StoreFixture()
+        try f.store.saveCustomers([acme, beta], at: t0)
+        try f.store.commit(IngestBatch(detections: [
+            makeDetection(customer: "acme", signature: "1", name: "ACME-ONLY", endpoint: "10.0.0.5"),
+            makeDetection(customer: "acme", signature: "2", name: "shared open"),
+            makeDetection(customer: "acme", signature: "3", name: "shared closed"),
+            makeDetection(customer: "beta", signature: "2", name: "shared open", src: "192.168.0.5", endpoint: "192.168.0.5"),
+            makeDetection(customer: "beta", signature: "3", name: "shared closed", src: "192.168.0.6", endpoint: "192.168.0.6"),
+        ]), customers: [acme, beta], now: t0)
+        let betaClosed = try #require(try f.store.detections(DetectionFilter(customers: ["beta"], signature: "shared closed")).first)
+        try f.store.dispose([betaClosed.id], disposition: .falsePositive, actor: "sato", at: t0)
+        _ = try f.store.eraseCustomer("acme", actor: "admin", at: t0 + 86_400)
+        let names = try f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT signature_name FROM signature_names ORDER BY 1") }
+        #expect(names == ["shared closed", "shared open"])
+    }
+
     /// Ingest keeps what it cannot attribute under `unassigned`. Erasing a customer also
     /// removes those rows that were its own: from its sensors, or at addresses only its
     /// networks contain. Rows at an address another customer's networks also cover stay.

@@ -70,6 +70,11 @@ enum StoreMigrations {
         migrator.registerMigration("v12-unconfirmed-without-in-list") { db in
             try db.execute(sql: schemaV12UnconfirmedWithoutInList)
         }
+        // Ingest inserts open rows only: closed ones get the signature index of their own
+        // that "same signature, other customers" needs, instead of one over every row.
+        migrator.registerMigration("v13-closed-signature") { db in
+            try db.execute(sql: schemaV13ClosedSignature)
+        }
         return migrator
     }
 
@@ -78,7 +83,8 @@ enum StoreMigrations {
         static let queue = "detections_queue"
         static let closedQueue = "detections_closed_order"
         static let endpointTime = "detections_endpoint_time"
-        static let signature = "detections_signature"
+        /// Closed detections by signature and time (open ones: `signatureQueue`).
+        static let closedSignature = "detections_closed_signature"
         static let endpointRisk = "endpoints_risk"
         static let signatureQueue = "detections_signature_queue"
         static let customerQueue = "detections_customer_queue"
@@ -166,6 +172,14 @@ enum StoreMigrations {
     DROP INDEX IF EXISTS detections_unconfirmed;
     CREATE INDEX detections_unconfirmed ON detections (ingest_time)
         WHERE (status = 'new' OR status = 'acknowledged' OR status = 'in_triage') AND urgency <= 2;
+    """
+
+    /// Migration "v13-closed-signature": closed detections by signature and time. Open ones
+    /// are in `detections_signature_queue` (one range per urgency); the index over every
+    /// row that this replaces cost each inserted detection one more index entry.
+    static let schemaV13ClosedSignature = """
+    DROP INDEX IF EXISTS detections_signature;
+    CREATE INDEX detections_closed_signature ON detections (signature_id, last_seen) WHERE status = 'closed';
     """
 
     static let schemaV1 = """

@@ -225,10 +225,21 @@ extension TobanStore {
                     WHERE customer_id = ? AND endpoint = ? AND id <> ? ORDER BY last_seen DESC LIMIT ?
                     """, arguments: [d.customerID, endpoint.description, id, limit]).map(DetectionRow.detection)
             }
-            let sameSignature = try Row.fetchAll(db, sql: """
-                SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.signature)
-                WHERE signature_id = ? AND customer_id <> ? ORDER BY last_seen DESC LIMIT ?
-                """, arguments: [d.signature.id, d.customerID, limit]).map(DetectionRow.detection)
+            // The newest of each part: open rows one urgency at a time (each a range of the
+            // per-signature queue index), and closed ones.
+            var parts = Urgency.allCases.map { urgency in
+                """
+                SELECT * FROM (SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.signatureQueue)
+                WHERE signature_id = ?1 AND urgency = \(urgency.rawValue) AND status <> 'closed' AND customer_id <> ?2
+                ORDER BY last_seen DESC, id DESC LIMIT ?3)
+                """
+            }
+            parts.append("""
+                SELECT * FROM (SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.closedSignature)
+                WHERE signature_id = ?1 AND status = 'closed' AND customer_id <> ?2 ORDER BY last_seen DESC, id DESC LIMIT ?3)
+                """)
+            let sameSignature = try Row.fetchAll(db, sql: parts.joined(separator: " UNION ALL ") + " ORDER BY last_seen DESC, id DESC LIMIT ?3",
+                                                 arguments: [d.signature.id, d.customerID, limit]).map(DetectionRow.detection)
             return RelatedDetections(sameEndpoint: sameEndpoint, sameSignatureOtherCustomers: sameSignature)
         }
     }

@@ -157,10 +157,16 @@ enum QueueAggregates {
     }
 
     /// After a customer's detections are gone: names no longer used by any detection.
+    /// (Open and closed rows are looked up apart: each has a signature index of its own.)
     static func pruneSignatureNames(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM signature_names WHERE NOT EXISTS (
-                SELECT 1 FROM detections WHERE detections.signature_id = signature_names.signature_id
+                SELECT 1 FROM detections INDEXED BY \(StoreMigrations.Index.signatureQueue)
+                WHERE detections.signature_id = signature_names.signature_id AND status <> 'closed'
+                    AND detections.signature_name = signature_names.signature_name)
+            AND NOT EXISTS (
+                SELECT 1 FROM detections INDEXED BY \(StoreMigrations.Index.closedSignature)
+                WHERE detections.signature_id = signature_names.signature_id AND status = 'closed'
                     AND detections.signature_name = signature_names.signature_name)
             """)
     }
