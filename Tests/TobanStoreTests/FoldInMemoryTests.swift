@@ -262,4 +262,36 @@ import TobanTestSupport
         }
         #expect(row[0] as Int == 3 && row[1] as String? == "pc-042" && row[2] as Int == 1 && row[3] as Int == 1)
     }
+
+    /// Folding takes its groups from `prepare`: keys in the order they first appear (so ids
+    /// follow the file), each key's detections earliest first, whatever order they came in.
+    @Test func prepareGroupsRepeatsByKeyInFileOrderEarliestFirst() throws {
+        let keys = ["b", "a", "b", "c", "b", "a"].map { OpenAggregates.Key(text: $0) }
+        let seen = [50.0, 10, 20, 5, 40, 1].map { t0.addingTimeInterval($0) }
+        let (members, ends) = TobanStore.foldGroups(keys, firstSeen: seen)
+        #expect(ends == [3, 5, 6])
+        #expect(Array(members[0 ..< 3]) == [2, 4, 0]) // "b" at 20, 40, 50
+        #expect(Array(members[3 ..< 5]) == [5, 1]) // "a" at 1, 10
+        #expect(Array(members[5 ..< 6]) == [3])
+        let empty = TobanStore.foldGroups([], firstSeen: [])
+        #expect(empty.members.isEmpty && empty.ends.isEmpty)
+    }
+
+    /// The writer keeps its urgency assessments across batches, but never across a change
+    /// of rules: the same detection committed after the rules changed gets the new urgency.
+    @Test func aChangeOfRulesIsNotAnsweredFromTheKeptAssessments() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "2010001", at: t0)]), customers: [acme], now: t0, cache: cache)
+        var fixed = UrgencyRules.default
+        fixed.signatureOverrides["2010001"] = .p1
+        try f.store.commit(IngestBatch(detections: [makeDetection(signature: "2010001", src: "10.0.0.7", endpoint: "10.0.0.7", at: t0)]),
+                           customers: [acme], rules: fixed, now: t0, cache: cache)
+        let urgencies = try f.store.pool.read { db in
+            try Int.fetchAll(db, sql: "SELECT urgency FROM detections ORDER BY id")
+        }
+        #expect(urgencies.count == 2)
+        #expect(urgencies[0] != Urgency.p1.rawValue)
+        #expect(urgencies[1] == Urgency.p1.rawValue)
+    }
 }

@@ -33,13 +33,29 @@ public struct UrgencyAssessment: Sendable, Equatable {
     public var explanation: String { "\(urgency) because " + reasons.joined(separator: "; ") }
 }
 
+/// What urgency a detection has from its signature, severity and category alone: the part
+/// of the evaluation that every detection of a signature shares (`UrgencyMemo` keeps it).
+public struct UrgencyBase: Sendable, Equatable {
+    /// Set when the rules fix the signature's urgency: nothing else then counts.
+    var fixed: Urgency?
+    var base: Urgency
+    var steps: Int
+    var reasons: [String]
+}
+
 /// The urgency function: pure, deterministic, explained.
 public enum UrgencyEvaluator {
     public static func evaluate(_ input: UrgencyInput, rules: UrgencyRules = .default) -> UrgencyAssessment {
-        var reasons: [String] = []
+        finish(base(input, rules: rules), input, rules: rules)
+    }
+
+    /// The steps that read only the signature, severity and category.
+    public static func base(_ input: UrgencyInput, rules: UrgencyRules) -> UrgencyBase {
         if let fixed = rules.signatureOverrides[input.signatureID] {
-            return UrgencyAssessment(urgency: fixed, reasons: ["signature \(input.signatureID) is fixed at \(fixed) by the urgency rules"])
+            return UrgencyBase(fixed: fixed, base: fixed, steps: 0,
+                               reasons: ["signature \(input.signatureID) is fixed at \(fixed) by the urgency rules"])
         }
+        var reasons: [String] = []
         let base = rules.base[input.severity] ?? .p3
         let given = input.vendorSeverity.isEmpty ? "" : " (vendor: \(input.vendorSeverity))"
         reasons.append("vendor severity \(input.severity)\(given) → \(base)")
@@ -52,6 +68,14 @@ public enum UrgencyEvaluator {
             steps -= 1
             reasons.append("category '\(input.category)' is low-risk (\(hit)) −1")
         }
+        return UrgencyBase(fixed: nil, base: base, steps: steps, reasons: reasons)
+    }
+
+    /// The rest: the critical asset, corroboration, repeats, and the caps.
+    public static func finish(_ partial: UrgencyBase, _ input: UrgencyInput, rules: UrgencyRules) -> UrgencyAssessment {
+        if let fixed = partial.fixed { return UrgencyAssessment(urgency: fixed, reasons: partial.reasons) }
+        var reasons = partial.reasons
+        var steps = partial.steps
         if let asset = input.asset {
             let name = asset.label.isEmpty ? asset.network.description : "\(asset.label) (\(asset.network))"
             if asset.weight >= rules.assetWeightTwoSteps {
@@ -74,7 +98,7 @@ public enum UrgencyEvaluator {
         // Raising is capped at two steps above the vendor's view: context sharpens a
         // vendor severity, it does not invent one. Informational never reaches P1.
         steps = max(-1, min(2, steps))
-        var urgency = base.raised(by: steps)
+        var urgency = partial.base.raised(by: steps)
         if input.severity == .informational && urgency == .p1 {
             urgency = .p2
             reasons.append("informational severity is capped at P2")

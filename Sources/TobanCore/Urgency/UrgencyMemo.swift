@@ -1,8 +1,9 @@
 /// Remembers urgency assessments for one set of rules. Ingest evaluates every detection,
 /// and almost all of them differ only in fields the evaluation does not read unless they
 /// cross a threshold (no critical asset, corroboration and repeats below their thresholds):
-/// those share one assessment per signature, severity and category. Anything else is
-/// evaluated afresh, since its reasons name the asset, the count or the endpoint.
+/// those share one assessment per signature, severity and category. The others share the
+/// part that reads only those (`UrgencyBase`), and finish from it, since their reasons name
+/// the asset, the count or the endpoint.
 public struct UrgencyMemo: Sendable {
     public let rules: UrgencyRules
     private struct Key: Hashable {
@@ -11,7 +12,13 @@ public struct UrgencyMemo: Sendable {
         var category: String
         var signatureID: String
     }
-    private var entries: [Key: (UrgencyAssessment, String)] = [:]
+    private struct Entry {
+        var base: UrgencyBase
+        /// The assessment when nothing past the base applies, and its explanation; made the
+        /// first time that happens.
+        var plain: (UrgencyAssessment, String)?
+    }
+    private var entries: [Key: Entry] = [:]
     /// Entries kept at most (signatures × severities seen; a flood of distinct ones starts over).
     static let capacity = 10_000
 
@@ -19,16 +26,25 @@ public struct UrgencyMemo: Sendable {
 
     /// The assessment and its explanation text.
     public mutating func evaluate(_ input: UrgencyInput) -> (assessment: UrgencyAssessment, explanation: String) {
-        guard input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold,
-              input.count < rules.repeatThreshold else {
-            let assessment = UrgencyEvaluator.evaluate(input, rules: rules)
-            return (assessment, assessment.explanation)
-        }
         let key = Key(severity: input.severity, vendorSeverity: input.vendorSeverity, category: input.category, signatureID: input.signatureID)
-        if let known = entries[key] { return known }
-        let assessment = UrgencyEvaluator.evaluate(input, rules: rules)
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = (assessment, assessment.explanation)
-        return (assessment, assessment.explanation)
+        var entry: Entry
+        if let known = entries[key] {
+            if input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold, input.count < rules.repeatThreshold,
+               let plain = known.plain {
+                return plain
+            }
+            entry = known
+        } else {
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entry = Entry(base: UrgencyEvaluator.base(input, rules: rules))
+            entries[key] = entry
+        }
+        let assessment = UrgencyEvaluator.finish(entry.base, input, rules: rules)
+        let result = (assessment, assessment.explanation)
+        if input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold, input.count < rules.repeatThreshold {
+            entry.plain = result
+            entries[key] = entry
+        }
+        return result
     }
 }

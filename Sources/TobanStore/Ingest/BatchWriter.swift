@@ -132,6 +132,9 @@ struct BatchWriter {
     /// The batch's detections and what `prepare` made of each, in step.
     private(set) var detections: [Detection] = []
     private(set) var texts: [PreparedIngestBatch.DetectionText] = []
+    /// The detections grouped by aggregation key (`PreparedIngestBatch.foldMembers`).
+    private var foldMembers: [Int] = []
+    private var foldEnds: [Int] = []
     static let corroborationWindow: Int64 = 24 * 3_600_000
 
     /// A detection row as it will be after this batch. It names the batch's detection it
@@ -167,6 +170,8 @@ struct BatchWriter {
         let prepared = batch.prepared as? PreparedIngestBatch ?? TobanStore.prepare(batch)
         detections = batch.detections
         texts = prepared.detections
+        foldMembers = prepared.foldMembers
+        foldEnds = prepared.foldEnds
         // How far back the batch's earliest detection may fold.
         let reach = detections.lazy.map { $0.firstSeen.storeMilliseconds }.min().map { $0 - window }
         var slots = try reach.map { try fold(reach: $0, result: &result) } ?? []
@@ -185,36 +190,38 @@ struct BatchWriter {
     // MARK: folding
 
     private func fold(reach: Int64, result: inout BatchCommitResult) throws -> [Slot] {
-        // Group by key, keeping the order keys first appear in (ids follow file order).
-        var order: [OpenAggregates.Key] = []
-        var groups: [OpenAggregates.Key: [Int]] = [:]
-        for (i, text) in texts.enumerated() {
-            if groups[text.aggregate] == nil { order.append(text.aggregate) }
-            groups[text.aggregate, default: []].append(i)
+        // Grouped by key in the order keys first appear (`prepare`).
+        var groups: [ArraySlice<Int>] = []
+        groups.reserveCapacity(foldEnds.count)
+        var start = 0
+        for end in foldEnds {
+            groups.append(foldMembers[start ..< end])
+            start = end
         }
         // What each key may fold into: held (checked first when an outside change came
         // since it was read), else, when the window reaches behind what is held, stored.
         var unchecked: [OpenAggregates.Key] = []
-        var unknown: [OpenAggregates.Key] = []
+        var unknown: [OpenAggregates.Key: Int] = [:]
         var spilled: Set<OpenAggregates.Key> = []
-        for key in order {
+        for members in groups {
+            let key = texts[members.first!].aggregate
             if let entry = cache.open.entries[key] {
                 if entry.epoch < cache.open.epoch { unchecked.append(key) }
             } else if reach < cache.open.horizon {
-                unknown.append(key)
+                unknown[key] = members.first!
             } else if cache.open.spilled {
                 spilled.insert(key)
             }
         }
         if !unchecked.isEmpty { try cache.open.verify(unchecked, db) }
         if !spilled.isEmpty { try cache.open.unspill(spilled, db) }
-        if !unknown.isEmpty { try lookUpStored(unknown, groups: groups, reach: reach) }
+        if !unknown.isEmpty { try lookUpStored(unknown, reach: reach) }
         var slots: [Slot] = []
-        for key in order {
-            let members = groups[key]!
+        for members in groups {
+            let key = texts[members.first!].aggregate
             var current: Slot?
             if let entry = cache.open.entries[key], entry.last >= reach {
-                let index = members[0]
+                let index = members.first!
                 current = Slot(index: index, count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
                 current!.storedCount = entry.count
                 current!.storedUrgency = entry.urgency
@@ -222,7 +229,7 @@ struct BatchWriter {
                 current!.storedLast = entry.last
             }
             var touched = false
-            for index in members.sorted(by: { detections[$0].firstSeen < detections[$1].firstSeen }) {
+            for index in members {
                 let d = detections[index]
                 let first = d.firstSeen.storeMilliseconds, last = d.lastSeen.storeMilliseconds
                 if var slot = current, first - slot.last <= window, slot.first - last <= window {
@@ -243,24 +250,23 @@ struct BatchWriter {
         return slots
     }
 
-    /// The newest open stored row of each key in `keys` active since `reach`, read by
-    /// endpoint (every key names its customer and endpoint) and held from then on.
-    private func lookUpStored(_ keys: [OpenAggregates.Key], groups: [OpenAggregates.Key: [Int]], reach: Int64) throws {
-        let wanted = Set(keys)
+    /// The newest open stored row of each key in `wanted` (a key and a detection of it)
+    /// active since `reach`, read by endpoint (every key names its customer and endpoint)
+    /// and held from then on.
+    private func lookUpStored(_ wanted: [OpenAggregates.Key: Int], reach: Int64) throws {
         var byCustomer: [String: Set<String>] = [:]
         var withoutEndpoint: Set<String> = []
-        for key in keys {
-            let text = texts[groups[key]![0]]
-            if let endpoint = text.endpoint {
+        for index in wanted.values {
+            if let endpoint = texts[index].endpoint {
                 byCustomer[endpoint.customerID, default: []].insert(endpoint.endpoint)
             } else {
-                withoutEndpoint.insert(detections[groups[key]![0]].customerID)
+                withoutEndpoint.insert(detections[index].customerID)
             }
         }
         func read(_ rows: RowCursor) throws {
             while let row = try rows.next() {
                 let key = OpenAggregates.Key(text: row[1])
-                guard wanted.contains(key) else { continue }
+                guard wanted[key] != nil else { continue }
                 cache.open.note(row, as: key)
             }
         }
@@ -326,7 +332,8 @@ struct BatchWriter {
         // A repeat within the row's activity at the same urgency (a log read twice, a late
         // copy) changes no indexed column: naming none leaves the row's six index entries alone.
         var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
-        var memo = UrgencyMemo(rules: rules)
+        var memo = cache.takeUrgencyMemo(rules: rules)
+        defer { cache.keep(memo) }
         for i in slots.indices {
             let slot = slots[i]
             let d = detections[slot.index]
@@ -345,7 +352,7 @@ struct BatchWriter {
                 // not have written yet: it must find them written.
                 try cache.writeTally(db)
             }
-            cache.tally.add(d, endpointText: texts[slot.index].endpoint?.endpoint, urgency: assessment.urgency, lastSeen: slot.last,
+            cache.tally.add(d, strings: texts[slot.index].tally, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
             if let id = slot.existingID, slot.first == slot.storedFirst, slot.last == slot.storedLast,
                slot.storedUrgency == assessment.urgency {

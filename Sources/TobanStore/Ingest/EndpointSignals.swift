@@ -7,9 +7,30 @@ import TobanCore
 /// Read from the table once per endpoint, then kept up to date in `IngestWriteCache` from
 /// the rows the writer itself writes, so a batch never re-reads an endpoint's detections.
 struct EndpointSignals {
+    /// Hashed once, where it is made (for a detection: on the reading thread, in
+    /// `prepare`): the writer looks each detection's endpoint up several times, and hashing
+    /// two strings each time was a few percent of its work.
     struct Key: Hashable {
-        var customerID: String
-        var endpoint: String
+        let customerID: String
+        let endpoint: String
+        private let hash: Int
+
+        init(customerID: String, endpoint: String) {
+            self.customerID = customerID
+            self.endpoint = endpoint
+            var hasher = Hasher()
+            hasher.combine(customerID)
+            hasher.combine(endpoint)
+            hash = hasher.finalize()
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.hash == b.hash && a.endpoint == b.endpoint && a.customerID == b.customerID
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hash)
+        }
     }
 
     struct Signature {
@@ -41,20 +62,20 @@ struct EndpointSignals {
         }.sorted { $0.signatureID < $1.signatureID }
     }
 
+    // Both update the signature in place: one lookup rather than a read and a write.
     mutating func noteCorroborating(signatureID: String, name: String, last: Int64) {
-        var s = bySignature[signatureID] ?? Signature(name: name)
-        s.corroboratingLast = max(s.corroboratingLast, last)
-        bySignature[signatureID] = s
+        bySignature[signatureID, default: Signature(name: name)].corroboratingLast.raise(to: last)
     }
 
     /// An open row was inserted or grew by `addedCount` occurrences.
     mutating func noteOpen(signatureID: String, name: String, urgency: Urgency, addedCount: Int, last: Int64) {
-        var s = bySignature[signatureID] ?? Signature(name: name)
-        s.openUrgency = min(s.openUrgency, urgency.rawValue)
-        s.openCount += addedCount
-        s.openLast = max(s.openLast, last)
-        s.corroboratingLast = max(s.corroboratingLast, last)
-        bySignature[signatureID] = s
+        func note(_ s: inout Signature) {
+            s.openUrgency = min(s.openUrgency, urgency.rawValue)
+            s.openCount += addedCount
+            s.openLast.raise(to: last)
+            s.corroboratingLast.raise(to: last)
+        }
+        note(&bySignature[signatureID, default: Signature(name: name)])
     }
 
     /// `load` for endpoints of any customers, one customer at a time.
@@ -109,5 +130,11 @@ struct EndpointSignals {
             }
         }
         return out
+    }
+}
+
+private extension Int64 {
+    mutating func raise(to value: Int64) {
+        if value > self { self = value }
     }
 }

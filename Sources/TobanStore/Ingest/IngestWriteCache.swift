@@ -51,6 +51,9 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// before it commits (a backlog's batches touch much the same groups); empty between
     /// transactions.
     var tally = QueueAggregates.Tally()
+    /// Urgency assessments by signature, kept across batches (they depend on the rules and
+    /// the detection alone, never on what is stored). Made anew when the rules change.
+    private var urgencies: UrgencyMemo?
     /// Endpoints whose row waits for a batch that settles (`IngestBatch.settles`): marked
     /// `stale` in the store; `pendingEndpoints` holds what the batches since added to their
     /// counters (an endpoint marked stale but not held here is counted again from its
@@ -156,6 +159,18 @@ public final class IngestWriteCache: @unchecked Sendable {
         completeStarts = completeStarts.intersection(keep)
         let oldestKept = keep.min() ?? .max
         partialStarts = partialStarts.filter { $0 >= oldestKept }
+    }
+
+    /// The urgency memo for `rules`, handed out to be given back (`keep`): moved, not
+    /// shared, so that adding to it copies nothing.
+    func takeUrgencyMemo(rules: UrgencyRules) -> UrgencyMemo {
+        defer { urgencies = nil }
+        if let urgencies, urgencies.rules == rules { return urgencies }
+        return UrgencyMemo(rules: rules)
+    }
+
+    func keep(_ memo: UrgencyMemo) {
+        urgencies = memo
     }
 
     /// Adds what a batch did to an endpoint to what is held for it.

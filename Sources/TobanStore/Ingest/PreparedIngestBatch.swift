@@ -12,6 +12,8 @@ public struct PreparedIngestBatch: Sendable {
         /// The key as folding knows it (`OpenAggregates.Key`); its `hash` is also stored.
         var aggregate: OpenAggregates.Key
         var endpoint: EndpointSignals.Key?
+        /// The queue groups it joins, their strings hashed here rather than by the writer.
+        var tally: QueueAggregates.TallyStrings
         var sourceIP: String?
         var destinationIP: String?
         var evidence: String
@@ -31,6 +33,11 @@ public struct PreparedIngestBatch: Sendable {
 
     /// Parallel to the batch's detections.
     var detections: [DetectionText]
+    /// The detections grouped by aggregation key, for folding: keys in the order they first
+    /// appear (ids follow file order), each key's detections earliest first. Group `g` is
+    /// `foldMembers[foldEnds[g-1] ..< foldEnds[g]]`.
+    var foldMembers: [Int]
+    var foldEnds: [Int]
     var buckets: [Bucket]
     /// The latest context example's time (the source's last event, for its counters).
     var latestContextTime: Date?
@@ -40,8 +47,34 @@ extension TobanStore {
     /// Everything of `batch`'s commit that does not touch the database; pure, callable on
     /// any thread. `commit` uses it when the batch carries it, else prepares inline.
     public static func prepare(_ batch: IngestBatch) -> PreparedIngestBatch {
-        PreparedIngestBatch(detections: batch.detections.map(prepare(detection:)), buckets: prepare(context: batch.context),
-                            latestContextTime: batch.context.lazy.flatMap { $0.samples.lazy.map(\.time) }.max())
+        let texts = batch.detections.map(prepare(detection:))
+        let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: batch.detections.map(\.firstSeen))
+        return PreparedIngestBatch(detections: texts, foldMembers: members, foldEnds: ends, buckets: prepare(context: batch.context),
+                                   latestContextTime: batch.context.lazy.flatMap { $0.samples.lazy.map(\.time) }.max())
+    }
+
+    /// See `PreparedIngestBatch.foldMembers`. The accumulator already folded repeats within
+    /// the batch, so nearly every group has one member.
+    static func foldGroups(_ keys: [OpenAggregates.Key], firstSeen: [Date]) -> (members: [Int], ends: [Int]) {
+        var first: [OpenAggregates.Key: Int] = [:]
+        first.reserveCapacity(keys.count)
+        var later: [Int: [Int]] = [:]
+        for (i, key) in keys.enumerated() {
+            if let g = first[key] { later[g, default: []].append(i) } else { first[key] = i }
+        }
+        var members: [Int] = []
+        var ends: [Int] = []
+        members.reserveCapacity(keys.count)
+        ends.reserveCapacity(first.count)
+        for (i, key) in keys.enumerated() where first[key] == i {
+            if let more = later[i] {
+                members += ([i] + more).sorted { firstSeen[$0] < firstSeen[$1] }
+            } else {
+                members.append(i)
+            }
+            ends.append(members.count)
+        }
+        return (members, ends)
     }
 
     /// Prepares `batch` in place and drops its context buckets, which the prepared form
@@ -53,9 +86,11 @@ extension TobanStore {
 
     static func prepare(detection d: Detection) -> PreparedIngestBatch.DetectionText {
         let key = d.aggregationKey.text
+        let endpoint = d.endpoint?.description
         return PreparedIngestBatch.DetectionText(
             key: key, aggregate: OpenAggregates.Key(text: key),
-            endpoint: d.endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0.description) },
+            endpoint: endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0) },
+            tally: QueueAggregates.TallyStrings(signatureID: d.signature.id, endpoint: endpoint ?? "-", customer: d.customerID),
             sourceIP: d.sourceIP?.description, destinationIP: d.destinationIP?.description,
             evidence: FastText.evidenceJSON(d.evidence))
     }
