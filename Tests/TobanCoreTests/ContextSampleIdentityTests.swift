@@ -45,4 +45,20 @@ import TobanTestSupport
         for kind in ContextKind.allCases where kind != .dns { add(kind, "") }
         #expect(seen.count == 25 + 2 + 20_000 + ContextKind.allCases.count - 1)
     }
+
+    /// A bucket counts by `ordinal`, and the store's columns follow `allCases`: the two
+    /// orders must be one.
+    @Test func bucketCountsFollowTheKindsOrder() throws {
+        for (i, kind) in ContextKind.allCases.enumerated() { #expect(kind.ordinal == i) }
+        var bucket = ContextBucket(customerID: "acme", endpoint: IPAddress("10.0.0.5")!, bucketStart: Date(timeIntervalSince1970: 0),
+                                   counts: [.tls: 2])
+        bucket.add(kind: .dns, sample: nil)
+        bucket.add(kind: .other, sample: nil)
+        bucket.add(kind: .tls, sample: nil)
+        #expect(bucket.counts == [.dns: 1, .tls: 3, .other: 1])
+        #expect(bucket.countsByKind == [1, 0, 3, 0, 0, 0, 0, 0, 1])
+        var merged = bucket
+        merged.addCounts(of: bucket)
+        #expect(merged.counts == [.dns: 2, .tls: 6, .other: 2])
+    }
 }

@@ -126,7 +126,9 @@ public struct ContextBucket: Sendable, Equatable {
     public var customerID: String
     public var endpoint: IPAddress
     public var bucketStart: Date
-    public var counts: [ContextKind: Int]
+    /// Events per kind, indexed by `ContextKind.ordinal`. Ingest counts nearly every line
+    /// here; a dictionary hashed the kind for each.
+    public private(set) var countsByKind: [Int]
     /// At most `ContextBucket.sampleLimit` examples, earliest first.
     public var samples: [ContextSample]
 
@@ -137,8 +139,29 @@ public struct ContextBucket: Sendable, Equatable {
         self.customerID = customerID
         self.endpoint = endpoint
         self.bucketStart = bucketStart
-        self.counts = counts
+        self.countsByKind = Self.array(counts)
         self.samples = samples
+    }
+
+    /// The kinds seen, with their counts (kinds not seen are absent).
+    public var counts: [ContextKind: Int] {
+        get {
+            var out: [ContextKind: Int] = [:]
+            for kind in ContextKind.allCases where countsByKind[kind.ordinal] != 0 { out[kind] = countsByKind[kind.ordinal] }
+            return out
+        }
+        set { countsByKind = Self.array(newValue) }
+    }
+
+    /// Adds `other`'s counts to these.
+    public mutating func addCounts(of other: ContextBucket) {
+        for i in countsByKind.indices { countsByKind[i] += other.countsByKind[i] }
+    }
+
+    private static func array(_ counts: [ContextKind: Int]) -> [Int] {
+        var out = [Int](repeating: 0, count: ContextKind.allCases.count)
+        for (kind, n) in counts { out[kind.ordinal] += n }
+        return out
     }
 
     public static func bucketStart(for time: Date) -> Date {
@@ -147,7 +170,7 @@ public struct ContextBucket: Sendable, Equatable {
 
     /// Adds one event, keeping the sample list bounded and distinct.
     public mutating func add(kind: ContextKind, sample: ContextSample?) {
-        counts[kind, default: 0] += 1
+        countsByKind[kind.ordinal] += 1
         if let sample, samples.count < ContextBucket.sampleLimit, !samples.contains(where: { $0.isSameExample(as: sample) }) {
             samples.append(sample)
         }

@@ -14,6 +14,9 @@ public struct UrgencyMemo: Sendable {
     }
     private struct Entry {
         var base: UrgencyBase
+        /// The base's reasons joined as an explanation joins them: most explanations start
+        /// with them, and joining them for every detection cost more than the rest.
+        var baseText: String
         /// The assessment when nothing past the base applies, and its explanation; made the
         /// first time that happens.
         var plain: (UrgencyAssessment, String)?
@@ -36,15 +39,29 @@ public struct UrgencyMemo: Sendable {
             entry = known
         } else {
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entry = Entry(base: UrgencyEvaluator.base(input, rules: rules))
+            let base = UrgencyEvaluator.base(input, rules: rules)
+            entry = Entry(base: base, baseText: base.reasons.joined(separator: "; "))
             entries[key] = entry
         }
         let assessment = UrgencyEvaluator.finish(entry.base, input, rules: rules)
-        let result = (assessment, assessment.explanation)
+        let result = (assessment, explanation(of: assessment, base: entry))
         if input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold, input.count < rules.repeatThreshold {
             entry.plain = result
             entries[key] = entry
         }
         return result
+    }
+
+    /// `assessment.explanation`, from the base's joined reasons and the ones added after them.
+    private func explanation(of assessment: UrgencyAssessment, base entry: Entry) -> String {
+        let baseCount = entry.base.reasons.count
+        guard baseCount > 0, assessment.reasons.count >= baseCount else { return assessment.explanation }
+        var text = "\(assessment.urgency) because "
+        text += entry.baseText
+        for reason in assessment.reasons[baseCount...] {
+            text += "; "
+            text += reason
+        }
+        return text
     }
 }

@@ -13,7 +13,7 @@ import TobanCore
 enum ContextMerge {
     static func merge(_ a: ContextBucket, _ b: ContextBucket) -> ContextBucket {
         var out = a
-        for (kind, n) in b.counts { out.counts[kind, default: 0] += n }
+        out.addCounts(of: b)
         var samples = a.samples
         for s in b.samples where !samples.contains(where: { $0.isSameExample(as: s) }) { samples.append(s) }
         samples.sort { $0.time < $1.time }

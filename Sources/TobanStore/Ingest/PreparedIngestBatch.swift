@@ -113,8 +113,8 @@ extension TobanStore {
         var json = JSONBytes()
         return order.map { key in
             let bucket = merged[key]!
-            var counts = [Int](repeating: 0, count: ContextColumns.kinds.count)
-            for (kind, n) in bucket.counts { counts[ContextColumns.kindIndex[kind]!] += n }
+            // `ContextColumns.kinds` is `ContextKind.allCases`, the buckets' own order.
+            let counts = bucket.countsByKind
             // Usually already in time order (file order); sorted only when not.
             let inOrder = zip(bucket.samples, bucket.samples.dropFirst()).allSatisfy { $0.time <= $1.time }
             let samples = inOrder ? bucket.samples : bucket.samples.sorted { $0.time < $1.time }

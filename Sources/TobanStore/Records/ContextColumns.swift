@@ -4,7 +4,6 @@ import TobanCore
 /// a batch adds to them in place (`dns = dns + excluded.dns`) without reading them back.
 enum ContextColumns {
     static let kinds = ContextKind.allCases
-    static let kindIndex: [ContextKind: Int] = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1, $0) })
 
     /// `dns, http, …` in `ContextKind.allCases` order.
     static let names = kinds.map(\.rawValue).joined(separator: ", ")
