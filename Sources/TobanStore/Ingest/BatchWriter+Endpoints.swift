@@ -32,13 +32,16 @@ extension BatchWriter {
     func upsertEndpoints(_ slots: [Slot], signals: [EndpointSignals.Key: EndpointSignals], settles: Bool) throws -> Int {
         var order: [EndpointSignals.Key] = []
         var touches: [EndpointSignals.Key: EndpointTouch] = [:]
-        for slot in slots {
-            let d = detections[slot.index]
-            guard let key = texts[slot.index].endpoint, let endpoint = d.endpoint else { continue }
+        // Borrowed from the batch, not copied (a detection is dozens of strings).
+        func touch(_ d: borrowing Detection, _ slot: Slot) -> EndpointTouch? {
+            guard let endpoint = d.endpoint else { return nil }
             let isSource = endpoint == d.sourceIP
-            let touch = EndpointTouch(address: endpoint, mac: isSource ? d.evidence.sourceMAC : nil,
-                                      hostname: isSource ? d.evidence.sourceHostname : nil, first: slot.first, last: slot.last,
-                                      newRows: slot.storedUrgency == nil && slot.storedCount == 0 ? 1 : 0)
+            return EndpointTouch(address: endpoint, mac: isSource ? d.evidence.sourceMAC : nil,
+                                 hostname: isSource ? d.evidence.sourceHostname : nil, first: slot.first, last: slot.last,
+                                 newRows: slot.storedUrgency == nil && slot.storedCount == 0 ? 1 : 0)
+        }
+        for slot in slots {
+            guard let key = texts[slot.index].endpoint, let touch = touch(detections[slot.index], slot) else { continue }
             if touches[key] == nil {
                 order.append(key)
                 touches[key] = touch

@@ -230,10 +230,10 @@ struct BatchWriter {
             }
             var touched = false
             for index in members {
-                let d = detections[index]
-                let first = d.firstSeen.storeMilliseconds, last = d.lastSeen.storeMilliseconds
+                let first = detections[index].firstSeen.storeMilliseconds, last = detections[index].lastSeen.storeMilliseconds
+                let count = max(1, detections[index].count)
                 if var slot = current, first - slot.last <= window, slot.first - last <= window {
-                    slot.count += max(1, d.count)
+                    slot.count += count
                     slot.first = min(slot.first, first)
                     slot.last = max(slot.last, last)
                     current = slot
@@ -241,7 +241,7 @@ struct BatchWriter {
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(index: index, count: max(1, d.count), first: first, last: last)
+                    current = Slot(index: index, count: count, first: first, last: last)
                     touched = true
                 }
             }
@@ -334,9 +334,10 @@ struct BatchWriter {
         var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
         var memo = cache.takeUrgencyMemo(rules: rules)
         defer { cache.keep(memo) }
-        for i in slots.indices {
+        // The detection is borrowed from the batch, not copied: a copy retains and releases
+        // each of its dozens of strings.
+        func write(_ i: Int, _ d: borrowing Detection) throws {
             let slot = slots[i]
-            let d = detections[slot.index]
             var corroborating = 0
             if let key = texts[slot.index].endpoint {
                 corroborating = signals[key]!.corroborating(excluding: d.signature.id, since: slot.last - Self.corroborationWindow)
@@ -374,6 +375,7 @@ struct BatchWriter {
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
         }
+        for i in slots.indices { try write(i, detections[slots[i].index]) }
         for (key, value) in signals { cache.endpoints[key] = value }
         for slot in slots {
             cache.open.remember(texts[slot.index].aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,
