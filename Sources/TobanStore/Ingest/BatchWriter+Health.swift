@@ -5,16 +5,15 @@ import TobanCore
 extension BatchWriter {
     func updateSensors(_ batch: IngestBatch) throws {
         struct SensorState { var event: Int64?; var heartbeat: Int64?; var packets: Int64?; var drops: Int64?; var statAt: Int64 = .min }
-        var sensors: [String: (customer: String, name: String, state: SensorState)] = [:]
+        struct SensorKey: Hashable { var customer: String; var name: String }
+        var sensors: [SensorKey: SensorState] = [:]
         func touch(_ customer: String, _ name: String, _ update: (inout SensorState) -> Void) {
-            let key = "\(customer)|\(name)"
-            var entry = sensors[key] ?? (customer, name, SensorState())
-            update(&entry.state)
-            sensors[key] = entry
+            update(&sensors[SensorKey(customer: customer, name: name), default: SensorState()])
         }
-        for d in batch.detections {
-            let t = d.lastSeen.storeMilliseconds
-            touch(d.customerID, d.sensor) { $0.event = max($0.event ?? .min, t) }
+        // By index: each detection is read in place, not copied (dozens of strings).
+        for i in batch.detections.indices {
+            let t = batch.detections[i].lastSeen.storeMilliseconds
+            touch(batch.detections[i].customerID, batch.detections[i].sensor) { $0.event = max($0.event ?? .min, t) }
         }
         for s in batch.sensorHealth {
             let t = s.at.storeMilliseconds
@@ -37,9 +36,9 @@ extension BatchWriter {
                 kernel_packets = coalesce(excluded.kernel_packets, kernel_packets),
                 kernel_drops = coalesce(excluded.kernel_drops, kernel_drops)
             """)
-        for (_, entry) in sensors.sorted(by: { $0.key < $1.key }) {
-            try upsert.execute(arguments: [entry.customer, entry.name, entry.state.event, entry.state.heartbeat,
-                                           entry.state.packets, entry.state.drops])
+        let ordered = sensors.sorted { a, b in a.key.customer != b.key.customer ? a.key.customer < b.key.customer : a.key.name < b.key.name }
+        for (key, state) in ordered {
+            try upsert.execute(arguments: [key.customer, key.name, state.event, state.heartbeat, state.packets, state.drops])
         }
     }
 
@@ -50,8 +49,11 @@ extension BatchWriter {
 
     func addCounters(_ batch: IngestBatch, latestContextTime: Date?) throws {
         let c = batch.counters
-        let lastEvent = (batch.detections.map(\.lastSeen) + batch.sensorHealth.filter { !$0.isHeartbeat }.map(\.at)
-            + [latestContextTime].compactMap { $0 }).max()?.storeMilliseconds
+        var latest = latestContextTime
+        func note(_ time: Date) { if latest.map({ time > $0 }) ?? true { latest = time } }
+        for i in batch.detections.indices { note(batch.detections[i].lastSeen) }
+        for s in batch.sensorHealth where !s.isHeartbeat { note(s.at) }
+        let lastEvent = latest?.storeMilliseconds
         guard c != IngestCounters() || lastEvent != nil else { return }
         let paths = Set(batch.checkpoints.map { SourceCheckpoint.pathSourceID($0.sourceID) })
         let source = paths.count == 1 ? paths.first! : Self.mixedSource

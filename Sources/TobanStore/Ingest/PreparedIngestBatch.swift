@@ -47,8 +47,10 @@ extension TobanStore {
     /// Everything of `batch`'s commit that does not touch the database; pure, callable on
     /// any thread. `commit` uses it when the batch carries it, else prepares inline.
     public static func prepare(_ batch: IngestBatch) -> PreparedIngestBatch {
-        let texts = batch.detections.map(prepare(detection:))
-        let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: batch.detections.map(\.firstSeen))
+        // By index: each detection is read in place, not copied (dozens of strings).
+        let detections = batch.detections.indices
+        let texts = detections.map { prepare(detection: batch.detections[$0]) }
+        let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: detections.map { batch.detections[$0].firstSeen })
         return PreparedIngestBatch(detections: texts, foldMembers: members, foldEnds: ends, buckets: prepare(context: batch.context),
                                    latestContextTime: batch.context.lazy.flatMap { $0.samples.lazy.map(\.time) }.max())
     }
@@ -84,7 +86,7 @@ extension TobanStore {
         batch.context = []
     }
 
-    static func prepare(detection d: Detection) -> PreparedIngestBatch.DetectionText {
+    static func prepare(detection d: borrowing Detection) -> PreparedIngestBatch.DetectionText {
         let key = d.aggregationKey.text
         let endpoint = d.endpoint?.description
         return PreparedIngestBatch.DetectionText(
@@ -123,11 +125,11 @@ extension TobanStore {
             keys.reserveCapacity(samples.count)
             ends.reserveCapacity(samples.count)
             json.reset()
-            for s in samples {
-                let k = s.identity
+            for i in samples.indices { // by index: a sample is read in place, not copied
+                let k = samples[i].identity
                 if keys.contains(k) { continue }
                 keys.append(k)
-                ContextMerge.encode(s, into: &json)
+                ContextMerge.encode(samples[i], into: &json)
                 ends.append(json.bytes.count)
             }
             // A copy of exactly the bytes written: handing out `json.bytes` itself would share
