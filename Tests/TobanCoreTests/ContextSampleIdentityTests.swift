@@ -50,6 +50,8 @@ import TobanTestSupport
     /// orders must be one.
     @Test func bucketCountsFollowTheKindsOrder() throws {
         for (i, kind) in ContextKind.allCases.enumerated() { #expect(kind.ordinal == i) }
+        #expect(ContextBucket(customerID: "acme", endpoint: IPAddress("10.0.0.5")!, bucketStart: Date()).countsByKind.count
+                == ContextKind.allCases.count)
         var bucket = ContextBucket(customerID: "acme", endpoint: IPAddress("10.0.0.5")!, bucketStart: Date(timeIntervalSince1970: 0),
                                    counts: [.tls: 2])
         bucket.add(kind: .dns, sample: nil)

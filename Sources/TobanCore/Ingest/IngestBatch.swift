@@ -126,9 +126,11 @@ public struct ContextBucket: Sendable, Equatable {
     public var customerID: String
     public var endpoint: IPAddress
     public var bucketStart: Date
-    /// Events per kind, indexed by `ContextKind.ordinal`. Ingest counts nearly every line
-    /// here; a dictionary hashed the kind for each.
-    public private(set) var countsByKind: [Int]
+    /// Events per kind, indexed by `ContextKind.ordinal`, stored in the bucket itself:
+    /// ingest counts nearly every line here, and a dictionary hashed the kind for each
+    /// (an array of its own cost a trip to another allocation). 9 is
+    /// `ContextKind.allCases.count`; a test holds the two equal.
+    private var tally: InlineArray<9, Int> = .init(repeating: 0)
     /// At most `ContextBucket.sampleLimit` examples, earliest first.
     public var samples: [ContextSample]
 
@@ -139,29 +141,34 @@ public struct ContextBucket: Sendable, Equatable {
         self.customerID = customerID
         self.endpoint = endpoint
         self.bucketStart = bucketStart
-        self.countsByKind = Self.array(counts)
         self.samples = samples
+        self.counts = counts
     }
+
+    /// Events per kind, in `ContextKind.allCases` order.
+    public var countsByKind: [Int] { (0 ..< tally.count).map { tally[$0] } }
 
     /// The kinds seen, with their counts (kinds not seen are absent).
     public var counts: [ContextKind: Int] {
         get {
             var out: [ContextKind: Int] = [:]
-            for kind in ContextKind.allCases where countsByKind[kind.ordinal] != 0 { out[kind] = countsByKind[kind.ordinal] }
+            for kind in ContextKind.allCases where tally[kind.ordinal] != 0 { out[kind] = tally[kind.ordinal] }
             return out
         }
-        set { countsByKind = Self.array(newValue) }
+        set {
+            tally = .init(repeating: 0)
+            for (kind, n) in newValue { tally[kind.ordinal] += n }
+        }
     }
 
     /// Adds `other`'s counts to these.
     public mutating func addCounts(of other: ContextBucket) {
-        for i in countsByKind.indices { countsByKind[i] += other.countsByKind[i] }
+        for i in 0 ..< tally.count { tally[i] += other.tally[i] }
     }
 
-    private static func array(_ counts: [ContextKind: Int]) -> [Int] {
-        var out = [Int](repeating: 0, count: ContextKind.allCases.count)
-        for (kind, n) in counts { out[kind.ordinal] += n }
-        return out
+    public static func == (a: ContextBucket, b: ContextBucket) -> Bool {
+        a.customerID == b.customerID && a.endpoint == b.endpoint && a.bucketStart == b.bucketStart
+            && a.countsByKind == b.countsByKind && a.samples == b.samples
     }
 
     public static func bucketStart(for time: Date) -> Date {
@@ -170,7 +177,7 @@ public struct ContextBucket: Sendable, Equatable {
 
     /// Adds one event, keeping the sample list bounded and distinct.
     public mutating func add(kind: ContextKind, sample: ContextSample?) {
-        countsByKind[kind.ordinal] += 1
+        tally[kind.ordinal] += 1
         if let sample, samples.count < ContextBucket.sampleLimit, !samples.contains(where: { $0.isSameExample(as: sample) }) {
             samples.append(sample)
         }

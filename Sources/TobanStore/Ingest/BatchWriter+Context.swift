@@ -104,14 +104,14 @@ extension IngestWriteCache.BucketState {
         json.append(byte: 0x5B)
         defer { json.append(byte: 0x5D) }
         guard sampleKeys.count < limit, !bucket.sampleKeys.isEmpty else { return }
-        var start = 0
-        for (i, k) in bucket.sampleKeys.enumerated() {
-            defer { start = bucket.ends[i] }
+        var start = bucket.encodedStart
+        for (k, end) in zip(bucket.sampleKeys, bucket.ends) {
+            defer { start = end }
             if sampleKeys.count >= limit { break }
             if sampleKeys.contains(k) { continue }
             sampleKeys.append(k)
             if json.bytes.count > 1 { json.append(byte: 0x2C) }
-            json.append(bucket.encoded[start ..< bucket.ends[i]])
+            json.append(bucket.encoded[start ..< end])
         }
         compact()
     }

@@ -25,10 +25,14 @@ public struct PreparedIngestBatch: Sendable {
         /// Per `ContextColumns.kinds`.
         var counts: [Int]
         /// The batch's examples, distinct and earliest first, with their identities and
-        /// their JSON objects (`encoded[ends[i-1] ..< ends[i]]`).
-        var sampleKeys: [Int]
+        /// their JSON objects: example `i`'s is `encoded[start ..< ends[i]]`, where `start` is
+        /// the previous example's end, or `encodedStart` for the first. `encoded` is one
+        /// buffer shared by all the batch's buckets, and the two lists are slices of lists
+        /// shared the same way: a bucket costs no allocation of its own.
+        var sampleKeys: ArraySlice<Int>
+        var ends: ArraySlice<Int>
         var encoded: [UInt8]
-        var ends: [Int]
+        var encodedStart: Int
     }
 
     /// Parallel to the batch's detections.
@@ -51,8 +55,15 @@ extension TobanStore {
         let detections = batch.detections.indices
         let texts = detections.map { prepare(detection: batch.detections[$0]) }
         let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: detections.map { batch.detections[$0].firstSeen })
+        var latestContextTime: Date?
+        for bucket in batch.context.indices {
+            for sample in batch.context[bucket].samples.indices {
+                let time = batch.context[bucket].samples[sample].time
+                if latestContextTime.map({ time > $0 }) ?? true { latestContextTime = time }
+            }
+        }
         return PreparedIngestBatch(detections: texts, foldMembers: members, foldEnds: ends, buckets: prepare(context: batch.context),
-                                   latestContextTime: batch.context.lazy.flatMap { $0.samples.lazy.map(\.time) }.max())
+                                   latestContextTime: latestContextTime)
     }
 
     /// See `PreparedIngestBatch.foldMembers`. The accumulator already folded repeats within
@@ -99,44 +110,55 @@ extension TobanStore {
 
     static func prepare(context: [ContextBucket]) -> [PreparedIngestBatch.Bucket] {
         typealias Key = IngestWriteCache.BucketKey
-        var order: [Key] = []
-        var merged: [Key: ContextBucket] = [:]
-        merged.reserveCapacity(context.count)
-        order.reserveCapacity(context.count)
-        for b in context {
-            let key = Key(customerID: b.customerID, endpoint: b.endpoint, start: b.bucketStart.storeMilliseconds)
-            if let existing = merged[key] {
-                merged[key] = ContextMerge.merge(existing, b)
+        // A batch's buckets come from one accumulator, each key once; one that comes twice
+        // is merged into its first.
+        var buckets = context
+        var keys: [Key] = []
+        var first: [Key: Int] = [:]
+        keys.reserveCapacity(buckets.count)
+        first.reserveCapacity(buckets.count)
+        var merged = false
+        for i in buckets.indices {
+            let key = Key(customerID: buckets[i].customerID, endpoint: buckets[i].endpoint, start: buckets[i].bucketStart.storeMilliseconds)
+            if let j = first[key] {
+                buckets[j] = ContextMerge.merge(buckets[j], buckets[i])
+                merged = true
             } else {
-                order.append(key)
-                merged[key] = b
+                first[key] = i
             }
+            keys.append(key)
         }
         var json = JSONBytes()
-        return order.map { key in
-            let bucket = merged[key]!
-            // `ContextColumns.kinds` is `ContextKind.allCases`, the buckets' own order.
-            let counts = bucket.countsByKind
+        var sampleKeys: [Int] = []
+        var ends: [Int] = []
+        var ranges: [(index: Int, samples: Range<Int>, encodedStart: Int)] = []
+        ranges.reserveCapacity(buckets.count)
+        for i in buckets.indices where !merged || first[keys[i]] == i {
+            let samples = buckets[i].samples
             // Usually already in time order (file order); sorted only when not.
-            let inOrder = zip(bucket.samples, bucket.samples.dropFirst()).allSatisfy { $0.time <= $1.time }
-            let samples = inOrder ? bucket.samples : bucket.samples.sorted { $0.time < $1.time }
-            var keys: [Int] = []
-            var ends: [Int] = []
-            keys.reserveCapacity(samples.count)
-            ends.reserveCapacity(samples.count)
-            json.reset()
-            for i in samples.indices { // by index: a sample is read in place, not copied
-                let k = samples[i].identity
-                if keys.contains(k) { continue }
-                keys.append(k)
-                ContextMerge.encode(samples[i], into: &json)
+            var inOrder = true
+            for j in samples.indices.dropFirst() where samples[j].time < samples[j - 1].time {
+                inOrder = false
+                break
+            }
+            let ordered = inOrder ? samples : samples.sorted { $0.time < $1.time }
+            let from = sampleKeys.count
+            let encodedStart = json.bytes.count
+            for j in ordered.indices { // by index: a sample is read in place, not copied
+                let k = ordered[j].identity
+                if sampleKeys[from...].contains(k) { continue }
+                sampleKeys.append(k)
+                ContextMerge.encode(ordered[j], into: &json)
                 ends.append(json.bytes.count)
             }
-            // A copy of exactly the bytes written: handing out `json.bytes` itself would share
-            // its buffer and make the next `reset()` allocate a fresh 4 KiB one per bucket.
-            let encoded = json.bytes.withUnsafeBufferPointer { Array($0) }
-            return PreparedIngestBatch.Bucket(key: key, endpointText: key.endpoint.description, counts: counts,
-                                              sampleKeys: keys, encoded: encoded, ends: ends)
+            ranges.append((i, from ..< sampleKeys.count, encodedStart))
+        }
+        let encoded = json.bytes
+        return ranges.map { r in
+            let bucket = buckets[r.index]
+            return PreparedIngestBatch.Bucket(key: keys[r.index], endpointText: bucket.endpoint.description, counts: bucket.countsByKind,
+                                              sampleKeys: sampleKeys[r.samples], ends: ends[r.samples], encoded: encoded,
+                                              encodedStart: r.encodedStart)
         }
     }
 }
