@@ -36,6 +36,9 @@ public struct BatchAccumulator: Sendable {
         }
     }
 
+    static let reservedDetections = 4_096
+    static let reservedBuckets = 16_384
+
     public init(aggregationWindow: TimeInterval) {
         self.aggregationWindow = aggregationWindow
     }
@@ -112,13 +115,19 @@ public struct BatchAccumulator: Sendable {
         let batch = IngestBatch(detections: detections, context: context ? buckets : [],
                                 sensorHealth: health.sorted { $0.sensor < $1.sensor },
                                 checkpoints: checkpoints, counters: counters)
+        // The next batch is likely the size of this one: room for that many at once, rather
+        // than doubling up to it (reallocating, copying, and touching fresh pages each time).
+        // Bounded, so that one burst does not keep a large reservation for the small
+        // batches after it.
         detections = []
+        detections.reserveCapacity(min(batch.detections.count, Self.reservedDetections))
         openByKey = [:]
         health = []
         healthIndex = RecentStrings()
         counters = IngestCounters()
         if context {
             buckets = []
+            buckets.reserveCapacity(min(batch.context.count, Self.reservedBuckets))
             bucketIndex = [:]
             customerNumbers = RecentStrings()
             sampleCount = 0

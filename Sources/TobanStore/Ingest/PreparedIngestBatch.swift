@@ -108,6 +108,9 @@ extension TobanStore {
             evidence: FastText.evidenceJSON(d.evidence))
     }
 
+    /// A little more than an encoded example takes on the benchmark files (about 90 bytes).
+    static let bytesPerEncodedSample = 112
+
     static func prepare(context: [ContextBucket]) -> [PreparedIngestBatch.Bucket] {
         typealias Key = IngestWriteCache.BucketKey
         // A batch's buckets come from one accumulator, each key once; one that comes twice
@@ -128,9 +131,15 @@ extension TobanStore {
             }
             keys.append(key)
         }
-        var json = JSONBytes()
+        // Sized for the batch at once: grown by doubling, the buffer was reallocated and
+        // copied a dozen times per batch, each time into pages the system had to provide.
+        var sampleCount = 0
+        for i in buckets.indices { sampleCount += buckets[i].samples.count }
+        var json = JSONBytes(capacity: sampleCount * Self.bytesPerEncodedSample)
         var sampleKeys: [Int] = []
         var ends: [Int] = []
+        sampleKeys.reserveCapacity(sampleCount)
+        ends.reserveCapacity(sampleCount)
         var ranges: [(index: Int, samples: Range<Int>, encodedStart: Int)] = []
         ranges.reserveCapacity(buckets.count)
         for i in buckets.indices where !merged || first[keys[i]] == i {
