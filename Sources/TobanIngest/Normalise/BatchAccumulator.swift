@@ -122,6 +122,7 @@ public struct BatchAccumulator: Sendable {
         detections = []
         detections.reserveCapacity(min(batch.detections.count, Self.reservedDetections))
         openByKey = [:]
+        openByKey.reserveCapacity(min(batch.detections.count, Self.reservedDetections))
         health = []
         healthIndex = RecentStrings()
         counters = IngestCounters()
@@ -129,6 +130,7 @@ public struct BatchAccumulator: Sendable {
             buckets = []
             buckets.reserveCapacity(min(batch.context.count, Self.reservedBuckets))
             bucketIndex = [:]
+            bucketIndex.reserveCapacity(min(batch.context.count, Self.reservedBuckets))
             customerNumbers = RecentStrings()
             sampleCount = 0
         }

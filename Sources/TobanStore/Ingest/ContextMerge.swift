@@ -23,7 +23,7 @@ enum ContextMerge {
 
     /// One sample's JSON object in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`),
     /// appended to `out` (a chunk is `[` these `]`, joined by commas, built by the writer).
-    static func encode(_ s: ContextSample, into out: inout JSONBytes) {
+    static func encode(_ s: borrowing ContextSample, into out: inout JSONBytes) {
         out.append("{\"k\":\"")
         out.append(kindName(s.kind))
         out.append("\",\"p\":")

@@ -145,20 +145,22 @@ extension TobanStore {
         for i in buckets.indices where !merged || first[keys[i]] == i {
             let samples = buckets[i].samples
             // Usually already in time order (file order); sorted only when not.
-            var inOrder = true
-            for j in samples.indices.dropFirst() where samples[j].time < samples[j - 1].time {
-                inOrder = false
-                break
+            let inOrder = samples.withUnsafeBufferPointer { examples in
+                !examples.indices.dropFirst().contains { examples[$0].time < examples[$0 - 1].time }
             }
             let ordered = inOrder ? samples : samples.sorted { $0.time < $1.time }
             let from = sampleKeys.count
             let encodedStart = json.bytes.count
-            for j in ordered.indices { // by index: a sample is read in place, not copied
-                let k = ordered[j].identity
-                if sampleKeys[from...].contains(k) { continue }
-                sampleKeys.append(k)
-                ContextMerge.encode(ordered[j], into: &json)
-                ends.append(json.bytes.count)
+            // Through the buffer: each example is read in place, not copied (an element read
+            // from the array itself was copied, its strings retained and released).
+            ordered.withUnsafeBufferPointer { examples in
+                for example in examples.indices {
+                    let k = examples[example].identity
+                    if sampleKeys[from...].contains(k) { continue }
+                    sampleKeys.append(k)
+                    ContextMerge.encode(examples[example], into: &json)
+                    ends.append(json.bytes.count)
+                }
             }
             ranges.append((i, from ..< sampleKeys.count, encodedStart))
         }
