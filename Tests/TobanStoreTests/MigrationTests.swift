@@ -23,8 +23,11 @@ import TobanTestSupport
                   "notifications", "audit", "ingest_checkpoints", "ingest_counters"] {
             #expect(tables.contains(t), "missing table \(t)")
         }
-        let withoutRowID = try f.store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'context_parts'") }
-        #expect(withoutRowID?.contains("WITHOUT ROWID") == true)
+        // Context parts are appended in write order and found through their key's index.
+        let contextParts = try f.store.pool.read { db in
+            try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'context_parts'")
+        }
+        #expect(contextParts == ["context_parts", StoreMigrations.Index.contextParts])
     }
 
     @Test func reopeningIsIdempotentAndKeepsData() throws {
@@ -108,6 +111,53 @@ import TobanTestSupport
         #expect(try bucket()?.samples.map(\.summary) == ["A one.example", "GET two.example/", "A three.example"])
         let parts = try store.pool.read { db in try Int.fetchAll(db, sql: "SELECT part FROM context_parts ORDER BY part") }
         #expect(parts == [0, 1, 2, 3]) // two migrated chunks, the migrated counts, the batch's part
+        try store.close()
+    }
+
+    /// v14 moves the parts into a table in write order with the key as a unique index: every
+    /// part keeps its counts and examples, a bucket is still read through the key, a part
+    /// number is still unique within its bucket, and a later batch appends a part.
+    @Test func v13ContextPartsAreKeptInWriteOrder() throws {
+        let start = ContextBucket.bucketStart(for: t0).storeMilliseconds
+        let seconds = t0.timeIntervalSince1970
+        let earlier = try EarlierStore(upTo: "v13-closed-signature") { db in
+            try db.execute(sql: """
+                INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, dns, http, samples) VALUES
+                ('acme', '10.0.0.5', ?, 0, 2, 0, '[{"k":"dns","p":null,"s":"A one.example","t":\(seconds)}]'),
+                ('acme', '10.0.0.5', ?, 1, 0, 1, '[{"k":"http","p":null,"s":"GET two.example/","t":\(seconds + 1)}]'),
+                ('acme', '10.0.0.6', ?, 0, 4, 0, '[]')
+                """, arguments: [start, start, start])
+        }
+        defer { withExtendedLifetime(earlier) {} }
+        let store = try TobanStore(path: earlier.path)
+        #expect(try store.appliedMigrations() == allMigrations)
+        func bucket(_ address: String) throws -> ContextBucket? {
+            try store.endpointTimeline(customer: "acme", address: ip(address), around: t0).compactMap { item -> ContextBucket? in
+                if case .context(let b) = item { return b } else { return nil }
+            }.first
+        }
+        #expect(try bucket("10.0.0.5")?.counts == [.dns: 2, .http: 1])
+        #expect(try bucket("10.0.0.5")?.samples.map(\.summary) == ["A one.example", "GET two.example/"])
+        #expect(try bucket("10.0.0.6")?.counts == [.dns: 4])
+        try store.pool.read { db in
+            let table = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'context_parts'") ?? ""
+            #expect(!table.contains("WITHOUT ROWID"))
+            let plan = try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT samples FROM context_parts WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? ORDER BY part
+                """, arguments: [start, "acme", "10.0.0.5"]).map { $0["detail"] as String }.joined(separator: " ")
+            #expect(plan.contains(StoreMigrations.Index.contextParts))
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, samples) VALUES ('acme', '10.0.0.5', ?, 1, '[]')",
+                               arguments: [start])
+            }
+        }
+        var later = ContextBucket(customerID: "acme", endpoint: ip("10.0.0.5"), bucketStart: ContextBucket.bucketStart(for: t0))
+        later.add(kind: .dns, sample: ContextSample(time: t0 + 5, kind: .dns, peer: nil, summary: "A three.example"))
+        try store.commit(IngestBatch(context: [later]), customers: [acme], now: t0 + 10)
+        #expect(try bucket("10.0.0.5")?.counts == [.dns: 3, .http: 1])
+        #expect(try bucket("10.0.0.5")?.samples.map(\.summary) == ["A one.example", "GET two.example/", "A three.example"])
         try store.close()
     }
 }

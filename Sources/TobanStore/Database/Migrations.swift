@@ -75,6 +75,11 @@ enum StoreMigrations {
         migrator.registerMigration("v13-closed-signature") { db in
             try db.execute(sql: schemaV13ClosedSignature)
         }
+        // Context parts are appended to their table and found through a small index,
+        // instead of being inserted into a table ordered by bucket and endpoint.
+        migrator.registerMigration("v14-context-parts-appended") { db in
+            try db.execute(sql: schemaV14ContextPartsAppended)
+        }
         return migrator
     }
 
@@ -88,6 +93,8 @@ enum StoreMigrations {
         static let endpointRisk = "endpoints_risk"
         static let signatureQueue = "detections_signature_queue"
         static let customerQueue = "detections_customer_queue"
+        /// A context bucket's parts: (bucket_start, customer_id, endpoint, part), unique.
+        static let contextParts = "context_parts_key"
         /// Open P1/P2 detections not yet confirmed to the customer, by arrival.
         static let unconfirmed = "detections_unconfirmed"
         /// The rows `unconfirmed` holds, spelled as its definition spells them: a query
@@ -180,6 +187,41 @@ enum StoreMigrations {
     static let schemaV13ClosedSignature = """
     DROP INDEX IF EXISTS detections_signature;
     CREATE INDEX detections_closed_signature ON detections (signature_id, last_seen) WHERE status = 'closed';
+    """
+
+    /// Migration "v14-context-parts-appended": `context_parts` becomes an ordinary table,
+    /// its rows in the order they were written, with its key as a unique index
+    /// (`Index.contextParts`). Ordered by its key, every flush of context inserted a
+    /// ~400-byte row at a random place in the current hour's pages for each endpoint: the
+    /// commit thread kept those hundreds of pages in its cache, splitting and writing them
+    /// again and again. Now rows land at the end, and only the index's small entries land
+    /// at random. Readers look a bucket's parts up through the index, as before through
+    /// the key.
+    static let schemaV14ContextPartsAppended = """
+    CREATE TABLE context_parts_appended (
+        customer_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        -- orders a bucket's parts (its examples in the order they were kept)
+        part INTEGER NOT NULL,
+        dns INTEGER NOT NULL DEFAULT 0,
+        http INTEGER NOT NULL DEFAULT 0,
+        tls INTEGER NOT NULL DEFAULT 0,
+        fileinfo INTEGER NOT NULL DEFAULT 0,
+        flow INTEGER NOT NULL DEFAULT 0,
+        smtp INTEGER NOT NULL DEFAULT 0,
+        ssh INTEGER NOT NULL DEFAULT 0,
+        conn INTEGER NOT NULL DEFAULT 0,
+        other INTEGER NOT NULL DEFAULT 0,
+        -- a JSON array of the ContextSample objects this part added
+        samples TEXT NOT NULL
+    );
+    INSERT INTO context_parts_appended (customer_id, endpoint, bucket_start, part, dns, http, tls, fileinfo, flow, smtp, ssh, conn, other, samples)
+        SELECT customer_id, endpoint, bucket_start, part, dns, http, tls, fileinfo, flow, smtp, ssh, conn, other, samples
+        FROM context_parts ORDER BY bucket_start, customer_id, endpoint, part;
+    DROP TABLE context_parts;
+    ALTER TABLE context_parts_appended RENAME TO context_parts;
+    CREATE UNIQUE INDEX context_parts_key ON context_parts (bucket_start, customer_id, endpoint, part);
     """
 
     static let schemaV1 = """
