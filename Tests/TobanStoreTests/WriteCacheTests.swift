@@ -170,6 +170,39 @@ import TobanTestSupport
         #expect(endpoint.riskExplanation == expected.riskExplanation)
     }
 
+    /// Preparing context: buckets in the order first met, a bucket met twice merged into
+    /// its first (counts summed, distinct examples earliest first), each bucket's examples
+    /// encoded into its own slice of the batch's one buffer.
+    @Test func preparedContextSlicesOneBufferPerBucket() throws {
+        var late = bucket(.dns, 2, samples: 0..<0)
+        late.samples = [7, 3, 5].map { ContextSample(time: start + Double($0), kind: .dns, peer: nil, summary: "A host\($0).example") }
+        var again = bucket(.http, 4, samples: 0..<0)
+        again.samples = [ContextSample(time: start + 4, kind: .http, peer: nil, summary: "GET x.example/"),
+                         ContextSample(time: start + 9, kind: .dns, peer: nil, summary: "A host3.example")] // a repeat
+        let other = bucket(.tls, 1, samples: 1..<3, endpoint: "10.0.0.6")
+        let prepared = TobanStore.prepare(context: [late, other, again])
+        #expect(prepared.map(\.endpointText) == ["10.0.0.5", "10.0.0.6"])
+        #expect(prepared[0].counts == [2, 4, 0, 0, 0, 0, 0, 0, 0])
+        #expect(prepared[1].counts == [0, 0, 1, 0, 0, 0, 0, 0, 0])
+        func examples(_ b: PreparedIngestBatch.Bucket) throws -> [ContextSample] {
+            var start = b.encodedStart
+            var out: [ContextSample] = []
+            for end in b.ends {
+                let object = String(decoding: b.encoded[start ..< end], as: UTF8.self)
+                out.append(try #require(JSONText.decode(ContextSample.self, from: object)))
+                start = end
+            }
+            return out
+        }
+        let first = try examples(prepared[0])
+        #expect(first.map(\.summary) == ["A host3.example", "GET x.example/", "A host5.example", "A host7.example"])
+        #expect(Array(prepared[0].sampleKeys) == first.map(\.identity))
+        let second = try examples(prepared[1])
+        #expect(second.map(\.summary) == ["A \"host1\".example", "A \"host2\".example"])
+        #expect(second.map(\.peer) == [nil, ip("8.8.8.8")])
+        #expect(prepared[1].encodedStart == prepared[0].ends.last)
+    }
+
     /// A batch prepared ahead (on ingest's reading thread) commits exactly as one prepared
     /// inline: same detections, endpoints, context and counters.
     @Test func preparedBatchesCommitLikeUnpreparedOnes() throws {
