@@ -28,6 +28,13 @@ import TobanTestSupport
             try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE tbl_name = 'context_parts'")
         }
         #expect(contextParts == ["context_parts", StoreMigrations.Index.contextParts])
+        // The open queue's indexes are ascending (new rows append to their urgency's range;
+        // reads go through it backwards): descending, they were half-empty pages.
+        for index in [StoreMigrations.Index.queue, StoreMigrations.Index.signatureQueue, StoreMigrations.Index.customerQueue] {
+            let sql = try f.store.pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [index]) }
+            #expect(sql?.contains("last_seen, id)") == true, "\(index): \(sql ?? "missing")")
+            #expect(sql?.contains("DESC") == false, "\(index): \(sql ?? "missing")")
+        }
     }
 
     @Test func reopeningIsIdempotentAndKeepsData() throws {

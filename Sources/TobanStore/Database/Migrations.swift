@@ -80,6 +80,11 @@ enum StoreMigrations {
         migrator.registerMigration("v14-context-parts-appended") { db in
             try db.execute(sql: schemaV14ContextPartsAppended)
         }
+        // The open queue's indexes in ascending order: every read fixes the urgency and
+        // reads newest first by going through its range backwards.
+        migrator.registerMigration("v15-ascending-queue-indexes") { db in
+            try db.execute(sql: schemaV15AscendingQueueIndexes)
+        }
         return migrator
     }
 
@@ -222,6 +227,22 @@ enum StoreMigrations {
     DROP TABLE context_parts;
     ALTER TABLE context_parts_appended RENAME TO context_parts;
     CREATE UNIQUE INDEX context_parts_key ON context_parts (bucket_start, customer_id, endpoint, part);
+    """
+
+    /// Migration "v15-ascending-queue-indexes": the open queue's three indexes keep
+    /// `last_seen` and `id` ascending. Descending, each new detection (the latest activity)
+    /// went to the front of its urgency's range, where SQLite splits pages in half: the
+    /// indexes were twice the pages they need, and ingest wrote each of those pages to the
+    /// log. Every query over them fixes the urgency (`Keyset.leadValues`, one statement per
+    /// urgency), so "newest first" is the range read backwards, as SQLite does for an
+    /// ascending index.
+    static let schemaV15AscendingQueueIndexes = """
+    DROP INDEX IF EXISTS detections_queue;
+    DROP INDEX IF EXISTS detections_signature_queue;
+    DROP INDEX IF EXISTS detections_customer_queue;
+    CREATE INDEX detections_queue ON detections (urgency, last_seen, id) WHERE status <> 'closed';
+    CREATE INDEX detections_signature_queue ON detections (signature_id, urgency, last_seen, id) WHERE status <> 'closed';
+    CREATE INDEX detections_customer_queue ON detections (customer_id, urgency, last_seen, id) WHERE status <> 'closed';
     """
 
     static let schemaV1 = """
