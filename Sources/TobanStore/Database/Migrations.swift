@@ -10,9 +10,11 @@ import GRDB
 enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: schemaV1)
+        /// A migration that is one SQL text.
+        func register(_ identifier: String, _ sql: String) {
+            migrator.registerMigration(identifier) { db in try db.execute(sql: sql) }
         }
+        register("v1", schemaV1)
         migrator.registerMigration("v2-ingest-write-path") { db in
             db.add(function: AggregationHash.sqlFunction)
             try db.execute(sql: schemaV2)
@@ -26,65 +28,41 @@ enum StoreMigrations {
             // The sparkline reads `detection_arrivals` now: one index less per inserted row.
             try db.execute(sql: "DROP INDEX IF EXISTS detections_ingest_time")
         }
-        migrator.registerMigration("v4-context-parts") { db in
-            try db.execute(sql: schemaV4)
-        }
+        register("v4-context-parts", schemaV4)
         // Context is written every few seconds rather than with each batch: a source's
         // checkpoint also says how far its context is stored (NULL: as far as its rows).
-        migrator.registerMigration("v5-context-checkpoint") { db in
-            try db.execute(sql: """
-                ALTER TABLE ingest_checkpoints ADD COLUMN context_offset INTEGER;
-                ALTER TABLE ingest_checkpoints ADD COLUMN context_fingerprint INTEGER;
-                """)
-        }
-        migrator.registerMigration("v6-outbox") { db in
-            try db.execute(sql: schemaV6Outbox)
-        }
-        migrator.registerMigration("v7-incident-work") { db in
-            try db.execute(sql: schemaV7IncidentWork)
-        }
+        register("v5-context-checkpoint", """
+            ALTER TABLE ingest_checkpoints ADD COLUMN context_offset INTEGER;
+            ALTER TABLE ingest_checkpoints ADD COLUMN context_fingerprint INTEGER;
+            """)
+        register("v6-outbox", schemaV6Outbox)
+        register("v7-incident-work", schemaV7IncidentWork)
         // A followed file's format is kept with its checkpoint (ingest reads on in it after a
         // restart instead of guessing from the line it resumes at).
-        migrator.registerMigration("v8-checkpoint-format") { db in
-            try db.execute(sql: "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
-        }
+        register("v8-checkpoint-format", "ALTER TABLE ingest_checkpoints ADD COLUMN format TEXT")
         // While ingest reads a backlog it brings an endpoint's row up to date (counters and
         // risk score) every couple of seconds rather than with every batch; a row that waits
         // says so, so a writer that starts after a crash recounts it from its detections.
-        migrator.registerMigration("v9-endpoints-settle") { db in
-            try db.execute(sql: schemaV9EndpointsSettle)
-        }
+        register("v9-endpoints-settle", schemaV9EndpointsSettle)
         // The ingest writer keeps the open keys of the aggregation window in memory
         // (`OpenAggregates`), spilling to a table only what memory cannot hold, and looks
         // older ones up by endpoint: no index of random keys over every detection.
-        migrator.registerMigration("v10-fold-in-memory") { db in
-            try db.execute(sql: schemaV10FoldInMemory)
-        }
+        register("v10-fold-in-memory", schemaV10FoldInMemory)
         // Ingest inserts open rows only: the order of closed ones gets an index of its own,
         // which ingest never writes, instead of one over every row.
-        migrator.registerMigration("v11-closed-order") { db in
-            try db.execute(sql: schemaV11ClosedOrder)
-        }
+        register("v11-closed-order", schemaV11ClosedOrder)
         // The unconfirmed rows' index tests their status with ORs, not an IN list: SQLite
         // builds an IN list's lookup table every time it checks a row against the index.
-        migrator.registerMigration("v12-unconfirmed-without-in-list") { db in
-            try db.execute(sql: schemaV12UnconfirmedWithoutInList)
-        }
+        register("v12-unconfirmed-without-in-list", schemaV12UnconfirmedWithoutInList)
         // Ingest inserts open rows only: closed ones get the signature index of their own
         // that "same signature, other customers" needs, instead of one over every row.
-        migrator.registerMigration("v13-closed-signature") { db in
-            try db.execute(sql: schemaV13ClosedSignature)
-        }
+        register("v13-closed-signature", schemaV13ClosedSignature)
         // Context parts are appended to their table and found through a small index,
         // instead of being inserted into a table ordered by bucket and endpoint.
-        migrator.registerMigration("v14-context-parts-appended") { db in
-            try db.execute(sql: schemaV14ContextPartsAppended)
-        }
+        register("v14-context-parts-appended", schemaV14ContextPartsAppended)
         // The open queue's indexes in ascending order: every read fixes the urgency and
         // reads newest first by going through its range backwards.
-        migrator.registerMigration("v15-ascending-queue-indexes") { db in
-            try db.execute(sql: schemaV15AscendingQueueIndexes)
-        }
+        register("v15-ascending-queue-indexes", schemaV15AscendingQueueIndexes)
         return migrator
     }
 
