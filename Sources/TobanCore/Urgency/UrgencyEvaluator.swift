@@ -35,7 +35,7 @@ public struct UrgencyAssessment: Sendable, Equatable {
 
 /// What urgency a detection has from its signature, severity and category alone: the part
 /// of the evaluation that every detection of a signature shares (`UrgencyMemo` keeps it).
-public struct UrgencyBase: Sendable, Equatable {
+struct UrgencyBase: Sendable, Equatable {
     /// Set when the rules fix the signature's urgency: nothing else then counts.
     var fixed: Urgency?
     var base: Urgency
@@ -50,7 +50,7 @@ public enum UrgencyEvaluator {
     }
 
     /// The steps that read only the signature, severity and category.
-    public static func base(_ input: UrgencyInput, rules: UrgencyRules) -> UrgencyBase {
+    static func base(_ input: UrgencyInput, rules: UrgencyRules) -> UrgencyBase {
         if let fixed = rules.signatureOverrides[input.signatureID] {
             return UrgencyBase(fixed: fixed, base: fixed, steps: 0,
                                reasons: ["signature \(input.signatureID) is fixed at \(fixed) by the urgency rules"])
@@ -72,7 +72,7 @@ public enum UrgencyEvaluator {
     }
 
     /// The rest: the critical asset, corroboration, repeats, and the caps.
-    public static func finish(_ partial: UrgencyBase, _ input: UrgencyInput, rules: UrgencyRules) -> UrgencyAssessment {
+    static func finish(_ partial: UrgencyBase, _ input: UrgencyInput, rules: UrgencyRules) -> UrgencyAssessment {
         if let fixed = partial.fixed { return UrgencyAssessment(urgency: fixed, reasons: partial.reasons) }
         var reasons = partial.reasons
         var steps = partial.steps

@@ -30,12 +30,12 @@ public struct UrgencyMemo: Sendable {
     /// The assessment and its explanation text.
     public mutating func evaluate(_ input: UrgencyInput) -> (assessment: UrgencyAssessment, explanation: String) {
         let key = Key(severity: input.severity, vendorSeverity: input.vendorSeverity, category: input.category, signatureID: input.signatureID)
+        // Nothing past the base applies: the signature's one shared assessment.
+        let plain = input.asset == nil && input.corroboratingSignatures < rules.corroborationThreshold
+            && input.count < rules.repeatThreshold
         var entry: Entry
         if let known = entries[key] {
-            if input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold, input.count < rules.repeatThreshold,
-               let plain = known.plain {
-                return plain
-            }
+            if plain, let result = known.plain { return result }
             entry = known
         } else {
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
@@ -45,7 +45,7 @@ public struct UrgencyMemo: Sendable {
         }
         let assessment = UrgencyEvaluator.finish(entry.base, input, rules: rules)
         let result = (assessment, explanation(of: assessment, base: entry))
-        if input.asset == nil, input.corroboratingSignatures < rules.corroborationThreshold, input.count < rules.repeatThreshold {
+        if plain {
             entry.plain = result
             entries[key] = entry
         }

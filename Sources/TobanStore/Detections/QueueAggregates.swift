@@ -65,10 +65,6 @@ enum QueueAggregates {
             endpointHash = endpoint.hashValue
             customerHash = customer.hashValue
         }
-
-        init(_ d: Detection) {
-            self.init(signatureID: d.signature.id, endpoint: d.endpoint?.description ?? "-", customer: d.customerID)
-        }
     }
 
     struct GroupTally {
@@ -94,8 +90,7 @@ enum QueueAggregates {
         /// `detection` as written: `urgency` and `lastSeen` (ms) are the row's values after
         /// the write; `isNew` when it was inserted (status new), false for a fold into an
         /// open row.
-        mutating func add(_ detection: Detection, strings: TallyStrings? = nil, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
-            let k = strings ?? TallyStrings(detection)
+        mutating func add(_ detection: Detection, strings k: TallyStrings, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
             let u = urgency.rawValue
             note(GroupKey(.signature, key: k.signatureID, keyHash: k.signatureHash, customer: k.customer, customerHash: k.customerHash, urgency: u),
                  label: detection.signature.name, lastSeen: lastSeen, isNew: isNew)

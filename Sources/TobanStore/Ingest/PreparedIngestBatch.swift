@@ -118,16 +118,17 @@ extension TobanStore {
         var buckets = context
         var keys: [Key] = []
         var first: [Key: Int] = [:]
+        var kept: [Int] = [] // each key's first bucket, in order
         keys.reserveCapacity(buckets.count)
         first.reserveCapacity(buckets.count)
-        var merged = false
+        kept.reserveCapacity(buckets.count)
         for i in buckets.indices {
             let key = Key(customerID: buckets[i].customerID, endpoint: buckets[i].endpoint, start: buckets[i].bucketStart.storeMilliseconds)
             if let j = first[key] {
                 buckets[j] = ContextMerge.merge(buckets[j], buckets[i])
-                merged = true
             } else {
                 first[key] = i
+                kept.append(i)
             }
             keys.append(key)
         }
@@ -142,7 +143,7 @@ extension TobanStore {
         ends.reserveCapacity(sampleCount)
         var ranges: [(index: Int, samples: Range<Int>, encodedStart: Int)] = []
         ranges.reserveCapacity(buckets.count)
-        for i in buckets.indices where !merged || first[keys[i]] == i {
+        for i in kept {
             let samples = buckets[i].samples
             // Usually already in time order (file order); sorted only when not.
             let inOrder = samples.withUnsafeBufferPointer { examples in
