@@ -282,6 +282,10 @@ extension NotifyDeliveryTests {
             try Self.confirm(store, .p1, at: now.addingTimeInterval(-30), confirmedAt: now.addingTimeInterval(-20), signature: "ET TROJAN Beacon",
                              endpoint: "10.\(i).0.5", n: Int64(i + 1), customer: c)
         }
+        // The daemons' own temporary directory: a kill must not leave a message behind in it.
+        let scratch = dir.file("tmp")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let environment = ["TMPDIR": scratch]
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         // A kill that fell inside an attempt leaves a notification `sending` under the dead
@@ -289,7 +293,7 @@ extension NotifyDeliveryTests {
         var killsInsideAnAttempt = 0
         let reader = try DatabaseQueue(path: dir.storePath)
         for _ in 0..<20 {
-            let pid = try TobanBinary.start(["notify", "--config", config])
+            let pid = try TobanBinary.start(["notify", "--config", config], environment: environment)
             usleep(UInt32.random(in: 50_000...400_000, using: &generator)) // the kill falls at a random moment: the point of the test
             kill(pid, SIGKILL)
             if Spawn.wait(pid) == 128 + SIGKILL { kills += 1 }
@@ -302,7 +306,7 @@ extension NotifyDeliveryTests {
         try reader.close()
         // Whatever is left: taken over once the killed attempts' leases run out.
         let done = try eventually(timeout: 60, every: 0.2) {
-            _ = try TobanBinary.run(["notify", "--once", "--at", ISO8601DateFormatter().string(from: Date().addingTimeInterval(5)), "--config", config])
+            _ = try TobanBinary.run(["notify", "--once", "--at", ISO8601DateFormatter().string(from: Date().addingTimeInterval(5)), "--config", config], environment: environment)
             return try store.notifications(NotificationFilter(), limit: 1000).allSatisfy { $0.state == .sent }
         }
         #expect(done, "not everything was delivered")
@@ -316,6 +320,8 @@ extension NotifyDeliveryTests {
         #expect(Set(ids) == Set(notifications.map(\.messageID)), "every notification arrived, under its own Message-ID")
         let repeats = ids.count - Set(ids).count
         #expect(repeats <= killsInsideAnAttempt, "\(repeats) repeats for \(killsInsideAnAttempt) kills inside an attempt")
+        let leftBehind = try FileManager.default.contentsOfDirectory(atPath: scratch)
+        #expect(leftBehind.isEmpty, "killed daemons left \(leftBehind.count) files in their temporary directory: \(leftBehind.prefix(3))")
         print("kill -9 while sending: \(kills) kills (\(killsInsideAnAttempt) inside an attempt), \(mails.count) mails for "
               + "\(notifications.count) notifications (\(repeats) repeats)")
     }

@@ -62,6 +62,11 @@ public struct SendmailTransport: NotificationTransport {
 /// (or empty) message. Standard error goes to a file too, so a program that writes much
 /// before reading cannot deadlock us.
 ///
+/// Both files lose their names before anything is written to them: only the open
+/// descriptors reach them, so a kill -9 of this process leaves no copy of a customer's
+/// message in the temporary directory, and the kernel frees the bytes once both
+/// processes are gone.
+///
 /// The timeout bounds the wait for the program's end (its standard output closing), spent
 /// in poll(2): durations handed to the kernel, not clock readings, so the module stays free
 /// of clock reads.
@@ -72,12 +77,17 @@ enum ProgramRun {
         case failedToStart(String)
     }
 
-    /// A private temporary file (0600) holding `bytes`, or nil.
-    static func temporaryFile(_ prefix: String, _ bytes: [UInt8]) -> (fd: Int32, path: String)? {
+    /// A private temporary file holding `bytes`, reached only through the returned
+    /// descriptor (close-on-exec, above standard error), read from its start; or nil.
+    static func anonymousFile(_ prefix: String, _ bytes: [UInt8]) -> Int32? {
         var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard named >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        // Above 2 so that dup2 onto the child's standard streams never meets itself.
+        let fd = fcntl(named, F_DUPFD_CLOEXEC, 3)
+        close(named)
         guard fd >= 0 else { return nil }
-        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var written = 0
         let ok = bytes.withUnsafeBytes { raw -> Bool in
             while written < raw.count {
@@ -87,24 +97,24 @@ enum ProgramRun {
             }
             return true
         }
-        guard ok else { close(fd); unlink(path); return nil }
-        return (fd, path)
+        guard ok, lseek(fd, 0, SEEK_SET) == 0 else { close(fd); return nil }
+        return fd
     }
 
     static func run(_ argv: [String], input: [UInt8], timeout: TimeInterval) -> Outcome {
-        guard let message = temporaryFile("toban-message", input) else { return .failedToStart("cannot write the message to a temporary file: errno \(errno)") }
-        defer { close(message.fd); unlink(message.path) }
-        guard let errors = temporaryFile("toban-sendmail", []) else { return .failedToStart("cannot make a temporary file: errno \(errno)") }
-        defer { close(errors.fd); unlink(errors.path) }
+        guard let message = anonymousFile("toban-message", input) else { return .failedToStart("cannot write the message to a temporary file: errno \(errno)") }
+        defer { close(message) }
+        guard let errors = anonymousFile("toban-sendmail", []) else { return .failedToStart("cannot make a temporary file: errno \(errno)") }
+        defer { close(errors) }
         var stdoutPipe: [Int32] = [0, 0]
         guard pipe(&stdoutPipe) == 0 else { return .failedToStart("pipe: errno \(errno)") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, message.path, O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, message, 0)
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errors.fd, 2)
-        for fd in [stdoutPipe[0], stdoutPipe[1], message.fd] { posix_spawn_file_actions_addclose(&actions, fd) }
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
+        for fd in [stdoutPipe[0], stdoutPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -140,7 +150,9 @@ enum ProgramRun {
             return .timedOut
         }
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let stderr = String(decoding: FileManager.default.contents(atPath: errors.path)?.prefix(4096) ?? Data(), as: UTF8.self)
+        var said = [UInt8](repeating: 0, count: 4096)
+        let count = max(0, pread(errors, &said, said.count, 0))
+        let stderr = String(decoding: said.prefix(count), as: UTF8.self)
         if (status & 0x7F) != 0 { return .exited(128 + (status & 0x7F), stderr: stderr) }
         return .exited((status >> 8) & 0xFF, stderr: stderr)
     }
