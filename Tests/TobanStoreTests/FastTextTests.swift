@@ -41,3 +41,42 @@ import TobanTestSupport
         #expect(decoded == text)
     }
 }
+
+extension FastTextTests {
+    /// Stored columns: a store keeps rows written by older builds, so these texts and
+    /// hashes may never change (folding finds a row by them).
+    @Test func evidenceAndAggregationTextsAreStable() {
+        var e = Evidence()
+        e.httpHost = "cdn9.example.net"
+        e.url = "/download/update.exe"
+        e.userAgent = "curl/7.88.1\u{1B}[2J\"q\""
+        e.dnsQuery = "a.example"
+        e.sourceMAC = "00:11:22:33:44:55"
+        e.mailSubject = "件名\n"
+        #expect(FastText.evidenceJSON(e) == #"{"dns_query":"a.example","http_host":"cdn9.example.net","mail_subject":"件名\n","#
+            + #""src_mac":"00:11:22:33:44:55","url":"/download/update.exe","user_agent":"curl/7.88.1\u001b[2J\"q\""}"#)
+        #expect(FastText.evidenceJSON(Evidence()) == "{}")
+        #expect(AggregationHash.of("unassigned|sensor-osaka-1|2013028|10.2.1.103|177.24.37.211") == -4_929_221_453_426_015_911)
+        #expect(AggregationHash.of("") == -3_750_763_034_362_895_579)
+        #expect(AggregationHash.of("本|x") == 7_226_838_774_964_221_493)
+    }
+
+    /// The writer builds the key from the address texts it writes anyway: the same text as
+    /// the key's own, whichever side the endpoint is.
+    @Test func preparedKeyAndEndpointMatchTheDetections() {
+        let sides = [("10.2.1.103", "177.24.37.211", "10.2.1.103"), ("8.8.8.8", "192.168.1.5", "192.168.1.5"),
+                     ("2001:db8::1", "fd00::2", "fd00::2"), ("10.0.0.1", "10.0.0.2", "10.9.9.9")]
+        for (source, destination, endpoint) in sides {
+            let d = makeDetection(signature: "2013028", src: source, dst: destination, endpoint: endpoint)
+            let prepared = TobanStore.prepare(detection: d)
+            #expect(prepared.key == d.aggregationKey.text)
+            #expect(prepared.endpoint?.endpoint == endpoint)
+            #expect(prepared.tally.endpoint == endpoint && prepared.tally.signatureID == "2013028")
+            #expect(prepared.sourceIP == source && prepared.destinationIP == destination)
+        }
+        let bare = makeDetection(signature: "x", src: nil, dst: nil, endpoint: nil)
+        let prepared = TobanStore.prepare(detection: bare)
+        #expect(prepared.key == "acme|s1|x|-|-" && prepared.key == bare.aggregationKey.text)
+        #expect(prepared.endpoint == nil && prepared.sourceIP == nil && prepared.destinationIP == nil)
+    }
+}

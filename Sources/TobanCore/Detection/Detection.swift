@@ -99,15 +99,25 @@ public struct AggregationKey: Hashable, Sendable {
     /// A stable text form, stored with each detection (`customer|sensor|signature|src|dst`,
     /// `-` for a missing address). Built by concatenation: ingest makes one per detection.
     public var text: String {
-        var out = customerID
+        Self.text(customerID: customerID, sensor: sensor, signatureID: signatureID,
+                  source: sourceIP?.description, destination: destinationIP?.description)
+    }
+
+    /// `text` from the addresses' text, for a caller that has it already.
+    public static func text(customerID: String, sensor: String, signatureID: String, source: String?, destination: String?) -> String {
+        let source = source ?? "-", destination = destination ?? "-"
+        var out = ""
+        out.reserveCapacity(customerID.utf8.count + sensor.utf8.count + signatureID.utf8.count
+                            + source.utf8.count + destination.utf8.count + 4)
+        out += customerID
         out += "|"
         out += sensor
         out += "|"
         out += signatureID
         out += "|"
-        out += sourceIP?.description ?? "-"
+        out += source
         out += "|"
-        out += destinationIP?.description ?? "-"
+        out += destination
         return out
     }
 }

@@ -98,13 +98,21 @@ extension TobanStore {
     }
 
     static func prepare(detection d: borrowing Detection) -> PreparedIngestBatch.DetectionText {
-        let key = d.aggregationKey.text
-        let endpoint = d.endpoint?.description
+        // Each address is written out once: the key, the columns and the endpoint share it.
+        let source = d.sourceIP?.description, destination = d.destinationIP?.description
+        let endpoint: String? = switch d.endpoint {
+        case nil: nil
+        case d.sourceIP: source
+        case d.destinationIP: destination
+        case let other?: other.description
+        }
+        let key = AggregationKey.text(customerID: d.customerID, sensor: d.sensor, signatureID: d.signature.id,
+                                      source: source, destination: destination)
         return PreparedIngestBatch.DetectionText(
             key: key, aggregate: OpenAggregates.Key(text: key),
             endpoint: endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0) },
             tally: QueueAggregates.TallyStrings(signatureID: d.signature.id, endpoint: endpoint ?? "-", customer: d.customerID),
-            sourceIP: d.sourceIP?.description, destinationIP: d.destinationIP?.description,
+            sourceIP: source, destinationIP: destination,
             evidence: FastText.evidenceJSON(d.evidence))
     }
 

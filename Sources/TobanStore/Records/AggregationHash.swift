@@ -6,12 +6,16 @@ import GRDB
 /// harmless: the writer compares the stored key text before folding into a row.
 enum AggregationHash {
     static func of(_ key: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
+        var text = key
+        // Over the contiguous bytes: through `utf8`'s iterator each byte cost five times more.
+        return text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            return Int64(bitPattern: hash)
         }
-        return Int64(bitPattern: hash)
     }
 
     /// `toban_aggregation_hash(key)`, for backfilling rows written before the hash column.

@@ -2,25 +2,25 @@ import TobanCore
 
 /// Text the ingest writer builds for every row, without string interpolation.
 enum FastText {
-    /// The evidence column: `{"name":"value",…}` with keys sorted, built in one string.
+    /// The evidence column: `{"name":"value",…}` with keys sorted, built in one buffer
+    /// (a list of the thirteen pairs and a string grown piece by piece cost five times as
+    /// much, for every detection).
     static func evidenceJSON(_ e: Evidence) -> String {
-        let sorted: [(String, String?)] = [
-            ("dns_query", e.dnsQuery), ("file_hash", e.fileHash), ("file_name", e.fileName), ("http_host", e.httpHost),
-            ("mail_from", e.mailFrom), ("mail_subject", e.mailSubject), ("mail_to", e.mailTo), ("message", e.message),
-            ("src_hostname", e.sourceHostname), ("src_mac", e.sourceMAC), ("tls_sni", e.tlsSNI), ("url", e.url),
-            ("user_agent", e.userAgent),
-        ]
-        var out = "{"
-        var first = true
-        for (name, value) in sorted {
-            guard let value else { continue }
-            if !first { out += "," }
-            first = false
-            out += "\""
-            out += name
-            out += "\":"
-            JSONText.appendQuoted(value, to: &out)
+        var out = JSONBytes(capacity: 96)
+        out.append(byte: 0x7B) // {
+        func field(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            if out.bytes.count > 1 { out.append(byte: 0x2C) } // ,
+            out.append(byte: 0x22) // "
+            out.append(name)
+            out.append("\":")
+            out.appendQuoted(value)
         }
-        return out + "}"
+        field("dns_query", e.dnsQuery); field("file_hash", e.fileHash); field("file_name", e.fileName)
+        field("http_host", e.httpHost); field("mail_from", e.mailFrom); field("mail_subject", e.mailSubject)
+        field("mail_to", e.mailTo); field("message", e.message); field("src_hostname", e.sourceHostname)
+        field("src_mac", e.sourceMAC); field("tls_sni", e.tlsSNI); field("url", e.url); field("user_agent", e.userAgent)
+        out.append(byte: 0x7D) // }
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
