@@ -57,12 +57,25 @@ public struct EventNormaliser {
         // string per step).
         var text: [UInt8] = []
         text.reserveCapacity(96)
-        func add(_ part: String) { text += part.utf8 }
-        func add(_ label: String, _ value: String) { text += label.utf8; text += value.utf8 }
+        // Copied from each string's contiguous bytes: appending a `utf8` view goes byte by
+        // byte through its iterator.
+        func add(_ part: String) {
+            var part = part
+            part.withUTF8 { text.append(contentsOf: $0) }
+        }
+        func add(_ label: String, _ value: String) { add(label); add(value) }
         /// `prefix`, the peer and its port (the other side, seen from the endpoint).
         func addPeer(after prefix: String) {
-            add(prefix, peer?.description ?? "?")
-            if let port = fromEndpoint ? e.destinationPort : e.sourcePort { add(":", String(port)) }
+            add(prefix)
+            if let peer {
+                if peer.withIPv4Text({ text.append(contentsOf: $0) }) == nil { add(peer.description) }
+            } else {
+                add("?")
+            }
+            if let port = fromEndpoint ? e.destinationPort : e.sourcePort {
+                text.append(0x3A) // :
+                appendDecimal(port, to: &text)
+            }
         }
         switch kind {
         case .dns:
@@ -90,5 +103,10 @@ public struct EventNormaliser {
             break
         }
         return ContextSample(time: time, kind: kind, peer: peer, summary: String(decoding: text, as: UTF8.self))
+    }
+
+    private static func appendDecimal(_ value: UInt16, to bytes: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
+        bytes.append(0x30 + UInt8(value % 10))
     }
 }

@@ -41,4 +41,21 @@ import TobanTestSupport
         #expect(summary(.conn) { $0.destinationPort = nil } == "flow → 203.0.113.9")
         #expect(summary(.other) == "event")
     }
+
+    /// The peer and its port are written straight into the summary's bytes.
+    @Test func peersAndPortsAreWrittenInFull() {
+        func flow(peer: String?, port: UInt16?) -> String {
+            var e = ParsedEvent(kind: .context(.flow))
+            e.sourceIP = endpoint
+            e.destinationIP = peer.flatMap(IPAddress.init)
+            e.destinationPort = port
+            e.transport = "UDP"
+            return EventNormaliser.contextSample(e, kind: .flow, endpoint: endpoint, time: Date(timeIntervalSince1970: 0)).summary
+        }
+        #expect(flow(peer: "203.0.113.9", port: 0) == "UDP → 203.0.113.9:0")
+        #expect(flow(peer: "255.255.255.255", port: 65_535) == "UDP → 255.255.255.255:65535")
+        #expect(flow(peer: "1.2.3.4", port: 10) == "UDP → 1.2.3.4:10")
+        #expect(flow(peer: "2001:db8::1", port: 53) == "UDP → 2001:db8::1:53")
+        #expect(flow(peer: nil, port: 9) == "UDP → ?:9")
+    }
 }
