@@ -20,4 +20,39 @@ import TobanTestSupport
         let decoded = try JSONSerialization.jsonObject(with: Data(quoted(text).utf8), options: .fragmentsAllowed) as? String
         #expect(decoded == text)
     }
+
+    /// Clean text is copied eight bytes at a time: whatever needs escaping is found at
+    /// every position of the word and of the string, next to non-ASCII text, at the end.
+    @Test func findsEveryEscapeWhereverItFalls() throws {
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let fillers = ["abcdefghijklmnopqrstuvwxyz0123", "本日は晴天なり", "~\u{7F}\u{80}\u{FF}é"]
+        let specials = ["\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{1B}[2J"]
+        for filler in fillers {
+            for length in 0...filler.count {
+                let prefix = String(filler.prefix(length))
+                #expect(quoted(prefix) == reference(prefix))
+                for special in specials {
+                    #expect(quoted(prefix + special) == reference(prefix + special))
+                    let text = prefix + special + filler
+                    #expect(quoted(text) == reference(text), "\(text.debugDescription)")
+                    let decoded = try JSONSerialization.jsonObject(with: Data(quoted(text).utf8), options: .fragmentsAllowed) as? String
+                    #expect(decoded == text)
+                }
+            }
+        }
+    }
 }

@@ -10,17 +10,41 @@ public enum JSONStringLiteral {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
             var start = 0
-            for i in 0 ..< utf8.count {
-                let b = utf8[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start ..< i]))
-                appendEscaped(b, to: &bytes)
-                start = i + 1
+            var i = 0
+            while i < count {
+                // Eight bytes at a time while none of them needs escaping.
+                if i &+ 8 <= count, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i &+= 8
+                    continue
+                }
+                let b = base[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
+                    appendEscaped(b, to: &bytes)
+                    start = i + 1
+                }
+                i += 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
         }
         bytes.append(0x22)
+    }
+
+    /// Whether any of the eight bytes in `w` is `"`, `\` or a control character (each test
+    /// is the classic "has a zero byte" / "has a byte below n"; non-ASCII bytes never count).
+    @usableFromInline @inline(__always)
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (w &- (ones &* 0x20)) & ~w
+        return ((hasQuote | hasBackslash | hasControl) & highs) != 0
     }
 
     @usableFromInline
