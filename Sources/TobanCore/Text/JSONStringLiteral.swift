@@ -33,10 +33,16 @@ public enum JSONStringLiteral {
         bytes.append(0x22)
     }
 
-    /// Whether any of the eight bytes in `w` is `"`, `\` or a control character (each test
-    /// is the classic "has a zero byte" / "has a byte below n"; non-ASCII bytes never count).
+    /// Whether any of the eight bytes in `w` is `"`, `\` or a control character.
     @usableFromInline @inline(__always)
-    static func needsEscape(_ w: UInt64) -> Bool {
+    static func needsEscape(_ w: UInt64) -> Bool { escapeMask(w) != 0 }
+
+    /// High bit set in each byte of `w` that is `"`, `\` or a control character (never in a
+    /// non-ASCII byte): the usual "has a zero byte" and "has a byte below n" word tests.
+    /// Only the lowest flagged byte is exact (a borrow can flag bytes above it); whether
+    /// any is flagged is always exact. The ingest JSON scanner finds strings' ends with it.
+    @inlinable @inline(__always)
+    public static func escapeMask(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = w ^ (ones &* 0x22)
@@ -44,7 +50,7 @@ public enum JSONStringLiteral {
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (w &- (ones &* 0x20)) & ~w
-        return ((hasQuote | hasBackslash | hasControl) & highs) != 0
+        return (hasQuote | hasBackslash | hasControl) & highs
     }
 
     @usableFromInline

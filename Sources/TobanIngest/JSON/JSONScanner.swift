@@ -1,3 +1,5 @@
+import TobanCore
+
 /// A strict, allocation-free JSON scanner over one line of bytes (RFC 8259).
 ///
 /// It walks the document once: callers ask for the keys they want and skip the rest;
@@ -266,14 +268,7 @@ struct JSONScanner {
     /// the scanner uses.
     @inline(__always)
     static func attentionMask(_ w: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let q = w ^ (ones &* 0x22)
-        let s = w ^ (ones &* 0x5C)
-        let hasQuote = (q &- ones) & ~q
-        let hasSlash = (s &- ones) & ~s
-        let hasControl = w &- (ones &* 0x20)
-        return ((hasQuote | hasSlash | hasControl) & ~w | w) & highs
+        JSONStringLiteral.escapeMask(w) | (w & 0x8080_8080_8080_8080)
     }
 
     /// Positioned at `"`: validates the string and returns its raw extent.
