@@ -228,14 +228,14 @@ public final class IngestPipeline {
         }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        guard let (i, format, result) = parse(line, content: content, follower: follower) else { return }
-        switch result {
+        guard let parsed = parse(line, content: content, follower: follower) else { return }
+        switch parsed.result {
         case .skip:
             return
         case .invalid(let reason):
             quarantineLine(line, reason: reason)
         case .event(let event):
-            accept(event, line: line, source: source, format: format, file: i)
+            accept(event, line: line, source: source, format: parsed.format, file: parsed.file)
         }
     }
 
@@ -243,7 +243,7 @@ public final class IngestPipeline {
     /// only (its rows, counts and quarantine entry are stored already).
     private func replayContext(of line: FollowedLine, content: Bytes, follower: FileFollower) {
         let source = follower.source
-        guard let (_, _, result) = parse(line, content: content, follower: follower), case .event(let event) = result,
+        guard let parsed = parse(line, content: content, follower: follower), case .event(let event) = parsed.result,
               case .context(let kind) = event.kind else { return }
         let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
@@ -281,10 +281,17 @@ public final class IngestPipeline {
         return bytes
     }
 
+    /// What `parse` made of a line: its file, the format it was read in, and the outcome.
+    private struct ParsedLine {
+        var file: Int
+        var format: SourceFormat
+        var result: LineResult
+    }
+
     /// The line's file, the format it was parsed in and what its parser made of the line
     /// (`content`, the line without BOM or padding); nil for a line that tells nothing
     /// (blank before the first record) or was quarantined (format unknown).
-    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> (Int, SourceFormat, LineResult)? {
+    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> ParsedLine? {
         let i = file(line.sourceID, source: follower.source)
         if files[i].slot.parser == nil {
             guard setUpParser(file: i, line: line, content: content, follower: follower) else {
@@ -323,9 +330,9 @@ public final class IngestPipeline {
         // One gate for every parser: a time nothing downstream can represent (1e300, a
         // 19-digit epoch) makes the line unusable, never the process trap.
         if case .event(let event) = result, let time = event.timestamp, let reason = EventTime.problem(time) {
-            return (i, format, .invalid(reason: reason))
+            return ParsedLine(file: i, format: format, result: .invalid(reason: reason))
         }
-        return (i, format, result)
+        return ParsedLine(file: i, format: format, result: result)
     }
 
     /// Sets up the parser of a file at its first line this run: in the configured format,
