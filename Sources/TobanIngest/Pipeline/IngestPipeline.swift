@@ -228,7 +228,7 @@ public final class IngestPipeline {
         }
         accumulator.count(lines: 1)
         summary.bytes += line.end - line.start
-        guard let parsed = parse(line, content: content, follower: follower) else { return }
+        let parsed = parse(line, content: content, follower: follower)
         switch parsed.result {
         case .skip:
             return
@@ -243,7 +243,7 @@ public final class IngestPipeline {
     /// only (its rows, counts and quarantine entry are stored already).
     private func replayContext(of line: FollowedLine, content: Bytes, follower: FileFollower) {
         let source = follower.source
-        guard let parsed = parse(line, content: content, follower: follower), case .event(let event) = parsed.result,
+        guard case .event(let event) = parse(line, content: content, follower: follower).result,
               case .context(let kind) = event.kind else { return }
         let (_, assignment) = assign(event, source: source, path: line.path)
         guard let endpoint = assignment.endpoint else { return }
@@ -286,21 +286,26 @@ public final class IngestPipeline {
         var file: Int
         var format: SourceFormat
         var result: LineResult
+
+        /// Nothing to do (file and format unset).
+        static let nothing = ParsedLine(file: -1, format: .syslog, result: .skip)
     }
 
     /// The line's file, the format it was parsed in and what its parser made of the line
-    /// (`content`, the line without BOM or padding); nil for a line that tells nothing
-    /// (blank before the first record) or was quarantined (format unknown).
-    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> ParsedLine? {
+    /// (`content`, the line without BOM or padding); `ParsedLine.nothing` for a line that
+    /// tells nothing (blank before the first record) or was quarantined (format unknown).
+    /// Not optional: the optional was destroyed through the runtime's generic value
+    /// witnesses, for every line.
+    private func parse(_ line: FollowedLine, content: Bytes, follower: FileFollower) -> ParsedLine {
         let i = file(line.sourceID, source: follower.source)
         if files[i].slot.parser == nil {
             guard setUpParser(file: i, line: line, content: content, follower: follower) else {
                 let padding = content.isEmpty && line.bytes.first == 0
-                if isBlank(content) && !padding { return nil } // blank lines before the first record
+                if isBlank(content) && !padding { return .nothing } // blank lines before the first record
                 if replaying[line.sourceID] == nil {
                     quarantineLine(line, reason: padding ? "NUL padding only" : "format not recognised (set `format` for this source)")
                 }
-                return nil
+                return .nothing
             }
         }
         let format = files[i].slot.format!
