@@ -155,6 +155,14 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// `description`'s UTF-8 appended to `bytes`: an IPv4 address straight from its digits,
+    /// with no string in between (the writers of context examples and summaries add one
+    /// per event).
+    @inlinable
+    public func appendText(to bytes: inout [UInt8]) {
+        if withIPv4Text({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: description.utf8) }
+    }
+
     /// Dotted quad for IPv4; RFC 5952 canonical text for IPv6 (lowercase, longest zero run compressed).
     public var description: String {
         if let text = withIPv4Text({ String(decoding: $0, as: UTF8.self) }) { return text }

@@ -67,14 +67,10 @@ public struct EventNormaliser {
         /// `prefix`, the peer and its port (the other side, seen from the endpoint).
         func addPeer(after prefix: String) {
             add(prefix)
-            if let peer {
-                if peer.withIPv4Text({ text.append(contentsOf: $0) }) == nil { add(peer.description) }
-            } else {
-                add("?")
-            }
+            if let peer { peer.appendText(to: &text) } else { add("?") }
             if let port = fromEndpoint ? e.destinationPort : e.sourcePort {
                 text.append(0x3A) // :
-                appendDecimal(port, to: &text)
+                DecimalDigits.append(UInt64(port), to: &text)
             }
         }
         switch kind {
@@ -103,10 +99,5 @@ public struct EventNormaliser {
             break
         }
         return ContextSample(time: time, kind: kind, peer: peer, summary: String(decoding: text, as: UTF8.self))
-    }
-
-    private static func appendDecimal(_ value: UInt16, to bytes: inout [UInt8]) {
-        if value >= 10 { appendDecimal(value / 10, to: &bytes) }
-        bytes.append(0x30 + UInt8(value % 10))
     }
 }

@@ -33,24 +33,7 @@ struct JSONBytes {
     }
 
     mutating func appendDecimal(_ value: UInt64) {
-        if value < 10 { bytes.append(0x30 + UInt8(value)); return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            let at = Self.writeDecimal(value, endingAt: 20, in: buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
-        }
-    }
-
-    /// Writes `value`'s digits so that they end just before `end`; returns where they start.
-    /// Each number is written into a small buffer on the stack and appended in one piece:
-    /// appending digit by digit cost an array append (a uniqueness and capacity check) each.
-    private static func writeDecimal(_ value: UInt64, endingAt end: Int, in buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var n = value, at = end
-        repeat {
-            at -= 1
-            buffer[at] = 0x30 + UInt8(n % 10)
-            n /= 10
-        } while n > 0
-        return at
+        DecimalDigits.append(value, to: &bytes)
     }
 
     /// Milliseconds since 1970 as seconds with three decimals (`1790000000.123`), the
@@ -64,20 +47,17 @@ struct JSONBytes {
             buffer[21] = 0x30 + UInt8(fraction / 100)
             buffer[22] = 0x30 + UInt8(fraction / 10 % 10)
             buffer[23] = 0x30 + UInt8(fraction % 10)
-            let at = Self.writeDecimal(magnitude / 1000, endingAt: 20, in: buffer)
+            let at = DecimalDigits.write(magnitude / 1000, endingAt: 20, in: buffer)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
     }
 
-    /// An address as its canonical text: IPv4 copied straight from the bytes Core writes
-    /// (no string in between, no escapes to look for), IPv6 through its description.
+    /// An address as its canonical text, quoted (it has nothing to escape: digits, hex
+    /// digits, dots and colons).
     mutating func appendQuoted(_ address: IPAddress) {
-        let written: Void? = address.withIPv4Text { text in
-            bytes.append(0x22)
-            bytes.append(contentsOf: text)
-            bytes.append(0x22)
-        }
-        if written == nil { appendQuoted(address.description) }
+        bytes.append(0x22)
+        address.appendText(to: &bytes)
+        bytes.append(0x22)
     }
 
 }
