@@ -3,7 +3,7 @@
 //
 // Dependency rule (kept by the target graph below, one direction only):
 //   TobanCore  <- TobanIngest
-//   TobanCore  <- TobanStore <- TobanNotify
+//   TobanCore, CSQLite  <- TobanStore <- TobanNotify
 //   TobanCore, TobanStore, CNcursesw <- TobanConsole
 //   everything <- toban (the executable: wiring only)
 import PackageDescription
@@ -37,11 +37,18 @@ let package = Package(
 
         // SQLite through GRDB: schema, migrations, queries, checkpoints, audit.
         .target(name: "TobanStore", dependencies: [
-            "TobanCore",
+            "TobanCore", "CSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API, for the ingest writer's hot statements (RawStatement).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+
+        // The sqlite3 system library, plus static inline shims for what Swift cannot call
+        // (variadic configuration). Only TobanStore uses it.
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
 
         // Outbox planning, templates, mail and webhook delivery, the dispatcher, the SLA report.
         .target(name: "TobanNotify", dependencies: [

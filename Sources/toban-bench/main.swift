@@ -18,6 +18,7 @@ import Darwin
 import Foundation
 import TobanCore
 import TobanIngest
+import TobanStore
 
 struct Counts {
     var lines = 0
@@ -159,6 +160,8 @@ func countEvents(path: String, format override: SourceFormat?, report: Bool = fa
     return counts
 }
 
+// As `toban` does, before any store opens: the figures are the product's.
+SQLiteProcessSettings.apply()
 var args = Array(CommandLine.arguments.dropFirst())
 if args.first == "console" {
     exit(ConsoleBench.main(Array(args.dropFirst())))

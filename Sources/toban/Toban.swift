@@ -1,5 +1,6 @@
 import ArgumentParser
 import TobanCore
+import TobanStore
 
 /// `toban` — the on-duty console. With no subcommand it opens the console.
 @main
@@ -12,4 +13,16 @@ struct Toban: ParsableCommand {
                       ReportCommand.self, QueryCommand.self, ConfigCommand.self, OnCallCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
+
+    /// ArgumentParser's own entry point, after the process-wide SQLite settings, which
+    /// must come before any store opens.
+    static func main() {
+        SQLiteProcessSettings.apply()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
