@@ -67,15 +67,15 @@ extension FastTextTests {
         let sides = [("10.2.1.103", "177.24.37.211", "10.2.1.103"), ("8.8.8.8", "192.168.1.5", "192.168.1.5"),
                      ("2001:db8::1", "fd00::2", "fd00::2"), ("10.0.0.1", "10.0.0.2", "10.9.9.9")]
         for (source, destination, endpoint) in sides {
-            let d = makeDetection(signature: "2013028", src: source, dst: destination, endpoint: endpoint)
-            let prepared = TobanStore.prepare(detection: d)
+            var d = makeDetection(signature: "2013028", src: source, dst: destination, endpoint: endpoint)
+            let prepared = TobanStore.prepare(detection: &d)
             #expect(prepared.key == d.aggregationKey.text)
             #expect(prepared.endpoint?.endpoint == endpoint)
             #expect(prepared.tally.endpoint == endpoint && prepared.tally.signatureID == "2013028")
             #expect(prepared.sourceIP == source && prepared.destinationIP == destination)
         }
-        let bare = makeDetection(signature: "x", src: nil, dst: nil, endpoint: nil)
-        let prepared = TobanStore.prepare(detection: bare)
+        var bare = makeDetection(signature: "x", src: nil, dst: nil, endpoint: nil)
+        let prepared = TobanStore.prepare(detection: &bare)
         #expect(prepared.key == "acme|s1|x|-|-" && prepared.key == bare.aggregationKey.text)
         #expect(prepared.endpoint == nil && prepared.sourceIP == nil && prepared.destinationIP == nil)
     }

@@ -51,7 +51,8 @@ public struct BatchAccumulator: Sendable {
     /// Nothing but context gathered since the last `take`.
     public var isEmpty: Bool { detections.isEmpty && health.isEmpty && counters == IngestCounters() }
 
-    public mutating func add(detection: Detection) {
+    /// Consumed: the normaliser's new detection moves into the batch rather than being copied.
+    public mutating func add(detection: consuming Detection) {
         counters.detections += 1
         let key = detection.aggregationKey
         if let i = openByKey[key], detection.eventTime.timeIntervalSince(detections[i].lastSeen) <= aggregationWindow,

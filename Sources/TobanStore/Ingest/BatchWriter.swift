@@ -334,12 +334,10 @@ struct BatchWriter {
         var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
         var memo = cache.takeUrgencyMemo(rules: rules)
         defer { cache.keep(memo) }
-        // The detection is borrowed from the batch, not copied: a copy retains and releases
-        // each of its dozens of strings.
-        func write(_ i: Int, _ d: borrowing Detection) throws {
+        func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText) throws {
             let slot = slots[i]
             var corroborating = 0
-            if let key = texts[slot.index].endpoint {
+            if let key = text.endpoint {
                 corroborating = signals[key]!.corroborating(excluding: d.signature.id, since: slot.last - Self.corroborationWindow)
             }
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
@@ -353,7 +351,7 @@ struct BatchWriter {
                 // not have written yet: it must find them written.
                 try cache.writeTally(db)
             }
-            cache.tally.add(d, strings: texts[slot.index].tally, urgency: assessment.urgency, lastSeen: slot.last,
+            cache.tally.add(d, strings: text.tally, urgency: assessment.urgency, lastSeen: slot.last,
                            isNew: slot.existingID == nil)
             if let id = slot.existingID, slot.first == slot.storedFirst, slot.last == slot.storedLast,
                slot.storedUrgency == assessment.urgency {
@@ -364,18 +362,28 @@ struct BatchWriter {
                 update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
                 try update.run()
             } else {
-                DetectionRow.bindInsert(d, text: texts[slot.index], count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
+                DetectionRow.bindInsert(d, text: text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
                                         reason: explanation, into: &insert)
                 try insert.run()
                 slots[i].existingID = db.lastInsertedRowID
                 result.inserted += 1
             }
-            if let key = texts[slot.index].endpoint {
+            if let key = text.endpoint {
                 signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: assessment.urgency,
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
         }
-        for i in slots.indices { try write(i, detections[slots[i].index]) }
+        // Each detection and its texts are lent to `write` in place. Passed as values, the
+        // array's elements were copied first: every string in them retained, on this thread,
+        // and released again (Swift copies a large struct read from memory before a call
+        // that borrows it; an inout argument it lends by address). `write` changes neither.
+        try detections.withUnsafeBufferPointer { detections in
+            try texts.withUnsafeBufferPointer { texts in
+                let d = UnsafeMutablePointer(mutating: detections.baseAddress!) // slots is not empty
+                let t = UnsafeMutablePointer(mutating: texts.baseAddress!)
+                for i in slots.indices { try write(i, &d[slots[i].index], &t[slots[i].index]) }
+            }
+        }
         for (key, value) in signals { cache.endpoints[key] = value }
         for slot in slots {
             cache.open.remember(texts[slot.index].aggregate, id: slot.existingID!, count: slot.count, first: slot.first, last: slot.last,

@@ -51,10 +51,12 @@ extension TobanStore {
     /// Everything of `batch`'s commit that does not touch the database; pure, callable on
     /// any thread. `commit` uses it when the batch carries it, else prepares inline.
     public static func prepare(_ batch: IngestBatch) -> PreparedIngestBatch {
-        // By index: each detection is read in place, not copied (dozens of strings).
-        let detections = batch.detections.indices
-        let texts = detections.map { prepare(detection: batch.detections[$0]) }
-        let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: detections.map { batch.detections[$0].firstSeen })
+        // Each detection is lent in place, not copied (dozens of strings): see `prepare(detection:)`.
+        let texts = batch.detections.withUnsafeBufferPointer { buffer in
+            let detections = UnsafeMutablePointer(mutating: buffer.baseAddress)
+            return buffer.indices.map { prepare(detection: &detections![$0]) }
+        }
+        let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: batch.detections.map(\.firstSeen))
         var latestContextTime: Date?
         for bucket in batch.context.indices {
             for sample in batch.context[bucket].samples.indices {
@@ -97,7 +99,10 @@ extension TobanStore {
         batch.context = []
     }
 
-    static func prepare(detection d: borrowing Detection) -> PreparedIngestBatch.DetectionText {
+    /// `inout` only to be lent the detection where it lies; it is not changed. Read from an
+    /// array and passed by value, a detection is copied before the call (every one of its
+    /// strings retained and released again); an inout argument is passed by address.
+    static func prepare(detection d: inout Detection) -> PreparedIngestBatch.DetectionText {
         // Each address is written out once: the key, the columns and the endpoint share it.
         let source = d.sourceIP?.description, destination = d.destinationIP?.description
         let endpoint: String? = switch d.endpoint {
