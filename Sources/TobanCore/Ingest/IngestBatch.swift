@@ -175,8 +175,9 @@ public struct ContextBucket: Sendable, Equatable {
         Date(timeIntervalSince1970: (time.timeIntervalSince1970 / bucketSeconds).rounded(.down) * bucketSeconds)
     }
 
-    /// Adds one event, keeping the sample list bounded and distinct.
-    public mutating func add(kind: ContextKind, sample: ContextSample?) {
+    /// Adds one event, keeping the sample list bounded and distinct. The example is
+    /// consumed: kept, it moves into the list rather than being copied.
+    public mutating func add(kind: ContextKind, sample: consuming ContextSample?) {
         tally[kind.ordinal] += 1
         if let sample, samples.count < ContextBucket.sampleLimit, !samples.contains(where: { $0.isSameExample(as: sample) }) {
             samples.append(sample)

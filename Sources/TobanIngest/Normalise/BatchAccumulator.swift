@@ -37,6 +37,7 @@ public struct BatchAccumulator: Sendable {
     }
 
     static let reservedDetections = 4_096
+    static let samplesPerNewBucket = 4
     static let reservedBuckets = 16_384
 
     public init(aggregationWindow: TimeInterval) {
@@ -82,7 +83,11 @@ public struct BatchAccumulator: Sendable {
             i = known
         } else {
             i = buckets.count
-            buckets.append(ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart))
+            var bucket = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
+            // A batch gives a bucket about four examples: room for them at once, rather than
+            // a reallocation and a copy of the list as the second and the third arrive.
+            bucket.samples.reserveCapacity(Self.samplesPerNewBucket)
+            buckets.append(bucket)
             bucketIndex[key] = i
         }
         let sample = buckets[i].samples.count < ContextBucket.sampleLimit ? makeSample() : nil

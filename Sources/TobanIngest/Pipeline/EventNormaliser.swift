@@ -49,14 +49,21 @@ public struct EventNormaliser {
 
     /// A one-line example of what the endpoint did, for its timeline.
     public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date) -> ContextSample {
+        var scratch: [UInt8] = []
+        return contextSample(e, kind: kind, endpoint: endpoint, time: time, scratch: &scratch)
+    }
+
+    /// As `contextSample(_:kind:endpoint:time:)`, writing the summary's bytes in `scratch`
+    /// (the caller's, kept from one example to the next rather than allocated for each).
+    public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date,
+                                     scratch text: inout [UInt8]) -> ContextSample {
         let fromEndpoint = e.sourceIP == endpoint
         let peer = fromEndpoint ? e.destinationIP : e.sourceIP
         if kind == .other { return ContextSample(time: time, kind: kind, peer: peer, summary: e.message ?? e.program ?? "event") }
         // Nearly every context event of an hour is kept as an example, so the summary is
         // written as UTF-8 into one buffer and made a string once (a chain of `+` makes a
         // string per step).
-        var text: [UInt8] = []
-        text.reserveCapacity(96)
+        text.removeAll(keepingCapacity: true)
         // Copied from each string's contiguous bytes: appending a `utf8` view goes byte by
         // byte through its iterator.
         func add(_ part: String) {
