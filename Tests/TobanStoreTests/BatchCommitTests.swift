@@ -80,6 +80,32 @@ import TobanTestSupport
         #expect(onAsset.urgencyReason.contains("critical asset DC"))
     }
 
+    /// The writer stores an endpoint's explanation as JSON written from the scorer's bytes:
+    /// the text `JSONText.array` makes of the scorer's lines, whatever the names hold.
+    @Test func storedExplanationIsTheScorersLinesAsJSON() throws {
+        let f = try StoreFixture()
+        var dc = acme
+        dc.criticalAssets = [CriticalAsset(network: try CIDR(parsing: "10.0.0.0/24"), weight: 3, label: "財務 \"DC\"")]
+        let names = ["quote \" back \\ slash", "line\nbreak\ttab\u{1}\u{1F}", "本番 ⟦seen 0⟧ ×9", "ET TROJAN \u{1B}[2J beacon"]
+        let detections = names.enumerated().map { i, name in
+            makeDetection(signature: "\(i + 1)", name: name, severity: .high, endpoint: "10.0.0.5", at: t0 + Double(i))
+        }
+        try f.store.commit(IngestBatch(detections: detections), customers: [dc], rules: rules, now: t0 + 10)
+        let stored = try f.store.detections()
+        let signals = stored.map { EndpointSignal(signatureID: $0.signature.id, signatureName: $0.signature.name, urgency: $0.urgency,
+                                                  count: $0.count, lastSeen: $0.lastSeen) }
+            .sorted { $0.signatureID < $1.signatureID }
+        let expected = EndpointRiskScorer.score(signals: signals, asset: dc.criticalAssets.first, now: t0 + 10)
+        #expect(expected.explanation.count == names.count + 2) // a line each, distinct signatures, the asset
+        let text = try f.store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT risk_explanation FROM endpoints WHERE customer_id = 'acme' AND ip = '10.0.0.5'")
+        }
+        #expect(text == JSONText.array(expected.explanation))
+        let endpoint = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.5")))
+        #expect(endpoint.riskExplanation == expected.explanation)
+        #expect(endpoint.riskScore == expected.score)
+    }
+
     @Test func endpointsAreUpsertedAndRescored() throws {
         let f = try StoreFixture()
         let evidence = Evidence(sourceMAC: "00:11:22:33:44:55", sourceHostname: "pc-042")

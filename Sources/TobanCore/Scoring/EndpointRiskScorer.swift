@@ -41,55 +41,82 @@ public enum EndpointRiskScorer {
     public static let halfLifeHours: Double = 24
 
     public static func score(signals: [EndpointSignal], asset: CriticalAsset?, now: Date) -> EndpointRisk {
-        // Ingest re-scores every endpoint a batch touches, so each line is written as UTF-8
-        // bytes into one buffer and made a string once (appending to a `String` costs a few
-        // hundred instructions a call; a chain of `+` makes a string per step).
-        var parts: [(points: Double, ageHours: Double, signal: EndpointSignal)] = []
+        var lines: [String] = []
+        lines.reserveCapacity(signals.count + 2)
+        let score = score(signals: signals, asset: asset, now: now) { lines.append(String(decoding: $0, as: UTF8.self)) }
+        return EndpointRisk(score: score, explanation: lines)
+    }
+
+    /// The score, handing each line of its explanation to `line` as UTF-8 bytes (valid
+    /// during the call only). Ingest re-scores every endpoint a batch touches and stores
+    /// the lines as JSON: it writes them from these bytes, with no string made per line.
+    public static func score(signals: [EndpointSignal], asset: CriticalAsset?, now: Date,
+                             line explain: (_ utf8: [UInt8]) -> Void) -> Double {
+        var parts: [(points: Double, signal: Int)] = []
         parts.reserveCapacity(signals.count)
         var ids: Set<String> = []
-        for s in signals where !s.dismissed {
+        for (i, s) in signals.enumerated() where !s.dismissed {
             ids.insert(s.signatureID)
             let ageHours = max(0, now.timeIntervalSince(s.lastSeen) / 3600)
             let decay = pow(0.5, ageHours / halfLifeHours)
             // Repeats count, but slowly: one P1 outweighs a handful of P2 repeats.
             let repeats = 1 + 0.5 * log2(Double(max(1, s.count)))
-            parts.append((weight(of: s.urgency) * repeats * decay, ageHours, s))
+            parts.append((weight(of: s.urgency) * repeats * decay, i))
         }
         parts.sort { $0.points > $1.points }
         var total = parts.reduce(0) { $0 + $1.points }
-        var lines: [String] = []
-        lines.reserveCapacity(parts.count + 2)
+        // Each line is written as UTF-8 into one buffer (appending to a `String` costs a
+        // few hundred instructions a call; a chain of `+` makes a string per step).
         var line: [UInt8] = []
+        line.reserveCapacity(128)
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { line.append(contentsOf: $0) }
+        }
         for part in parts {
-            let s = part.signal
+            let s = signals[part.signal]
             line.removeAll(keepingCapacity: true)
-            line += oneDecimal(part.points).utf8
-            line += "  ".utf8
-            line += s.urgency.label.utf8
-            line += " ".utf8
-            line += s.signatureName.utf8
-            line += " ×".utf8
-            line += String(s.count).utf8
+            appendOneDecimal(part.points, to: &line)
+            add("  ")
+            add(s.urgency.label)
+            add(" ")
+            add(s.signatureName)
+            add(" ×")
+            appendInteger(s.count, to: &line)
             // The time itself, not an age: the age is worked out when the line is shown
             // (`readable(_:now:)`), so it never freezes at the moment of scoring.
-            line += ", ".utf8
-            line += Self.seenMarkerOpen.utf8
-            line += String(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down))).utf8
-            line += Self.seenMarkerClose.utf8
-            lines.append(String(decoding: line, as: UTF8.self))
+            add(", ")
+            add(seenMarkerOpen)
+            appendInteger(Int(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down))), to: &line)
+            add(seenMarkerClose)
+            explain(line)
         }
         let distinct = ids.count
         if distinct >= 2 {
             let bonus = 1 + 0.25 * Double(distinct - 1)
-            lines.append("×\(oneDecimal(bonus))  \(distinct) distinct signatures")
+            line.removeAll(keepingCapacity: true)
+            add("×")
+            appendOneDecimal(bonus, to: &line)
+            add("  ")
+            appendInteger(distinct, to: &line)
+            add(" distinct signatures")
+            explain(line)
             total *= bonus
         }
         if let asset, total > 0 {
             let factor = 1 + Double(asset.weight) / 10
-            lines.append("×\(oneDecimal(factor))  critical asset \(asset.label.isEmpty ? asset.network.description : asset.label) (weight \(asset.weight))")
+            line.removeAll(keepingCapacity: true)
+            add("×")
+            appendOneDecimal(factor, to: &line)
+            add("  critical asset ")
+            add(asset.label.isEmpty ? asset.network.description : asset.label)
+            add(" (weight ")
+            appendInteger(asset.weight, to: &line)
+            add(")")
+            explain(line)
             total *= factor
         }
-        return EndpointRisk(score: (total * 10).rounded() / 10, explanation: lines)
+        return (total * 10).rounded() / 10
     }
 
     static let seenMarkerOpen = "⟦seen "
@@ -106,8 +133,23 @@ public enum EndpointRiskScorer {
     }
 
     static func oneDecimal(_ v: Double) -> String {
+        var bytes: [UInt8] = []
+        appendOneDecimal(v, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `v` to one decimal place ("12.5"); the whole part as `String(Int)` writes it.
+    static func appendOneDecimal(_ v: Double, to bytes: inout [UInt8]) {
         let tenths = Int((v * 10).rounded())
-        return String(tenths / 10) + "." + String(abs(tenths % 10))
+        appendInteger(tenths / 10, to: &bytes)
+        bytes.append(0x2E) // .
+        DecimalDigits.append(UInt64(abs(tenths % 10)), to: &bytes)
+    }
+
+    /// `value`'s digits, as `String(value)` writes them.
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(0x2D) } // -
+        DecimalDigits.append(UInt64(value.magnitude), to: &bytes)
     }
 
     static func ageText(hours: Double) -> String {

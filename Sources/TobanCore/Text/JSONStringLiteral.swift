@@ -7,30 +7,35 @@ public enum JSONStringLiteral {
     /// (all of it, usually) in one piece.
     @inlinable
     public static func append(_ text: String, to bytes: inout [UInt8]) {
-        bytes.append(0x22)
         var text = text
-        text.withUTF8 { utf8 in
-            guard let base = utf8.baseAddress else { return }
-            let count = utf8.count
-            var start = 0
-            var i = 0
-            while i < count {
-                // Eight bytes at a time while none of them needs escaping.
-                if i &+ 8 <= count, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    i &+= 8
-                    continue
-                }
-                let b = base[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
-                    appendEscaped(b, to: &bytes)
-                    start = i + 1
-                }
-                i += 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
-        }
+        text.withUTF8 { append(utf8: $0, to: &bytes) }
+    }
+
+    /// As `append(_:to:)`, for text that is already UTF-8 bytes (valid UTF-8: the caller's
+    /// promise, as a Swift string's is Swift's).
+    @inlinable
+    public static func append(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(0x22)
+        defer { bytes.append(0x22) }
+        guard let base = utf8.baseAddress else { return }
+        let count = utf8.count
+        var start = 0
+        var i = 0
+        while i < count {
+            // Eight bytes at a time while none of them needs escaping.
+            if i &+ 8 <= count, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                i &+= 8
+                continue
+            }
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
+                appendEscaped(b, to: &bytes)
+                start = i + 1
+            }
+            i += 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
     }
 
     /// Whether any of the eight bytes in `w` is `"`, `\` or a control character.

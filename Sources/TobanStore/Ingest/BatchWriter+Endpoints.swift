@@ -97,10 +97,21 @@ extension BatchWriter {
         let since = now.storeMilliseconds - EndpointScoring.lookbackMilliseconds
         let missing = held.keys.filter { cache.endpoints[$0] == nil } + recount.union(scoreOnly).filter { cache.endpoints[$0] == nil }
         let loaded = try EndpointSignals.load(db, keys: missing, openSince: since, corroborationSince: since)
-        func risk(_ key: EndpointSignals.Key, address: IPAddress?) -> (EndpointRisk, Int) {
+        // The explanation's lines go from the scorer's bytes straight into their JSON array
+        // (as `JSONText.array` writes it), with no string made per line or for the array.
+        var explanation = JSONBytes(capacity: 1024)
+        /// The score and the open signatures counted; the explanation left in `explanation`.
+        func risk(_ key: EndpointSignals.Key, address: IPAddress?) -> (score: Double, signatures: Int) {
             let open = (cache.endpoints[key] ?? loaded[key])?.riskSignals ?? []
             let asset = address.flatMap { customers[key.customerID]?.criticalAsset(for: $0) }
-            return (EndpointRiskScorer.score(signals: open, asset: asset, now: now), open.count)
+            explanation.reset()
+            explanation.append(byte: 0x5B)
+            let score = EndpointRiskScorer.score(signals: open, asset: asset, now: now) { line in
+                if explanation.bytes.count > 1 { explanation.append(byte: 0x2C) }
+                explanation.appendQuoted(utf8: line)
+            }
+            explanation.append(byte: 0x5D)
+            return (score, open.count)
         }
         var upsert = try RawStatement(db, sql: Self.upsertScored)
         /// One endpoint through `upsertScored` or `upsertRecounted`.
@@ -109,7 +120,7 @@ extension BatchWriter {
             let (score, signatures) = risk(key, address: address)
             statement.bind(key.customerID); statement.bind(key.endpoint); statement.bind(mac); statement.bind(hostname)
             statement.bind(first); statement.bind(last); statement.bind(rows)
-            statement.bind(score.score); statement.bind(JSONText.array(score.explanation)); statement.bind(signatures)
+            statement.bind(score); statement.bind(explanation); statement.bind(signatures)
             try statement.run()
         }
         for (key, t) in held {
@@ -119,8 +130,8 @@ extension BatchWriter {
             UPDATE endpoints SET risk_score = ?, risk_explanation = ?, distinct_signatures = ?, stale = 0 WHERE customer_id = ? AND ip = ?
             """)
         func score(_ key: EndpointSignals.Key) throws {
-            let (risk, signatures) = risk(key, address: heldBack[key]?.address ?? IPAddress(key.endpoint))
-            scored.bind(risk.score); scored.bind(JSONText.array(risk.explanation)); scored.bind(signatures)
+            let (score, signatures) = risk(key, address: heldBack[key]?.address ?? IPAddress(key.endpoint))
+            scored.bind(score); scored.bind(explanation); scored.bind(signatures)
             scored.bind(key.customerID); scored.bind(key.endpoint)
             try scored.run()
         }

@@ -23,6 +23,11 @@ struct JSONBytes {
         JSONStringLiteral.append(text, to: &bytes)
     }
 
+    /// Valid UTF-8 bytes as a JSON string literal, as `appendQuoted(_:)` writes a string.
+    mutating func appendQuoted(utf8 text: [UInt8]) {
+        text.withUnsafeBufferPointer { JSONStringLiteral.append(utf8: $0, to: &bytes) }
+    }
+
     mutating func appendDecimal(_ value: Int64) {
         if value < 0 {
             bytes.append(0x2D)
