@@ -260,8 +260,7 @@ public struct ContextSample: Sendable, Equatable, Codable {
     }
 
     public static func identity(kind: ContextKind, summary: String) -> Int {
-        var text = summary
-        return text.withUTF8 { identity(kind: kind, summaryBytes: UnsafeRawBufferPointer($0)) }
+        summary.withUTF8Bytes { identity(kind: kind, summaryBytes: UnsafeRawBufferPointer($0)) }
     }
 
     enum CodingKeys: String, CodingKey { case time = "t", kind = "k", peer = "p", summary = "s" }

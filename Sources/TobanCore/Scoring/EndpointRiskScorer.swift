@@ -70,8 +70,7 @@ public enum EndpointRiskScorer {
         var line: [UInt8] = []
         line.reserveCapacity(128)
         func add(_ text: String) {
-            var text = text
-            text.withUTF8 { line.append(contentsOf: $0) }
+            text.withUTF8Bytes { line.append(contentsOf: $0) }
         }
         for part in parts {
             let s = signals[part.signal]

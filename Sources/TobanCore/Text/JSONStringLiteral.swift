@@ -7,8 +7,7 @@ public enum JSONStringLiteral {
     /// (all of it, usually) in one piece.
     @inlinable
     public static func append(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { append(utf8: $0, to: &bytes) }
+        text.withUTF8Bytes { append(utf8: $0, to: &bytes) }
     }
 
     /// As `append(_:to:)`, for text that is already UTF-8 bytes (valid UTF-8: the caller's

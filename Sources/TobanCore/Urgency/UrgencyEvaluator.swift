@@ -110,8 +110,7 @@ public enum UrgencyEvaluator {
     /// in one pass over contiguous storage, instead of through Foundation's locale-aware
     /// search (this runs for every rule keyword of every detection).
     static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var h = haystack, n = needle
-        if let verdict = h.withUTF8({ hb in n.withUTF8 { nb in asciiContains(hb, nb) } }) { return verdict }
+        if let verdict = haystack.withUTF8Bytes({ hb in needle.withUTF8Bytes { nb in asciiContains(hb, nb) } }) { return verdict }
         return haystack.contains(needle)
     }
 

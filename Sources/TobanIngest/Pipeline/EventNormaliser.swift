@@ -67,8 +67,7 @@ public struct EventNormaliser {
         // Copied from each string's contiguous bytes: appending a `utf8` view goes byte by
         // byte through its iterator.
         func add(_ part: String) {
-            var part = part
-            part.withUTF8 { text.append(contentsOf: $0) }
+            part.withUTF8Bytes { text.append(contentsOf: $0) }
         }
         func add(_ label: String, _ value: String) { add(label); add(value) }
         /// `prefix`, the peer and its port (the other side, seen from the endpoint).

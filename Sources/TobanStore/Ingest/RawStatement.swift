@@ -41,8 +41,7 @@ struct RawStatement {
     }
 
     mutating func bind(_ value: String) {
-        var text = value
-        text.withUTF8 { bindText(UnsafeRawBufferPointer($0)) }
+        value.withUTF8Bytes { bindText(UnsafeRawBufferPointer($0)) }
     }
 
     mutating func bind(_ json: JSONBytes) {

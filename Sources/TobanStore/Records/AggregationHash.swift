@@ -6,9 +6,8 @@ import GRDB
 /// harmless: the writer compares the stored key text before folding into a row.
 enum AggregationHash {
     static func of(_ key: String) -> Int64 {
-        var text = key
         // Over the contiguous bytes: through `utf8`'s iterator each byte cost five times more.
-        return text.withUTF8 { bytes in
+        key.withUTF8Bytes { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes {
                 hash ^= UInt64(byte)
