@@ -120,11 +120,13 @@ import TobanTestSupport
     @Test func numbersAreWrittenAsStringWritesThem() {
         for v in [0, 0.04, 0.05, 0.95, 1, 9.96, 12.34, 75.51, 1234.5, -0.04, -0.5, -1.25, -12.34, 1e12] {
             let tenths = Int((v * 10).rounded())
-            #expect(EndpointRiskScorer.oneDecimal(v) == String(tenths / 10) + "." + String(abs(tenths % 10)), "\(v)")
-        }
-        for n in [0, 7, 10, 99, 12_345, -1, -10, Int.max, Int.min] {
             var bytes: [UInt8] = []
-            EndpointRiskScorer.appendInteger(n, to: &bytes)
+            EndpointRiskScorer.appendOneDecimal(v, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(tenths / 10) + "." + String(abs(tenths % 10)), "\(v)")
+        }
+        for n in [0, 7, 10, 99, 12_345, -1, -10, Int64.max, Int64.min] {
+            var bytes: [UInt8] = []
+            DecimalDigits.append(n, to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == String(n))
         }
     }

@@ -81,12 +81,12 @@ public enum EndpointRiskScorer {
             add(" ")
             add(s.signatureName)
             add(" ×")
-            appendInteger(s.count, to: &line)
+            DecimalDigits.append(Int64(s.count), to: &line)
             // The time itself, not an age: the age is worked out when the line is shown
             // (`readable(_:now:)`), so it never freezes at the moment of scoring.
             add(", ")
             add(seenMarkerOpen)
-            appendInteger(Int(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down))), to: &line)
+            DecimalDigits.append(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down)), to: &line)
             add(seenMarkerClose)
             explain(line)
         }
@@ -97,7 +97,7 @@ public enum EndpointRiskScorer {
             add("×")
             appendOneDecimal(bonus, to: &line)
             add("  ")
-            appendInteger(distinct, to: &line)
+            DecimalDigits.append(Int64(distinct), to: &line)
             add(" distinct signatures")
             explain(line)
             total *= bonus
@@ -110,7 +110,7 @@ public enum EndpointRiskScorer {
             add("  critical asset ")
             add(asset.label.isEmpty ? asset.network.description : asset.label)
             add(" (weight ")
-            appendInteger(asset.weight, to: &line)
+            DecimalDigits.append(Int64(asset.weight), to: &line)
             add(")")
             explain(line)
             total *= factor
@@ -131,24 +131,12 @@ public enum EndpointRiskScorer {
         return String(line[..<open.lowerBound]) + ageText(hours: hours) + " ago"
     }
 
-    static func oneDecimal(_ v: Double) -> String {
-        var bytes: [UInt8] = []
-        appendOneDecimal(v, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// `v` to one decimal place ("12.5"); the whole part as `String(Int)` writes it.
     static func appendOneDecimal(_ v: Double, to bytes: inout [UInt8]) {
         let tenths = Int((v * 10).rounded())
-        appendInteger(tenths / 10, to: &bytes)
+        DecimalDigits.append(Int64(tenths / 10), to: &bytes)
         bytes.append(0x2E) // .
         DecimalDigits.append(UInt64(abs(tenths % 10)), to: &bytes)
-    }
-
-    /// `value`'s digits, as `String(value)` writes them.
-    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(0x2D) } // -
-        DecimalDigits.append(UInt64(value.magnitude), to: &bytes)
     }
 
     static func ageText(hours: Double) -> String {

@@ -1,5 +1,5 @@
-/// Unsigned integers written as ASCII digits straight into bytes, for the writers that
-/// build text as bytes (context examples in the store, context summaries in ingest).
+/// Integers written as ASCII digits straight into bytes, for the writers that build text
+/// as bytes (context examples in the store, context summaries in ingest, risk lines).
 public enum DecimalDigits {
     /// `value`'s digits appended to `bytes`. Each number is written into a small buffer on
     /// the stack and appended in one piece: appending digit by digit cost an array append
@@ -11,6 +11,13 @@ public enum DecimalDigits {
             let at = write(value, endingAt: 20, in: buffer)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
         }
+    }
+
+    /// `value` as `String(value)` writes it: a minus sign, then the magnitude's digits.
+    @inlinable
+    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(0x2D) } // -
+        append(value.magnitude, to: &bytes)
     }
 
     /// Writes `value`'s digits so that they end just before `end`; returns where they start.

@@ -29,12 +29,7 @@ struct JSONBytes {
     }
 
     mutating func appendDecimal(_ value: Int64) {
-        if value < 0 {
-            bytes.append(0x2D)
-            appendDecimal(UInt64(value.magnitude))
-        } else {
-            appendDecimal(UInt64(value))
-        }
+        DecimalDigits.append(value, to: &bytes)
     }
 
     mutating func appendDecimal(_ value: UInt64) {
