@@ -10,27 +10,31 @@ enum QueueAggregates {
     /// an endpoint or just the customer. Its strings come hashed (`TallyStrings`): the
     /// writer notes three groups per detection, and hashing their strings each time was a
     /// few percent of its work.
-    struct GroupKey: Hashable {
+    struct GroupKey: PrehashedKey {
         let dimension: Dimension
         let key: String
         let customer: String
         let urgency: Int
-        private let hash: Int
+        let hashWord: Int
+        private let totalHashWord: Int
 
         init(_ dimension: Dimension, key: String, keyHash: Int, customer: String, customerHash: Int, urgency: Int) {
             self.dimension = dimension
             self.key = key
             self.customer = customer
             self.urgency = urgency
-            hash = keyHash &* 31 &+ customerHash &* 7 &+ Int(dimension.rawValue) &* 5 &+ urgency
+            totalHashWord = keyHash &* 31 &+ customerHash &* 7 &+ Int(dimension.rawValue) &* 5
+            hashWord = totalHashWord &+ urgency
+        }
+
+        /// The group over every urgency (`queue_group_totals`), hashed from the same words.
+        var total: TotalKey {
+            TotalKey(dimension: dimension, key: key, customer: customer, hashWord: totalHashWord)
         }
 
         static func == (a: GroupKey, b: GroupKey) -> Bool {
-            a.hash == b.hash && a.dimension == b.dimension && a.urgency == b.urgency && a.key == b.key && a.customer == b.customer
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(hash)
+            a.hashWord == b.hashWord && a.dimension == b.dimension && a.urgency == b.urgency && a.key == b.key
+                && a.customer == b.customer
         }
     }
 
@@ -123,7 +127,7 @@ enum QueueAggregates {
             var totals: [TotalKey: (added: Int, urgency: Int, last: Int64, label: String)] = [:]
             totals.reserveCapacity(groups.count)
             for (k, t) in groups {
-                let key = TotalKey(dimension: k.dimension.name, key: k.key, customer: k.customer)
+                let key = k.total
                 if let e = totals[key] {
                     totals[key] = (e.added + t.added, min(e.urgency, k.urgency), max(e.last, t.last), max(e.label, t.label))
                 } else {
@@ -149,7 +153,7 @@ enum QueueAggregates {
                     urgency = min(urgency, excluded.urgency), last_seen = max(last_seen, excluded.last_seen), label = max(label, excluded.label)
                 """
             }, bind: { s, t in
-                s.bind(t.key.dimension); s.bind(t.key.key); s.bind(t.key.customer); s.bind(t.value.added)
+                s.bind(t.key.dimension.name); s.bind(t.key.key); s.bind(t.key.customer); s.bind(t.value.added)
                 s.bind(t.value.urgency); s.bind(t.value.last); s.bind(t.value.label)
             })
             try Self.upsert(db, names, width: 2, sql: { values in
@@ -189,10 +193,15 @@ enum QueueAggregates {
         }
     }
 
-    struct TotalKey: Hashable {
-        var dimension: String
-        var key: String
-        var customer: String
+    struct TotalKey: PrehashedKey {
+        let dimension: Dimension
+        let key: String
+        let customer: String
+        let hashWord: Int
+
+        static func == (a: TotalKey, b: TotalKey) -> Bool {
+            a.hashWord == b.hashWord && a.dimension == b.dimension && a.key == b.key && a.customer == b.customer
+        }
     }
 
     /// Before a customer's detections are deleted (erasure): its groups go at once (so the

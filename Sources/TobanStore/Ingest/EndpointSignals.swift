@@ -10,10 +10,10 @@ struct EndpointSignals {
     /// Hashed once, where it is made (for a detection: on the reading thread, in
     /// `prepare`): the writer looks each detection's endpoint up several times, and hashing
     /// two strings each time was a few percent of its work.
-    struct Key: Hashable {
+    struct Key: PrehashedKey {
         let customerID: String
         let endpoint: String
-        private let hash: Int
+        let hashWord: Int
 
         init(customerID: String, endpoint: String) {
             self.customerID = customerID
@@ -21,15 +21,11 @@ struct EndpointSignals {
             var hasher = Hasher()
             hasher.combine(customerID)
             hasher.combine(endpoint)
-            hash = hasher.finalize()
+            hashWord = hasher.finalize()
         }
 
         static func == (a: Key, b: Key) -> Bool {
-            a.hash == b.hash && a.endpoint == b.endpoint && a.customerID == b.customerID
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(hash)
+            a.hashWord == b.hashWord && a.endpoint == b.endpoint && a.customerID == b.customerID
         }
     }
 

@@ -23,9 +23,12 @@ struct OpenAggregates {
     /// An aggregation key, by two independent 64-bit hashes of its text: the stored one
     /// (`AggregationHash`) and Swift's (seeded per process, so never stored). Different keys
     /// agreeing on both is a chance of about 2⁻¹²⁸ per pair.
-    struct Key: Hashable {
+    struct Key: PrehashedKey {
         var hash: Int64
         var check: Int
+
+        /// The Swift hash (the stored one is not seeded, and its text is the attacker's).
+        var hashWord: Int { check }
 
         init(hash: Int64, check: Int) {
             self.hash = hash
