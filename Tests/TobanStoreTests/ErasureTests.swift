@@ -10,6 +10,7 @@ import TobanTestSupport
         let f = try StoreFixture()
         try f.store.saveCustomers([acme, beta], at: t0)
         let start = ContextBucket.bucketStart(for: t0)
+        let cache = IngestWriteCache()
         try f.store.commit(IngestBatch(
             detections: [makeDetection(customer: "acme", name: "ACME-SECRET-SIGNATURE", endpoint: "10.0.0.5"),
                          makeDetection(customer: "acme", signature: "2", name: "other", endpoint: "10.0.0.6"),
@@ -20,7 +21,12 @@ import TobanTestSupport
                                     samples: [ContextSample(time: t0, kind: .dns, peer: nil, summary: "dns beta.example")])],
             sensorHealth: [SensorHealthSample(sensor: "s1", customerID: "acme", at: t0, isHeartbeat: true),
                            SensorHealthSample(sensor: "b1", customerID: "beta", at: t0, isHeartbeat: true)]),
-            customers: [acme, beta], now: t0)
+            customers: [acme, beta], now: t0, cache: cache)
+        // A backlog's batch: its new endpoint waits, marked in `endpoint_marks`.
+        var backlog = IngestBatch(detections: [makeDetection(customer: "acme", signature: "3", src: "10.0.0.7", endpoint: "10.0.0.7")])
+        backlog.settles = false
+        try f.store.commit(backlog, customers: [acme, beta], now: t0 + 0.5, cache: cache)
+        #expect(try f.count("SELECT COUNT(*) FROM endpoint_marks WHERE customer_id = 'acme'") == 1)
         let acmeIDs = try f.store.detections(DetectionFilter(customers: ["acme"])).map(\.id)
         let (incident, _) = try f.store.escalate(acmeIDs, comment: "ACME-SECRET-COMMENT", actor: "yamada", at: t0)
         _ = try f.store.createNotification(CustomerNotification(customerID: "acme", incidentID: incident.id, urgency: .p2,
@@ -31,10 +37,10 @@ import TobanTestSupport
         try f.store.acknowledge([betaDetection.id], actor: "sato", at: t0)
 
         let report = try f.store.eraseCustomer("acme", actor: "admin", at: t0 + 86_400)
-        #expect(report.detections == 2 && report.endpoints == 2 && report.contextBuckets == 1 && report.incidents == 1
+        #expect(report.detections == 3 && report.endpoints == 2 && report.contextBuckets == 1 && report.incidents == 1
                 && report.notifications == 1 && report.sensors == 1 && report.customerRow)
 
-        for table in ["detections", "endpoints", "context_parts", "incidents", "notifications", "sensors",
+        for table in ["detections", "endpoints", "endpoint_marks", "context_parts", "incidents", "notifications", "sensors",
                       "queue_aggregates", "queue_group_totals"] {
             #expect(try f.count("SELECT COUNT(*) FROM \(table) WHERE customer_id = 'acme'") == 0, "\(table)")
         }
@@ -49,7 +55,7 @@ import TobanTestSupport
             try Row.fetchAll(db, sql: "SELECT * FROM audit").map { $0.description }.joined(separator: "\n")
         }
         #expect(!dump.contains("ACME-SECRET"))
-        #expect(try f.store.audit(subject: .customer, id: "acme").first?.entry.after?.contains("\"detections\":2") == true)
+        #expect(try f.store.audit(subject: .customer, id: "acme").first?.entry.after?.contains("\"detections\":3") == true)
         // The other customer is untouched.
         #expect(try f.store.detections(DetectionFilter(customers: ["beta"])).count == 1)
         #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE customer_id = 'beta'") == 1)

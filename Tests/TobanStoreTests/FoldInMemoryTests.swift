@@ -157,13 +157,18 @@ import TobanTestSupport
     }
 }
 
-/// Endpoint rows while a backlog is read: written once and marked, their counters then
-/// held in memory and their scores put off, until a batch settles, in this writer or the
-/// next (which counts them again from their detections).
+/// Endpoint rows while a backlog is read: marked once, their counters then held in memory
+/// and their scores put off, until a batch settles, in this writer or the next (which
+/// counts them again from their detections).
 @Suite struct EndpointSettleTests {
+    /// 1 while the endpoint waits: marked in `endpoint_marks`, or in its row.
+    static let waiting = """
+        (stale OR EXISTS (SELECT 1 FROM endpoint_marks m WHERE m.customer_id = endpoints.customer_id AND m.ip = endpoints.ip))
+        """
+
     func endpoint(_ f: StoreFixture, _ address: String = "10.0.0.5") throws -> (score: Double, signatures: Int, stale: Int) {
         try f.store.pool.read { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT risk_score, distinct_signatures, stale FROM endpoints WHERE ip = ?",
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT risk_score, distinct_signatures, \(Self.waiting) FROM endpoints WHERE ip = ?",
                                                     arguments: [address]))
             return (row[0], row[1], row[2])
         }
@@ -174,9 +179,13 @@ import TobanTestSupport
         try f.store.pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT ip || '|' || detection_count || '|' || first_seen || '|' || last_seen || '|' || risk_score || '|' ||
-                       distinct_signatures || '|' || coalesce(hostname, '-') || '|' || stale FROM endpoints ORDER BY ip
+                       distinct_signatures || '|' || coalesce(hostname, '-') || '|' || \(Self.waiting) FROM endpoints ORDER BY ip
                 """)
         }
+    }
+
+    func marks(_ f: StoreFixture) throws -> [String] {
+        try f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT customer_id || ' ' || ip FROM endpoint_marks") }
     }
 
     func backlog(_ detections: [Detection]) -> IngestBatch {
@@ -246,6 +255,40 @@ import TobanTestSupport
         #expect(settled.count == 3)
         let expected = try endpoints(plain)
         #expect(settled == expected, "\(settled) vs \(expected)")
+    }
+
+    /// An endpoint first seen during a backlog is marked by appending to `endpoint_marks`
+    /// once, gets its row when it settles, and leaves no mark behind.
+    @Test func aNewEndpointIsMarkedOnceAndGetsItsRowWhenItSettles() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
+        let fresh = { (i: Int) in makeDetection(signature: "\(i)", src: "10.0.0.9", endpoint: "10.0.0.9", at: t0 + Double(i)) }
+        try f.store.commit(backlog([fresh(2)]), customers: [acme], now: t0 + 0.5, cache: cache)
+        try f.store.commit(backlog([fresh(3)]), customers: [acme], now: t0 + 1, cache: cache)
+        #expect(try marks(f) == ["acme 10.0.0.9"])
+        #expect(try endpoints(f).count == 1, "no row until it settles")
+        try f.store.commit(IngestBatch(), customers: [acme], now: t0 + 1.5, cache: cache)
+        #expect(try marks(f).isEmpty)
+        let row = try endpoint(f, "10.0.0.9")
+        #expect(row.stale == 0 && row.signatures == 2)
+        #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
+    }
+
+    /// A writer that stops before its marks settle leaves them; the next one counts those
+    /// endpoints from their detections at its first batch and clears the marks.
+    @Test func theNextWriterRecountsWhatACrashLeftMarked() throws {
+        let f = try StoreFixture()
+        let crashed = IngestWriteCache()
+        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: crashed)
+        let fresh = { (i: Int) in makeDetection(signature: "\(i)", src: "10.0.0.9", endpoint: "10.0.0.9", at: t0 + Double(i)) }
+        try f.store.commit(backlog([fresh(2), fresh(3)]), customers: [acme], now: t0 + 0.5, cache: crashed)
+        #expect(try marks(f).count == 1)
+        try f.store.commit(backlog([makeDetection(signature: "4", at: t0 + 4)]), customers: [acme], now: t0 + 5, cache: IngestWriteCache())
+        #expect(try marks(f).isEmpty)
+        let row = try endpoint(f, "10.0.0.9")
+        #expect(row.stale == 0 && row.signatures == 2)
+        #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
     }
 
     /// A host name seen during a backlog is written at once, not held.

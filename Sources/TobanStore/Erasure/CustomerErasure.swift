@@ -40,6 +40,7 @@ extension TobanStore {
             let detections = try delete("DELETE FROM detections WHERE customer_id = ?")
             try QueueAggregates.pruneSignatureNames(db)
             let endpoints = try delete("DELETE FROM endpoints WHERE customer_id = ?")
+            _ = try delete("DELETE FROM endpoint_marks WHERE customer_id = ?")
             let context = try ContextMerge.deleteBuckets(db, where: "customer_id = ?", arguments: [id])
             let sensors = try delete("DELETE FROM sensors WHERE customer_id = ?")
             let audit = try delete("DELETE FROM audit WHERE customer_id = ?")
@@ -88,6 +89,8 @@ extension TobanStore {
             try db.execute(sql: "DELETE FROM endpoints WHERE customer_id = ? AND ip IN (\([String].marks(chunk.count)))",
                            arguments: StatementArguments([unassigned] + Array(chunk)))
             endpoints += db.changesCount
+            try db.execute(sql: "DELETE FROM endpoint_marks WHERE customer_id = ? AND ip IN (\([String].marks(chunk.count)))",
+                           arguments: StatementArguments([unassigned] + Array(chunk)))
         }
         for chunk in try strays.endpointAddresses(db, table: "context_parts").chunked(500) {
             buckets += try ContextMerge.deleteBuckets(db, where: "customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))",

@@ -25,10 +25,16 @@ extension BatchWriter {
     ///
     /// A batch that settles (or once endpoints have waited `maxEndpointDeferral`) writes
     /// each endpoint's counters and risk score, and those of every endpoint waiting. While a
-    /// backlog is read, a batch instead marks an endpoint `stale` the first time and from
-    /// then on only adds to its counters in memory: batch after batch touches the same few
-    /// thousand endpoints, and rewriting and re-scoring each was a fifth of the commit
-    /// thread's time. A MAC address or host name is written at once.
+    /// backlog is read, a batch instead only adds to an endpoint's counters in memory, and
+    /// the first time marks it in `endpoint_marks` (so that a writer that starts after a
+    /// crash recounts it): batch after batch touches the same few thousand endpoints, and
+    /// rewriting and re-scoring each was a fifth of the commit thread's time. The mark is
+    /// appended to a table of its own, not set in the endpoint's row: those rows lie at
+    /// random places, and a batch marking a few hundred of them rewrote most of the table's
+    /// pages. So an endpoint first seen during a backlog gets its row when it settles.
+    ///
+    /// A MAC address or host name is written at once, with the counters held for the
+    /// endpoint (it cannot be counted again from detections), and the row marked `stale`.
     func upsertEndpoints(_ slots: [Slot], signals: [EndpointSignals.Key: EndpointSignals], settles: Bool) throws -> Int {
         var order: [EndpointSignals.Key] = []
         var touches: [EndpointSignals.Key: EndpointTouch] = [:]
@@ -54,16 +60,26 @@ extension BatchWriter {
             try settleEndpoints()
             return order.count
         }
-        var mark = try RawStatement(db, sql: Self.upsertMarked)
+        var appendMark = try RawStatement(db, sql: "INSERT INTO endpoint_marks (customer_id, ip) VALUES (?, ?)")
+        var writeMarked = try RawStatement(db, sql: Self.upsertMarked)
         for key in order {
-            let t = touches[key]!
-            if cache.staleEndpoints.contains(key) && t.mac == nil && t.hostname == nil {
+            var t = touches[key]!
+            if t.mac == nil && t.hostname == nil {
+                if cache.staleEndpoints.insert(key).inserted {
+                    appendMark.bind(key.customerID); appendMark.bind(key.endpoint)
+                    try appendMark.run()
+                }
                 cache.hold(t, for: key)
                 continue
             }
-            mark.bind(key.customerID); mark.bind(key.endpoint); mark.bind(t.mac); mark.bind(t.hostname)
-            mark.bind(t.first); mark.bind(t.last); mark.bind(t.newRows)
-            try mark.run()
+            if let held = cache.pendingEndpoints.removeValue(forKey: key) {
+                var combined = held
+                combined.merge(t)
+                t = combined
+            }
+            writeMarked.bind(key.customerID); writeMarked.bind(key.endpoint); writeMarked.bind(t.mac); writeMarked.bind(t.hostname)
+            writeMarked.bind(t.first); writeMarked.bind(t.last); writeMarked.bind(t.newRows)
+            try writeMarked.run()
             cache.staleEndpoints.insert(key)
         }
         return order.count
@@ -77,11 +93,17 @@ extension BatchWriter {
         // Marks found in the store were left by an earlier writer (or by this one before the
         // cache was emptied): what they lack is not held here, so they are recounted.
         var recount: Set<EndpointSignals.Key> = []
+        var marksStored = !cache.staleEndpoints.isEmpty
         if !cache.staleEndpointsLoaded {
-            let rows = try Row.fetchCursor(db, sql: "SELECT customer_id, ip FROM endpoints WHERE stale = 1")
-            while let row = try rows.next() { recount.insert(EndpointSignals.Key(customerID: row[0], endpoint: row[1])) }
+            for sql in ["SELECT customer_id, ip FROM endpoints WHERE stale = 1", "SELECT customer_id, ip FROM endpoint_marks"] {
+                let rows = try Row.fetchCursor(db, sql: sql)
+                while let row = try rows.next() { recount.insert(EndpointSignals.Key(customerID: row[0], endpoint: row[1])) }
+            }
+            marksStored = marksStored || !recount.isEmpty
             cache.staleEndpointsLoaded = true
         }
+        // Every mark is settled below, in this transaction.
+        if marksStored { try db.execute(sql: "DELETE FROM endpoint_marks") }
         if !cache.pendingComplete { recount.formUnion(cache.pendingEndpoints.keys) }
         let heldBack = cache.pendingEndpoints
         let held = heldBack.filter { !recount.contains($0.key) }
