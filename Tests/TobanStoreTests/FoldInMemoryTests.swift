@@ -184,6 +184,20 @@ import TobanTestSupport
         }
     }
 
+    /// A detection of signature `i` on an endpoint no other helper uses (10.0.0.9).
+    func onNewEndpoint(_ i: Int) -> Detection {
+        makeDetection(signature: "\(i)", src: "10.0.0.9", endpoint: "10.0.0.9", at: t0 + Double(i))
+    }
+
+    /// 10.0.0.9 (`onNewEndpoint`, signatures 2 and 3) settled: no mark left, and its row
+    /// counts both detections and both signatures.
+    func expectNewEndpointSettled(_ f: StoreFixture) throws {
+        #expect(try marks(f).isEmpty)
+        let row = try endpoint(f, "10.0.0.9")
+        #expect(row.stale == 0 && row.signatures == 2)
+        #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
+    }
+
     func marks(_ f: StoreFixture) throws -> [String] {
         try f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT customer_id || ' ' || ip FROM endpoint_marks") }
     }
@@ -263,16 +277,12 @@ import TobanTestSupport
         let f = try StoreFixture()
         let cache = IngestWriteCache()
         try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
-        let fresh = { (i: Int) in makeDetection(signature: "\(i)", src: "10.0.0.9", endpoint: "10.0.0.9", at: t0 + Double(i)) }
-        try f.store.commit(backlog([fresh(2)]), customers: [acme], now: t0 + 0.5, cache: cache)
-        try f.store.commit(backlog([fresh(3)]), customers: [acme], now: t0 + 1, cache: cache)
+        try f.store.commit(backlog([onNewEndpoint(2)]), customers: [acme], now: t0 + 0.5, cache: cache)
+        try f.store.commit(backlog([onNewEndpoint(3)]), customers: [acme], now: t0 + 1, cache: cache)
         #expect(try marks(f) == ["acme 10.0.0.9"])
         #expect(try endpoints(f).count == 1, "no row until it settles")
         try f.store.commit(IngestBatch(), customers: [acme], now: t0 + 1.5, cache: cache)
-        #expect(try marks(f).isEmpty)
-        let row = try endpoint(f, "10.0.0.9")
-        #expect(row.stale == 0 && row.signatures == 2)
-        #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
+        try expectNewEndpointSettled(f)
     }
 
     /// A writer that stops before its marks settle leaves them; the next one counts those
@@ -281,14 +291,10 @@ import TobanTestSupport
         let f = try StoreFixture()
         let crashed = IngestWriteCache()
         try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: crashed)
-        let fresh = { (i: Int) in makeDetection(signature: "\(i)", src: "10.0.0.9", endpoint: "10.0.0.9", at: t0 + Double(i)) }
-        try f.store.commit(backlog([fresh(2), fresh(3)]), customers: [acme], now: t0 + 0.5, cache: crashed)
+        try f.store.commit(backlog([onNewEndpoint(2), onNewEndpoint(3)]), customers: [acme], now: t0 + 0.5, cache: crashed)
         #expect(try marks(f).count == 1)
         try f.store.commit(backlog([makeDetection(signature: "4", at: t0 + 4)]), customers: [acme], now: t0 + 5, cache: IngestWriteCache())
-        #expect(try marks(f).isEmpty)
-        let row = try endpoint(f, "10.0.0.9")
-        #expect(row.stale == 0 && row.signatures == 2)
-        #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
+        try expectNewEndpointSettled(f)
     }
 
     /// A host name seen during a backlog is written at once, not held.
