@@ -10,15 +10,17 @@ import TobanTestSupport
         let rules = UrgencyRules.default
         var memo = UrgencyMemo(rules: rules)
         let asset = CriticalAsset(network: try CIDR(parsing: "10.0.0.0/24"), weight: 5, label: "domain controllers")
+        // A label that is not ASCII: the memo writes explanations as UTF-8 bytes.
+        let named = CriticalAsset(network: try CIDR(parsing: "10.0.0.0/24"), weight: 3, label: "経理部サーバー")
         var inputs: [UrgencyInput] = []
         for severity in Severity.allCases {
             for category in ["", "A Network Trojan was detected", "Potential Corporate Privacy Violation", "Not Suspicious Traffic"] {
                 for corroborating in [0, rules.corroborationThreshold - 1, rules.corroborationThreshold, 5] {
                     for count in [1, rules.repeatThreshold - 1, rules.repeatThreshold, 500] {
-                        for withAsset in [false, true] {
+                        for withAsset in [nil, asset, named] {
                             inputs.append(UrgencyInput(severity: severity, vendorSeverity: "\(severity.rawValue)", category: category,
                                                        signatureID: "20\(severity.rawValue)", endpoint: IPAddress("10.0.0.\(count % 250 + 1)"),
-                                                       asset: withAsset ? asset : nil, corroboratingSignatures: max(0, corroborating), count: count))
+                                                       asset: withAsset, corroboratingSignatures: max(0, corroborating), count: count))
                         }
                     }
                 }
