@@ -297,6 +297,27 @@ import TobanTestSupport
         try expectNewEndpointSettled(f)
     }
 
+    /// Until its row is written, an endpoint first seen during a backlog reads as its
+    /// detections count it, and an analyst can mark it: its row is written then, and the
+    /// writer counts and scores it again when endpoints next settle.
+    @Test func aWaitingEndpointCanBeReadAndMarkedBeforeItHasARow() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
+        try f.store.commit(backlog([onNewEndpoint(2), onNewEndpoint(3)]), customers: [acme], now: t0 + 0.5, cache: cache)
+        #expect(try endpoints(f).count == 1)
+        let waiting = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.9")))
+        #expect(waiting.detectionCount == 2 && waiting.distinctSignatures == 2 && waiting.riskScore == 0)
+        #expect(waiting.firstSeen == t0 + 2 && waiting.lastSeen == t0 + 3)
+        _ = try f.store.setEndpointStatus(customer: "acme", address: ip("10.0.0.9"), status: .suspect, note: "beaconing",
+                                          actor: "yamada", at: t0 + 0.6)
+        try f.store.commit(backlog([makeDetection(signature: "4", at: t0 + 0.7)]), customers: [acme], now: t0 + 0.7, cache: cache)
+        try expectNewEndpointSettled(f)
+        let settled = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.9")))
+        #expect(settled.status == .suspect && settled.riskScore > 0)
+        #expect(try f.store.endpoint(customer: "acme", address: ip("10.0.0.99")) == nil)
+    }
+
     /// A host name seen during a backlog is written at once, not held.
     @Test func aHostNameIsWrittenAtOnce() throws {
         let f = try StoreFixture()

@@ -10,10 +10,20 @@ extension TobanStore {
                                   actor: String, at now: Date) throws -> String {
         try write { db in
             let subjectID = EndpointRow.subjectID(customer: customer, address: address)
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, status_note FROM endpoints WHERE customer_id = ? AND ip = ?",
-                                             arguments: [customer, address.description]) else {
-                throw StoreError.notFound(subject: .endpoint, id: subjectID)
+            let select = "SELECT status, status_note FROM endpoints WHERE customer_id = ? AND ip = ?"
+            var found = try Row.fetchOne(db, sql: select, arguments: [customer, address.description])
+            if found == nil, let waiting = try EndpointRow.waiting(db, customer: customer, address: address) {
+                // Its row is written here, counted from its detections and marked `stale`:
+                // the ingest writer sees this change, drops what it held for the endpoint
+                // and counts and scores it again when endpoints next settle.
+                try db.execute(sql: """
+                    INSERT INTO endpoints (customer_id, ip, first_seen, last_seen, detection_count, distinct_signatures, stale)
+                    VALUES (?, ?, ?, ?, ?, ?, 1)
+                    """, arguments: [customer, address.description, waiting.firstSeen.storeMilliseconds, waiting.lastSeen.storeMilliseconds,
+                                     waiting.detectionCount, waiting.distinctSignatures])
+                found = try Row.fetchOne(db, sql: select, arguments: [customer, address.description])
             }
+            guard let row = found else { throw StoreError.notFound(subject: .endpoint, id: subjectID) }
             let current = EndpointStatus(rawValue: row["status"]) ?? .none
             guard current.canMove(to: status) else {
                 throw StoreError.invalidTransition(subject: .endpoint, id: subjectID, from: current.rawValue, to: status.rawValue)

@@ -76,10 +76,15 @@ extension TobanStore {
         }
     }
 
+    /// The endpoint's row, or, for one whose row ingest has not written yet, what its
+    /// detections say (`EndpointRow.waiting`).
     public func endpoint(customer: String, address: IPAddress) throws -> Endpoint? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(EndpointRow.columns) FROM endpoints WHERE customer_id = ? AND ip = ?",
-                             arguments: [customer, address.description]).map(EndpointRow.endpoint)
+            if let row = try Row.fetchOne(db, sql: "SELECT \(EndpointRow.columns) FROM endpoints WHERE customer_id = ? AND ip = ?",
+                                          arguments: [customer, address.description]) {
+                return EndpointRow.endpoint(row)
+            }
+            return try EndpointRow.waiting(db, customer: customer, address: address)
         }
     }
 

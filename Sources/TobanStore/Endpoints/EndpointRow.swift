@@ -23,6 +23,19 @@ enum EndpointRow {
             distinctSignatures: row["distinct_signatures"])
     }
 
+    /// An endpoint with detections but no row yet, as counted from its detections. Ingest
+    /// writes the row of an endpoint first seen while it reads a backlog when endpoints
+    /// settle, within seconds (`BatchWriter.upsertEndpoints`); until then it is not scored.
+    static func waiting(_ db: Database, customer: String, address: IPAddress) throws -> Endpoint? {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(*), min(first_seen), max(last_seen), count(DISTINCT CASE WHEN status <> 'closed' THEN signature_id END)
+            FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime) WHERE customer_id = ? AND endpoint = ?
+            """, arguments: [customer, address.description])
+        guard let row, let first = row[1] as Int64?, let last = row[2] as Int64? else { return nil }
+        return Endpoint(customerID: customer, address: address, firstSeen: Date(storeMilliseconds: first),
+                        lastSeen: Date(storeMilliseconds: last), detectionCount: row[0], distinctSignatures: row[3])
+    }
+
     /// The audit subject id of an endpoint: "customer|ip".
     static func subjectID(customer: String, address: IPAddress) -> String { "\(customer)|\(address)" }
 }
