@@ -198,6 +198,16 @@ import TobanTestSupport
         #expect(try endpoints(f).contains { $0.hasPrefix("10.0.0.9|2|") })
     }
 
+    /// A backlog's first batch (10.0.0.5, settled), then 10.0.0.9 first seen (`onNewEndpoint`
+    /// 2 and 3): marked, held, and without a row yet. The cache is the writer's.
+    func storeWithAWaitingEndpoint() throws -> (StoreFixture, IngestWriteCache) {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
+        try f.store.commit(backlog([onNewEndpoint(2), onNewEndpoint(3)]), customers: [acme], now: t0 + 0.5, cache: cache)
+        return (f, cache)
+    }
+
     func marks(_ f: StoreFixture) throws -> [String] {
         try f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT customer_id || ' ' || ip FROM endpoint_marks") }
     }
@@ -288,10 +298,7 @@ import TobanTestSupport
     /// A writer that stops before its marks settle leaves them; the next one counts those
     /// endpoints from their detections at its first batch and clears the marks.
     @Test func theNextWriterRecountsWhatACrashLeftMarked() throws {
-        let f = try StoreFixture()
-        let crashed = IngestWriteCache()
-        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: crashed)
-        try f.store.commit(backlog([onNewEndpoint(2), onNewEndpoint(3)]), customers: [acme], now: t0 + 0.5, cache: crashed)
+        let (f, _) = try storeWithAWaitingEndpoint()
         #expect(try marks(f).count == 1)
         try f.store.commit(backlog([makeDetection(signature: "4", at: t0 + 4)]), customers: [acme], now: t0 + 5, cache: IngestWriteCache())
         try expectNewEndpointSettled(f)
@@ -301,10 +308,7 @@ import TobanTestSupport
     /// detections count it, and an analyst can mark it: its row is written then, and the
     /// writer counts and scores it again when endpoints next settle.
     @Test func aWaitingEndpointCanBeReadAndMarkedBeforeItHasARow() throws {
-        let f = try StoreFixture()
-        let cache = IngestWriteCache()
-        try f.store.commit(backlog([makeDetection(signature: "1", at: t0)]), customers: [acme], now: t0, cache: cache)
-        try f.store.commit(backlog([onNewEndpoint(2), onNewEndpoint(3)]), customers: [acme], now: t0 + 0.5, cache: cache)
+        let (f, cache) = try storeWithAWaitingEndpoint()
         #expect(try endpoints(f).count == 1)
         let waiting = try #require(try f.store.endpoint(customer: "acme", address: ip("10.0.0.9")))
         #expect(waiting.detectionCount == 2 && waiting.distinctSignatures == 2 && waiting.riskScore == 0)
