@@ -32,6 +32,15 @@ import Testing
         #expect(endpoint.total != groups[0].total)
     }
 
+    /// A signature renamed between detections keeps both names: one id's word, two keys.
+    @Test func aSignatureNameIsPartOfItsKey() {
+        let strings = QueueAggregates.TallyStrings(signatureID: "2013028", endpoint: "10.0.0.5", customer: "acme")
+        let names: Set = ["ET POLICY curl", "ET POLICY curl User-Agent", "ET POLICY curl"].map {
+            QueueAggregates.NameKey(id: strings.signatureID, name: $0, hashWord: strings.signatureHash)
+        }.reduce(into: Set<QueueAggregates.NameKey>()) { $0.insert($1) }
+        #expect(names.map(\.name).sorted() == ["ET POLICY curl", "ET POLICY curl User-Agent"])
+    }
+
     /// Equality never trusts the word alone: two keys forced onto one word stay apart.
     @Test func equalWordsStillCompareTheirText() {
         let a = OpenAggregates.Key(hash: 1, check: 42), b = OpenAggregates.Key(hash: 2, check: 42)

@@ -77,9 +77,16 @@ enum QueueAggregates {
         var label: String
     }
 
-    struct NameKey: Hashable {
-        var id: String
-        var name: String
+    /// A signature's id and name as detections spell them. Keyed by the id's hash alone
+    /// (`TallyStrings`): an id nearly always comes with one name, and the name is compared.
+    struct NameKey: PrehashedKey {
+        let id: String
+        let name: String
+        let hashWord: Int
+
+        static func == (a: NameKey, b: NameKey) -> Bool {
+            a.hashWord == b.hashWord && a.id == b.id && a.name == b.name
+        }
     }
 
     /// What batches did to the open rows: inserted rows join their groups; folded rows
@@ -103,7 +110,7 @@ enum QueueAggregates {
             note(GroupKey(.customer, key: k.customer, keyHash: k.customerHash, customer: k.customer, customerHash: k.customerHash, urgency: u),
                  label: k.customer, lastSeen: lastSeen, isNew: isNew)
             if isNew {
-                names.insert(NameKey(id: detection.signature.id, name: detection.signature.name))
+                names.insert(NameKey(id: detection.signature.id, name: detection.signature.name, hashWord: k.signatureHash))
                 arrivals[detection.ingestTime.storeMilliseconds / 60_000, default: 0] += 1
             }
         }
