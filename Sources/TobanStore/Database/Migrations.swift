@@ -218,13 +218,6 @@ enum StoreMigrations {
     /// log. Every query over them fixes the urgency (`Keyset.leadValues`, one statement per
     /// urgency), so "newest first" is the range read backwards, as SQLite does for an
     /// ascending index.
-    /// Migration "v16-endpoint-marks": endpoints whose rows lag behind their detections
-    /// while ingest reads a backlog (see `BatchWriter.upsertEndpoints`). Appended to, read
-    /// only by a writer that starts, and emptied when the endpoints settle; no index.
-    static let schemaV16EndpointMarks = """
-    CREATE TABLE endpoint_marks (customer_id TEXT NOT NULL, ip TEXT NOT NULL);
-    """
-
     static let schemaV15AscendingQueueIndexes = """
     DROP INDEX IF EXISTS detections_queue;
     DROP INDEX IF EXISTS detections_signature_queue;
@@ -232,6 +225,13 @@ enum StoreMigrations {
     CREATE INDEX detections_queue ON detections (urgency, last_seen, id) WHERE status <> 'closed';
     CREATE INDEX detections_signature_queue ON detections (signature_id, urgency, last_seen, id) WHERE status <> 'closed';
     CREATE INDEX detections_customer_queue ON detections (customer_id, urgency, last_seen, id) WHERE status <> 'closed';
+    """
+
+    /// Migration "v16-endpoint-marks": endpoints whose rows lag behind their detections
+    /// while ingest reads a backlog (see `BatchWriter.upsertEndpoints`). Appended to, read
+    /// only by a writer that starts, and emptied when the endpoints settle; no index.
+    static let schemaV16EndpointMarks = """
+    CREATE TABLE endpoint_marks (customer_id TEXT NOT NULL, ip TEXT NOT NULL);
     """
 
     static let schemaV1 = """

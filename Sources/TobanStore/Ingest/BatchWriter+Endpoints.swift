@@ -93,17 +93,18 @@ extension BatchWriter {
         // Marks found in the store were left by an earlier writer (or by this one before the
         // cache was emptied): what they lack is not held here, so they are recounted.
         var recount: Set<EndpointSignals.Key> = []
-        var marksStored = !cache.staleEndpoints.isEmpty
+        // Marks may be stored: this writer's, or ones an earlier writer left (read below).
+        var mayHaveMarks = !cache.staleEndpoints.isEmpty
         if !cache.staleEndpointsLoaded {
             for sql in ["SELECT customer_id, ip FROM endpoints WHERE stale = 1", "SELECT customer_id, ip FROM endpoint_marks"] {
                 let rows = try Row.fetchCursor(db, sql: sql)
                 while let row = try rows.next() { recount.insert(EndpointSignals.Key(customerID: row[0], endpoint: row[1])) }
             }
-            marksStored = marksStored || !recount.isEmpty
+            mayHaveMarks = mayHaveMarks || !recount.isEmpty
             cache.staleEndpointsLoaded = true
         }
         // Every mark is settled below, in this transaction.
-        if marksStored { try db.execute(sql: "DELETE FROM endpoint_marks") }
+        if mayHaveMarks { try db.execute(sql: "DELETE FROM endpoint_marks") }
         if !cache.pendingComplete { recount.formUnion(cache.pendingEndpoints.keys) }
         let heldBack = cache.pendingEndpoints
         let held = heldBack.filter { !recount.contains($0.key) }

@@ -55,8 +55,9 @@ public final class IngestWriteCache: @unchecked Sendable {
     /// the detection alone, never on what is stored). Made anew when the rules change.
     private var urgencies: UrgencyMemo?
     /// Endpoints whose row waits for a batch that settles (`IngestBatch.settles`): marked
-    /// `stale` in the store; `pendingEndpoints` holds what the batches since added to their
-    /// counters (an endpoint marked stale but not held here is counted again from its
+    /// in the store, in `endpoint_marks` (or, written with a MAC address or host name, by
+    /// `stale` in their row); `pendingEndpoints` holds what the batches since added to their
+    /// counters (an endpoint marked but not held here is counted again from its
     /// detections). `staleEndpointsLoaded` says whether the store's marks were read since
     /// the cache was last emptied.
     var staleEndpoints: Set<EndpointSignals.Key> = []
