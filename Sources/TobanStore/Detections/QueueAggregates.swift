@@ -125,8 +125,8 @@ enum QueueAggregates {
             update(&groups[key, default: GroupTally(added: 0, last: lastSeen, label: label)])
         }
 
-        /// Applies the tally in the batch's transaction (after its rows are written): a few
-        /// multi-row upserts per table, not a statement per group. A fold adds no member
+        /// Applies the tally in the batch's transaction (after its rows are written), one
+        /// upsert per group (see `upsert` for why not several at once). A fold adds no member
         /// (`added` 0): its group exists already since the row was open, and the upsert only
         /// moves its latest activity. Values are bound straight from the tallies: building a
         /// boxed row per group first cost more than the upserts.
@@ -171,31 +171,20 @@ enum QueueAggregates {
             }, bind: { s, a in s.bind(a.key); s.bind(a.value) })
         }
 
-        /// Runs `sql` (given its VALUES list) over `rows` in chunks of up to 100 rows of
-        /// `width` values each, the full-chunk statement prepared once per connection and its
-        /// text built once per call.
+        /// Runs `sql` (given its one-row VALUES tuple) once per row, the statement prepared
+        /// once per connection. One row per statement, not a multi-row VALUES list: SQLite
+        /// keeps a statement journal for a statement that may write several rows and then
+        /// abort (an upsert's update always may), a copy of every page the statement changes
+        /// so that it can undo itself. Chunks of 100 unsorted groups touched most of the
+        /// tally's pages each: the alert-heavy benchmark wrote 1.4 GB of statement journal
+        /// to temporary files, more than its write-ahead log. A one-row statement needs none.
         static func upsert<Rows: Collection>(_ db: Database, _ rows: Rows, width: Int, sql: (String) -> String,
                                              bind: (inout RawStatement, Rows.Element) -> Void) throws {
             guard !rows.isEmpty else { return }
-            let tuple = "(" + [String].marks(width) + ")"
-            func text(_ n: Int) -> String { sql(Array(repeating: tuple, count: n).joined(separator: ",")) }
-            let chunk = 100
-            let fullText = rows.count >= chunk ? text(chunk) : ""
-            var statement: RawStatement?
-            var inChunk = 0
-            var remaining = rows.count
+            var statement = try RawStatement(db, sql: sql("(" + [String].marks(width) + ")"))
             for row in rows {
-                if inChunk == 0 {
-                    let n = min(chunk, remaining)
-                    statement = try RawStatement(db, sql: n == chunk ? fullText : text(n), cached: n == chunk)
-                }
-                bind(&statement!, row)
-                inChunk += 1
-                remaining -= 1
-                if inChunk == chunk || remaining == 0 {
-                    try statement!.run()
-                    inChunk = 0
-                }
+                bind(&statement, row)
+                try statement.run()
             }
         }
     }

@@ -326,7 +326,13 @@ struct BatchWriter {
                                  result: inout BatchCommitResult) throws {
         guard !slots.isEmpty else { return }
         var insert = try RawStatement(db, sql: DetectionRow.insertSQL)
-        var update = try RawStatement(db, sql: """
+        // A statement naming `urgency` brings in the urgency trigger, and a statement with a
+        // trigger keeps a statement journal: a copy of every page the update changes. Only
+        // a repeat that changes the row's urgency pays for that.
+        var move = try RawStatement(db, sql: """
+            UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency_reason = ? WHERE id = ?
+            """)
+        var regrade = try RawStatement(db, sql: """
             UPDATE detections SET count = ?, first_seen = ?, last_seen = ?, urgency = ?, urgency_reason = ? WHERE id = ?
             """)
         // A repeat within the row's activity at the same urgency (a log read twice, a late
@@ -357,10 +363,13 @@ struct BatchWriter {
                slot.storedUrgency == assessment.urgency {
                 recount.bind(slot.count); recount.bind(explanation); recount.bind(id)
                 try recount.run()
+            } else if let id = slot.existingID, slot.storedUrgency == assessment.urgency {
+                move.bind(slot.count); move.bind(slot.first); move.bind(slot.last); move.bind(explanation); move.bind(id)
+                try move.run()
             } else if let id = slot.existingID {
-                update.bind(slot.count); update.bind(slot.first); update.bind(slot.last)
-                update.bind(assessment.urgency.rawValue); update.bind(explanation); update.bind(id)
-                try update.run()
+                regrade.bind(slot.count); regrade.bind(slot.first); regrade.bind(slot.last)
+                regrade.bind(assessment.urgency.rawValue); regrade.bind(explanation); regrade.bind(id)
+                try regrade.run()
             } else {
                 DetectionRow.bindInsert(d, text: text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
                                         reason: explanation, into: &insert)
