@@ -133,6 +133,35 @@ import TobanTestSupport
         try Self.expectExact(f, "one transaction of four batches")
     }
 
+    /// New rows wait to be inserted several at once (`BatchWriter.insertChunk`). A repeat
+    /// in the same batch that moves a stored row to another urgency fires the trigger that
+    /// recounts the row's old group from the detections: the waiting rows must be in them.
+    /// Here the group's latest activity after the move is a waiting row's (t0 + 50 s), not
+    /// the older stored one's (t0 + 10 s).
+    @Test func rowsWaitingToBeInsertedCountWhenARepeatChangesUrgency() throws {
+        let f = try StoreFixture()
+        try f.store.saveCustomers([acme, beta], at: t0)
+        func x(_ src: String, at seconds: Double, offset: Int64) -> Detection {
+            makeDetection(signature: "sig-x", name: "x", severity: .low, src: src, dst: "203.0.113.1", endpoint: src,
+                          at: t0 + seconds, offset: offset)
+        }
+        try f.store.commit(IngestBatch(detections: [x("10.0.0.1", at: 100, offset: 0), x("10.0.0.2", at: 10, offset: 1)]),
+                           customers: [acme, beta], rules: rules, now: t0 + 600)
+        let fillers = (0..<(BatchWriter.insertChunk + 3)).map { i in
+            makeDetection(signature: "fill-\(i)", name: "fill", severity: .low, src: "10.1.0.\(i + 1)", dst: "203.0.113.2",
+                          endpoint: "10.1.0.\(i + 1)", at: t0 + 20, offset: 10 + Int64(i))
+        }
+        let waiting = x("10.0.0.3", at: 50, offset: 100)
+        let repeats = (0..<rules.repeatThreshold).map { k in x("10.0.0.1", at: 60 + Double(k), offset: 101 + Int64(k)) }
+        try f.store.commit(IngestBatch(detections: fillers + [waiting] + repeats), customers: [acme, beta], rules: rules, now: t0 + 600)
+        #expect(try f.count("SELECT COUNT(DISTINCT urgency) FROM detections WHERE signature_id = 'sig-x'") == 2,
+                "the repeats raised the first row's urgency")
+        #expect(try f.count("SELECT COUNT(*) FROM detections") == 3 + fillers.count)
+        let ids = try f.store.pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM detections ORDER BY source_offset") }
+        #expect(ids == Array(1...Int64(ids.count)), "ids follow the batch's order, several rows to a statement")
+        try Self.expectExact(f, "new rows and a raised repeat in one batch")
+    }
+
     @Test func theMigrationBackfillsAStoreThatHadOnlyTheFirstSchema() throws {
         // A store written before this migration: v1 only, with rows (some closed).
         let directory = TemporaryDirectory(prefix: "toban-agg")

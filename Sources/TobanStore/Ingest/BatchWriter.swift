@@ -136,6 +136,8 @@ struct BatchWriter {
     private var foldMembers: [Int] = []
     private var foldEnds: [Int] = []
     static let corroborationWindow: Int64 = 24 * 3_600_000
+    /// New rows inserted by one statement (`DetectionRow.insertSQL(rows:)`).
+    static let insertChunk = 32
 
     /// A detection row as it will be after this batch. It names the batch's detection it
     /// takes its fields from (the first of its occurrences) rather than holding a copy: a
@@ -325,7 +327,8 @@ struct BatchWriter {
     private func writeDetections(_ slots: inout [Slot], signals: inout [EndpointSignals.Key: EndpointSignals],
                                  result: inout BatchCommitResult) throws {
         guard !slots.isEmpty else { return }
-        var insert = try RawStatement(db, sql: DetectionRow.insertSQL)
+        var insertMany = try RawStatement(db, sql: DetectionRow.insertSQL(rows: Self.insertChunk))
+        var insertOne = try RawStatement(db, sql: DetectionRow.insertSQL(rows: 1))
         // A statement naming `urgency` brings in the urgency trigger, and a statement with a
         // trigger keeps a statement journal: a copy of every page the update changes. Only
         // a repeat that changes the row's urgency pays for that.
@@ -340,7 +343,11 @@ struct BatchWriter {
         var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
         var memo = cache.takeUrgencyMemo(rules: rules)
         defer { cache.keep(memo) }
-        func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText) throws {
+        /// Evaluates and writes slot `i`, except a new row: true when the slot's row is new,
+        /// for the caller to insert (`insertPending`), which must happen before an update
+        /// that fires a trigger reading the detections.
+        func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText,
+                   beforeTrigger insertPending: () throws -> Void) throws -> Bool {
             let slot = slots[i]
             var corroborating = 0
             if let key = text.endpoint {
@@ -367,20 +374,17 @@ struct BatchWriter {
                 move.bind(slot.count); move.bind(slot.first); move.bind(slot.last); move.bind(explanation); move.bind(id)
                 try move.run()
             } else if let id = slot.existingID {
+                // The urgency trigger recounts the row's old groups from the detections.
+                try insertPending()
                 regrade.bind(slot.count); regrade.bind(slot.first); regrade.bind(slot.last)
                 regrade.bind(assessment.urgency.rawValue); regrade.bind(explanation); regrade.bind(id)
                 try regrade.run()
-            } else {
-                DetectionRow.bindInsert(d, text: text, count: slot.count, first: slot.first, last: slot.last, urgency: assessment.urgency,
-                                        reason: explanation, into: &insert)
-                try insert.run()
-                slots[i].existingID = db.lastInsertedRowID
-                result.inserted += 1
             }
             if let key = text.endpoint {
                 signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: assessment.urgency,
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
+            return slot.existingID == nil
         }
         // Each detection and its texts are lent to `write` in place. Passed as values, the
         // array's elements were copied first: every string in them retained, on this thread,
@@ -390,7 +394,39 @@ struct BatchWriter {
             try texts.withUnsafeBufferPointer { texts in
                 let d = UnsafeMutablePointer(mutating: detections.baseAddress!) // slots is not empty
                 let t = UnsafeMutablePointer(mutating: texts.baseAddress!)
-                for i in slots.indices { try write(i, &d[slots[i].index], &t[slots[i].index]) }
+                var pending: [Int] = [] // slots of new rows, not inserted yet
+                pending.reserveCapacity(Self.insertChunk)
+                func insertPending() throws {
+                    guard !pending.isEmpty else { return }
+                    if pending.count == Self.insertChunk {
+                        for i in pending {
+                            let s = slots[i]
+                            DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
+                                                    urgency: s.urgency, reason: s.urgencyReason, into: &insertMany)
+                        }
+                        try insertMany.run()
+                        // The rows of one statement get consecutive ids: each new rowid is
+                        // one past the largest so far (AUTOINCREMENT), and this transaction
+                        // is the only writer.
+                        let last = db.lastInsertedRowID
+                        for (k, i) in pending.enumerated() { slots[i].existingID = last - Int64(pending.count - 1 - k) }
+                    } else {
+                        for i in pending {
+                            let s = slots[i]
+                            DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
+                                                    urgency: s.urgency, reason: s.urgencyReason, into: &insertOne)
+                            try insertOne.run()
+                            slots[i].existingID = db.lastInsertedRowID
+                        }
+                    }
+                    result.inserted += pending.count
+                    pending.removeAll(keepingCapacity: true)
+                }
+                for i in slots.indices where try write(i, &d[slots[i].index], &t[slots[i].index], beforeTrigger: insertPending) {
+                    pending.append(i)
+                    if pending.count == Self.insertChunk { try insertPending() }
+                }
+                try insertPending()
             }
         }
         for (key, value) in signals { cache.endpoints[key] = value }
