@@ -36,6 +36,28 @@ import TobanTestSupport
         #expect(ContextMerge.sampleKeys(chunks: [text, text]) == scanned + scanned)
     }
 
+    /// The writer's JSON is `ContextSample`'s own Codable form: every kind, an IPv4, IPv6
+    /// or no peer, escapes, non-ASCII, times before 1970 and with milliseconds.
+    @Test func writerChunksDecodeToTheSamplesWritten() throws {
+        let peers: [IPAddress?] = [IPAddress("203.0.113.7"), IPAddress("2001:db8::1"), nil, IPAddress("0.0.0.0"),
+                                   IPAddress("255.255.255.255")]
+        let times: [Double] = [1_790_000_000.123, -1.5, 0, 1_790_000_000, 4_102_444_800.999]
+        let summaries = ["dns host.example.org", "GET /a\"b\\c\u{1B}[2J\u{7F}\t\n\r", "例え 日本語 ホスト", ""]
+        var samples: [ContextSample] = []
+        for (i, kind) in ContextKind.allCases.enumerated() {
+            for (j, summary) in summaries.enumerated() {
+                samples.append(ContextSample(time: Date(timeIntervalSince1970: times[(i + j) % times.count]), kind: kind,
+                                             peer: peers[(i + j) % peers.count].flatMap { $0 }, summary: summary))
+            }
+        }
+        let text = chunk(samples)
+        let decoded = try JSONDecoder().decode([ContextSample].self, from: Data(text.utf8))
+        #expect(decoded == samples)
+        #expect(chunk([samples[0]]) == #"[{"k":"dns","p":"203.0.113.7","s":"dns host.example.org","t":1790000000.123}]"#)
+        #expect(chunk([ContextSample(time: Date(timeIntervalSince1970: -1.5), kind: .fileinfo, peer: nil, summary: "a\"")])
+                == #"[{"k":"fileinfo","p":null,"s":"a\"","t":-1.500}]"#)
+    }
+
     @Test func escapesAndOtherLayoutsAreLeftToTheDecoder() throws {
         let t = Date(timeIntervalSince1970: 1_790_000_000)
         let escaped = chunk([ContextSample(time: t, kind: .http, peer: nil, summary: "GET /a\"b\\c\u{1B}[2J")])

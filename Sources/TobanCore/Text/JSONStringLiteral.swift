@@ -37,6 +37,57 @@ public enum JSONStringLiteral {
         bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
     }
 
+    /// Writes `utf8` quoted, as `append(utf8:to:)` does, at `target`, which has room for
+    /// `utf8.count * 6 + 2` bytes (every byte escaped as `\u00XX`, and the quotes); returns
+    /// the bytes written. For a writer that builds a record in one buffer and appends it
+    /// once: each array append costs a uniqueness and capacity check.
+    @inlinable
+    public static func write(utf8: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        target[n] = 0x22
+        n &+= 1
+        if let base = utf8.baseAddress {
+            let count = utf8.count
+            var start = 0
+            var i = 0
+            while i < count {
+                if i &+ 8 <= count, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i &+= 8
+                    continue
+                }
+                let b = base[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C {
+                    (target + n).update(from: base + start, count: i &- start)
+                    n &+= i &- start
+                    n &+= writeEscaped(b, to: target + n)
+                    start = i &+ 1
+                }
+                i &+= 1
+            }
+            (target + n).update(from: base + start, count: count &- start)
+            n &+= count &- start
+        }
+        target[n] = 0x22
+        return n &+ 1
+    }
+
+    /// The escape of `b` (`"`, `\\` or a control character) at `target`; returns its length.
+    @usableFromInline
+    static func writeEscaped(_ b: UInt8, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = 0x5C
+        switch b {
+        case 0x22, 0x5C: target[1] = b
+        case 0x0A: target[1] = 0x6E
+        case 0x0D: target[1] = 0x72
+        case 0x09: target[1] = 0x74
+        default:
+            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+            target[1] = 0x75; target[2] = 0x30; target[3] = 0x30; target[4] = hex(b >> 4); target[5] = hex(b & 0xF)
+            return 6
+        }
+        return 2
+    }
+
     /// Whether any of the eight bytes in `w` is `"`, `\` or a control character.
     @usableFromInline @inline(__always)
     static func needsEscape(_ w: UInt64) -> Bool { escapeMask(w) != 0 }

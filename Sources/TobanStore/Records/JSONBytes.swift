@@ -18,6 +18,8 @@ struct JSONBytes {
 
     mutating func append(_ slice: ArraySlice<UInt8>) { bytes.append(contentsOf: slice) }
 
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
     /// Appends `text` as a JSON string literal (see `JSONStringLiteral`).
     mutating func appendQuoted(_ text: String) {
         JSONStringLiteral.append(text, to: &bytes)
