@@ -174,6 +174,38 @@ import TobanTestSupport
         #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 0)
     }
 
+    /// New parts are inserted `insertChunk` to a statement that skips a part already
+    /// stored. A writer whose cache is wrong about a bucket's next part still loses
+    /// nothing: the skipped part is merged into the stored one, the others inserted.
+    @Test func aPartTheCacheWronglyThoughtNewIsMergedNotLost() throws {
+        let f = try StoreFixture()
+        let cache = IngestWriteCache()
+        let start = ContextBucket.bucketStart(for: t0)
+        func buckets(_ round: Int) -> [ContextBucket] {
+            (0..<(BatchWriter.insertChunk + 5)).map { i in
+                ContextBucket(customerID: "acme", endpoint: ip("10.0.1.\(i + 1)"), bucketStart: start, counts: [.dns: 1],
+                              samples: [ContextSample(time: start + Double(round), kind: .dns, peer: nil, summary: "A round\(round)")])
+            }
+        }
+        func commit(_ round: Int) throws {
+            var batches = [IngestBatch(context: buckets(round))][...]
+            try f.store.commitGroup({ batches.popFirst() }, customers: [acme], now: { t0 }, cache: cache)
+        }
+        try commit(0)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE part = 0") == BatchWriter.insertChunk + 5)
+        // The cache forgets the parts of three buckets of the next statement's 32: it takes
+        // their next part to be 0 again, which is stored.
+        for key in Array(cache.buckets.keys).sorted(by: { $0.endpoint.description < $1.endpoint.description }).prefix(3) { cache.buckets[key]!.nextPart = 0 }
+        try commit(1)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts") == 2 * (BatchWriter.insertChunk + 5) - 3)
+        #expect(try f.count("SELECT COUNT(*) FROM context_parts WHERE part = 0 AND dns = 2") == 3, "counts summed")
+        #expect(try f.count("SELECT SUM(dns) FROM context_parts") == 2 * (BatchWriter.insertChunk + 5))
+        let merged = try f.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT samples FROM context_parts WHERE dns = 2 ORDER BY endpoint")
+        }
+        #expect(merged.count == 3 && merged.allSatisfy { $0.contains("A round0") && $0.contains("A round1") }, "examples appended")
+    }
+
     @Test func pruningKeepsAMonthOfArrivalCounts() throws {
         let f = try StoreFixture()
         try f.store.commit(IngestBatch(detections: [makeDetection(at: t0)]), customers: [acme], now: t0)

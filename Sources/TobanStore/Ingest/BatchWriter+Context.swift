@@ -15,15 +15,65 @@ extension BatchWriter {
             """)
         // The part is new unless the cache was wrong; then it is added to the stored one
         // (counts summed, examples appended), never lost.
-        var insertPart = try RawStatement(db, sql: """
+        let tuple = "(?, ?, ?, ?\(String(repeating: ", ?", count: ContextColumns.kinds.count)), ?)"
+        var mergePart = try RawStatement(db, sql: """
             INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
-            VALUES (?, ?, ?, ?\(String(repeating: ", ?", count: ContextColumns.kinds.count)), ?)
+            VALUES \(tuple)
             ON CONFLICT(bucket_start, customer_id, endpoint, part) DO UPDATE SET \(ContextColumns.addExcluded),
                 samples = CASE WHEN excluded.samples = '[]' THEN samples WHEN samples = '[]' THEN excluded.samples
                                ELSE substr(samples, 1, length(samples) - 1) || ',' || substr(excluded.samples, 2) END
             """)
+        // Parts go in `insertChunk` to a statement, as new detections do (an upsert of
+        // several rows would keep a statement journal). OR IGNORE: a part the cache wrongly
+        // thought new is skipped there, and found and merged afterwards (`mergeSkipped`).
+        var insertParts = try RawStatement(db, sql: """
+            INSERT OR IGNORE INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
+            VALUES \(Array(repeating: tuple, count: Self.insertChunk).joined(separator: ","))
+            """)
+        var pending: [(bucket: Int, part: Int, samples: Range<Int>)] = []
+        pending.reserveCapacity(Self.insertChunk)
+        var pendingSamples = JSONBytes() // the pending parts' example arrays, end to end
+        func bind(_ p: (bucket: Int, part: Int, samples: Range<Int>), into statement: inout RawStatement) {
+            let bucket = buckets[p.bucket]
+            statement.bind(bucket.key.customerID); statement.bind(bucket.endpointText); statement.bind(bucket.key.start)
+            statement.bind(p.part)
+            for n in bucket.counts { statement.bind(n) }
+            statement.bind(pendingSamples.bytes[p.samples])
+        }
+        // The parts the last insert skipped: not among the rows it inserted, which got
+        // consecutive rowids ending at the last one.
+        func mergeSkipped(inserted: Int) throws {
+            let last = db.lastInsertedRowID
+            let ours = (last - Int64(inserted) + 1) ..< (last + 1)
+            let rowid = try db.cachedStatement(sql: """
+                SELECT rowid FROM context_parts WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? AND part = ?
+                """)
+            for p in pending {
+                let bucket = buckets[p.bucket]
+                let found = try Int64.fetchOne(rowid, arguments: [bucket.key.start, bucket.key.customerID, bucket.endpointText, p.part])
+                if let found, ours.contains(found) { continue }
+                bind(p, into: &mergePart)
+                try mergePart.run()
+            }
+        }
+        func insertPending() throws {
+            guard !pending.isEmpty else { return }
+            if pending.count == Self.insertChunk {
+                for p in pending { bind(p, into: &insertParts) }
+                try insertParts.run()
+                let inserted = db.changesCount
+                if inserted < pending.count { try mergeSkipped(inserted: inserted) }
+            } else {
+                for p in pending {
+                    bind(p, into: &mergePart)
+                    try mergePart.run()
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingSamples.reset()
+        }
         var json = JSONBytes()
-        for bucket in buckets {
+        for (index, bucket) in buckets.enumerated() {
             let key = bucket.key
             // The bucket's state is updated in place in the cache (one lookup, and its
             // key array is not copied on write as a detached copy would be).
@@ -53,12 +103,12 @@ extension BatchWriter {
                 continue
             }
             cache.buckets.values[slot].nextPart += 1
-            insertPart.bind(key.customerID); insertPart.bind(bucket.endpointText); insertPart.bind(key.start)
-            insertPart.bind(part)
-            for n in bucket.counts { insertPart.bind(n) }
-            insertPart.bind(json)
-            try insertPart.run()
+            let from = pendingSamples.bytes.count
+            pendingSamples.append(json.bytes[...])
+            pending.append((index, part, from ..< pendingSamples.bytes.count))
+            if pending.count == Self.insertChunk { try insertPending() }
         }
+        try insertPending()
         return buckets.count
     }
 

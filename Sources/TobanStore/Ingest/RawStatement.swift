@@ -48,6 +48,11 @@ struct RawStatement {
         json.bytes.withUnsafeBytes { bindText($0) }
     }
 
+    /// UTF-8 bytes as TEXT.
+    mutating func bind(_ text: ArraySlice<UInt8>) {
+        text.withUnsafeBytes { bindText($0) }
+    }
+
     /// UTF-8 bytes as TEXT. An empty buffer may have no address, and SQLite reads a NULL
     /// pointer as NULL, so empty text is bound from a literal. Text is copied into the
     /// statement's arena and bound without a copy of SQLite's own (which would free and
