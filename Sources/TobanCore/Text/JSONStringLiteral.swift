@@ -15,7 +15,32 @@ public enum JSONStringLiteral {
     @inlinable
     public static func append(utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(0x22)
-        defer { bytes.append(0x22) }
+        forEachRun(in: utf8, run: { from, to in
+            bytes.append(contentsOf: UnsafeBufferPointer(start: utf8.baseAddress! + from, count: to &- from))
+        }, escape: { appendEscaped($0, to: &bytes) })
+        bytes.append(0x22)
+    }
+
+    /// Writes `utf8` quoted, as `append(utf8:to:)` does, at `target`, which has room for
+    /// `utf8.count * 6 + 2` bytes (every byte escaped as `\u00XX`, and the quotes); returns
+    /// the bytes written. For a writer that builds a record in one buffer and appends it
+    /// once: each array append costs a uniqueness and capacity check.
+    @inlinable
+    public static func write(utf8: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = 0x22
+        var n = 1
+        forEachRun(in: utf8, run: { from, to in
+            (target + n).update(from: utf8.baseAddress! + from, count: to &- from)
+            n &+= to &- from
+        }, escape: { n &+= writeEscaped($0, to: target + n) })
+        target[n] = 0x22
+        return n &+ 1
+    }
+
+    /// Walks `utf8` once: hands over each run of bytes that need no escaping (its start and
+    /// end offsets; all of the text, usually) and each byte that does, in order.
+    @inlinable @inline(__always) @usableFromInline
+    static func forEachRun(in utf8: UnsafeBufferPointer<UInt8>, run: (Int, Int) -> Void, escape: (UInt8) -> Void) {
         guard let base = utf8.baseAddress else { return }
         let count = utf8.count
         var start = 0
@@ -28,64 +53,13 @@ public enum JSONStringLiteral {
             }
             let b = base[i]
             if b < 0x20 || b == 0x22 || b == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
-                appendEscaped(b, to: &bytes)
-                start = i + 1
+                run(start, i)
+                escape(b)
+                start = i &+ 1
             }
-            i += 1
+            i &+= 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
-    }
-
-    /// Writes `utf8` quoted, as `append(utf8:to:)` does, at `target`, which has room for
-    /// `utf8.count * 6 + 2` bytes (every byte escaped as `\u00XX`, and the quotes); returns
-    /// the bytes written. For a writer that builds a record in one buffer and appends it
-    /// once: each array append costs a uniqueness and capacity check.
-    @inlinable
-    public static func write(utf8: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> Int {
-        var n = 0
-        target[n] = 0x22
-        n &+= 1
-        if let base = utf8.baseAddress {
-            let count = utf8.count
-            var start = 0
-            var i = 0
-            while i < count {
-                if i &+ 8 <= count, !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    i &+= 8
-                    continue
-                }
-                let b = base[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C {
-                    (target + n).update(from: base + start, count: i &- start)
-                    n &+= i &- start
-                    n &+= writeEscaped(b, to: target + n)
-                    start = i &+ 1
-                }
-                i &+= 1
-            }
-            (target + n).update(from: base + start, count: count &- start)
-            n &+= count &- start
-        }
-        target[n] = 0x22
-        return n &+ 1
-    }
-
-    /// The escape of `b` (`"`, `\\` or a control character) at `target`; returns its length.
-    @usableFromInline
-    static func writeEscaped(_ b: UInt8, to target: UnsafeMutablePointer<UInt8>) -> Int {
-        target[0] = 0x5C
-        switch b {
-        case 0x22, 0x5C: target[1] = b
-        case 0x0A: target[1] = 0x6E
-        case 0x0D: target[1] = 0x72
-        case 0x09: target[1] = 0x74
-        default:
-            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-            target[1] = 0x75; target[2] = 0x30; target[3] = 0x30; target[4] = hex(b >> 4); target[5] = hex(b & 0xF)
-            return 6
-        }
-        return 2
+        run(start, count)
     }
 
     /// Whether any of the eight bytes in `w` is `"`, `\` or a control character.
@@ -108,18 +82,29 @@ public enum JSONStringLiteral {
         return (hasQuote | hasBackslash | hasControl) & highs
     }
 
+    /// The escape of `b` (`"`, `\\` or a control character) at `target`; returns its length.
     @usableFromInline
-    static func appendEscaped(_ b: UInt8, to bytes: inout [UInt8]) {
+    static func writeEscaped(_ b: UInt8, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = 0x5C
         switch b {
-        case 0x22: bytes.append(0x5C); bytes.append(0x22)
-        case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-        case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-        case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-        case 0x09: bytes.append(0x5C); bytes.append(0x74)
+        case 0x22, 0x5C: target[1] = b
+        case 0x0A: target[1] = 0x6E
+        case 0x0D: target[1] = 0x72
+        case 0x09: target[1] = 0x74
         default:
             // \u00XX, lowercase hex.
             func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-            bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex(b >> 4), hex(b & 0xF)])
+            target[1] = 0x75; target[2] = 0x30; target[3] = 0x30; target[4] = hex(b >> 4); target[5] = hex(b & 0xF)
+            return 6
+        }
+        return 2
+    }
+
+    @usableFromInline
+    static func appendEscaped(_ b: UInt8, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { buffer in
+            let n = writeEscaped(b, to: buffer.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<n]))
         }
     }
 }
