@@ -6,11 +6,16 @@ import TobanTestSupport
 
 /// The writer's hand-rolled texts must be exactly what the readers parse back.
 @Suite struct FastTextTests {
+    /// What a writer that works on raw memory puts in a buffer of `capacity` bytes.
+    func written(_ capacity: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[..<write(buffer.baseAddress!)]), as: UTF8.self)
+        }
+    }
+
     @Test func sampleTimesKeepTheirMilliseconds() {
         for ms: Int64 in [0, 999, 1_790_000_000_123, 1_790_000_000_005, -1_500] {
-            var out = JSONBytes()
-            out.appendSeconds(milliseconds: ms)
-            let seconds = Double(String(decoding: out.bytes, as: UTF8.self))!
+            let seconds = Double(written(JSONBytes.maxSecondsLength) { JSONBytes.writeSeconds(milliseconds: ms, to: $0) })!
             #expect((seconds * 1000).rounded() == Double(ms))
         }
     }
@@ -25,11 +30,16 @@ import TobanTestSupport
         #expect(text { $0.appendDecimal(UInt64(10)) } == "10")
         #expect(text { $0.appendDecimal(UInt64.max) } == "18446744073709551615")
         #expect(text { $0.appendDecimal(Int64.min) } == "-9223372036854775808")
-        #expect(text { $0.appendSeconds(milliseconds: 1_790_000_000_123) } == "1790000000.123")
-        #expect(text { $0.appendSeconds(milliseconds: 5) } == "0.005")
-        #expect(text { $0.appendSeconds(milliseconds: -1_500) } == "-1.500")
-        for address in ["0.0.0.0", "255.255.255.255", "10.2.30.4", "192.168.0.100", "2001:db8::1"] {
-            #expect(text { $0.appendQuoted(IPAddress(address)!) } == "\"\(address)\"")
+        func seconds(_ ms: Int64) -> String {
+            written(JSONBytes.maxSecondsLength) { JSONBytes.writeSeconds(milliseconds: ms, to: $0) }
+        }
+        #expect(seconds(1_790_000_000_123) == "1790000000.123")
+        #expect(seconds(5) == "0.005")
+        #expect(seconds(-1_500) == "-1.500")
+        #expect(seconds(Int64.min) == "-9223372036854775.808")
+        for address in ["0.0.0.0", "255.255.255.255", "10.2.30.4", "192.168.0.100", "2001:db8::1",
+                        "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"] {
+            #expect(written(JSONBytes.maxQuotedAddressLength) { JSONBytes.writeQuoted(IPAddress(address)!, to: $0) } == "\"\(address)\"")
         }
     }
 

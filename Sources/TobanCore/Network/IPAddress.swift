@@ -136,23 +136,30 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// An IPv4 address's dotted quad as UTF-8 bytes, handed to `body` without building a
-    /// string (the store writes it straight into JSON); nil for IPv6. Written digit by
-    /// digit: ingest renders an address for nearly every event, and interpolating four
-    /// integers cost several times as much.
+    /// string (the store writes it straight into JSON); nil for IPv6.
     @inlinable
     public func withIPv4Text<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard let v4 = ipv4Value else { return nil }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
-            var n = 0
-            for shift in stride(from: 24, through: 0, by: -8) {
-                let octet = Int((v4 >> UInt32(shift)) & 0xFF)
-                if octet >= 100 { buffer[n] = UInt8(48 + octet / 100); n += 1 }
-                if octet >= 10 { buffer[n] = UInt8(48 + (octet / 10) % 10); n += 1 }
-                buffer[n] = UInt8(48 + octet % 10); n += 1
-                if shift > 0 { buffer[n] = 0x2E; n += 1 }
-            }
-            return body(UnsafeBufferPointer(rebasing: buffer[..<n]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            writeIPv4Text(to: buffer.baseAddress!).map { body(UnsafeBufferPointer(rebasing: buffer[..<$0])) }
         }
+    }
+
+    /// Writes an IPv4 address's dotted quad at `target`, which has room for 15 bytes;
+    /// returns the bytes written, or nil (nothing written) for IPv6. Written digit by digit:
+    /// ingest renders an address for nearly every event, and interpolating four integers
+    /// cost several times as much.
+    @inlinable
+    public func writeIPv4Text(to target: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let v4 = ipv4Value else { return nil }
+        var n = 0
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let octet = Int((v4 >> UInt32(shift)) & 0xFF)
+            if octet >= 100 { target[n] = UInt8(48 + octet / 100); n += 1 }
+            if octet >= 10 { target[n] = UInt8(48 + (octet / 10) % 10); n += 1 }
+            target[n] = UInt8(48 + octet % 10); n += 1
+            if shift > 0 { target[n] = 0x2E; n += 1 }
+        }
+        return n
     }
 
     /// `description`'s UTF-8 appended to `bytes`: an IPv4 address straight from its digits,

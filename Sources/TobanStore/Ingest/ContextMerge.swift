@@ -33,10 +33,11 @@ enum ContextMerge {
         let time = s.time.storeMilliseconds
         let peer = s.peer
         s.summary.withUTF8Bytes { summary in
-            // The summary escaped at worst (`\u00XX` per byte); the rest is at most 100
-            // bytes: `{"k":"fileinfo","p":"` + 39 for an IPv6 address + `","s":` + `,"t":`
-            // + a signed 64-bit count of seconds with three decimals + `}`.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: summary.count &* 6 &+ 128) { buffer in
+            // The summary escaped at worst (`\u00XX` per byte, and its quotes), the fixed
+            // pieces (23 bytes), a kind (at most 8), the peer, the time, and room for the
+            // spare bytes of the last word stored.
+            let capacity = summary.count &* 6 &+ 2 &+ 23 &+ 8 &+ JSONBytes.maxQuotedAddressLength &+ JSONBytes.maxSecondsLength &+ 8
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                 let base = buffer.baseAddress!
                 var n = 0
                 @inline(__always) func store(_ word: UInt64, _ count: Int) {
@@ -47,43 +48,16 @@ enum ContextMerge {
                 store(kindWord, kindLength)
                 store(0x3A_22_70_22_2C_22, 6)                        // ","p":
                 if let peer {
-                    store(0x22, 1)                                   // "
-                    if let v4 = peer.ipv4Value {
-                        for shift in stride(from: 24, through: 0, by: -8) {
-                            let octet = Int((v4 >> UInt32(shift)) & 0xFF)
-                            if octet >= 100 { base[n] = UInt8(48 + octet / 100); n &+= 1 }
-                            if octet >= 10 { base[n] = UInt8(48 + (octet / 10) % 10); n &+= 1 }
-                            base[n] = UInt8(48 + octet % 10); n &+= 1
-                            if shift > 0 { base[n] = 0x2E; n &+= 1 }
-                        }
-                    } else {
-                        peer.description.withUTF8Bytes { text in
-                            (base + n).update(from: text.baseAddress!, count: text.count)
-                            n &+= text.count
-                        }
-                    }
-                    store(0x22, 1)                                   // "
+                    n &+= JSONBytes.writeQuoted(peer, to: base + n)
                 } else {
                     store(0x6C_6C_75_6E, 4)                          // null
                 }
                 store(0x3A_22_73_22_2C, 5)                           // ,"s":
                 n &+= JSONStringLiteral.write(utf8: summary, to: base + n)
                 store(0x3A_22_74_22_2C, 5)                           // ,"t":
-                // Seconds with three decimals (`1790000000.123`), as `ContextSample` decodes.
-                if time < 0 { store(0x2D, 1) }
-                let magnitude = time.magnitude
-                let fraction = magnitude % 1000
-                // The digits are made at the buffer's end, which the text never reaches.
-                let first = DecimalDigits.write(magnitude / 1000, endingAt: buffer.count, in: buffer)
-                (base + n).update(from: base + first, count: buffer.count &- first)
-                n &+= buffer.count &- first
-                base[n] = 0x2E
-                base[n &+ 1] = 0x30 &+ UInt8(fraction / 100)
-                base[n &+ 2] = 0x30 &+ UInt8(fraction / 10 % 10)
-                base[n &+ 3] = 0x30 &+ UInt8(fraction % 10)
-                base[n &+ 4] = 0x7D
-                n &+= 5
-                out.append(UnsafeBufferPointer(start: base, count: n))
+                n &+= JSONBytes.writeSeconds(milliseconds: time, to: base + n)
+                base[n] = 0x7D                                       // }
+                out.append(UnsafeBufferPointer(start: base, count: n &+ 1))
             }
         }
     }

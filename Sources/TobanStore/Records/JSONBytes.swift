@@ -38,28 +38,48 @@ struct JSONBytes {
         DecimalDigits.append(value, to: &bytes)
     }
 
-    /// Milliseconds since 1970 as seconds with three decimals (`1790000000.123`), the
-    /// number `ContextSample` decodes as its time.
-    mutating func appendSeconds(milliseconds: Int64) {
-        if milliseconds < 0 { bytes.append(0x2D) }
+    /// Writes milliseconds since 1970 as seconds with three decimals (`1790000000.123`),
+    /// the number `ContextSample` decodes as its time, at `target`, which has room for
+    /// `maxSecondsLength` bytes; returns the bytes written.
+    static func writeSeconds(milliseconds: Int64, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        if milliseconds < 0 { target[0] = 0x2D; n = 1 } // -
         let magnitude = milliseconds.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-            let fraction = magnitude % 1000
-            buffer[20] = 0x2E
-            buffer[21] = 0x30 + UInt8(fraction / 100)
-            buffer[22] = 0x30 + UInt8(fraction / 10 % 10)
-            buffer[23] = 0x30 + UInt8(fraction % 10)
-            let at = DecimalDigits.write(magnitude / 1000, endingAt: 20, in: buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
+        let fraction = magnitude % 1000
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            let first = DecimalDigits.write(magnitude / 1000, endingAt: 20, in: digits)
+            (target + n).update(from: digits.baseAddress! + first, count: 20 - first)
+            n += 20 - first
         }
+        target[n] = 0x2E
+        target[n + 1] = 0x30 + UInt8(fraction / 100)
+        target[n + 2] = 0x30 + UInt8(fraction / 10 % 10)
+        target[n + 3] = 0x30 + UInt8(fraction % 10)
+        return n + 4
     }
 
-    /// An address as its canonical text, quoted (it has nothing to escape: digits, hex
-    /// digits, dots and colons).
-    mutating func appendQuoted(_ address: IPAddress) {
-        bytes.append(0x22)
-        address.appendText(to: &bytes)
-        bytes.append(0x22)
+    /// A minus sign, the whole seconds of `Int64.min` milliseconds (16 digits), a point and
+    /// three decimals.
+    static let maxSecondsLength = 21
+
+    /// Writes an address as its canonical text, quoted (it has nothing to escape: digits,
+    /// hex digits, dots and colons), at `target`, which has room for `maxQuotedAddressLength`
+    /// bytes; returns the bytes written.
+    static func writeQuoted(_ address: IPAddress, to target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = 0x22
+        var n = 1
+        if let written = address.writeIPv4Text(to: target + 1) {
+            n += written
+        } else {
+            address.description.withUTF8Bytes { text in
+                (target + 1).update(from: text.baseAddress!, count: text.count)
+                n += text.count
+            }
+        }
+        target[n] = 0x22
+        return n + 1
     }
 
+    /// Two quotes around the longest IPv6 text (an IPv4-mapped address, 45 bytes).
+    static let maxQuotedAddressLength = 47
 }
