@@ -70,8 +70,9 @@ import TobanTestSupport
         #expect(!sql.uppercased().contains(" IN "))
         let insertPlan = try f.store.pool.read { db in
             // EXPLAIN lists the program without running it: the values may all be NULL.
-            let nulls = Array(repeating: DatabaseValue.null, count: DetectionRow.insertSQL.filter { $0 == "?" }.count)
-            return try Row.fetchAll(db, sql: "EXPLAIN \(DetectionRow.insertSQL)", arguments: StatementArguments(nulls))
+            let insert = DetectionRow.insertSQL(rows: 1)
+            let nulls = Array(repeating: DatabaseValue.null, count: insert.filter { $0 == "?" }.count)
+            return try Row.fetchAll(db, sql: "EXPLAIN \(insert)", arguments: StatementArguments(nulls))
                 .map { $0["opcode"] as String }
         }
         #expect(!insertPlan.contains("OpenEphemeral"))

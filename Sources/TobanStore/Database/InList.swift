@@ -1,4 +1,4 @@
-/// Splitting value lists for SQL `IN (…)` clauses.
+/// Splitting value lists for SQL `IN (…)` clauses, and their placeholders (and VALUES lists').
 extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
@@ -19,5 +19,10 @@ extension Array {
     /// `?,?,…` for an IN list of `count` values.
     static func marks(_ count: Int) -> String {
         [String](repeating: "?", count: count).joined(separator: ",")
+    }
+
+    /// `(?,…),(?,…),…` for a VALUES list of `rows` rows of `width` values.
+    static func tuples(_ rows: Int, width: Int) -> String {
+        [String](repeating: "(" + marks(width) + ")", count: rows).joined(separator: ",")
     }
 }

@@ -11,15 +11,15 @@ enum DetectionRow {
     status, disposition, assignee, raw
     """
 
-    static let insertSQL = """
-    INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
+    /// The columns a new row is inserted with (`bindInsert` binds them in this order).
+    static let insertColumns = """
+    customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
     signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, \
     src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen, \
-    status, disposition, assignee, raw, aggregation_key, aggregation_hash) \
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+    status, disposition, assignee, raw, aggregation_key, aggregation_hash
     """
 
-    /// `insertSQL` for `rows` rows in one statement (the ingest writer's). One statement
+    /// New rows, `rows` of them in one statement (the ingest writer's). One statement
     /// costs SQLite about as much again as the row it inserts (its cursors opened and
     /// positioned afresh): thirty-two at once took a third less of the commit thread.
     ///
@@ -28,12 +28,12 @@ enum DetectionRow {
     /// keeps the rows it wrote, and needs none; the writer rolls back its whole transaction
     /// on any error.
     static func insertSQL(rows: Int) -> String {
-        let tuple = insertSQL[insertSQL.range(of: "(?")!.lowerBound...]
-        return insertSQL.replacingOccurrences(of: "INSERT INTO", with: "INSERT OR FAIL INTO")
-            .replacingOccurrences(of: String(tuple), with: Array(repeating: String(tuple), count: rows).joined(separator: ","))
+        "INSERT OR FAIL INTO detections (\(insertColumns)) VALUES \([String].tuples(rows, width: insertWidth))"
     }
 
-    /// Binds a new open row for `insertSQL`: `d`'s fields with the folded count, times and
+    static let insertWidth = insertColumns.split(separator: ",").count
+
+    /// Binds a new open row for `insertSQL(rows:)`: `d`'s fields with the folded count, times and
     /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
     static func bindInsert(_ d: borrowing Detection, text: borrowing PreparedIngestBatch.DetectionText, count: Int, first: Int64, last: Int64,
                            urgency: Urgency, reason: String, into s: inout RawStatement) {

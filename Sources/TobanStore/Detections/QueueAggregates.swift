@@ -181,7 +181,7 @@ enum QueueAggregates {
         static func upsert<Rows: Collection>(_ db: Database, _ rows: Rows, width: Int, sql: (String) -> String,
                                              bind: (inout RawStatement, Rows.Element) -> Void) throws {
             guard !rows.isEmpty else { return }
-            var statement = try RawStatement(db, sql: sql("(" + [String].marks(width) + ")"))
+            var statement = try RawStatement(db, sql: sql([String].tuples(1, width: width)))
             for row in rows {
                 bind(&statement, row)
                 try statement.run()

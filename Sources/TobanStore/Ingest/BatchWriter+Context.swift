@@ -15,10 +15,10 @@ extension BatchWriter {
             """)
         // The part is new unless the cache was wrong; then it is added to the stored one
         // (counts summed, examples appended), never lost.
-        let tuple = "(?, ?, ?, ?\(String(repeating: ", ?", count: ContextColumns.kinds.count)), ?)"
+        let width = 5 + ContextColumns.kinds.count
         var mergePart = try RawStatement(db, sql: """
             INSERT INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
-            VALUES \(tuple)
+            VALUES \([String].tuples(1, width: width))
             ON CONFLICT(bucket_start, customer_id, endpoint, part) DO UPDATE SET \(ContextColumns.addExcluded),
                 samples = CASE WHEN excluded.samples = '[]' THEN samples WHEN samples = '[]' THEN excluded.samples
                                ELSE substr(samples, 1, length(samples) - 1) || ',' || substr(excluded.samples, 2) END
@@ -28,7 +28,7 @@ extension BatchWriter {
         // thought new is skipped there, and found and merged afterwards (`mergeSkipped`).
         var insertParts = try RawStatement(db, sql: """
             INSERT OR IGNORE INTO context_parts (customer_id, endpoint, bucket_start, part, \(ContextColumns.names), samples)
-            VALUES \(Array(repeating: tuple, count: Self.insertChunk).joined(separator: ","))
+            VALUES \([String].tuples(Self.insertChunk, width: width))
             """)
         var pending: [(bucket: Int, part: Int, samples: Range<Int>)] = []
         pending.reserveCapacity(Self.insertChunk)

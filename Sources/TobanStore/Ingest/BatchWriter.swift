@@ -396,14 +396,15 @@ struct BatchWriter {
                 let t = UnsafeMutablePointer(mutating: texts.baseAddress!)
                 var pending: [Int] = [] // slots of new rows, not inserted yet
                 pending.reserveCapacity(Self.insertChunk)
+                func bindRow(_ i: Int, into statement: inout RawStatement) {
+                    let s = slots[i]
+                    DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
+                                            urgency: s.urgency, reason: s.urgencyReason, into: &statement)
+                }
                 func insertPending() throws {
                     guard !pending.isEmpty else { return }
                     if pending.count == Self.insertChunk {
-                        for i in pending {
-                            let s = slots[i]
-                            DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
-                                                    urgency: s.urgency, reason: s.urgencyReason, into: &insertMany)
-                        }
+                        for i in pending { bindRow(i, into: &insertMany) }
                         try insertMany.run()
                         // The rows of one statement get consecutive ids: each new rowid is
                         // one past the largest so far (AUTOINCREMENT), and this transaction
@@ -412,9 +413,7 @@ struct BatchWriter {
                         for (k, i) in pending.enumerated() { slots[i].existingID = last - Int64(pending.count - 1 - k) }
                     } else {
                         for i in pending {
-                            let s = slots[i]
-                            DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
-                                                    urgency: s.urgency, reason: s.urgencyReason, into: &insertOne)
+                            bindRow(i, into: &insertOne)
                             try insertOne.run()
                             slots[i].existingID = db.lastInsertedRowID
                         }
