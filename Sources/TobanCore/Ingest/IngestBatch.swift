@@ -131,8 +131,13 @@ public struct ContextBucket: Sendable, Equatable {
     /// (an array of its own cost a trip to another allocation). 9 is
     /// `ContextKind.allCases.count`; a test holds the two equal.
     private var tally: InlineArray<9, Int> = .init(repeating: 0)
-    /// At most `ContextBucket.sampleLimit` examples, earliest first.
-    public var samples: [ContextSample]
+    /// At most `ContextBucket.sampleLimit` examples, distinct, in the order they came.
+    public var examples: ContextExamples
+    /// The examples as samples of their own (a string made for each).
+    public var samples: [ContextSample] {
+        get { examples.samples }
+        set { examples = ContextExamples(newValue) }
+    }
 
     public static let sampleLimit = 32
     public static let bucketSeconds: TimeInterval = 3600
@@ -141,7 +146,7 @@ public struct ContextBucket: Sendable, Equatable {
         self.customerID = customerID
         self.endpoint = endpoint
         self.bucketStart = bucketStart
-        self.samples = samples
+        self.examples = ContextExamples(samples)
         self.counts = counts
     }
 
@@ -168,20 +173,25 @@ public struct ContextBucket: Sendable, Equatable {
 
     public static func == (a: ContextBucket, b: ContextBucket) -> Bool {
         a.customerID == b.customerID && a.endpoint == b.endpoint && a.bucketStart == b.bucketStart
-            && a.countsByKind == b.countsByKind && a.samples == b.samples
+            && a.countsByKind == b.countsByKind && a.examples == b.examples
     }
 
     public static func bucketStart(for time: Date) -> Date {
         Date(timeIntervalSince1970: (time.timeIntervalSince1970 / bucketSeconds).rounded(.down) * bucketSeconds)
     }
 
-    /// Adds one event, keeping the sample list bounded and distinct. The example is
-    /// consumed: kept, it moves into the list rather than being copied.
-    public mutating func add(kind: ContextKind, sample: consuming ContextSample?) {
+    /// Adds one event, keeping the examples bounded and distinct.
+    public mutating func add(kind: ContextKind, sample: ContextSample?) {
         tally[kind.ordinal] += 1
-        if let sample, samples.count < ContextBucket.sampleLimit, !samples.contains(where: { $0.isSameExample(as: sample) }) {
-            samples.append(sample)
-        }
+        if let sample, examples.count < ContextBucket.sampleLimit { examples.append(sample) }
+    }
+
+    /// Adds one event, with an example (if there is room for one) whose summary
+    /// `writeSummary` appends to the buffer it is given: no string is made for it.
+    @inline(__always)
+    public mutating func add(kind: ContextKind, time: Date, peer: IPAddress?, writeSummary: (inout [UInt8]) -> Void) {
+        tally[kind.ordinal] += 1
+        if examples.count < ContextBucket.sampleLimit { examples.append(time: time, kind: kind, peer: peer, writeSummary: writeSummary) }
     }
 }
 

@@ -38,6 +38,8 @@ public struct BatchAccumulator: Sendable {
 
     static let reservedDetections = 4_096
     static let samplesPerNewBucket = 4
+    /// About what a summary takes on the benchmark files.
+    static let bytesPerSummary = 40
     static let reservedBuckets = 16_384
 
     public init(aggregationWindow: TimeInterval) {
@@ -67,33 +69,47 @@ public struct BatchAccumulator: Sendable {
         detections.append(detection)
     }
 
-    /// `makeSample` is only called while the bucket still has room for examples, so the
-    /// common case (a full bucket) builds no strings.
-    /// `counted` false for an event counted before (read again after a restart).
-    /// Inlined, so `makeSample`'s captures (the whole parsed event) are not copied.
+    /// Adds a context event, and as an example (while its bucket has room for one) the
+    /// summary `writeSummary` appends to the buffer it is given: written where the bucket
+    /// keeps it, with no string made. `counted` false for an event counted before (read
+    /// again after a restart). Inlined, so the closure's captures (the whole parsed event)
+    /// are not copied.
     @inline(__always)
     public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, counted: Bool = true,
+                             peer: IPAddress?, writeSummary: (inout [UInt8]) -> Void) {
+        let i = bucket(customerID: customerID, endpoint: endpoint, time: time, counted: counted)
+        let kept = buckets[i].examples.count
+        buckets[i].add(kind: kind, time: time, peer: peer, writeSummary: writeSummary)
+        sampleCount += buckets[i].examples.count - kept
+    }
+
+    /// As `add(context:customerID:endpoint:time:counted:peer:writeSummary:)`, with the
+    /// example made by `makeSample` (called only while the bucket has room for one).
+    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, counted: Bool = true,
                              makeSample: () -> ContextSample?) {
+        let i = bucket(customerID: customerID, endpoint: endpoint, time: time, counted: counted)
+        let sample = buckets[i].examples.count < ContextBucket.sampleLimit ? makeSample() : nil
+        let kept = buckets[i].examples.count
+        buckets[i].add(kind: kind, sample: sample)
+        sampleCount += buckets[i].examples.count - kept
+    }
+
+    /// The index of the bucket of the event, added if new; counts the event.
+    @inline(__always)
+    private mutating func bucket(customerID: String, endpoint: IPAddress, time: Date, counted: Bool) -> Int {
         if counted { counters.contextEvents += 1 }
         let bucketStart = ContextBucket.bucketStart(for: time)
         let customer = customerNumbers.value(for: customerID) { Int32($0) }
         let key = BucketKey(customer: customer, endpoint: endpoint, bucket: Int64(bucketStart.timeIntervalSince1970))
-        let i: Int
-        if let known = bucketIndex[key] {
-            i = known
-        } else {
-            i = buckets.count
-            var bucket = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
-            // A batch gives a bucket about four examples: room for them at once, rather than
-            // a reallocation and a copy of the list as the second and the third arrive.
-            bucket.samples.reserveCapacity(Self.samplesPerNewBucket)
-            buckets.append(bucket)
-            bucketIndex[key] = i
-        }
-        let sample = buckets[i].samples.count < ContextBucket.sampleLimit ? makeSample() : nil
-        let kept = buckets[i].samples.count
-        buckets[i].add(kind: kind, sample: sample)
-        sampleCount += buckets[i].samples.count - kept
+        if let known = bucketIndex[key] { return known }
+        let i = buckets.count
+        var bucket = ContextBucket(customerID: customerID, endpoint: endpoint, bucketStart: bucketStart)
+        // A batch gives a bucket about four examples: room for them at once, rather than
+        // a reallocation and a copy of the lists as the second and the third arrive.
+        bucket.examples.reserveCapacity(examples: Self.samplesPerNewBucket, bytes: Self.samplesPerNewBucket * Self.bytesPerSummary)
+        buckets.append(bucket)
+        bucketIndex[key] = i
+        return i
     }
 
     /// Remembers the latest sign of life per sensor (heartbeat or any event). Called for

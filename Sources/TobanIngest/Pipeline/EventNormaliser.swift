@@ -49,27 +49,29 @@ public struct EventNormaliser {
 
     /// A one-line example of what the endpoint did, for its timeline.
     public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date) -> ContextSample {
-        var scratch: [UInt8] = []
-        return contextSample(e, kind: kind, endpoint: endpoint, time: time, scratch: &scratch)
+        var text: [UInt8] = []
+        writeSummary(e, kind: kind, endpoint: endpoint, to: &text)
+        return ContextSample(time: time, kind: kind, peer: peer(e, endpoint: endpoint), summary: String(decoding: text, as: UTF8.self))
     }
 
-    /// As `contextSample(_:kind:endpoint:time:)`, writing the summary's bytes in `scratch`
-    /// (the caller's, kept from one example to the next rather than allocated for each).
-    public static func contextSample(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, time: Date,
-                                     scratch text: inout [UInt8]) -> ContextSample {
-        let fromEndpoint = e.sourceIP == endpoint
-        let peer = fromEndpoint ? e.destinationIP : e.sourceIP
-        if kind == .other { return ContextSample(time: time, kind: kind, peer: peer, summary: e.message ?? e.program ?? "event") }
-        // Nearly every context event of an hour is kept as an example, so the summary is
-        // written as UTF-8 into one buffer and made a string once (a chain of `+` makes a
-        // string per step).
-        text.removeAll(keepingCapacity: true)
+    /// The other side of a context event, seen from the endpoint.
+    @inline(__always)
+    public static func peer(_ e: ParsedEvent, endpoint: IPAddress) -> IPAddress? {
+        e.sourceIP == endpoint ? e.destinationIP : e.sourceIP
+    }
+
+    /// Appends the summary of `contextSample(_:kind:endpoint:time:)` to `text` as UTF-8:
+    /// ingest writes it where the context bucket keeps it (`ContextExamples`), and nearly
+    /// every context event of an hour is kept as an example.
+    public static func writeSummary(_ e: ParsedEvent, kind: ContextKind, endpoint: IPAddress, to text: inout [UInt8]) {
         // Copied from each string's contiguous bytes: appending a `utf8` view goes byte by
         // byte through its iterator.
         func add(_ part: String) {
             part.withUTF8Bytes { text.append(contentsOf: $0) }
         }
         func add(_ label: String, _ value: String) { add(label); add(value) }
+        let fromEndpoint = e.sourceIP == endpoint
+        let peer = fromEndpoint ? e.destinationIP : e.sourceIP
         /// `prefix`, the peer and its port (the other side, seen from the endpoint).
         func addPeer(after prefix: String) {
             add(prefix)
@@ -102,8 +104,7 @@ public struct EventNormaliser {
             add(e.transport ?? "flow")
             addPeer(after: " → ")
         case .other:
-            break
+            add(e.message ?? e.program ?? "event")
         }
-        return ContextSample(time: time, kind: kind, peer: peer, summary: String(decoding: text, as: UTF8.self))
     }
 }

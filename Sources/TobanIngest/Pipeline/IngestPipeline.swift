@@ -27,8 +27,6 @@ public final class IngestPipeline {
     private var lastSourceID = ""
     private var lastFile = -1
     private var accumulator: BatchAccumulator
-    /// Where context examples' summaries are written, reused from one to the next.
-    private var summaryScratch: [UInt8] = []
     public private(set) var summary = IngestSummary()
     private var lastSilenceCheck = Date.distantPast
     private var lastPrune = Date.distantPast
@@ -265,8 +263,9 @@ public final class IngestPipeline {
     @inline(__always)
     private func addContext(_ event: ParsedEvent, kind: ContextKind, customerID: String, endpoint: IPAddress, now: Date, counted: Bool) {
         let time = event.timestamp.map { Date(timeIntervalSince1970: $0) } ?? now
-        accumulator.add(context: kind, customerID: customerID, endpoint: endpoint, time: time, counted: counted) {
-            EventNormaliser.contextSample(event, kind: kind, endpoint: endpoint, time: time, scratch: &summaryScratch)
+        accumulator.add(context: kind, customerID: customerID, endpoint: endpoint, time: time, counted: counted,
+                        peer: EventNormaliser.peer(event, endpoint: endpoint)) { text in
+            EventNormaliser.writeSummary(event, kind: kind, endpoint: endpoint, to: &text)
         }
     }
 

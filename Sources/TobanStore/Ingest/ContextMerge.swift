@@ -23,42 +23,50 @@ enum ContextMerge {
 
     /// One sample's JSON object in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`),
     /// appended to `out` (a chunk is `[` these `]`, joined by commas, built by the writer).
-    ///
+    static func encode(_ s: borrowing ContextSample, into out: inout JSONBytes) {
+        s.summary.withUTF8Bytes { encode(kind: s.kind, peer: s.peer, time: s.time, summary: $0, into: &out) }
+    }
+
+    /// An example a bucket keeps (`ContextExamples`), its summary's bytes where they are,
+    /// as `encode(_:into:)` writes a sample (no string made).
+    @inline(__always)
+    static func encode(_ example: ContextExamples.Entry, summary: UnsafeBufferPointer<UInt8>, into out: inout JSONBytes) {
+        encode(kind: example.kind, peer: example.peer, time: example.time, summary: summary, into: &out)
+    }
+
     /// Written into a buffer on the stack and appended in one piece: nearly every context
     /// event becomes an example, and the nine appends it took cost ~2,000 instructions.
     /// The fixed pieces (each at most eight bytes) are stored a word at a time; the buffer
     /// has room past the text for a word's spare bytes.
-    static func encode(_ s: borrowing ContextSample, into out: inout JSONBytes) {
-        let (kindWord, kindLength) = kindText(s.kind)
-        let time = s.time.storeMilliseconds
-        let peer = s.peer
-        s.summary.withUTF8Bytes { summary in
-            // The summary escaped at worst (`\u00XX` per byte, and its quotes), the fixed
-            // pieces (23 bytes), a kind (at most 8), the peer, the time, and room for the
-            // spare bytes of the last word stored.
-            let capacity = summary.count &* 6 &+ 2 &+ 23 &+ 8 &+ JSONBytes.maxQuotedAddressLength &+ JSONBytes.maxSecondsLength &+ 8
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-                let base = buffer.baseAddress!
-                var n = 0
-                @inline(__always) func store(_ word: UInt64, _ count: Int) {
-                    UnsafeMutableRawPointer(base + n).storeBytes(of: word.littleEndian, as: UInt64.self)
-                    n &+= count
-                }
-                store(0x22_3A_22_6B_22_7B, 6)                        // {"k":"
-                store(kindWord, kindLength)
-                store(0x3A_22_70_22_2C_22, 6)                        // ","p":
-                if let peer {
-                    n &+= JSONBytes.writeQuoted(peer, to: base + n)
-                } else {
-                    store(0x6C_6C_75_6E, 4)                          // null
-                }
-                store(0x3A_22_73_22_2C, 5)                           // ,"s":
-                n &+= JSONStringLiteral.write(utf8: summary, to: base + n)
-                store(0x3A_22_74_22_2C, 5)                           // ,"t":
-                n &+= JSONBytes.writeSeconds(milliseconds: time, to: base + n)
-                base[n] = 0x7D                                       // }
-                out.append(UnsafeBufferPointer(start: base, count: n &+ 1))
+    private static func encode(kind: ContextKind, peer: IPAddress?, time: Date, summary: UnsafeBufferPointer<UInt8>,
+                               into out: inout JSONBytes) {
+        let (kindWord, kindLength) = kindText(kind)
+        let time = time.storeMilliseconds
+        // The summary escaped at worst (`\u00XX` per byte, and its quotes), the fixed
+        // pieces (23 bytes), a kind (at most 8), the peer, the time, and room for the
+        // spare bytes of the last word stored.
+        let capacity = summary.count &* 6 &+ 2 &+ 23 &+ 8 &+ JSONBytes.maxQuotedAddressLength &+ JSONBytes.maxSecondsLength &+ 8
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let base = buffer.baseAddress!
+            var n = 0
+            @inline(__always) func store(_ word: UInt64, _ count: Int) {
+                UnsafeMutableRawPointer(base + n).storeBytes(of: word.littleEndian, as: UInt64.self)
+                n &+= count
             }
+            store(0x22_3A_22_6B_22_7B, 6)                        // {"k":"
+            store(kindWord, kindLength)
+            store(0x3A_22_70_22_2C_22, 6)                        // ","p":
+            if let peer {
+                n &+= JSONBytes.writeQuoted(peer, to: base + n)
+            } else {
+                store(0x6C_6C_75_6E, 4)                          // null
+            }
+            store(0x3A_22_73_22_2C, 5)                           // ,"s":
+            n &+= JSONStringLiteral.write(utf8: summary, to: base + n)
+            store(0x3A_22_74_22_2C, 5)                           // ,"t":
+            n &+= JSONBytes.writeSeconds(milliseconds: time, to: base + n)
+            base[n] = 0x7D                                       // }
+            out.append(UnsafeBufferPointer(start: base, count: n &+ 1))
         }
     }
 

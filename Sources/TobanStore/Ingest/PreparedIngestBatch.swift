@@ -59,9 +59,8 @@ extension TobanStore {
         let (members, ends) = foldGroups(texts.map(\.aggregate), firstSeen: batch.detections.map(\.firstSeen))
         var latestContextTime: Date?
         for bucket in batch.context.indices {
-            for sample in batch.context[bucket].samples.indices {
-                let time = batch.context[bucket].samples[sample].time
-                if latestContextTime.map({ time > $0 }) ?? true { latestContextTime = time }
+            for entry in batch.context[bucket].examples.entries where latestContextTime.map({ entry.time > $0 }) ?? true {
+                latestContextTime = entry.time
             }
         }
         return PreparedIngestBatch(detections: texts, foldMembers: members, foldEnds: ends, buckets: prepare(context: batch.context),
@@ -148,7 +147,7 @@ extension TobanStore {
         // Sized for the batch at once: grown by doubling, the buffer was reallocated and
         // copied a dozen times per batch, each time into pages the system had to provide.
         var sampleCount = 0
-        for i in buckets.indices { sampleCount += buckets[i].samples.count }
+        for i in buckets.indices { sampleCount += buckets[i].examples.count }
         var json = JSONBytes(capacity: sampleCount * Self.bytesPerEncodedSample)
         var sampleKeys: [Int] = []
         var ends: [Int] = []
@@ -157,23 +156,23 @@ extension TobanStore {
         var ranges: [(index: Int, samples: Range<Int>, encodedStart: Int)] = []
         ranges.reserveCapacity(buckets.count)
         for i in kept {
-            let samples = buckets[i].samples
-            // Usually already in time order (file order); sorted only when not.
-            let inOrder = samples.withUnsafeBufferPointer { examples in
-                !examples.indices.dropFirst().contains { examples[$0].time < examples[$0 - 1].time }
-            }
-            let ordered = inOrder ? samples : samples.sorted { $0.time < $1.time }
+            let examples = buckets[i].examples
             let from = sampleKeys.count
             let encodedStart = json.bytes.count
-            // Through the buffer: each example is read in place, not copied (an element read
-            // from the array itself was copied, its strings retained and released).
-            ordered.withUnsafeBufferPointer { examples in
-                for example in examples.indices {
-                    let k = examples[example].identity
-                    if sampleKeys[from...].contains(k) { continue }
-                    sampleKeys.append(k)
-                    ContextMerge.encode(examples[example], into: &json)
-                    ends.append(json.bytes.count)
+            examples.entries.withUnsafeBufferPointer { entries in
+                // Usually already in time order (file order); sorted only when not.
+                let order = entries.indices.dropFirst().contains { entries[$0].time < entries[$0 - 1].time }
+                    ? entries.indices.sorted { entries[$0].time < entries[$1].time } : nil
+                examples.text.withUnsafeBufferPointer { text in
+                    for n in entries.indices {
+                        let example = order?[n] ?? n
+                        let k = entries[example].identity
+                        if sampleKeys[from...].contains(k) { continue }
+                        sampleKeys.append(k)
+                        let summary = UnsafeBufferPointer(rebasing: text[(example == 0 ? 0 : entries[example - 1].end) ..< entries[example].end])
+                        ContextMerge.encode(entries[example], summary: summary, into: &json)
+                        ends.append(json.bytes.count)
+                    }
                 }
             }
             ranges.append((i, from ..< sampleKeys.count, encodedStart))

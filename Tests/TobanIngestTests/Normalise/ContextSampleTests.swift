@@ -42,6 +42,30 @@ import TobanTestSupport
         #expect(summary(.other) == "event")
     }
 
+    /// Ingest writes a summary where its bucket keeps it (no sample made): what the bucket
+    /// keeps is the sample `contextSample` makes, escape sequences and all.
+    @Test func theBucketKeepsTheSummaryAsContextSampleMakesIt() {
+        let events: [(ContextKind, ParsedEvent)] = [
+            (.dns, event(.dns) { $0.dnsQuery = "a.example" }),
+            (.tls, event(.tls, outbound: false) { $0.tlsSNI = "b.example" }),
+            (.other, event(.other) { $0.message = "ログイン \u{1B}[2J" }),
+            (.http, event(.http) { $0.url = "/x" }),
+        ]
+        var acc = BatchAccumulator(aggregationWindow: 600)
+        var expected: [ContextSample] = []
+        for (i, (kind, e)) in events.enumerated() {
+            let time = Date(timeIntervalSince1970: 7200 + Double(i))
+            acc.add(context: kind, customerID: "acme", endpoint: endpoint, time: time, peer: EventNormaliser.peer(e, endpoint: endpoint)) {
+                EventNormaliser.writeSummary(e, kind: kind, endpoint: endpoint, to: &$0)
+            }
+            expected.append(EventNormaliser.contextSample(e, kind: kind, endpoint: endpoint, time: time))
+        }
+        let batch = acc.take(checkpoints: [], context: true)
+        #expect(batch.context.count == 1)
+        #expect(batch.context.first?.samples == expected)
+        #expect(expected[2].summary == "ログイン \u{1B}[2J" && expected[2].peer == peer)
+    }
+
     /// The peer and its port are written straight into the summary's bytes.
     @Test func peersAndPortsAreWrittenInFull() {
         func flow(peer: String?, port: UInt16?) -> String {
