@@ -33,6 +33,13 @@ public struct ContextExamples: Sendable, Equatable {
 
     /// Where example `i`'s summary lies in `text`.
     public func summaryRange(_ i: Int) -> Range<Int> {
+        entries.withUnsafeBufferPointer { Self.summaryRange(i, in: $0) }
+    }
+
+    /// Where example `i`'s summary lies in `text`, for a caller that reads `entries`
+    /// through their buffer (`entries.withUnsafeBufferPointer`).
+    @inline(__always)
+    public static func summaryRange(_ i: Int, in entries: UnsafeBufferPointer<Entry>) -> Range<Int> {
         (i == 0 ? 0 : entries[i - 1].end) ..< entries[i].end
     }
 

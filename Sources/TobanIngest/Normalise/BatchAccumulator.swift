@@ -83,17 +83,6 @@ public struct BatchAccumulator: Sendable {
         sampleCount += buckets[i].examples.count - kept
     }
 
-    /// As `add(context:customerID:endpoint:time:counted:peer:writeSummary:)`, with the
-    /// example made by `makeSample` (called only while the bucket has room for one).
-    public mutating func add(context kind: ContextKind, customerID: String, endpoint: IPAddress, time: Date, counted: Bool = true,
-                             makeSample: () -> ContextSample?) {
-        let i = bucket(customerID: customerID, endpoint: endpoint, time: time, counted: counted)
-        let sample = buckets[i].examples.count < ContextBucket.sampleLimit ? makeSample() : nil
-        let kept = buckets[i].examples.count
-        buckets[i].add(kind: kind, sample: sample)
-        sampleCount += buckets[i].examples.count - kept
-    }
-
     /// The index of the bucket of the event, added if new; counts the event.
     @inline(__always)
     private mutating func bucket(customerID: String, endpoint: IPAddress, time: Date, counted: Bool) -> Int {

@@ -71,7 +71,7 @@ public struct EventNormaliser {
         }
         func add(_ label: String, _ value: String) { add(label); add(value) }
         let fromEndpoint = e.sourceIP == endpoint
-        let peer = fromEndpoint ? e.destinationIP : e.sourceIP
+        let peer = Self.peer(e, endpoint: endpoint)
         /// `prefix`, the peer and its port (the other side, seen from the endpoint).
         func addPeer(after prefix: String) {
             add(prefix)

@@ -169,7 +169,7 @@ extension TobanStore {
                         let k = entries[example].identity
                         if sampleKeys[from...].contains(k) { continue }
                         sampleKeys.append(k)
-                        let summary = UnsafeBufferPointer(rebasing: text[(example == 0 ? 0 : entries[example - 1].end) ..< entries[example].end])
+                        let summary = UnsafeBufferPointer(rebasing: text[ContextExamples.summaryRange(example, in: entries)])
                         ContextMerge.encode(entries[example], summary: summary, into: &json)
                         ends.append(json.bytes.count)
                     }

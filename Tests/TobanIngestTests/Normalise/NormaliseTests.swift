@@ -150,11 +150,11 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
         var acc = BatchAccumulator(aggregationWindow: 600)
         let t0 = 7200.0
         for i in 0..<50 {
-            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + Double(i))) {
-                ContextSample(time: Date(timeIntervalSince1970: t0 + Double(i)), kind: .dns, peer: nil, summary: "A host\(i % 40).example")
-            }
+            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + Double(i)),
+                    peer: nil) { $0.append(contentsOf: Array("A host\(i % 40).example".utf8)) }
         }
-        acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600)) { nil }
+        acc.add(context: .tls, customerID: "acme", endpoint: ip("10.0.0.5"), time: Date(timeIntervalSince1970: t0 + 3600),
+                peer: nil) { $0.append(contentsOf: Array("tls sni=-".utf8)) }
         let batch = acc.take(checkpoints: [], context: true)
         #expect(batch.context.count == 2)
         #expect(batch.context[0].counts[.dns] == 50)
@@ -170,8 +170,8 @@ private let kobe = Customer(id: "kobe", displayName: "神戸精工", networks: [
         var acc = BatchAccumulator(aggregationWindow: 600)
         func dns(_ i: Int) {
             let time = Date(timeIntervalSince1970: 7200 + Double(i))
-            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: time) {
-                ContextSample(time: time, kind: .dns, peer: nil, summary: "A host\(i).example")
+            acc.add(context: .dns, customerID: "acme", endpoint: ip("10.0.0.5"), time: time, peer: nil) {
+                $0.append(contentsOf: Array("A host\(i).example".utf8))
             }
         }
         dns(0); dns(1)
