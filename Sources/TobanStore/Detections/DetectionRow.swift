@@ -35,7 +35,10 @@ enum DetectionRow {
 
     /// Binds a new open row for `insertSQL(rows:)`: `d`'s fields with the folded count, times and
     /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
-    static func bindInsert(_ d: borrowing Detection, text: borrowing PreparedIngestBatch.DetectionText, count: Int, first: Int64, last: Int64,
+    /// `inout` only to be lent the detection and its texts where they lie (they are not
+    /// changed): a borrowed argument read from an array or pointer is copied first, every
+    /// string in it retained and released again.
+    static func bindInsert(_ d: inout Detection, text: inout PreparedIngestBatch.DetectionText, count: Int, first: Int64, last: Int64,
                            urgency: Urgency, reason: String, into s: inout RawStatement) {
         s.bind(d.customerID); s.bind(d.sensor); s.bind(d.sourceFormat.rawValue); s.bind(d.sourcePosition.source)
         s.bind(d.sourcePosition.offset); s.bind(d.eventTime.storeMilliseconds); s.bind(d.ingestTime.storeMilliseconds)

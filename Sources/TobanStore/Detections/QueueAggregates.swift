@@ -98,20 +98,21 @@ enum QueueAggregates {
 
         var isEmpty: Bool { groups.isEmpty && names.isEmpty && arrivals.isEmpty }
 
-        /// `detection` as written: `urgency` and `lastSeen` (ms) are the row's values after
-        /// the write; `isNew` when it was inserted (status new), false for a fold into an
+        /// A detection as written (its signature, when it was ingested, its group strings):
+        /// `urgency` and `lastSeen` (ms) are the row's values after the write; `isNew` when it was inserted (status new), false for a fold into an
         /// open row.
-        mutating func add(_ detection: Detection, strings k: TallyStrings, urgency: Urgency, lastSeen: Int64, isNew: Bool) {
+        mutating func add(signature: Signature, ingestTime: Date, strings k: TallyStrings, urgency: Urgency, lastSeen: Int64,
+                          isNew: Bool) {
             let u = urgency.rawValue
             note(GroupKey(.signature, key: k.signatureID, keyHash: k.signatureHash, customer: k.customer, customerHash: k.customerHash, urgency: u),
-                 label: detection.signature.name, lastSeen: lastSeen, isNew: isNew)
+                 label: signature.name, lastSeen: lastSeen, isNew: isNew)
             note(GroupKey(.endpoint, key: k.endpoint, keyHash: k.endpointHash, customer: k.customer, customerHash: k.customerHash, urgency: u),
                  label: k.endpoint, lastSeen: lastSeen, isNew: isNew)
             note(GroupKey(.customer, key: k.customer, keyHash: k.customerHash, customer: k.customer, customerHash: k.customerHash, urgency: u),
                  label: k.customer, lastSeen: lastSeen, isNew: isNew)
             if isNew {
-                names.insert(NameKey(id: detection.signature.id, name: detection.signature.name, hashWord: k.signatureHash))
-                arrivals[detection.ingestTime.storeMilliseconds / 60_000, default: 0] += 1
+                names.insert(NameKey(id: signature.id, name: signature.name, hashWord: k.signatureHash))
+                arrivals[ingestTime.storeMilliseconds / 60_000, default: 0] += 1
             }
         }
 

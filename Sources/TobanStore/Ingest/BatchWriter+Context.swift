@@ -33,11 +33,13 @@ extension BatchWriter {
         var pending: [(bucket: Int, part: Int, samples: Range<Int>)] = []
         pending.reserveCapacity(Self.insertChunk)
         var pendingSamples = JSONBytes() // the pending parts' example arrays, end to end
+        // Buckets are read in place, field by field, throughout: a bucket taken out as a
+        // value is copied, each of its strings and arrays retained and released again.
         func bind(_ p: (bucket: Int, part: Int, samples: Range<Int>), into statement: inout RawStatement) {
-            let bucket = buckets[p.bucket]
-            statement.bind(bucket.key.customerID); statement.bind(bucket.endpointText); statement.bind(bucket.key.start)
+            statement.bind(buckets[p.bucket].key.customerID); statement.bind(buckets[p.bucket].endpointText)
+            statement.bind(buckets[p.bucket].key.start)
             statement.bind(p.part)
-            for n in bucket.counts { statement.bind(n) }
+            for k in buckets[p.bucket].counts.indices { statement.bind(buckets[p.bucket].counts[k]) }
             statement.bind(pendingSamples.bytes[p.samples])
         }
         // The parts the last insert skipped: not among the rows it inserted, which got
@@ -49,8 +51,8 @@ extension BatchWriter {
                 SELECT rowid FROM context_parts WHERE bucket_start = ? AND customer_id = ? AND endpoint = ? AND part = ?
                 """)
             for p in pending {
-                let bucket = buckets[p.bucket]
-                let found = try Int64.fetchOne(rowid, arguments: [bucket.key.start, bucket.key.customerID, bucket.endpointText, p.part])
+                let found = try Int64.fetchOne(rowid, arguments: [buckets[p.bucket].key.start, buckets[p.bucket].key.customerID,
+                                                                  buckets[p.bucket].endpointText, p.part])
                 if let found, ours.contains(found) { continue }
                 bind(p, into: &mergePart)
                 try mergePart.run()
@@ -73,8 +75,8 @@ extension BatchWriter {
             pendingSamples.reset()
         }
         var json = JSONBytes()
-        for (index, bucket) in buckets.enumerated() {
-            let key = bucket.key
+        for index in buckets.indices {
+            let key = buckets[index].key
             // The bucket's state is updated in place in the cache (one lookup, and its
             // key array is not copied on write as a detached copy would be).
             let slot: Dictionary<IngestWriteCache.BucketKey, IngestWriteCache.BucketState>.Index
@@ -84,7 +86,7 @@ extension BatchWriter {
                 var state = IngestWriteCache.BucketState(sampleKeys: [], nextPart: 0)
                 if try !cache.bucketIsSurelyNew(start: key.start, db) {
                     var chunks: [String] = []
-                    let rows = try Row.fetchCursor(selectParts, arguments: [key.start, key.customerID, bucket.endpointText])
+                    let rows = try Row.fetchCursor(selectParts, arguments: [key.start, key.customerID, buckets[index].endpointText])
                     while let row = try rows.next() {
                         state.nextPart = max(state.nextPart, (row[0] as Int) + 1)
                         chunks.append(row[1])
@@ -96,9 +98,9 @@ extension BatchWriter {
                 slot = cache.buckets.index(forKey: key)!
             }
             let part = cache.buckets.values[slot].nextPart
-            cache.buckets.values[slot].takeSamples(of: bucket, into: &json)
+            cache.buckets.values[slot].takeSamples(of: buckets[index], into: &json)
             if part >= Self.compactAfterParts {
-                try compact(bucket, adding: json)
+                try compact(buckets[index], adding: json)
                 cache.buckets.values[slot].nextPart = 1
                 continue
             }

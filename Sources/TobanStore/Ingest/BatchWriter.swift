@@ -142,6 +142,16 @@ struct BatchWriter {
     /// A detection row as it will be after this batch. It names the batch's detection it
     /// takes its fields from (the first of its occurrences) rather than holding a copy: a
     /// detection is dozens of strings, each retained and released with every copy.
+    /// What `writeDetections` left for its caller to write of a slot.
+    enum SlotWrite {
+        /// A new row, to insert.
+        case new
+        /// A stored row whose urgency changed, to update after the pending inserts.
+        case regrade(Int64)
+        /// Nothing: written already.
+        case written
+    }
+
     struct Slot {
         var index: Int
         var count: Int
@@ -343,18 +353,19 @@ struct BatchWriter {
         var recount = try RawStatement(db, sql: "UPDATE detections SET count = ?, urgency_reason = ? WHERE id = ?")
         var memo = cache.takeUrgencyMemo(rules: rules)
         defer { cache.keep(memo) }
-        /// Evaluates and writes slot `i`, except a new row: true when the slot's row is new,
-        /// for the caller to insert (`insertPending`), which must happen before an update
-        /// that fires a trigger reading the detections.
-        func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText,
-                   beforeTrigger insertPending: () throws -> Void) throws -> Bool {
+        /// Evaluates slot `i` and writes its row, except two kinds the caller writes: a new
+        /// row (`insertPending`) and a regrade, which must come after those inserts because
+        /// its trigger reads the detections.
+        func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText) throws -> SlotWrite {
             let slot = slots[i]
             var corroborating = 0
             if let key = text.endpoint {
                 corroborating = signals[key]!.corroborating(excluding: d.signature.id, since: slot.last - Self.corroborationWindow)
             }
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
-                                     signatureID: d.signature.id, endpoint: d.endpoint, asset: asset(for: d),
+                                     signatureID: d.signature.id, endpoint: d.endpoint,
+                                     asset: Self.asset(of: customers[d.customerID], endpoint: d.endpoint, source: d.sourceIP,
+                                                       destination: d.destinationIP),
                                      corroboratingSignatures: corroborating, count: slot.count)
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
@@ -364,8 +375,8 @@ struct BatchWriter {
                 // not have written yet: it must find them written.
                 try cache.writeTally(db)
             }
-            cache.tally.add(d, strings: text.tally, urgency: assessment.urgency, lastSeen: slot.last,
-                           isNew: slot.existingID == nil)
+            cache.tally.add(signature: d.signature, ingestTime: d.ingestTime, strings: text.tally, urgency: assessment.urgency,
+                            lastSeen: slot.last, isNew: slot.existingID == nil)
             if let id = slot.existingID, slot.first == slot.storedFirst, slot.last == slot.storedLast,
                slot.storedUrgency == assessment.urgency {
                 recount.bind(slot.count); recount.bind(explanation); recount.bind(id)
@@ -373,18 +384,13 @@ struct BatchWriter {
             } else if let id = slot.existingID, slot.storedUrgency == assessment.urgency {
                 move.bind(slot.count); move.bind(slot.first); move.bind(slot.last); move.bind(explanation); move.bind(id)
                 try move.run()
-            } else if let id = slot.existingID {
-                // The urgency trigger recounts the row's old groups from the detections.
-                try insertPending()
-                regrade.bind(slot.count); regrade.bind(slot.first); regrade.bind(slot.last)
-                regrade.bind(assessment.urgency.rawValue); regrade.bind(explanation); regrade.bind(id)
-                try regrade.run()
             }
             if let key = text.endpoint {
                 signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: assessment.urgency,
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
-            return slot.existingID == nil
+            guard let id = slot.existingID else { return .new }
+            return slot.storedUrgency == assessment.urgency ? .written : .regrade(id)
         }
         // Each detection and its texts are lent to `write` in place. Passed as values, the
         // array's elements were copied first: every string in them retained, on this thread,
@@ -398,7 +404,7 @@ struct BatchWriter {
                 pending.reserveCapacity(Self.insertChunk)
                 func bindRow(_ i: Int, into statement: inout RawStatement) {
                     let s = slots[i]
-                    DetectionRow.bindInsert(d[s.index], text: t[s.index], count: s.count, first: s.first, last: s.last,
+                    DetectionRow.bindInsert(&d[s.index], text: &t[s.index], count: s.count, first: s.first, last: s.last,
                                             urgency: s.urgency, reason: s.urgencyReason, into: &statement)
                 }
                 func insertPending() throws {
@@ -421,9 +427,21 @@ struct BatchWriter {
                     result.inserted += pending.count
                     pending.removeAll(keepingCapacity: true)
                 }
-                for i in slots.indices where try write(i, &d[slots[i].index], &t[slots[i].index], beforeTrigger: insertPending) {
-                    pending.append(i)
-                    if pending.count == Self.insertChunk { try insertPending() }
+                for i in slots.indices {
+                    switch try write(i, &d[slots[i].index], &t[slots[i].index]) {
+                    case .new:
+                        pending.append(i)
+                        if pending.count == Self.insertChunk { try insertPending() }
+                    case .regrade(let id):
+                        // The urgency trigger recounts the row's old groups from the detections.
+                        try insertPending()
+                        let slot = slots[i]
+                        regrade.bind(slot.count); regrade.bind(slot.first); regrade.bind(slot.last)
+                        regrade.bind(slot.urgency.rawValue); regrade.bind(slot.urgencyReason); regrade.bind(id)
+                        try regrade.run()
+                    case .written:
+                        break
+                    }
                 }
                 try insertPending()
             }
@@ -459,9 +477,11 @@ struct BatchWriter {
     }
 
     /// The critical asset covering the endpoint, else the heavier one covering either side.
-    private func asset(for d: Detection) -> CriticalAsset? {
-        guard let customer = customers[d.customerID] else { return nil }
-        if let endpoint = d.endpoint, let asset = customer.criticalAsset(for: endpoint) { return asset }
-        return [d.sourceIP, d.destinationIP].compactMap { $0.flatMap(customer.criticalAsset(for:)) }.max { $0.weight < $1.weight }
+    /// Takes the detection's addresses rather than the detection, which a call would copy.
+    private static func asset(of customer: Customer?, endpoint: IPAddress?, source: IPAddress?,
+                              destination: IPAddress?) -> CriticalAsset? {
+        guard let customer else { return nil }
+        if let endpoint, let asset = customer.criticalAsset(for: endpoint) { return asset }
+        return [source, destination].compactMap { $0.flatMap(customer.criticalAsset(for:)) }.max { $0.weight < $1.weight }
     }
 }
