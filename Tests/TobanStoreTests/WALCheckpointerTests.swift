@@ -46,6 +46,20 @@ import TobanTestSupport
         #expect(try f.count("SELECT COUNT(*) FROM detections") == 2400)
     }
 
+    #if os(Linux)
+    /// The copying thread takes the time the reading thread leaves idle: it runs at the
+    /// lowest priority, and the thread that committed keeps its own.
+    @Test func copiesRunAtTheLowestPriority() throws {
+        let f = try StoreFixture()
+        f.store.walCheckpointer.backgroundFrames = 8
+        let before = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        try ingest(f, batches: 10)
+        #expect(eventually { f.store.walCheckpointer.backgroundCopies > 0 })
+        #expect(f.store.walCheckpointer.backgroundNice == 19)
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == before)
+    }
+    #endif
+
     @Test func withoutBackgroundCopiesTheWriterCopiesItself() throws {
         let unbounded = try unboundedLogBytes()
         let f = try StoreFixture()
