@@ -165,7 +165,8 @@ struct BatchWriter {
         var storedFirst: Int64 = 0
         var storedLast: Int64 = 0
         var urgency: Urgency = .p5
-        var urgencyReason = ""
+        // The urgency's explanation is kept beside the slots (`writeDetections`), not in
+        // them: without a string a slot is plain data, copied without a retain.
     }
 
     init(db: Database, customers: [String: Customer], rules: UrgencyRules, window: Int64, now: Date, cache: IngestWriteCache) {
@@ -188,9 +189,10 @@ struct BatchWriter {
         let reach = detections.lazy.map { $0.firstSeen.storeMilliseconds }.min().map { $0 - window }
         var slots = try reach.map { try fold(reach: $0, result: &result) } ?? []
         var signals = try endpointSignals(for: slots)
-        try writeDetections(&slots, signals: &signals, result: &result)
+        var reasons = [String](repeating: "", count: slots.count)
+        try writeDetections(&slots, reasons: &reasons, signals: &signals, result: &result)
         if let reach { try cache.open.forget(before: reach, db) }
-        try notifyWithoutConfirmation(slots)
+        try notifyWithoutConfirmation(slots, reasons: reasons)
         result.endpoints = try upsertEndpoints(slots, signals: signals, settles: batch.settles)
         result.contextBuckets = try mergeContext(prepared.buckets)
         try updateSensors(batch)
@@ -334,7 +336,9 @@ struct BatchWriter {
         return out
     }
 
-    private func writeDetections(_ slots: inout [Slot], signals: inout [EndpointSignals.Key: EndpointSignals],
+    /// Evaluates each slot's urgency (its explanation into `reasons`, by slot) and writes
+    /// its row.
+    private func writeDetections(_ slots: inout [Slot], reasons: inout [String], signals: inout [EndpointSignals.Key: EndpointSignals],
                                  result: inout BatchCommitResult) throws {
         guard !slots.isEmpty else { return }
         var insertMany = try RawStatement(db, sql: DetectionRow.insertSQL(rows: Self.insertChunk))
@@ -369,7 +373,7 @@ struct BatchWriter {
                                      corroboratingSignatures: corroborating, count: slot.count)
             let (assessment, explanation) = memo.evaluate(input)
             slots[i].urgency = assessment.urgency
-            slots[i].urgencyReason = explanation
+            reasons[i] = explanation
             if slot.existingID != nil, slot.storedUrgency != assessment.urgency, !cache.tally.isEmpty {
                 // The urgency trigger moves the row between groups that the held tally may
                 // not have written yet: it must find them written.
@@ -405,7 +409,7 @@ struct BatchWriter {
                 func bindRow(_ i: Int, into statement: inout RawStatement) {
                     let s = slots[i]
                     DetectionRow.bindInsert(&d[s.index], text: &t[s.index], count: s.count, first: s.first, last: s.last,
-                                            urgency: s.urgency, reason: s.urgencyReason, into: &statement)
+                                            urgency: s.urgency, reason: reasons[i], into: &statement)
                 }
                 func insertPending() throws {
                     guard !pending.isEmpty else { return }
@@ -437,7 +441,7 @@ struct BatchWriter {
                         try insertPending()
                         let slot = slots[i]
                         regrade.bind(slot.count); regrade.bind(slot.first); regrade.bind(slot.last)
-                        regrade.bind(slot.urgency.rawValue); regrade.bind(slot.urgencyReason); regrade.bind(id)
+                        regrade.bind(slot.urgency.rawValue); regrade.bind(reasons[i]); regrade.bind(id)
                         try regrade.run()
                     case .written:
                         break
@@ -456,16 +460,16 @@ struct BatchWriter {
     /// Urgencies a customer's contract sends without an analyst's confirmation go to the
     /// outbox with the batch that stored them: a new detection, or a repeat that raised its
     /// row into such an urgency. Costs nothing for customers without that clause.
-    private func notifyWithoutConfirmation(_ slots: [Slot]) throws {
+    private func notifyWithoutConfirmation(_ slots: [Slot], reasons: [String]) throws {
         guard customers.values.contains(where: { !$0.contract.sendWithoutConfirmation.isEmpty }) else { return }
         var group: String?
-        for slot in slots {
+        for (slot, reason) in zip(slots, reasons) {
             guard let customer = customers[detections[slot.index].customerID], customer.contract.sendWithoutConfirmation.contains(slot.urgency),
                   let id = slot.existingID, slot.storedUrgency.map({ $0 > slot.urgency }) ?? true else { continue }
             var d = detections[slot.index]
             d.id = id
             d.urgency = slot.urgency
-            d.urgencyReason = slot.urgencyReason
+            d.urgencyReason = reason
             d.count = slot.count
             d.firstSeen = Date(storeMilliseconds: slot.first)
             d.lastSeen = Date(storeMilliseconds: slot.last)
