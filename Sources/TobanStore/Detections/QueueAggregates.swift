@@ -99,8 +99,8 @@ enum QueueAggregates {
         var isEmpty: Bool { groups.isEmpty && names.isEmpty && arrivals.isEmpty }
 
         /// A detection as written (its signature, when it was ingested, its group strings):
-        /// `urgency` and `lastSeen` (ms) are the row's values after the write; `isNew` when it was inserted (status new), false for a fold into an
-        /// open row.
+        /// `urgency` and `lastSeen` (ms) are the row's values after the write; `isNew` when
+        /// it was inserted (status new), false for a fold into an open row.
         mutating func add(signature: Signature, ingestTime: Date, strings k: TallyStrings, urgency: Urgency, lastSeen: Int64,
                           isNew: Bool) {
             let u = urgency.rawValue

@@ -142,16 +142,6 @@ struct BatchWriter {
     /// A detection row as it will be after this batch. It names the batch's detection it
     /// takes its fields from (the first of its occurrences) rather than holding a copy: a
     /// detection is dozens of strings, each retained and released with every copy.
-    /// What `writeDetections` left for its caller to write of a slot.
-    enum SlotWrite {
-        /// A new row, to insert.
-        case new
-        /// A stored row whose urgency changed, to update after the pending inserts.
-        case regrade(Int64)
-        /// Nothing: written already.
-        case written
-    }
-
     struct Slot {
         var index: Int
         var count: Int
@@ -167,6 +157,16 @@ struct BatchWriter {
         var urgency: Urgency = .p5
         // The urgency's explanation is kept beside the slots (`writeDetections`), not in
         // them: without a string a slot is plain data, copied without a retain.
+    }
+
+    /// What `writeDetections` left for its caller to write of a slot.
+    enum SlotWrite {
+        /// A new row, to insert.
+        case new
+        /// A stored row whose urgency changed, to update after the pending inserts.
+        case regrade(Int64)
+        /// Nothing: written already.
+        case written
     }
 
     init(db: Database, customers: [String: Customer], rules: UrgencyRules, window: Int64, now: Date, cache: IngestWriteCache) {
