@@ -7,12 +7,17 @@ import TobanTestSupport
 /// Reading stored samples' identities without decoding must give exactly the decoder's
 /// keys, and must decline (not misread) anything it does not recognise.
 @Suite struct StoredSampleScanTests {
+    /// The samples (distinct) as the writer encodes a bucket's examples.
     func chunk(_ samples: [ContextSample]) -> String {
+        let examples = ContextExamples(samples)
         var out = JSONBytes()
         out.append(byte: 0x5B)
-        for (i, s) in samples.enumerated() {
-            if i > 0 { out.append(byte: 0x2C) }
-            ContextMerge.encode(s, into: &out)
+        examples.text.withUnsafeBufferPointer { text in
+            for i in examples.entries.indices {
+                if i > 0 { out.append(byte: 0x2C) }
+                let summary = UnsafeBufferPointer(rebasing: text[examples.summaryRange(i)])
+                ContextMerge.encode(examples.entries[i], summary: summary, into: &out)
+            }
         }
         out.append(byte: 0x5D)
         return String(decoding: out.bytes, as: UTF8.self)

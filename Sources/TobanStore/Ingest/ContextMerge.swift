@@ -21,14 +21,9 @@ enum ContextMerge {
         return out
     }
 
-    /// One sample's JSON object in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`),
-    /// appended to `out` (a chunk is `[` these `]`, joined by commas, built by the writer).
-    static func encode(_ s: borrowing ContextSample, into out: inout JSONBytes) {
-        s.summary.withUTF8Bytes { encode(kind: s.kind, peer: s.peer, time: s.time, summary: $0, into: &out) }
-    }
-
-    /// An example a bucket keeps (`ContextExamples`), its summary's bytes where they are,
-    /// as `encode(_:into:)` writes a sample (no string made).
+    /// An example a bucket keeps (`ContextExamples`), its summary's bytes where they are, as
+    /// one JSON object in `ContextSample`'s own Codable form (`t`, `k`, `p`, `s`), appended
+    /// to `out` (a chunk is `[` these `]`, joined by commas, built by the writer).
     @inline(__always)
     static func encode(_ example: ContextExamples.Entry, summary: UnsafeBufferPointer<UInt8>, into out: inout JSONBytes) {
         encode(kind: example.kind, peer: example.peer, time: example.time, summary: summary, into: &out)
