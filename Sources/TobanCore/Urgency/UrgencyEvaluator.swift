@@ -88,8 +88,9 @@ public enum UrgencyEvaluator {
         }
         if input.corroboratingSignatures >= rules.corroborationThreshold {
             steps += 1
-            let host = input.endpoint.map { " on \($0)" } ?? ""
-            reasons.append("corroborated by \(input.corroboratingSignatures) other signatures\(host) +1")
+            var reason = ""
+            appendCorroborationReason(input.corroboratingSignatures, endpoint: input.endpoint, to: &reason)
+            reasons.append(reason)
         }
         if input.count >= rules.repeatThreshold {
             steps += 1
@@ -104,6 +105,19 @@ public enum UrgencyEvaluator {
             reasons.append("informational severity is capped at P2")
         }
         return UrgencyAssessment(urgency: urgency, reasons: reasons)
+    }
+
+    /// "corroborated by 5 other signatures on 10.0.0.7 +1", appended to `text`: written
+    /// here only, for `finish` and for `UrgencyMemo`, which appends it to a kept prefix.
+    static func appendCorroborationReason(_ signatures: Int, endpoint: IPAddress?, to text: inout String) {
+        text += "corroborated by "
+        text += String(signatures)
+        text += " other signatures"
+        if let endpoint {
+            text += " on "
+            text += endpoint.description
+        }
+        text += " +1"
     }
 
     /// `haystack.contains(needle)`; ASCII text (the usual case) is compared byte by byte

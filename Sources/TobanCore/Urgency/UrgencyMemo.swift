@@ -1,9 +1,11 @@
 /// Remembers urgency assessments for one set of rules. Ingest evaluates every detection,
 /// and almost all of them differ only in fields the evaluation does not read unless they
 /// cross a threshold (no critical asset, corroboration and repeats below their thresholds):
-/// those share one assessment per signature, severity and category. The others share the
-/// part that reads only those (`UrgencyBase`), and finish from it, since their reasons name
-/// the asset, the count or the endpoint.
+/// those share one assessment per signature, severity and category. A detection that is
+/// only corroborated shares that signature's urgency too, and its explanation differs only
+/// in its last reason (the count and the endpoint). The others share the part that reads
+/// only the signature (`UrgencyBase`), and finish from it, since their reasons name the
+/// asset or the count.
 public struct UrgencyMemo: Sendable {
     public let rules: UrgencyRules
     private struct Key: Hashable {
@@ -12,14 +14,23 @@ public struct UrgencyMemo: Sendable {
         var category: String
         var signatureID: String
     }
+    /// What a signature's corroborated detections share, once one has been evaluated.
+    private enum Corroborated {
+        case unknown
+        /// Another step follows corroboration (a cap): each such detection is finished.
+        case finished
+        /// Their urgency, and their explanation up to the corroboration reason.
+        case shared(Urgency, prefix: String)
+    }
     private struct Entry {
         var base: UrgencyBase
         /// The base's reasons joined as an explanation joins them: most explanations start
         /// with them, and joining them for every detection cost more than the rest.
         var baseText: String
-        /// The assessment when nothing past the base applies, and its explanation; made the
-        /// first time that happens.
-        var plain: (UrgencyAssessment, String)?
+        /// The urgency and explanation when nothing past the base applies; made the first
+        /// time that happens.
+        var plain: (Urgency, String)?
+        var corroborated = Corroborated.unknown
     }
     private var entries: [Key: Entry] = [:]
     /// Entries kept at most (signatures × severities seen; a flood of distinct ones starts over).
@@ -27,15 +38,21 @@ public struct UrgencyMemo: Sendable {
 
     public init(rules: UrgencyRules) { self.rules = rules }
 
-    /// The assessment and its explanation text.
-    public mutating func evaluate(_ input: UrgencyInput) -> (assessment: UrgencyAssessment, explanation: String) {
+    /// The urgency and its explanation text, as `UrgencyEvaluator.evaluate(input)` gives
+    /// them (`urgency`, `explanation`).
+    public mutating func evaluate(_ input: UrgencyInput) -> (urgency: Urgency, explanation: String) {
         let key = Key(severity: input.severity, vendorSeverity: input.vendorSeverity, category: input.category, signatureID: input.signatureID)
-        // Nothing past the base applies: the signature's one shared assessment.
-        let plain = input.asset == nil && input.corroboratingSignatures < rules.corroborationThreshold
-            && input.count < rules.repeatThreshold
+        let belowRepeats = input.asset == nil && input.count < rules.repeatThreshold
+        let corroborated = input.corroboratingSignatures >= rules.corroborationThreshold
         var entry: Entry
         if let known = entries[key] {
-            if plain, let result = known.plain { return result }
+            // Rules that fix the signature's urgency read nothing else.
+            if belowRepeats && !corroborated || known.base.fixed != nil, let result = known.plain { return result }
+            if belowRepeats && corroborated, case .shared(let urgency, let prefix) = known.corroborated {
+                var text = prefix
+                UrgencyEvaluator.appendCorroborationReason(input.corroboratingSignatures, endpoint: input.endpoint, to: &text)
+                return (urgency, text)
+            }
             entry = known
         } else {
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
@@ -44,9 +61,16 @@ public struct UrgencyMemo: Sendable {
             entries[key] = entry
         }
         let assessment = UrgencyEvaluator.finish(entry.base, input, rules: rules)
-        let result = (assessment, explanation(of: assessment, base: entry))
-        if plain {
+        let result = (assessment.urgency, explanation(of: assessment, base: entry))
+        if belowRepeats && !corroborated || entry.base.fixed != nil {
             entry.plain = result
+            entries[key] = entry
+        } else if belowRepeats && corroborated, case .unknown = entry.corroborated {
+            // Shared only when corroboration is the last step (no cap follows it).
+            let baseCount = entry.base.reasons.count
+            entry.corroborated = assessment.reasons.count == baseCount + 1
+                ? .shared(assessment.urgency, prefix: "\(assessment.urgency) because " + entry.baseText + "; ")
+                : .finished
             entries[key] = entry
         }
         return result

@@ -30,14 +30,14 @@ public struct EventNormaliser {
         let signatureID = e.signatureID ?? e.signature ?? "unknown"
         let customer = directory.customer(id: assignment.customerID)
         let asset = assignment.endpoint.flatMap { customer?.criticalAsset(for: $0) }
-        let (assessment, explanation) = urgencies.evaluate(UrgencyInput(
+        let (urgency, explanation) = urgencies.evaluate(UrgencyInput(
             severity: e.severity, vendorSeverity: e.vendorSeverity ?? "", category: e.category ?? "",
             signatureID: signatureID, endpoint: assignment.endpoint, asset: asset))
         return Detection(
             customerID: assignment.customerID, sensor: sensor, sourceFormat: format,
             sourcePosition: SourcePosition(source: path, offset: offset), eventTime: time, ingestTime: now,
             signature: Signature(id: signatureID, name: e.signature ?? e.message ?? "(no signature)", category: e.category ?? ""),
-            vendorSeverity: e.vendorSeverity ?? "", severity: e.severity, urgency: assessment.urgency, urgencyReason: explanation,
+            vendorSeverity: e.vendorSeverity ?? "", severity: e.severity, urgency: urgency, urgencyReason: explanation,
             sourceIP: e.sourceIP, sourcePort: e.sourcePort.map(Int.init), destinationIP: e.destinationIP,
             destinationPort: e.destinationPort.map(Int.init), transport: e.transport ?? "", endpoint: assignment.endpoint,
             evidence: Evidence(url: e.url, httpHost: e.httpHost, userAgent: e.userAgent, fileName: e.fileName, fileHash: e.fileHash,

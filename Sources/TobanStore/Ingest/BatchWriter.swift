@@ -371,30 +371,30 @@ struct BatchWriter {
                                      asset: Self.asset(of: customers[d.customerID], endpoint: d.endpoint, source: d.sourceIP,
                                                        destination: d.destinationIP),
                                      corroboratingSignatures: corroborating, count: slot.count)
-            let (assessment, explanation) = memo.evaluate(input)
-            slots[i].urgency = assessment.urgency
+            let (urgency, explanation) = memo.evaluate(input)
+            slots[i].urgency = urgency
             reasons[i] = explanation
-            if slot.existingID != nil, slot.storedUrgency != assessment.urgency, !cache.tally.isEmpty {
+            if slot.existingID != nil, slot.storedUrgency != urgency, !cache.tally.isEmpty {
                 // The urgency trigger moves the row between groups that the held tally may
                 // not have written yet: it must find them written.
                 try cache.writeTally(db)
             }
-            cache.tally.add(signature: d.signature, ingestTime: d.ingestTime, strings: text.tally, urgency: assessment.urgency,
+            cache.tally.add(signature: d.signature, ingestTime: d.ingestTime, strings: text.tally, urgency: urgency,
                             lastSeen: slot.last, isNew: slot.existingID == nil)
             if let id = slot.existingID, slot.first == slot.storedFirst, slot.last == slot.storedLast,
-               slot.storedUrgency == assessment.urgency {
+               slot.storedUrgency == urgency {
                 recount.bind(slot.count); recount.bind(explanation); recount.bind(id)
                 try recount.run()
-            } else if let id = slot.existingID, slot.storedUrgency == assessment.urgency {
+            } else if let id = slot.existingID, slot.storedUrgency == urgency {
                 move.bind(slot.count); move.bind(slot.first); move.bind(slot.last); move.bind(explanation); move.bind(id)
                 try move.run()
             }
             if let key = text.endpoint {
-                signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: assessment.urgency,
+                signals[key]!.noteOpen(signatureID: d.signature.id, name: d.signature.name, urgency: urgency,
                                        addedCount: slot.count - slot.storedCount, last: slot.last)
             }
             guard let id = slot.existingID else { return .new }
-            return slot.storedUrgency == assessment.urgency ? .written : .regrade(id)
+            return slot.storedUrgency == urgency ? .written : .regrade(id)
         }
         // Each detection and its texts are lent to `write` in place. Passed as values, the
         // array's elements were copied first: every string in them retained, on this thread,
