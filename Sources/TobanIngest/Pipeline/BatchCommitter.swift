@@ -42,6 +42,11 @@ final class BatchCommitter: @unchecked Sendable {
     private var closing = false
     private var started = false
     private var running = false
+    /// When freed pages were last handed back (`reclaim`); only the reading thread uses it.
+    private var lastTrim: Duration?
+    /// Freed pages are handed back at most this often: each time walks every arena, and
+    /// the pages handed back are faulted in again by the batches that follow.
+    static let trimInterval: Duration = .seconds(1)
 
     init(sink: IngestSink, capacity: Int, clock: any TobanClock, maxGroupAge: Duration = .seconds(1)) {
         self.sink = sink
@@ -96,10 +101,14 @@ final class BatchCommitter: @unchecked Sendable {
         condition.unlock()
         guard !done.isEmpty else { return }
         done = []
-        // Hands freed pages back to the system, so that peak RSS does not keep the
-        // high-water mark of every batch size the input happens to produce.
+        // Hands freed pages back to the system, so that RSS does not keep the high-water
+        // mark of every batch size the input happens to produce.
         #if canImport(Glibc)
-        if let trim = Self.mallocTrim { _ = trim(0) }
+        let now = clock.uptime
+        if let trim = Self.mallocTrim, lastTrim.map({ now - $0 >= Self.trimInterval }) ?? true {
+            lastTrim = now
+            _ = trim(0)
+        }
         #endif
     }
 
