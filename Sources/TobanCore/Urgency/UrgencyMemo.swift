@@ -44,11 +44,15 @@ public struct UrgencyMemo: Sendable {
         let key = Key(severity: input.severity, vendorSeverity: input.vendorSeverity, category: input.category, signatureID: input.signatureID)
         let belowRepeats = input.asset == nil && input.count < rules.repeatThreshold
         let corroborated = input.corroboratingSignatures >= rules.corroborationThreshold
+        // Nothing past the base applies.
+        let plain = belowRepeats && !corroborated
+        // Corroboration is the only step past the base.
+        let onlyCorroborated = belowRepeats && corroborated
         var entry: Entry
         if let known = entries[key] {
             // Rules that fix the signature's urgency read nothing else.
-            if belowRepeats && !corroborated || known.base.fixed != nil, let result = known.plain { return result }
-            if belowRepeats && corroborated, case .shared(let urgency, let prefix) = known.corroborated {
+            if plain || known.base.fixed != nil, let result = known.plain { return result }
+            if onlyCorroborated, case .shared(let urgency, let prefix) = known.corroborated {
                 var text = prefix
                 UrgencyEvaluator.appendCorroborationReason(input.corroboratingSignatures, endpoint: input.endpoint, to: &text)
                 return (urgency, text)
@@ -61,15 +65,15 @@ public struct UrgencyMemo: Sendable {
             entries[key] = entry
         }
         let assessment = UrgencyEvaluator.finish(entry.base, input, rules: rules)
-        let result = (assessment.urgency, explanation(of: assessment, base: entry))
-        if belowRepeats && !corroborated || entry.base.fixed != nil {
+        let result = (urgency: assessment.urgency, explanation: explanation(of: assessment, base: entry))
+        if plain || entry.base.fixed != nil {
             entry.plain = result
             entries[key] = entry
-        } else if belowRepeats && corroborated, case .unknown = entry.corroborated {
-            // Shared only when corroboration is the last step (no cap follows it).
-            let baseCount = entry.base.reasons.count
-            entry.corroborated = assessment.reasons.count == baseCount + 1
-                ? .shared(assessment.urgency, prefix: "\(assessment.urgency) because " + entry.baseText + "; ")
+        } else if onlyCorroborated, case .unknown = entry.corroborated {
+            // Shared only when corroboration is the last step (no cap follows it): the
+            // explanation without that reason is the prefix.
+            entry.corroborated = assessment.reasons.count == entry.base.reasons.count + 1
+                ? .shared(assessment.urgency, prefix: String(result.explanation.dropLast(assessment.reasons.last!.count)))
                 : .finished
             entries[key] = entry
         }
