@@ -5,11 +5,13 @@
 //
 // Runs the real binary (the `toban` beside this one) on each file `--runs` times, each
 // into a fresh scratch store, and prints per file the median of: wall seconds, lines/s,
-// CPU seconds (user + system, the child's own), and the peak RSS of the largest run.
+// CPU seconds (user + system, the child's own), and the peak RSS of the largest run (in MiB
+// and in decimal MB), with the fastest and slowest wall times beside the medians.
 // When lnav is installed, each Toban run alternates with one of lnav (`lnav -n`, headless,
 // counting the file's rows), with the EVE format (default ../shared/tools/lnav/
 // suricata_eve.json) installed where lnav looks, in a scratch $XDG_CONFIG_HOME, and the
-// file linked under a name its file-pattern matches; then Toban's time over lnav's.
+// file linked under a name its file-pattern matches; then Toban's time over lnav's, as a
+// ratio of the medians and per alternated pair.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,7 +55,6 @@ enum IngestBench {
         let toban = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("toban").path
         let lnav = LnavPeer(formatPath: lnavFormat)
         if let problem = lnav.problem { print("lnav: \(problem) — Toban's figures only") }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         for file in files {
             var results: [Run] = []
             var peer: [Run] = []
@@ -64,25 +65,42 @@ enum IngestBench {
             }
             let lines = results[0].lines
             print("""
-            \(file): \(lines) lines, \(runs) runs (medians)
-              wall        \(String(format: "%.2f", median(results.map(\.seconds)))) s
+            \(file): \(lines) lines, \(runs) runs (medians, [fastest–slowest])
+              wall        \(seconds(results.map(\.seconds)))
               lines/s     \(String(format: "%.0f", median(results.map { Double($0.lines) / $0.seconds })))
               cpu         \(String(format: "%.2f", median(results.map(\.cpu)))) s (\(String(format: "%.0f", median(results.map { Double($0.lines) / $0.cpu }))) lines per CPU-second)
-              peak RSS    \(String(format: "%.1f", Double(results.map(\.peakKiB).max()!) / 1024)) MB (the largest run's)
+              peak RSS    \(memory(results.map(\.peakKiB).max()!)) (the largest run's)
             """)
             if !peer.isEmpty {
                 let tobanWall = median(results.map(\.seconds)), lnavWall = median(peer.map(\.seconds))
+                // Each Toban run and the lnav run after it met the same state of the machine:
+                // their ratio is steadier than the ratio of medians when the machine drifts.
+                let pairs = zip(results, peer).map { $0.seconds / $1.seconds }
                 print("""
-                  \(lnav.version): \(peer[0].lines) rows indexed, runs alternated with Toban's (medians)
-                  wall        \(String(format: "%.2f", lnavWall)) s
+                  \(lnav.version): \(peer[0].lines) rows indexed, runs alternated with Toban's (medians, [fastest–slowest])
+                  wall        \(seconds(peer.map(\.seconds)))
                   lines/s     \(String(format: "%.0f", median(peer.map { Double($0.lines) / $0.seconds })))
                   cpu         \(String(format: "%.2f", median(peer.map(\.cpu)))) s
-                  peak RSS    \(String(format: "%.1f", Double(peer.map(\.peakKiB).max()!) / 1024)) MB
+                  peak RSS    \(memory(peer.map(\.peakKiB).max()!))
                   Toban / lnav wall: \(String(format: "%.2f", tobanWall / lnavWall))× (below 1: Toban is faster)
+                  per alternated pair: median \(String(format: "%.2f", median(pairs)))×, Toban faster in \(pairs.filter { $0 < 1 }.count) of \(pairs.count)
                 """)
             }
         }
         return 0
+    }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// "6.22 s [5.10–7.30]": the median, then the fastest and the slowest run.
+    static func seconds(_ values: [Double]) -> String {
+        String(format: "%.2f s [%.2f–%.2f]", median(values), values.min()!, values.max()!)
+    }
+
+    /// Peak RSS in both units a limit may be given in: MiB (what `ru_maxrss` counts, in
+    /// KiB) and decimal MB.
+    static func memory(_ kib: Int) -> String {
+        String(format: "%.1f MiB = %.1f MB", Double(kib) / 1024, Double(kib) * 1024 / 1_000_000)
     }
 
     /// One `toban ingest --once` into a fresh store; nil (after saying why) if it failed.
