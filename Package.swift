@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "TobanConsoleTests", dependencies: ["TobanConsole", "TobanStore", "TobanCore", "TobanTestSupport"]),
         // End-to-end tests of the built `toban` binary (runs it as a subprocess).
         .testTarget(name: "TobanTests", dependencies: [
-            "toban", "TobanIngest", "TobanStore", "TobanCore", "TobanTestSupport",
+            "toban", "TobanIngest", "TobanStore", "TobanNotify", "TobanCore", "TobanTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["Servers"]),

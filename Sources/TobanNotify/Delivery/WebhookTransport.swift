@@ -1,77 +1,139 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TobanCore
 
 /// Webhooks: a generic JSON body signed as Standard Webhooks specify, Slack's incoming
 /// webhook shape, or PagerDuty Events v2. 2xx is delivered; 429 (honouring Retry-After),
-/// 5xx and network errors are retried; any other 4xx is permanent.
+/// 5xx and network errors are retried; any other status is permanent.
+///
+/// Posted by curl(1), as mail goes through the sendmail program: HTTP and TLS (libcurl with
+/// OpenSSL, GnuTLS, Kerberos, LDAP…) are then loaded by the process that posts, and by no
+/// other Toban process. Through URLSession they were linked into the one binary, and every
+/// `toban ingest` carried about 6 MB of them in its resident memory without ever posting.
+/// The request goes to curl as a configuration on its standard input (`-K -`), never on
+/// the command line, where any local user could read it: a Slack URL is its secret.
 public struct WebhookTransport: NotificationTransport {
     /// Channels by target (`webhook:<owner>/<name>`).
     public let channels: [String: WebhookChannel]
     public let customers: [String: Customer]
     public let timeout: TimeInterval
+    /// The curl program (found on PATH unless a path is given).
+    public let program: String
 
-    public init(channels: [String: WebhookChannel], customers: [Customer], timeout: TimeInterval = 15) {
+    public init(channels: [String: WebhookChannel], customers: [Customer], timeout: TimeInterval = 15, program: String = "curl") {
         self.channels = channels
         self.customers = Dictionary(customers.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.timeout = timeout
+        self.program = program
+    }
+
+    /// One POST as curl is told to make it.
+    struct Request {
+        var url: String
+        var headers: [(name: String, value: String)]
+        var body: Data
     }
 
     public func deliver(_ n: CustomerNotification, items: [NotificationItem], at now: Date) -> DeliveryResult {
         guard let channel = channels[n.target], let url = URL(string: channel.url) else {
             return .permanent("no webhook \(n.target) in the configuration")
         }
-        let request: URLRequest
-        do { request = try Self.request(n, items: items, channel: channel, url: url, at: now, timeout: timeout) } catch {
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            return .permanent("\(channel.name): the URL is not http or https")
+        }
+        let request: Request
+        do { request = try Self.request(n, items: items, channel: channel, at: now) } catch {
             return .permanent("not sent: \(error)")
         }
-        let exchange = Exchange()
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
-            exchange.finish(data: data, response: response as? HTTPURLResponse, error: error)
-        }
-        task.resume()
-        let (data, response, error) = exchange.wait()
-        if let error { return .temporary("\(channel.name): \(error.localizedDescription)", retryAfter: nil) }
-        guard let response else { return .temporary("\(channel.name): no response", retryAfter: nil) }
-        let said = Sanitizer.sanitize(String(decoding: (data ?? Data()).prefix(300), as: UTF8.self))
-        let answer = "HTTP \(response.statusCode)" + (said.isEmpty ? "" : ": \(said)")
-        switch response.statusCode {
-        case 200..<300: return .delivered(answer)
-        case 429, 500..<600:
-            let retryAfter = response.value(forHTTPHeaderField: "Retry-After").flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
-            return .temporary(answer, retryAfter: retryAfter)
-        default: return .permanent(answer)
+        // curl's own limit ends the request; ours (a little later) ends a curl that hangs.
+        let run = ProgramRun.run([program, "-q", "-K", "-"], input: Self.configuration(request, timeout: timeout),
+                                 timeout: timeout + 5, keepOutput: 300)
+        switch run {
+        case .failedToStart(let reason):
+            return .temporary("\(channel.name): cannot run \(program): \(reason)", retryAfter: nil)
+        case .timedOut:
+            return .temporary("\(channel.name): no answer within \(Int(timeout)) s", retryAfter: nil)
+        case .exited(let status, let stderr, let stdout):
+            guard status == 0, let answer = Self.answer(stderr) else {
+                let said = Sanitizer.sanitize(Self.withoutAnswer(stderr).trimmingCharacters(in: .whitespacesAndNewlines))
+                return .temporary("\(channel.name): \(program) exit \(status)" + (said.isEmpty ? "" : ": \(said)"), retryAfter: nil)
+            }
+            let said = Sanitizer.sanitize(String(decoding: stdout.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            let text = "HTTP \(answer.status)" + (said.isEmpty ? "" : ": \(said)")
+            switch answer.status {
+            case 200..<300: return .delivered(text)
+            case 429, 500..<600: return .temporary(text, retryAfter: answer.retryAfter)
+            default: return .permanent(text)
+            }
         }
     }
 
     /// The request for `channel`'s kind, signed where it is a Standard Webhook.
-    static func request(_ n: CustomerNotification, items: [NotificationItem], channel: WebhookChannel, url: URL, at now: Date,
-                        timeout: TimeInterval) throws -> URLRequest {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("toban", forHTTPHeaderField: "User-Agent")
+    static func request(_ n: CustomerNotification, items: [NotificationItem], channel: WebhookChannel, at now: Date) throws -> Request {
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("User-Agent", "toban")]
         let body: Data
         switch channel.kind {
         case .standard:
             body = try JSONSerialization.data(withJSONObject: standardPayload(n, items: items, at: now), options: [.sortedKeys])
             let id = webhookID(n)
             let timestamp = String(Int64(now.timeIntervalSince1970.rounded(.down)))
-            request.setValue(id, forHTTPHeaderField: "webhook-id")
-            request.setValue(timestamp, forHTTPHeaderField: "webhook-timestamp")
-            request.setValue(StandardWebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: channel.secret ?? ""),
-                             forHTTPHeaderField: "webhook-signature")
+            headers += [("webhook-id", id), ("webhook-timestamp", timestamp),
+                        ("webhook-signature", StandardWebhookSignature.sign(id: id, timestamp: timestamp, body: body, secret: channel.secret ?? ""))]
         case .slack:
             body = try JSONSerialization.data(withJSONObject: ["text": n.subject + "\n" + n.body], options: [.sortedKeys])
         case .pagerduty:
             body = try JSONSerialization.data(withJSONObject: pagerDutyPayload(n, items: items, routingKey: channel.routingKey ?? "", at: now),
                                               options: [.sortedKeys])
         }
-        request.httpBody = body
-        return request
+        return Request(url: channel.url, headers: headers, body: body)
+    }
+
+    /// Marks the line curl writes after the exchange, on its standard error.
+    static let answerMark = "toban-http-answer:"
+
+    /// curl's configuration for `request` (curl(1), "-K"): one option per line, values
+    /// quoted with `\\` and `\"` escaped and line breaks written as `\n`/`\r`, so no value
+    /// can end its line and start an option. The body goes as `data-raw`, which reads no
+    /// file whatever it starts with. No redirect is followed: a webhook that moved is a
+    /// configuration to fix, shown as its 3xx. `Expect:` is sent empty, so a large body goes
+    /// at once rather than after a 100 Continue.
+    static func configuration(_ request: Request, timeout: TimeInterval) -> [UInt8] {
+        func quoted(_ value: String) -> String {
+            var out = "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\\": out += "\\\\"
+                case "\"": out += "\\\""
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{0B}": out += "\\v"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        var lines = ["url = \(quoted(request.url))", "request = \"POST\"", "silent", "show-error",
+                     "max-time = \(max(1, Int(timeout.rounded(.up))))", "proto = \"=http,https\"", "header = \"Expect:\""]
+        lines += request.headers.map { "header = \(quoted("\($0.name): \($0.value)"))" }
+        lines.append("data-raw = \(quoted(String(decoding: request.body, as: UTF8.self)))")
+        lines.append("write-out = \(quoted("%{stderr}\n\(answerMark) %{http_code} %header{retry-after}\n"))")
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
+    }
+
+    /// The status (and Retry-After, in seconds) curl reported, from its standard error;
+    /// nil when it wrote none (no exchange took place).
+    static func answer(_ stderr: String) -> (status: Int, retryAfter: TimeInterval?)? {
+        guard let mark = stderr.range(of: answerMark, options: .backwards) else { return nil }
+        let fields = stderr[mark.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })
+        guard let status = fields.first.flatMap({ Int($0) }), status >= 100 else { return nil }
+        return (status, fields.dropFirst().first.flatMap { TimeInterval($0) })
+    }
+
+    /// What curl said on its standard error, without the answer line.
+    static func withoutAnswer(_ stderr: String) -> String {
+        guard let mark = stderr.range(of: answerMark, options: .backwards) else { return stderr }
+        return String(stderr[..<mark.lowerBound])
     }
 
     /// Stable across retries: the notification's Message-ID without its brackets.
@@ -132,28 +194,6 @@ public struct WebhookTransport: NotificationTransport {
                 "custom_details": ["customer": n.customerID, "items": items.count, "body": n.body],
             ] as [String: Any],
         ]
-    }
-
-    /// One request's answer, handed from URLSession's queue to the waiting thread.
-    final class Exchange: @unchecked Sendable {
-        // @unchecked: the fields are written once, before `done` is signalled.
-        private let done = DispatchSemaphore(value: 0)
-        private var data: Data?
-        private var response: HTTPURLResponse?
-        private var error: Error?
-
-        func finish(data: Data?, response: HTTPURLResponse?, error: Error?) {
-            self.data = data
-            self.response = response
-            self.error = error
-            done.signal()
-        }
-
-        /// URLRequest's timeout bounds the wait.
-        func wait() -> (Data?, HTTPURLResponse?, Error?) {
-            done.wait()
-            return (data, response, error)
-        }
     }
 }
 
