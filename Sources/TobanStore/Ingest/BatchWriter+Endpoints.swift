@@ -36,12 +36,8 @@ extension BatchWriter {
     /// A MAC address or host name is written at once, with the counters held for the
     /// endpoint (it cannot be counted again from detections), and the row marked `stale`.
     func upsertEndpoints(_ slots: [Slot], signals: [EndpointSignals.Key: EndpointSignals], settles: Bool) throws -> Int {
-        // Sized for the batch up front: grown from empty, the table was rehashed about ten
-        // times per batch of the alert-heavy file.
         var order: [EndpointSignals.Key] = []
-        order.reserveCapacity(slots.count)
         var touches: [EndpointSignals.Key: EndpointTouch] = [:]
-        touches.reserveCapacity(slots.count)
         // Borrowed from the batch, not copied (a detection is dozens of strings).
         func touch(_ d: borrowing Detection, _ slot: Slot) -> EndpointTouch? {
             guard let endpoint = d.endpoint else { return nil }
@@ -52,11 +48,11 @@ extension BatchWriter {
         }
         for slot in slots {
             guard let key = texts[slot.index].endpoint, let touch = touch(detections[slot.index], slot) else { continue }
-            if let known = touches.index(forKey: key) {
-                touches.values[known].merge(touch)
-            } else {
+            if touches[key] == nil {
                 order.append(key)
                 touches[key] = touch
+            } else {
+                touches[key]!.merge(touch)
             }
         }
         if settles || cache.endpointDeferralExpired(now: now) {
@@ -116,9 +112,7 @@ extension BatchWriter {
         let scoreOnly = cache.staleEndpoints.filter { held[$0] == nil && !recount.contains($0) }
         cache.endpointsSettled(at: now)
         defer {
-            // Emptied, not replaced: the batches until the next settle refill it to about
-            // the same size.
-            cache.pendingEndpoints.removeAll(keepingCapacity: true)
+            cache.pendingEndpoints = [:]
             cache.staleEndpoints = []
             cache.pendingComplete = true
         }

@@ -178,7 +178,7 @@ public final class IngestWriteCache: @unchecked Sendable {
 
     /// Adds what a batch did to an endpoint to what is held for it.
     func hold(_ touch: EndpointTouch, for key: EndpointSignals.Key) {
-        if let known = pendingEndpoints.index(forKey: key) { pendingEndpoints.values[known].merge(touch) } else { pendingEndpoints[key] = touch }
+        if pendingEndpoints[key] == nil { pendingEndpoints[key] = touch } else { pendingEndpoints[key]!.merge(touch) }
     }
 
     /// Whether endpoints have waited long enough that this batch settles them anyway.
