@@ -107,6 +107,6 @@ struct WebhookCurlTests {
         guard case .temporary(let reason, nil) = missing else { Issue.record("\(missing)"); return }
         #expect(reason.hasPrefix("siem: cannot run /nonexistent/curl"), "\(reason)")
         let file = Self.transport(WebhookChannel(name: "siem", url: "file:///etc/passwd")).deliver(n, items: [], at: Self.at)
-        #expect(file == .permanent("siem: the URL is not http or https"))
+        #expect(file == .permanent("siem: not a usable http(s) URL"))
     }
 }

@@ -35,11 +35,12 @@ public struct WebhookTransport: NotificationTransport {
     }
 
     public func deliver(_ n: CustomerNotification, items: [NotificationItem], at now: Date) -> DeliveryResult {
-        guard let channel = channels[n.target], let url = URL(string: channel.url) else {
+        guard let channel = channels[n.target] else {
             return .permanent("no webhook \(n.target) in the configuration")
         }
-        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            return .permanent("\(channel.name): the URL is not http or https")
+        // The configuration's own check; its reason quotes the URL, which is left out here.
+        guard WebhookURL.problem(channel.url) == nil else {
+            return .permanent("\(channel.name): not a usable http(s) URL")
         }
         let request: Request
         do { request = try Self.request(n, items: items, channel: channel, at: now) } catch {
@@ -54,8 +55,9 @@ public struct WebhookTransport: NotificationTransport {
         case .timedOut:
             return .temporary("\(channel.name): no answer within \(Int(timeout)) s", retryAfter: nil)
         case .exited(let status, let stderr, let stdout):
-            guard status == 0, let answer = Self.answer(stderr) else {
-                let said = Sanitizer.sanitize(Self.withoutAnswer(stderr).trimmingCharacters(in: .whitespacesAndNewlines))
+            let (curlSaid, answer) = Self.split(stderr)
+            guard status == 0, let answer else {
+                let said = Sanitizer.sanitize(curlSaid.trimmingCharacters(in: .whitespacesAndNewlines))
                 return .temporary("\(channel.name): \(program) exit \(status)" + (said.isEmpty ? "" : ": \(said)"), retryAfter: nil)
             }
             let said = Sanitizer.sanitize(String(decoding: stdout.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
@@ -121,19 +123,14 @@ public struct WebhookTransport: NotificationTransport {
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
 
-    /// The status (and Retry-After, in seconds) curl reported, from its standard error;
-    /// nil when it wrote none (no exchange took place).
-    static func answer(_ stderr: String) -> (status: Int, retryAfter: TimeInterval?)? {
-        guard let mark = stderr.range(of: answerMark, options: .backwards) else { return nil }
+    /// curl's standard error split at the answer line: what curl said before it, and the
+    /// status (and Retry-After, in seconds) the line reports; no answer when curl wrote no
+    /// line (no exchange took place).
+    static func split(_ stderr: String) -> (said: Substring, answer: (status: Int, retryAfter: TimeInterval?)?) {
+        guard let mark = stderr.range(of: answerMark, options: .backwards) else { return (stderr[...], nil) }
         let fields = stderr[mark.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })
-        guard let status = fields.first.flatMap({ Int($0) }), status >= 100 else { return nil }
-        return (status, fields.dropFirst().first.flatMap { TimeInterval($0) })
-    }
-
-    /// What curl said on its standard error, without the answer line.
-    static func withoutAnswer(_ stderr: String) -> String {
-        guard let mark = stderr.range(of: answerMark, options: .backwards) else { return stderr }
-        return String(stderr[..<mark.lowerBound])
+        guard let status = fields.first.flatMap({ Int($0) }), status >= 100 else { return (stderr[..<mark.lowerBound], nil) }
+        return (stderr[..<mark.lowerBound], (status, fields.dropFirst().first.flatMap { TimeInterval($0) }))
     }
 
     /// Stable across retries: the notification's Message-ID without its brackets.
