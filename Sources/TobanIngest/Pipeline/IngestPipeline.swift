@@ -99,11 +99,12 @@ public final class IngestPipeline {
         self.options = options
         self.normaliser = EventNormaliser(directory: directory, rules: rules)
         self.sink = sink
-        // Two batches may wait for the writer: batches cost the two threads unevenly (one
-        // takes the held context, one settles the endpoints), and with one either thread
-        // often waited for the other. Batches are small (see `IngestCommand`), so the third
-        // costs ~4 MB.
-        self.committer = BatchCommitter(sink: sink, capacity: 2, clock: clock, maxGroupAge: options.maxTransactionAge)
+        // Four batches may wait for the writer: batches cost the two threads unevenly (one
+        // takes the held context, one settles the endpoints, one ends a transaction), and
+        // with fewer either thread often waited for the other: the writer stops 30-100 ms
+        // at a time to settle endpoints, merge held context or commit, while reading the
+        // next batch takes ~25 ms. Batches are small (see `IngestCommand`).
+        self.committer = BatchCommitter(sink: sink, capacity: 4, clock: clock, maxGroupAge: options.maxTransactionAge)
         self.clock = clock
         self.batchStartedAt = clock.uptime
         self.lastContextFlush = clock.uptime
