@@ -80,6 +80,43 @@ import TobanTestSupport
         #expect(onAsset.urgencyReason.contains("critical asset DC"))
     }
 
+    /// A detection is corroborated by what came before it on its endpoint, never by what
+    /// followed it: the same lines give the same urgencies in one batch as in one batch
+    /// per line (a backlog and a followed file split a log differently).
+    @Test func corroborationDoesNotDependOnWhereBatchesSplit() throws {
+        let lines = [
+            makeDetection(signature: "1", name: "sig one", severity: .low, endpoint: "10.0.0.5", at: t0, offset: 0),
+            makeDetection(signature: "2", name: "sig two", severity: .low, endpoint: "10.0.0.5", at: t0 + 60, offset: 100),
+            // The same second as the next line: line order decides which came first.
+            makeDetection(signature: "3", name: "sig three", severity: .low, endpoint: "10.0.0.5", at: t0 + 120, offset: 200),
+            makeDetection(signature: "4", name: "sig four", severity: .low, endpoint: "10.0.0.5", at: t0 + 120, offset: 300),
+            // A repeat of the first: its row is re-evaluated at its last activity.
+            makeDetection(signature: "1", name: "sig one", severity: .low, endpoint: "10.0.0.5", at: t0 + 180, offset: 400),
+        ]
+        func stored(_ batches: [[Detection]]) throws -> [String: (Urgency, String)] {
+            let f = try StoreFixture()
+            for batch in batches {
+                try f.store.commit(IngestBatch(detections: batch), customers: [acme], rules: rules, now: t0 + 180)
+            }
+            return Dictionary(uniqueKeysWithValues: try f.store.detections().map { ($0.signature.id, ($0.urgency, $0.urgencyReason)) })
+        }
+        let whole = try stored([lines])
+        let split = try stored(lines.map { [$0] })
+        #expect(whole.count == 4)
+        for id in ["1", "2", "3", "4"] {
+            #expect(whole[id]?.0 == split[id]?.0, "signature \(id)")
+            #expect(whole[id]?.1 == split[id]?.1, "signature \(id)")
+        }
+        // One other signature before the second (threshold 2: no raise); two before the
+        // third, not the fourth of the same second, which follows it; three before the
+        // fourth, and before the repeat of the first.
+        #expect(whole["2"]?.1.contains("corroborated") == false)
+        #expect(whole["3"]?.1.contains("corroborated by 2 other signatures") == true)
+        #expect(whole["4"]?.1.contains("corroborated by 3 other signatures") == true)
+        #expect(whole["1"]?.1.contains("corroborated by 3 other signatures") == true)
+        #expect(whole["2"]?.0 == .p4 && whole["3"]?.0 == .p3)
+    }
+
     /// The writer stores an endpoint's explanation as JSON written from the scorer's bytes:
     /// the text `JSONText.array` makes of the scorer's lines, whatever the names hold.
     @Test func storedExplanationIsTheScorersLinesAsJSON() throws {

@@ -147,6 +147,9 @@ struct BatchWriter {
         var count: Int
         var first: Int64
         var last: Int64
+        /// The batch's detection (line order) that brought `last`, or -1 when the stored
+        /// row's activity did: where the row's urgency is evaluated (`corroboration`).
+        var lastIndex: Int
         /// The stored row this folds into, with its count and urgency before the batch.
         var existingID: Int64?
         var storedCount = 0
@@ -189,8 +192,9 @@ struct BatchWriter {
         let reach = detections.lazy.map { $0.firstSeen.storeMilliseconds }.min().map { $0 - window }
         var slots = try reach.map { try fold(reach: $0, result: &result) } ?? []
         var signals = try endpointSignals(for: slots)
+        let corroboration = corroboration(for: slots, signals: &signals)
         var reasons = [String](repeating: "", count: slots.count)
-        try writeDetections(&slots, reasons: &reasons, signals: &signals, result: &result)
+        try writeDetections(&slots, reasons: &reasons, signals: &signals, corroboration: corroboration, result: &result)
         if let reach { try cache.open.forget(before: reach, db) }
         try notifyWithoutConfirmation(slots, reasons: reasons)
         result.endpoints = try upsertEndpoints(slots, signals: signals, settles: batch.settles)
@@ -236,7 +240,8 @@ struct BatchWriter {
             var current: Slot?
             if let entry = cache.open.entries[key], entry.last >= reach {
                 let index = members.first!
-                current = Slot(index: index, count: entry.count, first: entry.first, last: entry.last, existingID: entry.id)
+                current = Slot(index: index, count: entry.count, first: entry.first, last: entry.last, lastIndex: -1,
+                               existingID: entry.id)
                 current!.storedCount = entry.count
                 current!.storedUrgency = entry.urgency
                 current!.storedFirst = entry.first
@@ -249,13 +254,14 @@ struct BatchWriter {
                 if var slot = current, first - slot.last <= window, slot.first - last <= window {
                     slot.count += count
                     slot.first = min(slot.first, first)
+                    if last >= slot.last { slot.lastIndex = index } // members come in line order
                     slot.last = max(slot.last, last)
                     current = slot
                     touched = true
                     result.folded += 1
                 } else {
                     if let slot = current, touched { slots.append(slot) }
-                    current = Slot(index: index, count: count, first: first, last: last)
+                    current = Slot(index: index, count: count, first: first, last: last, lastIndex: index)
                     touched = true
                 }
             }
@@ -306,8 +312,8 @@ struct BatchWriter {
 
     // MARK: detections
 
-    /// The signals of every endpoint the batch touches (cached, else read once), with the
-    /// batch's own detections already counted as corroborating each other.
+    /// The signals of every endpoint the batch touches (cached, else read once), as they
+    /// stood before the batch (`corroboration` adds the batch's detections).
     private func endpointSignals(for slots: [Slot]) throws -> [EndpointSignals.Key: EndpointSignals] {
         var out: [EndpointSignals.Key: EndpointSignals] = [:]
         var missing: [EndpointSignals.Key] = []
@@ -328,18 +334,49 @@ struct BatchWriter {
                                                   corroborationSince: earliest - Self.corroborationWindow)
             out.merge(loaded) { _, stored in stored }
         }
-        for slot in slots {
-            guard let key = texts[slot.index].endpoint else { continue }
-            let signature = detections[slot.index].signature
-            out[key]!.noteCorroborating(signatureID: signature.id, name: signature.name, last: slot.last)
-        }
         return out
+    }
+
+    /// How many other signatures corroborate each slot (by slot): those active on its
+    /// endpoint within `corroborationWindow` before the slot's last activity. The batch's
+    /// own detections count in the order of their time, then of their lines, and each
+    /// slot is evaluated at its last activity: a detection is corroborated by what came
+    /// before it, never by what followed it in the same batch, so its urgency does not
+    /// depend on where batches happened to split the log. Leaves every detection of the
+    /// batch noted in `signals`.
+    private func corroboration(for slots: [Slot], signals: inout [EndpointSignals.Key: EndpointSignals]) -> [Int] {
+        var counts = [Int](repeating: 0, count: slots.count)
+        var occurrences: [(time: Int64, index: Int)] = []
+        occurrences.reserveCapacity(detections.count)
+        for i in detections.indices where texts[i].endpoint != nil {
+            occurrences.append((detections[i].lastSeen.storeMilliseconds, i))
+        }
+        occurrences.sort { ($0.time, $0.index) < ($1.time, $1.index) }
+        var order = slots.indices.filter { texts[slots[$0].index].endpoint != nil }
+        order.sort { (slots[$0].last, slots[$0].lastIndex) < (slots[$1].last, slots[$1].lastIndex) }
+        var next = 0
+        func noteUpTo(_ time: Int64, _ index: Int) {
+            while next < occurrences.count, (occurrences[next].time, occurrences[next].index) < (time, index) {
+                let i = occurrences[next].index
+                signals[texts[i].endpoint!]?.noteCorroborating(signatureID: detections[i].signature.id,
+                                                               name: detections[i].signature.name, last: occurrences[next].time)
+                next += 1
+            }
+        }
+        for s in order {
+            let slot = slots[s]
+            noteUpTo(slot.last, slot.lastIndex)
+            counts[s] = signals[texts[slot.index].endpoint!]?
+                .corroborating(excluding: detections[slot.index].signature.id, since: slot.last - Self.corroborationWindow) ?? 0
+        }
+        noteUpTo(.max, .max)
+        return counts
     }
 
     /// Evaluates each slot's urgency (its explanation into `reasons`, by slot) and writes
     /// its row.
     private func writeDetections(_ slots: inout [Slot], reasons: inout [String], signals: inout [EndpointSignals.Key: EndpointSignals],
-                                 result: inout BatchCommitResult) throws {
+                                 corroboration: [Int], result: inout BatchCommitResult) throws {
         guard !slots.isEmpty else { return }
         var insertMany = try RawStatement(db, sql: DetectionRow.insertSQL(rows: Self.insertChunk))
         var insertOne = try RawStatement(db, sql: DetectionRow.insertSQL(rows: 1))
@@ -362,15 +399,11 @@ struct BatchWriter {
         /// its trigger reads the detections.
         func write(_ i: Int, _ d: inout Detection, _ text: inout PreparedIngestBatch.DetectionText) throws -> SlotWrite {
             let slot = slots[i]
-            var corroborating = 0
-            if let key = text.endpoint {
-                corroborating = signals[key]!.corroborating(excluding: d.signature.id, since: slot.last - Self.corroborationWindow)
-            }
             let input = UrgencyInput(severity: d.severity, vendorSeverity: d.vendorSeverity, category: d.signature.category,
                                      signatureID: d.signature.id, endpoint: d.endpoint,
                                      asset: Self.asset(of: customers[d.customerID], endpoint: d.endpoint, source: d.sourceIP,
                                                        destination: d.destinationIP),
-                                     corroboratingSignatures: corroborating, count: slot.count)
+                                     corroboratingSignatures: corroboration[i], count: slot.count)
             let (urgency, explanation) = memo.evaluate(input)
             slots[i].urgency = urgency
             reasons[i] = explanation
