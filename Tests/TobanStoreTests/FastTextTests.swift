@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TobanCore
 @testable import TobanStore
@@ -72,21 +73,37 @@ extension FastTextTests {
     }
 
     /// The writer builds the key from the address texts it writes anyway: the same text as
-    /// the key's own, whichever side the endpoint is.
-    @Test func preparedKeyAndEndpointMatchTheDetections() {
+    /// the key's own, whichever side the endpoint is. Stored rows give it back from their
+    /// columns (`DetectionRow.aggregationKeySQL`), the text itself not being stored.
+    @Test func preparedKeyAndEndpointMatchTheDetections() throws {
         let sides = [("10.2.1.103", "177.24.37.211", "10.2.1.103"), ("8.8.8.8", "192.168.1.5", "192.168.1.5"),
                      ("2001:db8::1", "fd00::2", "fd00::2"), ("10.0.0.1", "10.0.0.2", "10.9.9.9")]
         for (source, destination, endpoint) in sides {
             var d = makeDetection(signature: "2013028", src: source, dst: destination, endpoint: endpoint)
             let prepared = TobanStore.prepare(detection: &d)
-            #expect(prepared.key == d.aggregationKey.text)
+            #expect(prepared.aggregate == OpenAggregates.Key(text: d.aggregationKey.text))
             #expect(prepared.endpoint?.endpoint == endpoint)
             #expect(prepared.tally.endpoint == endpoint && prepared.tally.signatureID == "2013028")
             #expect(prepared.sourceIP == source && prepared.destinationIP == destination)
         }
         var bare = makeDetection(signature: "x", src: nil, dst: nil, endpoint: nil)
         let prepared = TobanStore.prepare(detection: &bare)
-        #expect(prepared.key == "acme|s1|x|-|-" && prepared.key == bare.aggregationKey.text)
+        #expect(bare.aggregationKey.text == "acme|s1|x|-|-")
+        #expect(prepared.aggregate == OpenAggregates.Key(text: bare.aggregationKey.text))
         #expect(prepared.endpoint == nil && prepared.sourceIP == nil && prepared.destinationIP == nil)
+
+        let f = try StoreFixture()
+        let detections = sides.enumerated().map { i, side in
+            makeDetection(signature: "2013028", src: side.0, dst: side.1, endpoint: side.2, offset: Int64(i))
+        } + [bare]
+        try f.store.commit(IngestBatch(detections: detections), customers: [acme], now: t0)
+        let stored = try f.store.pool.read { db in
+            try (String.fetchAll(db, sql: "SELECT aggregation_key FROM detections"),
+                 String.fetchAll(db, sql: "SELECT \(DetectionRow.aggregationKeySQL()) FROM detections ORDER BY id"))
+        }
+        let storedEmpty = stored.0.allSatisfy { $0.isEmpty }
+        let expected = detections.map { $0.aggregationKey.text }
+        #expect(storedEmpty)
+        #expect(stored.1 == expected)
     }
 }

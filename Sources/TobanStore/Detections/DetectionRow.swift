@@ -33,6 +33,18 @@ enum DetectionRow {
 
     static let insertWidth = insertColumns.split(separator: ",").count
 
+    /// A row's aggregation key (`AggregationKey.text`) made from the columns it consists of.
+    /// The ingest writer stores `aggregation_key` empty: the text repeated ~60 bytes of those
+    /// columns in every row. Rows stored before that hold the text, and it is read as is.
+    /// `table`: the name or alias to qualify the columns with, if any.
+    static func aggregationKeySQL(table: String = "") -> String {
+        let t = table.isEmpty ? "" : table + "."
+        return """
+            (CASE WHEN \(t)aggregation_key <> '' THEN \(t)aggregation_key ELSE \(t)customer_id || '|' || \(t)sensor || '|' \
+            || \(t)signature_id || '|' || coalesce(\(t)src_ip, '-') || '|' || coalesce(\(t)dest_ip, '-') END)
+            """
+    }
+
     /// Binds a new open row for `insertSQL(rows:)`: `d`'s fields with the folded count, times and
     /// the urgency just evaluated (the ingest writer's hot path; see `RawStatement`).
     /// `inout` only to be lent the detection and its texts where they lie (they are not
@@ -47,7 +59,7 @@ enum DetectionRow {
         s.bind(text.sourceIP); s.bind(d.sourcePort); s.bind(text.destinationIP); s.bind(d.destinationPort)
         s.bind(d.transport); s.bind(text.endpoint?.endpoint); s.bind(text.evidence); s.bind(count)
         s.bind(first); s.bind(last)
-        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(text.key); s.bind(text.aggregate.hash)
+        s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(""); s.bind(text.aggregate.hash)
     }
 
     static func detection(_ row: Row) -> Detection {

@@ -290,7 +290,7 @@ struct BatchWriter {
                 cache.open.note(row, as: key)
             }
         }
-        let columns = "id, aggregation_key, count, first_seen, last_seen, urgency"
+        let columns = "id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency"
         for (customer, endpoints) in byCustomer {
             for chunk in Array(endpoints).paddedChunks() {
                 var args: StatementArguments = [customer]

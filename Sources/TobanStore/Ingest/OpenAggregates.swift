@@ -97,7 +97,7 @@ struct OpenAggregates {
             }
             for urgency in Urgency.allCases {
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT id, aggregation_key, count, first_seen, last_seen, urgency FROM detections INDEXED BY \(queue)
+                    SELECT id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency FROM detections INDEXED BY \(queue)
                     WHERE urgency = ? AND status <> 'closed' AND last_seen >= ?
                     """, arguments: [urgency.rawValue, held])
                 while let row = try rows.next() { note(row) }
@@ -123,7 +123,7 @@ struct OpenAggregates {
     mutating func catchUp(_ db: Database) throws {
         epoch += 1
         let inserted = try Row.fetchCursor(db, sql: """
-            SELECT id, aggregation_key, count, first_seen, last_seen, urgency FROM detections WHERE id > ? AND status <> 'closed'
+            SELECT id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency FROM detections WHERE id > ? AND status <> 'closed'
             """, arguments: [newestID])
         while let row = try inserted.next() { note(row) }
         newestID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM detections") ?? newestID
@@ -138,7 +138,7 @@ struct OpenAggregates {
         var reopened: [Row] = []
         for chunk in changed.chunked(500) {
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, aggregation_key, count, first_seen, last_seen, urgency, status FROM detections
+                SELECT id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency, status FROM detections
                 WHERE id IN (\([Int64].marks(chunk.count)))
                 """, arguments: StatementArguments(chunk))
             while let row = try rows.next() {
@@ -153,7 +153,7 @@ struct OpenAggregates {
         for row in reopened { note(row) }
     }
 
-    /// A stored open row (id, aggregation_key, count, first_seen, last_seen, urgency): held
+    /// A stored open row (id, aggregation key, count, first_seen, last_seen, urgency): held
     /// when it is its key's newest.
     mutating func note(_ row: Row) {
         note(row, as: Key(text: row[1]))
@@ -176,7 +176,7 @@ struct OpenAggregates {
         for key in byID.values { entries[key] = nil }
         for chunk in Array(byID.keys).chunked(500) {
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT id, aggregation_key, count, first_seen, last_seen, urgency FROM detections
+                SELECT id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency FROM detections
                 WHERE id IN (\([Int64].marks(chunk.count))) AND status <> 'closed'
                 """, arguments: StatementArguments(chunk))
             while let row = try rows.next() { note(row) }
@@ -223,7 +223,7 @@ struct OpenAggregates {
         let hashes = Array(Set(keys.map(\.hash)))
         for chunk in hashes.chunked(500) {
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.id, d.aggregation_key, d.count, d.first_seen, d.last_seen, d.urgency
+                SELECT d.id, \(DetectionRow.aggregationKeySQL(table: "d")), d.count, d.first_seen, d.last_seen, d.urgency
                 FROM fold_spill s JOIN detections d ON d.id = s.detection_id
                 WHERE s.hash IN (\([Int64].marks(chunk.count))) AND d.status <> 'closed'
                 """, arguments: StatementArguments(Array(chunk)))

@@ -8,8 +8,8 @@ import TobanCore
 /// writer only binds and steps.
 public struct PreparedIngestBatch: Sendable {
     struct DetectionText: Sendable {
-        var key: String
-        /// The key as folding knows it (`OpenAggregates.Key`); its `hash` is also stored.
+        /// The aggregation key as folding knows it (`OpenAggregates.Key`, from its text);
+        /// its `hash` is stored, the text is not (`DetectionRow.aggregationKeySQL`).
         var aggregate: OpenAggregates.Key
         var endpoint: EndpointSignals.Key?
         /// The queue groups it joins, their strings hashed here rather than by the writer.
@@ -113,7 +113,7 @@ extension TobanStore {
         let key = AggregationKey.text(customerID: d.customerID, sensor: d.sensor, signatureID: d.signature.id,
                                       source: source, destination: destination)
         return PreparedIngestBatch.DetectionText(
-            key: key, aggregate: OpenAggregates.Key(text: key),
+            aggregate: OpenAggregates.Key(text: key),
             endpoint: endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0) },
             tally: QueueAggregates.TallyStrings(signatureID: d.signature.id, endpoint: endpoint ?? "-", customer: d.customerID),
             sourceIP: source, destinationIP: destination,
