@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TobanCore
 
 /// Runs a program (the mail program, curl) with bytes on its standard input, its standard
 /// error kept, and as much of its standard output as the caller asks for.
@@ -49,6 +50,14 @@ enum ProgramRun {
         }
         guard ok, lseek(fd, 0, SEEK_SET) == 0 else { close(fd); return nil }
         return fd
+    }
+
+    /// What a program printed, as the outbox shows it after its result: ": " and the text
+    /// trimmed and sanitised (it may come from a server, or echo a log's text), or nothing
+    /// when it printed nothing.
+    static func remark(_ printed: some StringProtocol) -> String {
+        let said = Sanitizer.sanitize(printed.trimmingCharacters(in: .whitespacesAndNewlines))
+        return said.isEmpty ? "" : ": \(said)"
     }
 
     /// `keepOutput`: the first bytes of standard output to return (the rest is read and

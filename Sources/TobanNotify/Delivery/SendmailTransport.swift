@@ -44,11 +44,11 @@ public struct SendmailTransport: NotificationTransport {
         case .timedOut:
             return .temporary("\(program) did not finish within \(Int(timeout)) s", retryAfter: nil)
         case .exited(let status, let stderr, _):
-            let said = Sanitizer.sanitize(stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            let said = ProgramRun.remark(stderr)
             switch status {
-            case 0: return .delivered("\(program) exit 0" + (said.isEmpty ? "" : ": \(said)"))
-            case 75: return .temporary("\(program) exit 75 (EX_TEMPFAIL)" + (said.isEmpty ? "" : ": \(said)"), retryAfter: nil)
-            default: return .permanent("\(program) exit \(status)" + (said.isEmpty ? "" : ": \(said)"))
+            case 0: return .delivered("\(program) exit 0" + said)
+            case 75: return .temporary("\(program) exit 75 (EX_TEMPFAIL)" + said, retryAfter: nil)
+            default: return .permanent("\(program) exit \(status)" + said)
             }
         }
     }

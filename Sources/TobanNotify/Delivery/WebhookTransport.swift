@@ -57,11 +57,9 @@ public struct WebhookTransport: NotificationTransport {
         case .exited(let status, let stderr, let stdout):
             let (curlSaid, answer) = Self.split(stderr)
             guard status == 0, let answer else {
-                let said = Sanitizer.sanitize(curlSaid.trimmingCharacters(in: .whitespacesAndNewlines))
-                return .temporary("\(channel.name): \(program) exit \(status)" + (said.isEmpty ? "" : ": \(said)"), retryAfter: nil)
+                return .temporary("\(channel.name): \(program) exit \(status)" + ProgramRun.remark(curlSaid), retryAfter: nil)
             }
-            let said = Sanitizer.sanitize(String(decoding: stdout.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            let text = "HTTP \(answer.status)" + (said.isEmpty ? "" : ": \(said)")
+            let text = "HTTP \(answer.status)" + ProgramRun.remark(String(decoding: stdout.prefix(300), as: UTF8.self))
             switch answer.status {
             case 200..<300: return .delivered(text)
             case 429, 500..<600: return .temporary(text, retryAfter: answer.retryAfter)
