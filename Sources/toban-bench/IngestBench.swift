@@ -90,8 +90,6 @@ enum IngestBench {
         return 0
     }
 
-    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
     /// "6.22 s [5.10–7.30]": the median, then the fastest and the slowest run.
     static func seconds(_ values: [Double]) -> String {
         String(format: "%.2f s [%.2f–%.2f]", median(values), values.min()!, values.max()!)

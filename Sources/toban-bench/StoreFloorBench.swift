@@ -52,7 +52,6 @@ enum StoreFloorBench {
                 indexed.append(try secondsToInsert(rows: rows, dropIndexes: false, shape: shape))
                 bare.append(try secondsToInsert(rows: rows, dropIndexes: true, shape: shape))
             }
-            func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
             let perIndexed = median(indexed) / Double(rows)
             let perBare = median(bare) / Double(rows)
             print("""
