@@ -31,6 +31,7 @@ enum BenchSeed {
         while made < count {
             let n = min(chunk, count - made)
             try queue.write { db in
+                db.add(function: EndpointHash.sqlFunction)
                 try db.execute(sql: """
                     WITH RECURSIVE seq(i) AS (SELECT ? UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < ?),
                     r AS (SELECT i, i % \(customerCount) AS c, (i / \(customerCount)) % \(hostsPerCustomer) AS host,
@@ -42,13 +43,13 @@ enum BenchSeed {
                     INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
                         signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason,
                         src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen,
-                        status, disposition, assignee, raw, aggregation_key)
+                        status, disposition, assignee, raw, aggregation_key, endpoint_hash)
                     SELECT 'c' || c, 's' || c, 'eve', 'eve', i * 400, t, t,
                         CAST(2000000 + i % \(signatures) AS TEXT), 'ET BENCH signature ' || (i % \(signatures)) || ' activity', 'Misc',
                         '2', sev, urg, 'severity P' || sev || CASE WHEN urg < sev THEN ', corroborated +1' ELSE '' END,
                         ep, 40000 + i % 20000, '198.51.' || ((i / 256) % 256) || '.' || (i % 256), 443, 'TCP', ep, '{}', 1, t, t,
                         'new', NULL, NULL, '{"alert":{"signature":"ET BENCH signature ' || (i % \(signatures)) || '"},"n":' || i || '}',
-                        'bench|' || i
+                        'bench|' || i, toban_endpoint_hash('c' || c, ep)
                     FROM e ORDER BY i
                     """, arguments: [made, made + n, Int64(now.timeIntervalSince1970 * 1000), count])
             }

@@ -139,7 +139,7 @@ enum StoreFloorBench {
                             int(row.urgency); int(row.urgency); text(row.reason)
                             text(row.source); int(row.sourcePort); text(row.destination); int(443)
                             text("TCP"); text(row.source); text(#"{"app_proto":"tls"}"#); int(1); int(row.time); int(row.time)
-                            text("new"); text(row.raw); text(row.key); int(row.hash)
+                            text("new"); text(row.raw); text(row.key); int(row.hash); int(row.endpointHash)
                         }
                         guard sqlite3_step(handle) == SQLITE_DONE else {
                             throw DatabaseError(message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
@@ -157,7 +157,7 @@ enum StoreFloorBench {
 
     struct Row {
         var customer, sensor, signatureID, signatureName, reason, source, destination, raw, key: String
-        var offset, time, urgency, sourcePort, hash: Int64
+        var offset, time, urgency, sourcePort, hash, endpointHash: Int64
     }
 
     /// The same rows on every run: internal sources of five customers, random external
@@ -178,7 +178,8 @@ enum StoreFloorBench {
                        raw: #"{"timestamp":"2026-11-20T00:00:00.\#(k)+0900","event_type":"alert","x":"\#(filler)"}"#,
                        key: "c\(customer)|sensor-\(customer)-1|1:\(signature)|\(source)|\(destination)",
                        offset: Int64(k) * 450, time: time, urgency: urgency,
-                       sourcePort: Int64(1024 + generator.next() % 60000), hash: Int64(bitPattern: generator.next()))
+                       sourcePort: Int64(1024 + generator.next() % 60000), hash: Int64(bitPattern: generator.next()),
+                       endpointHash: EndpointHash.of(customerID: "c\(customer)", endpoint: source))
         }
     }
 
@@ -187,8 +188,8 @@ enum StoreFloorBench {
         INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
             signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason,
             src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen,
-            status, raw, aggregation_key, aggregation_hash)
-        VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
+            status, raw, aggregation_key, aggregation_hash, endpoint_hash)
+        VALUES \(Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
         """
     }
 }

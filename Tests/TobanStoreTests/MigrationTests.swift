@@ -167,6 +167,54 @@ import TobanTestSupport
         #expect(try bucket("10.0.0.5")?.samples.map(\.summary) == ["A one.example", "GET two.example/", "A three.example"])
         try store.close()
     }
+
+    /// v17 gives every stored row its `endpoint_hash` and rebuilds the endpoint index on it:
+    /// migrated rows are found by endpoint (timeline, related rows, folding) through that
+    /// index, and one customer's address is not another's.
+    @Test func v16RowsAreFoundByTheirEndpointHash() throws {
+        let earlier = try EarlierStore(upTo: "v16-endpoint-marks") { db in
+            for (customer, endpoint, minute) in [("acme", "10.0.0.5", 0), ("acme", "10.0.0.5", 2), ("beta", "10.0.0.5", 1), ("acme", nil, 3)] {
+                let time = (t0 + Double(minute) * 60).storeMilliseconds
+                let key = "\(customer)|s1|\(2010001 + minute)|10.0.0.5|203.0.113.9"
+                try db.execute(sql: """
+                    INSERT INTO detections (customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time,
+                        signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, transport,
+                        src_ip, dest_ip, endpoint, evidence, count, first_seen, last_seen, status, raw, aggregation_key, aggregation_hash)
+                    VALUES (?, 's1', 'suricata-eve', 'eve', 0, ?, ?, ?, 'ET POLICY test', '', '2', 3, 3, '', 'TCP',
+                        '10.0.0.5', '203.0.113.9', ?, '{}', 1, ?, ?, 'new', '{}', ?, ?)
+                    """, arguments: [customer, time, time, "\(2010001 + minute)", endpoint, time, time, key, AggregationHash.of(key)])
+            }
+        }
+        defer { withExtendedLifetime(earlier) {} }
+        let store = try TobanStore(path: earlier.path)
+        #expect(try store.appliedMigrations() == allMigrations)
+        let stored = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT customer_id, endpoint, endpoint_hash FROM detections ORDER BY id").map { row in
+                (row[2] as Int64, EndpointHash.of(customerID: row[0], endpoint: row[1]))
+            }
+        }
+        #expect(stored.count == 4 && stored.allSatisfy { $0.0 == $0.1 })
+        #expect(Set(stored.map(\.0)).count == 3) // two rows of one endpoint, beta's address, acme without one
+
+        let timeline = try store.endpointTimeline(customer: "acme", address: ip("10.0.0.5"), around: t0).compactMap { item -> Detection? in
+            if case .detection(let d) = item { return d } else { return nil }
+        }
+        #expect(timeline.map(\.signature.id) == ["2010001", "2010003"])
+        let first = try #require(timeline.first?.id)
+        #expect(try store.relatedDetections(to: first).sameEndpoint.map(\.signature.id) == ["2010003"])
+        // A repeat folds into the migrated row it was looked up by (through the endpoint index).
+        try store.commit(IngestBatch(detections: [makeDetection(at: t0 + 600)]), customers: [acme], now: t0 + 600)
+        #expect(try store.detection(id: first)?.count == 2)
+        #expect(try store.detections().count == 4)
+
+        let plan = try store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id FROM detections WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? ORDER BY last_seen DESC
+                """, arguments: [stored[0].0, "acme", "10.0.0.5"]).map { $0["detail"] as String }.joined(separator: " ")
+        }
+        #expect(plan.contains("\(StoreMigrations.Index.endpointTime) (endpoint_hash=?)"), "\(plan)")
+        try store.close()
+    }
 }
 
 /// A store file left at an earlier schema version with some rows, removed when this goes.

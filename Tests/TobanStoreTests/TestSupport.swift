@@ -41,4 +41,4 @@ let allMigrations = ["v1", "v2-ingest-write-path", "v3-queue-aggregates", "v4-co
                      "v7-incident-work", "v8-checkpoint-format", "v9-endpoints-settle",
                      "v10-fold-in-memory", "v11-closed-order",
                      "v12-unconfirmed-without-in-list", "v13-closed-signature", "v14-context-parts-appended",
-                     "v15-ascending-queue-indexes", "v16-endpoint-marks"]
+                     "v15-ascending-queue-indexes", "v16-endpoint-marks", "v17-endpoint-hash"]

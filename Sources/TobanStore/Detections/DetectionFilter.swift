@@ -127,6 +127,12 @@ public struct DetectionFilter: Sendable, Equatable {
             args.append(source)
         }
         if let endpoint {
+            // With its customers known, an endpoint's rows are one seek each in the endpoint index.
+            if !customers.isEmpty {
+                let (sql, values) = EndpointHash.condition(customers: customers.sorted(), endpoint: endpoint)
+                terms.append(sql)
+                args += values
+            }
             if endpoint == "-" { terms.append("endpoint IS NULL") } else {
                 terms.append("endpoint = ?")
                 args.append(endpoint)

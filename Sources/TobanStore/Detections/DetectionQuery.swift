@@ -222,8 +222,9 @@ extension TobanStore {
             if let endpoint = d.endpoint {
                 sameEndpoint = try Row.fetchAll(db, sql: """
                     SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                    WHERE customer_id = ? AND endpoint = ? AND id <> ? ORDER BY last_seen DESC LIMIT ?
-                    """, arguments: [d.customerID, endpoint.description, id, limit]).map(DetectionRow.detection)
+                    WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? AND id <> ? ORDER BY last_seen DESC LIMIT ?
+                    """, arguments: [EndpointHash.of(customerID: d.customerID, endpoint: endpoint.description), d.customerID,
+                                     endpoint.description, id, limit]).map(DetectionRow.detection)
             }
             // The newest of each part: open rows one urgency at a time (each a range of the
             // per-signature queue index), and closed ones.

@@ -16,7 +16,7 @@ enum DetectionRow {
     customer_id, sensor, source_format, source_name, source_offset, event_time, ingest_time, \
     signature_id, signature_name, category, vendor_severity, severity, urgency, urgency_reason, \
     src_ip, src_port, dest_ip, dest_port, transport, endpoint, evidence, count, first_seen, last_seen, \
-    status, disposition, assignee, raw, aggregation_key, aggregation_hash
+    status, disposition, assignee, raw, aggregation_key, aggregation_hash, endpoint_hash
     """
 
     /// New rows, `rows` of them in one statement (the ingest writer's). One statement
@@ -60,6 +60,7 @@ enum DetectionRow {
         s.bind(d.transport); s.bind(text.endpoint?.endpoint); s.bind(text.evidence); s.bind(count)
         s.bind(first); s.bind(last)
         s.bind(DetectionStatus.new.rawValue); s.bindNull(); s.bindNull(); s.bind(d.raw); s.bind(""); s.bind(text.aggregate.hash)
+        s.bind(text.endpointHash)
     }
 
     static func detection(_ row: Row) -> Detection {

@@ -97,9 +97,10 @@ extension TobanStore {
         return try read { db in
             let detections = try Row.fetchAll(db, sql: """
                 SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                WHERE customer_id = ? AND endpoint = ? AND last_seen >= ? AND first_seen <= ?
+                WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? AND last_seen >= ? AND first_seen <= ?
                 ORDER BY last_seen LIMIT ?
-                """, arguments: [customer, address.description, start, end, limit]).map(DetectionRow.detection)
+                """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description,
+                                 start, end, limit]).map(DetectionRow.detection)
             let buckets = try ContextMerge.buckets(db, customer: customer, endpoint: address,
                                                    starts: (start - Int64(ContextBucket.bucketSeconds * 1000) + 1)...end, limit: limit)
             let items = detections.map(TimelineItem.detection) + buckets.map(TimelineItem.context)

@@ -29,8 +29,8 @@ enum EndpointRow {
     static func waiting(_ db: Database, customer: String, address: IPAddress) throws -> Endpoint? {
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(first_seen), max(last_seen), count(DISTINCT CASE WHEN status <> 'closed' THEN signature_id END)
-            FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime) WHERE customer_id = ? AND endpoint = ?
-            """, arguments: [customer, address.description])
+            FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime) WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ?
+            """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description])
         guard let row, let first = row[1] as Int64?, let last = row[2] as Int64? else { return nil }
         return Endpoint(customerID: customer, address: address, firstSeen: Date(storeMilliseconds: first),
                         lastSeen: Date(storeMilliseconds: last), detectionCount: row[0], distinctSignatures: row[3])

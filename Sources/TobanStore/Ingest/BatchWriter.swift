@@ -293,20 +293,22 @@ struct BatchWriter {
         let columns = "id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency"
         for (customer, endpoints) in byCustomer {
             for chunk in Array(endpoints).paddedChunks() {
-                var args: StatementArguments = [customer]
+                var args = StatementArguments(chunk.map { EndpointHash.of(customerID: customer, endpoint: $0) })
+                args += [customer]
                 args += StatementArguments(chunk)
                 args += [reach]
                 try read(try Row.fetchCursor(db.cachedStatement(sql: """
                     SELECT \(columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                    WHERE customer_id = ? AND endpoint IN (\([String].marks(chunk.count))) AND last_seen >= ? AND status <> 'closed'
+                    WHERE endpoint_hash IN (\([String].marks(chunk.count))) AND customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))
+                        AND last_seen >= ? AND status <> 'closed'
                     """), arguments: args))
             }
         }
         for customer in withoutEndpoint {
             try read(try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT \(columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                WHERE customer_id = ? AND endpoint IS NULL AND last_seen >= ? AND status <> 'closed'
-                """), arguments: [customer, reach]))
+                WHERE endpoint_hash = ? AND customer_id = ? AND endpoint IS NULL AND last_seen >= ? AND status <> 'closed'
+                """), arguments: [EndpointHash.of(customerID: customer, endpoint: nil), customer, reach]))
         }
     }
 

@@ -12,6 +12,8 @@ public struct PreparedIngestBatch: Sendable {
         /// its `hash` is stored, the text is not (`DetectionRow.aggregationKeySQL`).
         var aggregate: OpenAggregates.Key
         var endpoint: EndpointSignals.Key?
+        /// `EndpointHash` of the customer and the endpoint, which the endpoint index holds.
+        var endpointHash: Int64
         /// The queue groups it joins, their strings hashed here rather than by the writer.
         var tally: QueueAggregates.TallyStrings
         var sourceIP: String?
@@ -115,6 +117,7 @@ extension TobanStore {
         return PreparedIngestBatch.DetectionText(
             aggregate: OpenAggregates.Key(text: key),
             endpoint: endpoint.map { EndpointSignals.Key(customerID: d.customerID, endpoint: $0) },
+            endpointHash: EndpointHash.of(customerID: d.customerID, endpoint: endpoint),
             tally: QueueAggregates.TallyStrings(signatureID: d.signature.id, endpoint: endpoint ?? "-", customer: d.customerID),
             sourceIP: source, destinationIP: destination,
             evidence: FastText.evidenceJSON(d.evidence))

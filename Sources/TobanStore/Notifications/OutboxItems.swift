@@ -61,8 +61,8 @@ enum OutboxItems {
     static func endpointItem(_ db: Database, customer: String, address: IPAddress, actor: String, note: String?,
                              at now: Date) throws -> NotificationItem? {
         let ids = try Int64.fetchAll(db, sql: """
-            SELECT id FROM detections WHERE customer_id = ? AND endpoint = ? ORDER BY urgency, last_seen DESC LIMIT 20
-            """, arguments: [customer, address.description])
+            SELECT id FROM detections WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? ORDER BY urgency, last_seen DESC LIMIT 20
+            """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description])
         let detections = try ids.compactMap { try DetectionRow.fetch(db, id: $0) }
         guard var item = item(kind: .endpoint, detections: detections, incidentID: nil, actor: actor, note: note, at: now) else { return nil }
         item.endpoint = address.description
