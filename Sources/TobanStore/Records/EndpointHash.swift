@@ -20,7 +20,8 @@ public enum EndpointHash {
         }
         customerID.withUTF8Bytes(add)
         if let endpoint {
-            // A byte no customer id or address text holds keeps "a" + "b|c" apart from "a|b" + "c".
+            // A separator (US, 0x1F) keeps "a" + "bc" apart from "ab" + "c"; should texts
+            // ever hold it, the result is a collision, which the queries tolerate.
             hash ^= 0x1F
             hash = hash &* 0x0000_0100_0000_01b3
             endpoint.withUTF8Bytes(add)
