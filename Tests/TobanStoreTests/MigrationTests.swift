@@ -170,7 +170,8 @@ import TobanTestSupport
 
     /// v17 gives every stored row its `endpoint_hash` and rebuilds the endpoint index on it:
     /// migrated rows are found by endpoint (timeline, related rows, folding) through that
-    /// index, and one customer's address is not another's.
+    /// index, one customer's address is not another's, and the triggers that find an
+    /// endpoint's latest open row read that index.
     @Test func v16RowsAreFoundByTheirEndpointHash() throws {
         let earlier = try EarlierStore(upTo: "v16-endpoint-marks") { db in
             for (customer, endpoint, minute) in [("acme", "10.0.0.5", 0), ("acme", "10.0.0.5", 2), ("beta", "10.0.0.5", 1), ("acme", nil, 3)] {
@@ -213,6 +214,15 @@ import TobanTestSupport
                 """, arguments: [stored[0].0, "acme", "10.0.0.5"]).map { $0["detail"] as String }.joined(separator: " ")
         }
         #expect(plan.contains("\(StoreMigrations.Index.endpointTime) (endpoint_hash=?)"), "\(plan)")
+        // The triggers find an endpoint's latest open row among the endpoint's own rows (a
+        // statement that fires them is compiled with them: closing a row proves they compile).
+        let triggers = try store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'queue_aggregates_%'")
+        }
+        #expect(triggers.count == 4)
+        #expect(triggers.map { $0.components(separatedBy: "INDEXED BY \(StoreMigrations.Index.endpointTime)").count - 1 }.reduce(0, +) == 3)
+        try store.pool.write { db in try db.execute(sql: "UPDATE detections SET status = 'closed' WHERE id = ?", arguments: [first]) }
+        #expect(try store.detection(id: first)?.status == .closed)
         try store.close()
     }
 }
