@@ -42,17 +42,13 @@ public struct FileIdentity: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: FNV-1a 64
 
-    public static let fnvOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    public static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
+    public static let fnvOffsetBasis = FNV1a.offsetBasis
 
     public static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes, seed: UInt64 = fnvOffsetBasis) -> UInt64
     where Bytes.Element == UInt8 {
-        var hash = seed
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* fnvPrime
-        }
-        return hash
+        var hash = FNV1a(continuing: seed)
+        hash.add(bytes)
+        return hash.value
     }
 
     /// FNV-1a 64 of the first `length` bytes of an open file, read with `pread` (the file

@@ -220,11 +220,11 @@ extension TobanStore {
             guard let d = try DetectionRow.fetch(db, id: id) else { throw StoreError.notFound(subject: .detection, id: "\(id)") }
             var sameEndpoint: [Detection] = []
             if let endpoint = d.endpoint {
+                let endpointRows = EndpointHash.rows(customer: d.customerID, endpoints: [endpoint.description])
                 sameEndpoint = try Row.fetchAll(db, sql: """
                     SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                    WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? AND id <> ? ORDER BY last_seen DESC LIMIT ?
-                    """, arguments: [EndpointHash.of(customerID: d.customerID, endpoint: endpoint.description), d.customerID,
-                                     endpoint.description, id, limit]).map(DetectionRow.detection)
+                    WHERE \(endpointRows.sql) AND id <> ? ORDER BY last_seen DESC LIMIT ?
+                    """, arguments: endpointRows.arguments + [id, limit]).map(DetectionRow.detection)
             }
             // The newest of each part: open rows one urgency at a time (each a range of the
             // per-signature queue index), and closed ones.

@@ -94,13 +94,13 @@ extension TobanStore {
                                  limit: Int = 1000) throws -> [TimelineItem] {
         let start = around.addingTimeInterval(-window).storeMilliseconds
         let end = around.addingTimeInterval(window).storeMilliseconds
+        let endpointRows = EndpointHash.rows(customer: customer, endpoints: [address.description])
         return try read { db in
             let detections = try Row.fetchAll(db, sql: """
                 SELECT \(DetectionRow.columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? AND last_seen >= ? AND first_seen <= ?
+                WHERE \(endpointRows.sql) AND last_seen >= ? AND first_seen <= ?
                 ORDER BY last_seen LIMIT ?
-                """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description,
-                                 start, end, limit]).map(DetectionRow.detection)
+                """, arguments: endpointRows.arguments + [start, end, limit]).map(DetectionRow.detection)
             let buckets = try ContextMerge.buckets(db, customer: customer, endpoint: address,
                                                    starts: (start - Int64(ContextBucket.bucketSeconds * 1000) + 1)...end, limit: limit)
             let items = detections.map(TimelineItem.detection) + buckets.map(TimelineItem.context)

@@ -27,10 +27,11 @@ enum EndpointRow {
     /// writes the row of an endpoint first seen while it reads a backlog when endpoints
     /// settle, within seconds (`BatchWriter.upsertEndpoints`); until then it is not scored.
     static func waiting(_ db: Database, customer: String, address: IPAddress) throws -> Endpoint? {
+        let endpointRows = EndpointHash.rows(customer: customer, endpoints: [address.description])
         let row = try Row.fetchOne(db, sql: """
             SELECT count(*), min(first_seen), max(last_seen), count(DISTINCT CASE WHEN status <> 'closed' THEN signature_id END)
-            FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime) WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ?
-            """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description])
+            FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime) WHERE \(endpointRows.sql)
+            """, arguments: endpointRows.arguments)
         guard let row, let first = row[1] as Int64?, let last = row[2] as Int64? else { return nil }
         return Endpoint(customerID: customer, address: address, firstSeen: Date(storeMilliseconds: first),
                         lastSeen: Date(storeMilliseconds: last), detectionCount: row[0], distinctSignatures: row[3])

@@ -81,9 +81,9 @@ extension TobanStore {
         // customer's detections (e.g. its sensor's, at an address no network claims).
         var addresses = Set(try strays.endpointAddresses(db, table: "endpoints"))
         for case let address? in Set(claimed.map(\.endpoint)) where !addresses.contains(address) {
-            let remaining = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM detections WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ?
-                """, arguments: [EndpointHash.of(customerID: unassigned, endpoint: address), unassigned, address]) ?? 0
+            let endpointRows = EndpointHash.rows(customer: unassigned, endpoints: [address])
+            let remaining = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM detections WHERE \(endpointRows.sql)",
+                                             arguments: endpointRows.arguments) ?? 0
             if remaining == 0 { addresses.insert(address) }
         }
         for chunk in Array(addresses).chunked(500) {

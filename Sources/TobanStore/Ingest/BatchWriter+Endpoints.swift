@@ -165,14 +165,11 @@ extension BatchWriter {
         for key in recount { byCustomer[key.customerID, default: []].append(key.endpoint) }
         for (customer, endpoints) in byCustomer {
             for chunk in endpoints.paddedChunks() {
-                var args = StatementArguments(chunk.map { EndpointHash.of(customerID: customer, endpoint: $0) })
-                args += [customer]
-                args += StatementArguments(chunk)
+                let endpointRows = EndpointHash.rows(customer: customer, endpoints: chunk)
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                     SELECT endpoint, count(*), min(first_seen), max(last_seen) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                    WHERE endpoint_hash IN (\([String].marks(chunk.count))) AND customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))
-                    GROUP BY endpoint
-                    """), arguments: args)
+                    WHERE \(endpointRows.sql) GROUP BY endpoint
+                    """), arguments: endpointRows.arguments)
                 while let row = try rows.next() {
                     counts[EndpointSignals.Key(customerID: customer, endpoint: row[0])] = (row[1], row[2], row[3])
                 }

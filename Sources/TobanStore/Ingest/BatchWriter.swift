@@ -293,15 +293,11 @@ struct BatchWriter {
         let columns = "id, \(DetectionRow.aggregationKeySQL()), count, first_seen, last_seen, urgency"
         for (customer, endpoints) in byCustomer {
             for chunk in Array(endpoints).paddedChunks() {
-                var args = StatementArguments(chunk.map { EndpointHash.of(customerID: customer, endpoint: $0) })
-                args += [customer]
-                args += StatementArguments(chunk)
-                args += [reach]
+                let endpointRows = EndpointHash.rows(customer: customer, endpoints: chunk)
                 try read(try Row.fetchCursor(db.cachedStatement(sql: """
                     SELECT \(columns) FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                    WHERE endpoint_hash IN (\([String].marks(chunk.count))) AND customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))
-                        AND last_seen >= ? AND status <> 'closed'
-                    """), arguments: args))
+                    WHERE \(endpointRows.sql) AND last_seen >= ? AND status <> 'closed'
+                    """), arguments: endpointRows.arguments + [reach]))
             }
         }
         for customer in withoutEndpoint {

@@ -97,10 +97,9 @@ struct EndpointSignals {
         var out: [String: EndpointSignals] = [:]
         for endpoint in endpoints { out[endpoint] = EndpointSignals() }
         for chunk in endpoints.paddedChunks() {
+            let endpointRows = EndpointHash.rows(customer: customer, endpoints: chunk)
             var args: StatementArguments = [openSince, openSince, openSince, openSince, corroborationSince]
-            args += StatementArguments(chunk.map { EndpointHash.of(customerID: customer, endpoint: $0) })
-            args += [customer]
-            args += StatementArguments(chunk)
+            args += endpointRows.arguments
             args += [min(openSince, corroborationSince)]
             let statement = try db.cachedStatement(sql: """
                 SELECT endpoint, signature_id,
@@ -111,8 +110,7 @@ struct EndpointSignals {
                        MAX(CASE WHEN NOT (status = 'closed' AND disposition IN ('false_positive', 'no_action'))
                                  AND last_seen >= ? THEN last_seen END)
                 FROM detections INDEXED BY \(StoreMigrations.Index.endpointTime)
-                WHERE endpoint_hash IN (\([String].marks(chunk.count))) AND customer_id = ? AND endpoint IN (\([String].marks(chunk.count)))
-                    AND last_seen >= ?
+                WHERE \(endpointRows.sql) AND last_seen >= ?
                 GROUP BY endpoint, signature_id
                 """)
             let rows = try Row.fetchCursor(statement, arguments: args)

@@ -60,9 +60,10 @@ enum OutboxItems {
     /// An endpoint marked suspect: told with its most urgent recent detections.
     static func endpointItem(_ db: Database, customer: String, address: IPAddress, actor: String, note: String?,
                              at now: Date) throws -> NotificationItem? {
+        let endpointRows = EndpointHash.rows(customer: customer, endpoints: [address.description])
         let ids = try Int64.fetchAll(db, sql: """
-            SELECT id FROM detections WHERE endpoint_hash = ? AND customer_id = ? AND endpoint = ? ORDER BY urgency, last_seen DESC LIMIT 20
-            """, arguments: [EndpointHash.of(customerID: customer, endpoint: address.description), customer, address.description])
+            SELECT id FROM detections WHERE \(endpointRows.sql) ORDER BY urgency, last_seen DESC LIMIT 20
+            """, arguments: endpointRows.arguments)
         let detections = try ids.compactMap { try DetectionRow.fetch(db, id: $0) }
         guard var item = item(kind: .endpoint, detections: detections, incidentID: nil, actor: actor, note: note, at: now) else { return nil }
         item.endpoint = address.description

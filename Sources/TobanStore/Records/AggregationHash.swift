@@ -1,4 +1,5 @@
 import GRDB
+import TobanCore
 
 /// A detection's aggregation key (customer, sensor, signature, source, destination) as a
 /// 64-bit FNV-1a hash: what the fold index holds. Stable across processes and versions
@@ -6,15 +7,9 @@ import GRDB
 /// harmless: the writer compares the stored key text before folding into a row.
 enum AggregationHash {
     static func of(_ key: String) -> Int64 {
-        // Over the contiguous bytes: through `utf8`'s iterator each byte cost five times more.
-        key.withUTF8Bytes { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-            return Int64(bitPattern: hash)
-        }
+        var hash = FNV1a()
+        hash.add(key)
+        return Int64(bitPattern: hash.value)
     }
 
     /// `toban_aggregation_hash(key)`, for backfilling rows written before the hash column.

@@ -1,4 +1,5 @@
 import GRDB
+import TobanCore
 
 /// A detection's customer and endpoint address as one 64-bit FNV-1a hash: what the
 /// endpoint index (`detections_endpoint_time`) leads with, instead of the two texts.
@@ -11,22 +12,27 @@ public enum EndpointHash {
     /// `endpoint` is the address text as stored (`IPAddress.description`); nil for a
     /// detection without an endpoint, which gets its customer's own hash.
     public static func of(customerID: String, endpoint: String?) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
-        }
-        customerID.withUTF8Bytes(add)
+        var hash = FNV1a()
+        hash.add(customerID)
         if let endpoint {
             // A separator (US, 0x1F) keeps "a" + "bc" apart from "ab" + "c"; should texts
             // ever hold it, the result is a collision, which the queries tolerate.
-            hash ^= 0x1F
-            hash = hash &* 0x0000_0100_0000_01b3
-            endpoint.withUTF8Bytes(add)
+            hash.add(0x1F as UInt8)
+            hash.add(endpoint)
         }
-        return Int64(bitPattern: hash)
+        return Int64(bitPattern: hash.value)
+    }
+
+    /// `endpoint_hash IN (…) AND customer_id = ? AND endpoint IN (…)` and its arguments, in
+    /// that order: the rows of `endpoints` (address texts) of `customer`, sought through the
+    /// endpoint index, with the customer and the address compared so that a clash of hashes
+    /// cannot mix two endpoints. The queries by endpoint are made of it.
+    static func rows(customer: String, endpoints: [String]) -> (sql: String, arguments: StatementArguments) {
+        let marks = [String].marks(endpoints.count)
+        var arguments = StatementArguments(endpoints.map { of(customerID: customer, endpoint: $0) })
+        arguments += [customer]
+        arguments += StatementArguments(endpoints)
+        return ("endpoint_hash IN (\(marks)) AND customer_id = ? AND endpoint IN (\(marks))", arguments)
     }
 
     /// The condition that finds the rows of `endpoint` (address text, or "-" / nil for
