@@ -79,6 +79,23 @@ import TobanTestSupport
         #expect(loud.explanation.contains { $0.contains("2 distinct signatures") })
     }
 
+    /// The bonus counts each signature once, and none that was dismissed.
+    @Test func distinctSignaturesCountEachCountedIdOnce() {
+        func distinctLine(_ signals: [EndpointSignal]) -> String? {
+            EndpointRiskScorer.score(signals: signals, asset: nil, now: now).explanation.first { $0.hasSuffix("distinct signatures") }
+        }
+        let repeated = [
+            EndpointSignal(signatureID: "7", signatureName: "a", urgency: .p2, count: 1, lastSeen: now),
+            EndpointSignal(signatureID: "3", signatureName: "b", urgency: .p3, count: 1, lastSeen: now),
+            EndpointSignal(signatureID: "7", signatureName: "a again", urgency: .p4, count: 2, lastSeen: now),
+            EndpointSignal(signatureID: "9", signatureName: "c", urgency: .p1, count: 1, lastSeen: now, dismissed: true),
+        ]
+        #expect(distinctLine(repeated) == "×1.3  2 distinct signatures")
+        #expect(distinctLine(Array(repeated[0...2].reversed()) + [EndpointSignal(signatureID: "10", signatureName: "d", urgency: .p5, count: 1,
+                                                                                  lastSeen: now)]) == "×1.5  3 distinct signatures")
+        #expect(distinctLine([repeated[0], repeated[2], repeated[3]]) == nil)
+    }
+
     @Test func oldAndDismissedSignalsFade() {
         let fresh = EndpointRiskScorer.score(signals: [EndpointSignal(signatureID: "2", signatureName: "x", urgency: .p1, count: 1, lastSeen: now)], asset: nil, now: now)
         let old = EndpointRiskScorer.score(signals: [EndpointSignal(signatureID: "2", signatureName: "x", urgency: .p1, count: 1, lastSeen: now.addingTimeInterval(-48 * 3600))], asset: nil, now: now)

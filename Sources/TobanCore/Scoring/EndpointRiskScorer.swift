@@ -54,9 +54,7 @@ public enum EndpointRiskScorer {
                              line explain: (_ utf8: [UInt8]) -> Void) -> Double {
         var parts: [(points: Double, signal: Int)] = []
         parts.reserveCapacity(signals.count)
-        var ids: Set<String> = []
         for (i, s) in signals.enumerated() where !s.dismissed {
-            ids.insert(s.signatureID)
             let ageHours = max(0, now.timeIntervalSince(s.lastSeen) / 3600)
             let decay = pow(0.5, ageHours / halfLifeHours)
             // Repeats count, but slowly: one P1 outweighs a handful of P2 repeats.
@@ -69,53 +67,68 @@ public enum EndpointRiskScorer {
         // few hundred instructions a call; a chain of `+` makes a string per step).
         var line: [UInt8] = []
         line.reserveCapacity(128)
-        func add(_ text: String) {
-            text.withUTF8Bytes { line.append(contentsOf: $0) }
-        }
         for part in parts {
             let s = signals[part.signal]
             line.removeAll(keepingCapacity: true)
             appendOneDecimal(part.points, to: &line)
-            add("  ")
-            add(s.urgency.label)
-            add(" ")
-            add(s.signatureName)
-            add(" ×")
+            append("  ", to: &line)
+            append(s.urgency.label, to: &line)
+            append(" ", to: &line)
+            append(s.signatureName, to: &line)
+            append(" ×", to: &line)
             DecimalDigits.append(Int64(s.count), to: &line)
             // The time itself, not an age: the age is worked out when the line is shown
             // (`readable(_:now:)`), so it never freezes at the moment of scoring.
-            add(", ")
-            add(seenMarkerOpen)
+            append(", ", to: &line)
+            append(seenMarkerOpen, to: &line)
             DecimalDigits.append(Int64(s.lastSeen.timeIntervalSince1970.rounded(.down)), to: &line)
-            add(seenMarkerClose)
+            append(seenMarkerClose, to: &line)
             explain(line)
         }
-        let distinct = ids.count
+        let distinct = distinctSignatures(signals, parts)
         if distinct >= 2 {
             let bonus = 1 + 0.25 * Double(distinct - 1)
             line.removeAll(keepingCapacity: true)
-            add("×")
+            append("×", to: &line)
             appendOneDecimal(bonus, to: &line)
-            add("  ")
+            append("  ", to: &line)
             DecimalDigits.append(Int64(distinct), to: &line)
-            add(" distinct signatures")
+            append(" distinct signatures", to: &line)
             explain(line)
             total *= bonus
         }
         if let asset, total > 0 {
             let factor = 1 + Double(asset.weight) / 10
             line.removeAll(keepingCapacity: true)
-            add("×")
+            append("×", to: &line)
             appendOneDecimal(factor, to: &line)
-            add("  critical asset ")
-            add(asset.label.isEmpty ? asset.network.description : asset.label)
-            add(" (weight ")
+            append("  critical asset ", to: &line)
+            append(asset.label.isEmpty ? asset.network.description : asset.label, to: &line)
+            append(" (weight ", to: &line)
             DecimalDigits.append(Int64(asset.weight), to: &line)
-            add(")")
+            append(")", to: &line)
             explain(line)
             total *= factor
         }
         return (total * 10).rounded() / 10
+    }
+
+    /// Appends `text`'s UTF-8 to an explanation line (a function taking the line, not one
+    /// capturing it: the writer scores every endpoint it settles, and each access to a
+    /// captured variable was checked for exclusivity).
+    @inline(__always)
+    private static func append(_ text: String, to line: inout [UInt8]) {
+        text.withUTF8Bytes { line.append(contentsOf: $0) }
+    }
+
+    /// Distinct signature ids among the counted signals: sorted and compared side by side
+    /// (an endpoint has a handful), not hashed into a set for every endpoint scored.
+    private static func distinctSignatures(_ signals: [EndpointSignal], _ parts: [(points: Double, signal: Int)]) -> Int {
+        var ids = parts.map { signals[$0.signal].signatureID }
+        ids.sort()
+        var distinct = 0
+        for i in ids.indices where i == 0 || ids[i] != ids[i - 1] { distinct += 1 }
+        return distinct
     }
 
     static let seenMarkerOpen = "⟦seen "
