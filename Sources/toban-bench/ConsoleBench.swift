@@ -205,8 +205,29 @@ enum ConsoleBench {
             report("drill into \(label) group", samples)
         }
         runner.send(.character(":")); runner.type("group none"); runner.send(.enter)
+        measureCloseAndUndo(runner, keystroke: keystroke)
         measureEscalationScreens(runner, keystroke: keystroke)
         try store.close()
+    }
+
+    /// Closing the selected detection (`1`, a disposition) and undoing it (`u`), each to the
+    /// next frame: the write, its audit entry, the queue-aggregate triggers (the row's
+    /// groups find their latest open row again), and the queue page read back. The row
+    /// closed is the one under the cursor, a different one each round.
+    static func measureCloseAndUndo(_ runner: SyncRunner<ConsoleModel>, keystroke: ([Key]) -> Double) {
+        var closes: [Double] = []
+        var undos: [Double] = []
+        for round in 0..<30 {
+            closes.append(keystroke([.character("1")]))
+            if round == 0, !runner.screen.contains("u to undo") {
+                print("  close (disposition 1)          not measured: the first close did not report itself done")
+                return
+            }
+            undos.append(keystroke([.character("u")]))
+            _ = keystroke([.character("j")])
+        }
+        report("close (disposition 1)", closes)
+        report("undo the close (u)", undos)
     }
 
     /// The incident list and page, the outbox and its preview, on the seeded store.
