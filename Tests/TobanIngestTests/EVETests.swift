@@ -109,6 +109,38 @@ struct EVETests {
         #expect(e.httpHost == "evil.example" && e.url == "/a?b=c" && e.userAgent == "x\"y")
     }
 
+    /// Alert after alert of one signature, the parser hands back one string for its name
+    /// and category (the same storage), yet every name reads exactly as its line gave it:
+    /// many distinct names sharing the interner's few slots, escapes, short names.
+    @Test func repeatedSignatureNamesShareOneString() throws {
+        func alert(_ signature: String, category: String = "A Network Trojan was detected") -> [UInt8] {
+            Array(#"{"event_type":"alert","src_ip":"10.0.0.5","dest_ip":"10.0.0.6","alert":{"signature_id":1,"signature":"\#(signature)","category":"\#(category)","severity":2}}"#.utf8)
+        }
+        func parsed(_ parser: inout EVEParser, _ line: [UInt8]) throws -> ParsedEvent {
+            try #require(line.withUnsafeBufferPointer { parser.parse($0) }.event)
+        }
+        func storage(_ s: String?) -> UnsafePointer<UInt8>? { s?.withUTF8Bytes { $0.baseAddress } }
+
+        var parser = EVEParser(options: testOptions)
+        let first = try parsed(&parser, alert("ET TROJAN Cobalt Strike Beacon Observed"))
+        let second = try parsed(&parser, alert("ET TROJAN Cobalt Strike Beacon Observed"))
+        #expect(second.signature == "ET TROJAN Cobalt Strike Beacon Observed")
+        #expect(storage(first.signature) == storage(second.signature))
+        #expect(storage(first.category) == storage(second.category))
+
+        // More distinct names than slots, twice over: each reads as its own line's.
+        let names = (0 ..< 3 * StringInterner.slotCount).map { "ET POLICY signature number \($0) seen" }
+        for round in 0 ..< 2 {
+            for name in names {
+                let e = try parsed(&parser, alert(name, category: "category for \(name)"))
+                #expect(e.signature == name && e.category == "category for \(name)", "round \(round)")
+            }
+        }
+        #expect(try parsed(&parser, alert(#"ET \"quoted\" \u00e9 name, long enough"#)).signature == "ET \"quoted\" é name, long enough")
+        #expect(try parsed(&parser, alert("short")).signature == "short")
+        #expect(try parsed(&parser, alert("")).signature == nil)
+    }
+
     @Test func ipv6FormsAndZones() throws {
         let e = try event(.suricataEVE, #"{"event_type":"flow","src_ip":"fe80:0000:0000:0000:fada:0cff:fedc:87f1","dest_ip":"fe80::1%eth0","proto":"IPv6-ICMP"}"#)
         #expect(e.sourceIP == IPAddress("fe80::fada:cff:fedc:87f1"))

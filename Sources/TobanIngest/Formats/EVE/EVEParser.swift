@@ -8,6 +8,8 @@ import TobanCore
 public struct EVEParser: LineParser {
     public var options: ParserOptions
     var timeCache = Timestamps.Cache()
+    /// Signature names and categories, which repeat alert after alert.
+    var names = StringInterner()
 
     public init(options: ParserOptions) {
         self.options = options
@@ -21,7 +23,7 @@ public struct EVEParser: LineParser {
         var s = JSONScanner(base, count: line.count)
         var e = ParsedEvent(kind: .context(.other))
         do {
-            try EVEParser.parseObject(&s, into: &e, options: options, cache: &timeCache)
+            try EVEParser.parseObject(&s, into: &e, options: options, cache: &timeCache, names: &names)
             return .event(e)
         } catch {
             return .invalid(reason: error.reason)
@@ -45,7 +47,7 @@ public struct EVEParser: LineParser {
     }
 
     static func parseObject(_ s: inout JSONScanner, into e: inout ParsedEvent, options: ParserOptions,
-                            cache: inout Timestamps.Cache) throws(ParseError) {
+                            cache: inout Timestamps.Cache, names: inout StringInterner) throws(ParseError) {
         var type = EventType.missing
         var alertSeverity: UInt64?
         var anomalyType: String?
@@ -90,7 +92,7 @@ public struct EVEParser: LineParser {
                         e.flowID = num.isInteger ? makeString(s.base, num.start, num.start + num.count) : nil
                     }
                 }
-            case .alert: try parseAlert(&s, &e, &alertSeverity)
+            case .alert: try parseAlert(&s, &e, &alertSeverity, &names)
             case .anomaly: try parseAnomaly(&s, &anomalyType, &anomalyEvent)
             case .http: try parseHTTP(&s, &e)
             case .dns: try parseDNS(&s, &e)
@@ -150,17 +152,26 @@ public struct EVEParser: LineParser {
         return s.text(v)
     }
 
-    static func parseAlert(_ s: inout JSONScanner, _ e: inout ParsedEvent, _ severity: inout UInt64?) throws(ParseError) {
+    /// A string that recurs line after line (`StringInterner`); nil as `string` gives it.
+    @inline(__always)
+    static func name(_ s: inout JSONScanner, _ names: inout StringInterner) throws(ParseError) -> String? {
+        guard let v = try s.readString(), v.count > 0 else { return nil }
+        if v.escaped { return s.decode(v) }
+        return names.string(UnsafeBufferPointer(start: s.base + v.start, count: v.count))
+    }
+
+    static func parseAlert(_ s: inout JSONScanner, _ e: inout ParsedEvent, _ severity: inout UInt64?,
+                           _ names: inout StringInterner) throws(ParseError) {
         guard s.peek() == 0x7B else { return try s.skipValue() }
         try s.beginObject()
         var first = true
         while let key = try s.nextKey(&first) {
             if s.keyIs(key, "signature") {
-                e.signature = try string(&s)
+                e.signature = try name(&s, &names)
             } else if s.keyIs(key, "signature_id") {
                 if let num = try s.readNumber() { e.signatureID = makeString(s.base, num.start, num.start + num.count) }
             } else if s.keyIs(key, "category") {
-                e.category = try string(&s)
+                e.category = try name(&s, &names)
             } else if s.keyIs(key, "severity") {
                 severity = try s.readUInt64()
             } else if s.keyIs(key, "action") {
