@@ -21,6 +21,12 @@ import TobanCore
 /// next `submit` or `drain`. At most `capacity` batches are queued or being written, so
 /// memory stays bounded: a batch written into a still-open transaction is handed back to
 /// be freed at once.
+///
+/// The sink's `prepare` runs on whichever thread would otherwise wait: on the reading
+/// thread while the commit thread has work, and on the commit thread when it is already
+/// waiting for the batch submitted. While the store is small or the file has few
+/// detections, the reader is the slower of the two, and the commit thread idled while
+/// the reader prepared.
 final class BatchCommitter: @unchecked Sendable {
     // Sendable by hand: every mutable field is only touched with `condition` locked, and
     // the sink is only used by the commit thread (or by the caller after `drain`).
@@ -29,7 +35,7 @@ final class BatchCommitter: @unchecked Sendable {
     private let clock: any TobanClock
     private let maxGroupAge: Duration
     private let condition = NSCondition()
-    private var queue: [IngestBatch] = []
+    private var queue: [Queued] = []
     /// Committed batches, handed back to be freed by the thread that allocated them.
     private var spent: [IngestBatch] = []
     /// A batch is being written (counts against `capacity`).
@@ -48,6 +54,20 @@ final class BatchCommitter: @unchecked Sendable {
     /// the pages handed back are faulted in again by the batches that follow.
     static let trimInterval: Duration = .seconds(1)
 
+    /// A submitted batch, and whether the sink has prepared it yet.
+    private struct Queued {
+        var batch: IngestBatch
+        var prepared: Bool
+    }
+
+    /// Batches the sink prepared on the commit thread (it was waiting for them).
+    private var commitThreadPrepared = 0
+    var preparedByCommitThread: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return commitThreadPrepared
+    }
+
     init(sink: IngestSink, capacity: Int, clock: any TobanClock, maxGroupAge: Duration = .seconds(1)) {
         self.sink = sink
         self.capacity = max(1, capacity)
@@ -60,7 +80,12 @@ final class BatchCommitter: @unchecked Sendable {
     /// Queues `batch`, waiting while `capacity` batches already wait.
     func submit(_ batch: IngestBatch) throws {
         var batch = batch
-        sink.prepare(&batch) // on the caller's thread, while the previous batch commits
+        condition.lock()
+        // Nothing queued or being written: the commit thread waits for this batch (or has
+        // not started), so it prepares the batch itself, and this thread reads on.
+        let commitThreadWaits = queue.isEmpty && !busy
+        condition.unlock()
+        if !commitThreadWaits { sink.prepare(&batch) }
         reclaim()
         condition.lock()
         defer { condition.unlock() }
@@ -75,7 +100,7 @@ final class BatchCommitter: @unchecked Sendable {
         // `capacity + 1` exist: those, and the one being read.
         while queue.count + (busy ? 1 : 0) >= capacity && failure == nil { condition.wait() }
         if let failure { throw failure }
-        queue.append(batch)
+        queue.append(Queued(batch: batch, prepared: !commitThreadWaits))
         condition.broadcast()
     }
 
@@ -134,12 +159,14 @@ final class BatchCommitter: @unchecked Sendable {
             if queue.isEmpty || failure != nil { break }
             // The batch being written is held here only, and goes to `spent` once written:
             // the reading thread that allocated it frees it (see `reclaim`).
-            var current: IngestBatch? = queue.removeFirst()
+            let first = queue.removeFirst()
+            var current: IngestBatch? = first.batch
             var handedOut = false
             busy = true
             inTransaction = true
             condition.broadcast()
             condition.unlock()
+            if !first.prepared { prepareHere(&current) }
             let opened = clock.uptime
             var thrown: (any Error)?
             do {
@@ -175,16 +202,32 @@ final class BatchCommitter: @unchecked Sendable {
     private func nextInGroup(after written: inout IngestBatch?, openedAt: Duration) -> IngestBatch? {
         guard written.map({ !$0.settles }) ?? false, clock.uptime - openedAt < maxGroupAge else { return nil }
         condition.lock()
-        defer { condition.unlock() }
         busy = false
         condition.broadcast()
         // Once draining or closing, what is queued still joins, but nothing is waited for.
         while queue.isEmpty && !closing && draining == 0 && failure == nil { condition.wait() }
-        guard !queue.isEmpty, failure == nil else { return nil }
+        guard !queue.isEmpty, failure == nil else {
+            condition.unlock()
+            return nil
+        }
         spent.append(written!)
-        written = queue.removeFirst()
+        let next = queue.removeFirst()
+        written = next.batch
         busy = true
         condition.broadcast()
+        condition.unlock()
+        if !next.prepared { prepareHere(&written) }
         return written
+    }
+
+    /// The sink's `prepare`, on the commit thread, outside the lock (the reader goes on).
+    private func prepareHere(_ batch: inout IngestBatch?) {
+        guard var prepared = batch else { return }
+        batch = nil // the only reference while it is prepared, so nothing is copied
+        sink.prepare(&prepared)
+        batch = prepared
+        condition.lock()
+        commitThreadPrepared += 1
+        condition.unlock()
     }
 }

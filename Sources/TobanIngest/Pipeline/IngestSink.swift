@@ -4,9 +4,11 @@ import TobanCore
 /// Where ingest delivers. The executable wires this to the store; ingest never sees it.
 /// `commit` must be all-or-nothing: the batch's rows and its checkpoints together.
 public protocol IngestSink: AnyObject {
-    /// Work on a batch that needs no transaction, done on the reading thread before the
-    /// batch is queued, so the commit thread only writes. Must not touch shared state
-    /// that `commit` changes. Default: nothing.
+    /// Work on a batch that needs no transaction, done before the batch is committed: on
+    /// the reading thread while the commit thread has work, or on the commit thread when
+    /// it is waiting for the batch (`BatchCommitter`); never twice. Must not touch shared
+    /// state that `commit` changes, and may run beside `commit` of an earlier batch.
+    /// Default: nothing.
     func prepare(_ batch: inout IngestBatch)
     func commit(_ batch: IngestBatch) throws
     /// Commits every batch `next` hands over, until it returns nil, in one transaction:
