@@ -31,6 +31,15 @@ import TobanTestSupport
         let corroborated = UrgencyEvaluator.evaluate(UrgencyInput(severity: .low, endpoint: IPAddress("10.1.1.1"), corroboratingSignatures: 2, count: 1), rules: rules)
         #expect(corroborated.urgency == .p3)
         #expect(corroborated.explanation.contains("corroborated by 2 other signatures on 10.1.1.1 +1"))
+        // The reason's text exactly, through the memo too (which writes it as bytes), for an
+        // IPv6 endpoint and for none.
+        var memo = UrgencyMemo(rules: rules)
+        for (endpoint, reason) in [(IPAddress("2001:db8::7"), "corroborated by 12 other signatures on 2001:db8::7 +1"),
+                                   (nil, "corroborated by 12 other signatures +1")] {
+            let input = UrgencyInput(severity: .low, endpoint: endpoint, corroboratingSignatures: 12, count: 1)
+            #expect(UrgencyEvaluator.evaluate(input, rules: rules).reasons.last == reason)
+            for _ in 0..<2 { #expect(memo.evaluate(input).explanation.hasSuffix("; " + reason)) }
+        }
         // Everything at once: at most two steps above the vendor's view.
         let all = UrgencyEvaluator.evaluate(UrgencyInput(severity: .low, category: "trojan", corroboratingSignatures: 5, count: 500), rules: rules)
         #expect(all.urgency == .p2)
