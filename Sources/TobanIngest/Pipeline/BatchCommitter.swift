@@ -60,14 +60,6 @@ final class BatchCommitter: @unchecked Sendable {
         var prepared: Bool
     }
 
-    /// Batches the sink prepared on the commit thread (it was waiting for them).
-    private var commitThreadPrepared = 0
-    var preparedByCommitThread: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return commitThreadPrepared
-    }
-
     init(sink: IngestSink, capacity: Int, clock: any TobanClock, maxGroupAge: Duration = .seconds(1)) {
         self.sink = sink
         self.capacity = max(1, capacity)
@@ -166,7 +158,7 @@ final class BatchCommitter: @unchecked Sendable {
             inTransaction = true
             condition.broadcast()
             condition.unlock()
-            if !first.prepared { prepareHere(&current) }
+            if !first.prepared { sink.prepare(&current!) } // outside the lock: the reader goes on
             let opened = clock.uptime
             var thrown: (any Error)?
             do {
@@ -216,18 +208,7 @@ final class BatchCommitter: @unchecked Sendable {
         busy = true
         condition.broadcast()
         condition.unlock()
-        if !next.prepared { prepareHere(&written) }
+        if !next.prepared { sink.prepare(&written!) } // outside the lock: the reader goes on
         return written
-    }
-
-    /// The sink's `prepare`, on the commit thread, outside the lock (the reader goes on).
-    private func prepareHere(_ batch: inout IngestBatch?) {
-        guard var prepared = batch else { return }
-        batch = nil // the only reference while it is prepared, so nothing is copied
-        sink.prepare(&prepared)
-        batch = prepared
-        condition.lock()
-        commitThreadPrepared += 1
-        condition.unlock()
     }
 }
